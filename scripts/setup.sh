@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Idempotent set-up used by `make demo` and `make test` (and so by .ci/run):
+#   1. the Debian packages (R, glmnet, ...) when any is missing (as root; otherwise
+#      print the exact apt line and stop);
+#   2. a virtual environment in .venv with statprune installed (editable) and its
+#      extras; redone only when pyproject.toml or the extras change.
+# Usage: scripts/setup.sh [demo|test]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mode="${1:-demo}"
+
+APT_PKGS="r-base-core r-cran-glmnet r-cran-mass r-cran-jsonlite r-cran-survival r-cran-randomforest"
+EXTRAS="test"
+if [ "$mode" = "test" ]; then
+  APT_PKGS="$APT_PKGS chromium"
+  EXTRAS="test,keras"
+fi
+
+missing=""
+for p in $APT_PKGS; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+  line="apt-get update && apt-get install -y --no-install-recommends$missing"
+  if [ "$(id -u)" != "0" ]; then
+    echo "statprune needs these Debian packages:$missing" >&2
+    echo "Run as root:  $line" >&2
+    exit 1
+  fi
+  echo "==> installing Debian packages:$missing" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >/dev/null
+  apt-get install -y -qq --no-install-recommends $missing >/dev/null
+fi
+
+PY="${PYTHON:-python3}"
+stamp="$( (cat pyproject.toml; Rscript -e 'cat(R.version.string)' 2>/dev/null) | sha256sum | cut -d' ' -f1)"
+# Up to date when the stamp matches and every requested extra is already installed.
+if [ -x .venv/bin/python ] && [ -f .venv/.statprune-stamp ] && grep -qx "$stamp" .venv/.statprune-stamp; then
+  have="$(cat .venv/.statprune-extras 2>/dev/null || true)"
+  need_more=""
+  for e in ${EXTRAS//,/ }; do
+    case ",$have," in *",$e,"*) ;; *) need_more=1 ;; esac
+  done
+  [ -z "$need_more" ] && exit 0
+fi
+echo "==> setting up the virtual environment .venv (extras: $EXTRAS)" >&2
+[ -x .venv/bin/python ] || "$PY" -m venv .venv
+.venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip >/dev/null
+.venv/bin/python -m pip install -q --disable-pip-version-check -e ".[$EXTRAS]" 2> >(grep -v "is ignored: it is neither a file nor a directory" >&2)
+printf '%s\n' "$stamp" > .venv/.statprune-stamp
+printf '%s\n' "$EXTRAS" > .venv/.statprune-extras

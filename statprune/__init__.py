@@ -1,0 +1,34 @@
+"""statprune: statistical parameter pruning that gives the same answers as R.
+
+The public API is imported lazily, so ``import statprune`` neither starts R nor
+imports rpy2 or any heavy dependency.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
+__version__ = "0.1.0"
+
+# public name -> module that defines it
+_LAZY = {
+    "datasets": "statprune.datasets",
+    "errors": "statprune.errors",
+}
+
+__all__ = sorted([*_LAZY, "__version__"])
+
+
+def __getattr__(name: str) -> Any:
+    mod = _LAZY.get(name)
+    if mod is None:
+        raise AttributeError(f"module 'statprune' has no attribute {name!r}")
+    module = import_module(mod)
+    value = module if mod.rsplit(".", 1)[-1] == name else getattr(module, name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__

@@ -1,0 +1,326 @@
+"""Data loading and validation shared by every method and CLI command.
+
+One place decides what is acceptable input: CSV/Parquet files or DataFrames,
+a target column that exists and has the right type, predictors without NaN/inf
+(unless the caller asks to drop such rows), no duplicated names, and a clear
+policy for constant and non-numeric columns. Output files are written
+atomically (temporary file in the same folder, then ``os.replace``).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from .errors import DataError
+
+__all__ = [
+    "Prepared",
+    "constant_columns",
+    "duplicate_columns",
+    "prepare_xy",
+    "read_table",
+    "write_atomic",
+    "check_matrix",
+    "check_target",
+]
+
+
+def read_table(source: str | os.PathLike[str] | pd.DataFrame) -> pd.DataFrame:
+    """Read a CSV (``.csv``, ``.tsv``, ``.txt``, optionally gzipped) or Parquet file.
+
+    A DataFrame is returned as is (not copied). Duplicated column names are an error.
+    """
+    if isinstance(source, pd.DataFrame):
+        df = source
+    else:
+        p = Path(source)
+        if not p.exists():
+            raise DataError(f"data file {str(p)!r} does not exist")
+        suffixes = "".join(p.suffixes).lower()
+        try:
+            if ".parquet" in suffixes or ".pq" in suffixes or p.is_dir():
+                df = pd.read_parquet(p)
+            elif ".tsv" in suffixes:
+                df = pd.read_csv(p, sep="\t")
+            else:
+                df = pd.read_csv(p)
+        except (ValueError, OSError, ImportError) as exc:
+            raise DataError(f"could not read {str(p)!r}: {exc}") from exc
+        # pandas silently renames duplicated CSV headers ('a', 'a.1'): check the raw header row
+        if not (".parquet" in suffixes or ".pq" in suffixes or p.is_dir()):
+            raw = _raw_header(p, "\t" if ".tsv" in suffixes else ",")
+            if raw is not None and len(set(raw)) != len(raw):
+                dups = sorted({c for c in raw if raw.count(c) > 1})
+                raise DataError(f"duplicate column name(s) {dups} in {str(p)!r}; rename them so each column is unique")
+    dups = duplicate_columns(df)
+    if dups:
+        raise DataError(f"duplicate column name(s) {dups}; rename them so each column is unique")
+    if df.shape[0] == 0:
+        raise DataError("the data has no rows")
+    return df
+
+
+def _raw_header(p: Path, sep: str) -> list[str] | None:
+    import csv  # noqa: PLC0415
+
+    opener = open
+    if p.suffix == ".gz":
+        import gzip  # noqa: PLC0415
+
+        opener = gzip.open  # type: ignore[assignment]
+    try:
+        with opener(p, "rt", newline="") as fh:  # type: ignore[operator]
+            return next(csv.reader(fh, delimiter=sep))
+    except (StopIteration, OSError, UnicodeDecodeError):
+        return None
+
+
+def duplicate_columns(df: pd.DataFrame) -> list[str]:
+    """Column names that occur more than once."""
+    cols = [str(c) for c in df.columns]
+    return sorted({c for c in cols if cols.count(c) > 1})
+
+
+def constant_columns(X: pd.DataFrame | np.ndarray, names: Sequence[str] | None = None) -> list[str]:
+    """Names of columns whose values are all equal (sd = 0), ignoring NaN."""
+    if isinstance(X, pd.DataFrame):
+        names = [str(c) for c in X.columns]
+        vals = X
+        out = []
+        for c in X.columns:
+            s = vals[c]
+            if s.nunique(dropna=True) <= 1:
+                out.append(str(c))
+        return out
+    a = np.asarray(X)
+    names = list(names) if names is not None else [f"x{j}" for j in range(a.shape[1])]
+    with np.errstate(invalid="ignore"):
+        rng = np.nanmax(a, axis=0) - np.nanmin(a, axis=0) if a.shape[0] else np.zeros(a.shape[1])
+    return [names[j] for j in np.flatnonzero(~(rng > 0))]
+
+
+def check_matrix(a: np.ndarray, names: Sequence[str], *, what: str = "predictor") -> None:
+    """Raise :class:`DataError` naming the columns that hold NaN or inf."""
+    bad = ~np.isfinite(a)
+    if bad.any():
+        per_col = bad.sum(axis=0)
+        cols = [f"'{names[j]}' ({int(per_col[j])} rows)" for j in np.flatnonzero(per_col)]
+        nrows = int(bad.any(axis=1).sum())
+        raise DataError(
+            f"{what} column(s) {', '.join(cols)} contain NaN or inf ({nrows} rows in all); "
+            "impute or remove them, or pass drop_missing=True (CLI: --drop-missing) to drop those rows"
+        )
+
+
+def check_target(
+    y: Any, name: str = "target", *, kind: Literal["numeric", "binary", "categorical", "count", "positive", "any"] = "numeric"
+) -> np.ndarray:
+    """Validate a target vector and return it as a numpy array."""
+    s = pd.Series(y) if not isinstance(y, pd.Series) else y
+    if s.isna().any():
+        raise DataError(f"target '{name}' has {int(s.isna().sum())} missing value(s); remove those rows first")
+    if kind in ("categorical", "binary", "any"):
+        vals = s.to_numpy()
+        nlev = s.nunique()
+        if kind == "binary" and nlev != 2:
+            raise DataError(
+                f"target '{name}' has {nlev} distinct value(s) {sorted(map(str, s.unique()))[:10]}; "
+                "a binomial model needs exactly two classes"
+            )
+        if kind == "categorical" and nlev < 2:
+            raise DataError(f"target '{name}' has a single class; classification needs at least two")
+        return vals
+    if not pd.api.types.is_numeric_dtype(s.dtype) or pd.api.types.is_bool_dtype(s.dtype):
+        if not pd.api.types.is_bool_dtype(s.dtype):
+            raise DataError(
+                f"target '{name}' is not numeric (dtype {s.dtype}); a {kind} target must hold numbers"
+                + ("; for classes use family='binomial' or 'multinomial'" if kind == "numeric" else "")
+            )
+    a = s.to_numpy(dtype=np.float64)
+    if not np.isfinite(a).all():
+        raise DataError(f"target '{name}' has {int((~np.isfinite(a)).sum())} infinite value(s)")
+    if kind == "count" and ((a < 0).any() or (a != np.round(a)).any()):
+        raise DataError(f"target '{name}' must hold non-negative whole numbers (counts) for a Poisson model")
+    if kind == "positive" and (a <= 0).any():
+        raise DataError(f"target '{name}' must be strictly positive for this family")
+    return a
+
+
+@dataclass
+class Prepared:
+    """Predictors and target after validation."""
+
+    X: pd.DataFrame
+    y: pd.Series | pd.DataFrame | None
+    feature_names: list[str]
+    constant: list[str] = field(default_factory=list)
+    dropped_rows: int = 0
+    extra: dict[str, pd.Series] = field(default_factory=dict)
+    encoded: dict[str, list[str]] = field(default_factory=dict)
+
+
+def prepare_xy(
+    data: str | os.PathLike[str] | pd.DataFrame,
+    target: str | Sequence[str] | None,
+    *,
+    exclude: Iterable[str] = (),
+    extra_columns: Iterable[str | None] = (),
+    drop_missing: bool = False,
+    categorical: Literal["error", "encode"] = "error",
+    constant: Literal["error", "keep", "drop"] = "keep",
+) -> Prepared:
+    """Split a table into numeric predictors and a target, with the checks every command shares.
+
+    Parameters
+    ----------
+    data : path or DataFrame
+    target : column name (or names, e.g. ``("time", "status")`` for Cox), or None
+    exclude : columns that are not predictors
+    extra_columns : columns taken out of the predictors and returned in ``extra``
+        (fold ids, weights, offsets); ``None`` entries are ignored
+    drop_missing : drop rows with NaN/inf in the target, predictors or extra columns
+        instead of raising
+    categorical : ``"error"`` refuses non-numeric predictors with a clear message;
+        ``"encode"`` expands them into treatment-coded dummies as R's ``model.matrix``
+        does (alphabetical levels, first level the reference)
+    constant : what to do with constant predictors: keep them (the method reports
+        them), drop them, or raise
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from statprune._data import prepare_xy
+    >>> p = prepare_xy(pd.DataFrame({"a": [1., 2, 3], "b": [1., 1, 1], "y": [0., 1, 3]}), "y")
+    >>> p.feature_names, p.constant
+    (['a', 'b'], ['b'])
+    """
+    df = read_table(data)
+    cols = [str(c) for c in df.columns]
+    df = df.set_axis(cols, axis=1) if list(df.columns) != cols else df
+    targets = [] if target is None else ([target] if isinstance(target, str) else list(target))
+    for t in targets:
+        if t not in cols:
+            raise DataError(f"target column '{t}' not found; columns are: {', '.join(cols)}")
+    extras = [c for c in extra_columns if c is not None]
+    excl = list(exclude)
+    for c in extras + excl:
+        if c not in cols:
+            raise DataError(f"column '{c}' not found; columns are: {', '.join(cols)}")
+    feats = [c for c in cols if c not in set(targets) | set(extras) | set(excl)]
+    if not feats:
+        raise DataError("no predictor columns are left after removing the target and excluded columns")
+    Xdf = df[feats]
+    non_num = [c for c in feats if not (pd.api.types.is_numeric_dtype(Xdf[c].dtype) or pd.api.types.is_bool_dtype(Xdf[c].dtype))]
+    encoded: dict[str, list[str]] = {}
+    if non_num and categorical == "error":
+        desc = ", ".join(f"'{c}' ({Xdf[c].dtype}, {Xdf[c].nunique()} levels)" for c in non_num)
+        raise DataError(
+            f"non-numeric predictor column(s) {desc}; this method needs numbers: encode them "
+            "(categorical='encode' / --encode-categoricals gives R's treatment dummies), or exclude them"
+        )
+    # Missing values: target, extras and numeric predictors
+    check_cols = [c for c in feats if c not in non_num] + extras
+    num = df[check_cols].apply(pd.to_numeric, errors="coerce") if check_cols else pd.DataFrame(index=df.index)
+    finite = np.isfinite(num.to_numpy(dtype=np.float64)) if check_cols else np.ones((len(df), 0), bool)
+    bad_rows = ~finite.all(axis=1)
+    cat_missing = df[non_num].isna().any(axis=1).to_numpy() if non_num else np.zeros(len(df), bool)
+    tgt_missing = df[targets].isna().any(axis=1).to_numpy() if targets else np.zeros(len(df), bool)
+    dropped = 0
+    if drop_missing:
+        keep = ~(bad_rows | cat_missing | tgt_missing)
+        dropped = int((~keep).sum())
+        if dropped:
+            df = df.loc[keep]
+            Xdf = df[feats]
+        if len(df) == 0:
+            raise DataError("every row has a missing or infinite value; nothing is left after drop_missing")
+    else:
+        if bad_rows.any():
+            check_matrix(num.to_numpy(dtype=np.float64), check_cols)
+        if cat_missing.any():
+            cols_m = [c for c in non_num if df[c].isna().any()]
+            raise DataError(f"column(s) {cols_m} have missing values; impute them or pass drop_missing=True")
+    if non_num:
+        Xdf = _treatment_dummies(Xdf, non_num, encoded)
+    X = Xdf.astype(np.float64)
+    consts = constant_columns(X)
+    if consts and constant == "error":
+        raise DataError(f"column(s) {consts} are constant (sd = 0); drop them or pass exclude={consts}")
+    if consts and constant == "drop":
+        X = X.drop(columns=consts)
+    y: pd.Series | pd.DataFrame | None
+    if not targets:
+        y = None
+    elif len(targets) == 1:
+        y = df[targets[0]]
+    else:
+        y = df[targets]
+    return Prepared(
+        X=X,
+        y=y,
+        feature_names=[str(c) for c in X.columns],
+        constant=consts,
+        dropped_rows=dropped,
+        extra={c: df[c] for c in extras},
+        encoded=encoded,
+    )
+
+
+def _treatment_dummies(X: pd.DataFrame, cat_cols: list[str], encoded: dict[str, list[str]]) -> pd.DataFrame:
+    """R's ``model.matrix`` treatment coding: levels sorted (or the categorical's order),
+    first level dropped, dummy named ``<col><level>`` as R names it."""
+    parts = []
+    for c in X.columns:
+        if c not in cat_cols:
+            parts.append(X[[c]])
+            continue
+        s = X[c]
+        levels = list(s.cat.categories) if isinstance(s.dtype, pd.CategoricalDtype) else sorted(s.astype(str).unique())
+        if len(levels) < 2:
+            raise DataError(f"column '{c}' has a single level ({levels[0]!r}); it carries no information: exclude it")
+        vals = s.astype(str).to_numpy()
+        dummies = {f"{c}{lev}": (vals == str(lev)).astype(np.float64) for lev in levels[1:]}
+        encoded[c] = list(dummies)
+        parts.append(pd.DataFrame(dummies, index=X.index))
+    return pd.concat(parts, axis=1)
+
+
+def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> Path:
+    """Write ``data`` to ``path`` atomically: a temporary file in the same folder, then rename.
+
+    Readers never see a half-written file, and a failure leaves any old file intact.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> d = tempfile.mkdtemp()
+    >>> p = write_atomic(os.path.join(d, "out.json"), '{"ok": true}')
+    >>> open(p).read()
+    '{"ok": true}'
+    """
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    mode = "wb" if isinstance(data, bytes) else "w"
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, mode, **({} if mode == "wb" else {"encoding": "utf-8"})) as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+    return target

@@ -1,0 +1,128 @@
+"""The ``statprune`` command line: a thin typer layer over the public API.
+
+Conventions shared by every command:
+
+* ``--json PATH`` writes machine-readable output atomically; ``--json -`` writes it
+  to stdout (and nothing else goes to stdout). Without ``--json`` a readable table.
+* Bad input (a missing column, NaN, a bad option value) exits with code 2 and the
+  message on stderr. ``statprune doctor`` and ``statprune validate`` exit 1 when a
+  check fails.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, Optional
+
+import typer
+
+from .errors import DataError, ParameterError, RError, RNotAvailableError, StatpruneError
+
+app = typer.Typer(
+    name="statprune",
+    help="Statistical parameter pruning that gives the same answers as R.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+
+@app.callback()
+def _root() -> None:
+    """Statistical parameter pruning that gives the same answers as R."""
+
+
+JsonOpt = typer.Option(None, "--json", help="Write JSON to this path, or '-' for stdout.")
+
+
+# --------------------------------------------------------------------------- helpers
+def _jsonable(obj: Any) -> Any:
+    import numpy as np  # noqa: PLC0415
+
+    if isinstance(obj, dict):
+        return {str(k): _jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_jsonable(v) for v in obj]
+    if isinstance(obj, np.ndarray):
+        return [_jsonable(v) for v in obj.tolist()]
+    if isinstance(obj, (np.floating, float)):
+        f = float(obj)
+        return f if math.isfinite(f) else None
+    if isinstance(obj, np.integer):
+        return int(obj)
+    if isinstance(obj, np.bool_):
+        return bool(obj)
+    return obj
+
+
+def dumps(obj: Any) -> str:
+    """JSON text of a result dict (numpy values converted, NaN/inf as null)."""
+    return json.dumps(_jsonable(obj), indent=2, allow_nan=False)
+
+
+def emit_json(obj: Any, dest: str) -> None:
+    """Write JSON to stdout (``-``) or atomically to a file."""
+    text = dumps(obj) + "\n"
+    if dest == "-":
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    else:
+        from ._data import write_atomic  # noqa: PLC0415
+
+        write_atomic(dest, text)
+        typer.echo(f"wrote {dest}", err=True)
+
+
+def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Map statprune's exceptions to exit codes: bad input 2, R/environment problems 1."""
+
+    @wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except (DataError, ParameterError) as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(code=2) from None
+        except (RNotAvailableError, RError, StatpruneError) as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(code=1) from None
+
+    return wrapper
+
+
+def quiet_progress(json_dest: Optional[str]) -> bool:
+    """Progress bars are off in ``--json`` mode and when stderr is not a terminal."""
+    return json_dest is not None or not sys.stderr.isatty()
+
+
+# --------------------------------------------------------------------------- doctor
+@app.command()
+def doctor(json_out: Optional[str] = JsonOpt) -> None:
+    """Check the installation: Python packages, R, glmnet, BLAS; exit 1 when something needed is missing."""
+    from ._doctor import run_doctor  # noqa: PLC0415
+
+    report = run_doctor()
+    if json_out is not None:
+        emit_json(report, json_out)
+    else:
+        for check in report["checks"]:
+            mark = "ok  " if check["ok"] else "FAIL"
+            line = f"[{mark}] {check['name']:<14} {check.get('version') or ''}"
+            typer.echo(line)
+            if not check["ok"] and check.get("fix"):
+                typer.echo(f"       fix: {check['fix']}")
+        typer.echo("all good" if report["ok"] else "some checks failed")
+    raise typer.Exit(code=0 if report["ok"] else 1)
+
+
+def main() -> None:  # console-script entry point
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
