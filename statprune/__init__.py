@@ -15,6 +15,9 @@ __version__ = "0.1.0"
 _LAZY = {
     "datasets": "statprune.datasets",
     "errors": "statprune.errors",
+    "PCAPruner": "statprune.pca",
+    "PCAResult": "statprune.pca",
+    "ScreeDisplay": "statprune.pca",
 }
 
 __all__ = sorted([*_LAZY, "__version__"])

@@ -120,6 +120,42 @@ def doctor(json_out: Optional[str] = JsonOpt) -> None:
     raise typer.Exit(code=0 if report["ok"] else 1)
 
 
+# --- pca (issue 7)
+@app.command()
+@handle_errors
+def pca(
+    data: str = typer.Argument(..., help="CSV or Parquet file."),
+    variance: Optional[float] = typer.Option(None, "--variance", help="Keep the fewest components reaching this variance share (default 0.9)."),
+    kaiser: bool = typer.Option(False, "--kaiser", help="Kaiser rule: eigenvalue > 1 (standardised data)."),
+    elbow: bool = typer.Option(False, "--elbow", help="Scree elbow: point farthest from the chord of the scree curve."),
+    n: Optional[int] = typer.Option(None, "--n", help="Keep exactly N components."),
+    exclude: list[str] = typer.Option([], "--exclude", help="Column to leave out (repeatable), e.g. the target."),
+    no_scale: bool = typer.Option(False, "--no-scale", help="Do not scale columns to unit variance (prcomp scale.=FALSE)."),
+    loading_threshold: float = typer.Option(0.5, "--loading-threshold", help="|corr(feature, PC)| for a feature to load on a PC."),
+    drop_missing: bool = typer.Option(False, "--drop-missing", help="Drop rows with NaN/inf instead of failing."),
+    json_out: Optional[str] = JsonOpt,
+) -> None:
+    """Principal components exactly as R's prcomp(scale.=TRUE), and which features load on the kept ones."""
+    from .pca import pca_table  # noqa: PLC0415
+
+    chosen = [x for x in (variance is not None, kaiser, elbow, n is not None) if x]
+    if len(chosen) > 1:
+        raise ParameterError("give at most one of --variance, --kaiser, --elbow, --n")
+    rule: Any = 0.9 if variance is None else variance
+    if kaiser:
+        rule = "kaiser"
+    elif elbow:
+        rule = "elbow"
+    elif n is not None:
+        rule = n
+    res = pca_table(data, n_components=rule, exclude=exclude, scale=not no_scale,
+                    loading_threshold=loading_threshold, drop_missing=drop_missing)
+    if json_out is not None:
+        emit_json(res.to_dict(), json_out)
+    else:
+        typer.echo(res.summary())
+
+
 def main() -> None:  # console-script entry point
     app()
 
