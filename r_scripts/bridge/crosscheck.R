@@ -1,0 +1,128 @@
+# statprune crosscheck bridge (issue 9): R's side of statprune.crosscheck.
+# Sourced once by statprune/_r.py; every function takes R objects (matrices,
+# vectors, factors) and returns plain lists. No R code is ever built from user
+# strings: models are fitted on a model matrix built in Python, with column
+# names made here ("x1", "x2", ...), so no user text reaches a formula.
+
+# glmnet at fixed lambda value(s), run to a tight tolerance. `lambda` may be a
+# single value or a decreasing sequence (the whole path). Coefficients come back
+# on the original x scale, as glmnet reports them.
+cc_glmnet_fit <- function(x, y, family = "gaussian", alpha = 1, lambda,
+                          weights = NULL, penalty_factor = NULL,
+                          standardize = TRUE, intercept = TRUE,
+                          thresh = 1e-14, maxit = 1e7,
+                          type_multinomial = "ungrouped") {
+  if (is.null(weights)) weights <- rep(1, nrow(x))
+  if (is.null(penalty_factor)) penalty_factor <- rep(1, ncol(x))
+  args <- list(x = x, y = y, family = family, alpha = alpha, lambda = lambda,
+               weights = weights, penalty.factor = penalty_factor,
+               standardize = standardize, intercept = intercept,
+               thresh = thresh, maxit = maxit)
+  if (identical(family, "multinomial")) args$type.multinomial <- type_multinomial
+  fit <- do.call(glmnet::glmnet, args)
+  if (identical(family, "multinomial")) {
+    K <- length(fit$beta)
+    beta <- array(0, c(K, ncol(x), length(fit$lambda)))
+    for (k in seq_len(K)) beta[k, , ] <- as.matrix(fit$beta[[k]])
+    a0 <- as.matrix(fit$a0)
+    classes <- names(fit$beta)
+  } else {
+    beta <- as.matrix(fit$beta)
+    a0 <- as.array(fit$a0)
+    classes <- NULL
+  }
+  list(lambda = as.array(fit$lambda), a0 = a0, beta = beta,
+       dev_ratio = as.array(fit$dev.ratio), nulldev = fit$nulldev,
+       deviance = as.array(stats::deviance(fit)), npasses = fit$npasses,
+       classes = classes)
+}
+
+# glmnet's cross-validation recomputed at a FIXED lambda sequence, every fold
+# fitted to `thresh`, each fold standardized on its own training rows (as
+# cv.glmnet does), predictions at exactly these lambdas (no interpolation).
+# Returns the per-fold weighted mean squared errors (K x L) and cvm/cvsd
+# aggregated exactly as glmnet:::cvcompute / cvstats do (gaussian, mse).
+cc_glmnet_folds <- function(x, y, foldid, alpha = 1, lambda, weights = NULL,
+                            standardize = TRUE, intercept = TRUE,
+                            thresh = 1e-14, maxit = 1e7) {
+  if (is.null(weights)) weights <- rep(1, nrow(x))
+  K <- max(foldid)
+  L <- length(lambda)
+  fold_mse <- matrix(NA_real_, K, L)
+  wsum <- numeric(K)
+  for (k in seq_len(K)) {
+    test <- foldid == k
+    fit <- glmnet::glmnet(x[!test, , drop = FALSE], y[!test], family = "gaussian",
+                          alpha = alpha, lambda = lambda, weights = weights[!test],
+                          standardize = standardize, intercept = intercept,
+                          thresh = thresh, maxit = maxit)
+    pred <- stats::predict(fit, x[test, , drop = FALSE], s = lambda, exact = FALSE)
+    err <- (y[test] - pred)^2
+    fold_mse[k, ] <- apply(err, 2, stats::weighted.mean, w = weights[test])
+    wsum[k] <- sum(weights[test])
+  }
+  cvm <- apply(fold_mse, 2, stats::weighted.mean, w = wsum)
+  cvsd <- sqrt(apply(sweep(fold_mse, 2, cvm)^2, 2, stats::weighted.mean, w = wsum) / (K - 1))
+  list(fold_mse = fold_mse, fold_weight = as.array(wsum), cvm = as.array(cvm),
+       cvsd = as.array(cvsd), lambda = as.array(lambda))
+}
+
+# cv.glmnet with the folds given, for when no GlmnetCV result is at hand.
+cc_cv_glmnet <- function(x, y, family = "gaussian", alpha = 1, foldid,
+                         weights = NULL, type_measure = "default",
+                         thresh = 1e-7) {
+  if (is.null(weights)) weights <- rep(1, nrow(x))
+  fit <- glmnet::cv.glmnet(x, y, family = family, alpha = alpha, foldid = foldid,
+                           weights = weights, type.measure = type_measure,
+                           thresh = thresh)
+  list(lambda = as.array(fit$lambda), cvm = as.array(fit$cvm),
+       cvsd = as.array(fit$cvsd), nzero = as.array(fit$nzero),
+       lambda_min = fit$lambda.min, lambda_1se = fit$lambda.1se,
+       name = unname(fit$name), foldid = as.array(as.integer(foldid)))
+}
+
+# lm / glm on a numeric model matrix (no intercept column: R adds it). The
+# column names are generic so that no user-supplied name reaches a formula.
+cc_lm_glm <- function(x, y, family = "gaussian", weights = NULL) {
+  x <- as.matrix(x)
+  p <- ncol(x)
+  nm <- if (p > 0) paste0("x", seq_len(p)) else character(0)
+  colnames(x) <- nm
+  df <- data.frame(.y = y, x, check.names = FALSE)
+  if (is.null(weights)) weights <- rep(1, nrow(x))
+  df$.w <- weights
+  rhs <- if (p > 0) paste(nm, collapse = " + ") else "1"
+  fml <- stats::as.formula(paste(".y ~", rhs))  # only the generic names x1..xp
+  if (identical(family, "gaussian")) {
+    fit <- stats::lm(fml, data = df, weights = .w)
+    tab <- summary(fit)$coefficients
+    test <- "t"
+  } else {
+    fam <- switch(family, binomial = stats::binomial(), poisson = stats::poisson(),
+                  stop("family must be gaussian, binomial or poisson"))
+    fit <- stats::glm(fml, data = df, family = fam, weights = .w,
+                      control = stats::glm.control(epsilon = 1e-14, maxit = 100))
+    tab <- summary(fit)$coefficients
+    test <- "z"
+  }
+  est <- stats::coef(fit)
+  se <- rep(NA_real_, length(est)); pv <- se
+  se[match(rownames(tab), names(est))] <- tab[, 2]
+  pv[match(rownames(tab), names(est))] <- tab[, 4]
+  list(coef = as.array(unname(est)), se = as.array(se), pvalue = as.array(pv),
+       deviance = stats::deviance(fit), aic = stats::AIC(fit),
+       loglik = as.numeric(stats::logLik(fit)), df_residual = fit$df.residual,
+       test = test)
+}
+
+# prcomp with the sign of each loading vector normalised so that its entry of
+# largest absolute value is positive.
+cc_prcomp <- function(x, scale = FALSE) {
+  pc <- stats::prcomp(x, center = TRUE, scale. = scale)
+  rot <- pc$rotation
+  for (j in seq_len(ncol(rot))) {
+    i <- which.max(abs(rot[, j]))
+    if (rot[i, j] < 0) rot[, j] <- -rot[, j]
+  }
+  list(sdev = as.array(pc$sdev), rotation = unname(rot))
+}
