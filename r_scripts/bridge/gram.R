@@ -1,0 +1,27 @@
+# Bridge functions for statprune._gram (the Gram engine and its benchmarks). Prefix: gram_
+
+# cv.glmnet's fold assignment: set.seed(seed); sample(rep(seq(nfolds), length = N))
+gram_foldid <- function(n, nfolds, seed) {
+  set.seed(seed)
+  as.array(as.integer(sample(rep(seq(nfolds), length = n))))
+}
+
+# cv.glmnet(family = "gaussian") on the same data/folds, returning the pieces the
+# Gram engine reproduces (used by the tests and by benchmarks/bench_glmnet.py).
+# `args` is a named list of extra glmnet arguments (alpha, thresh, ...).
+gram_cv_reference <- function(x, y, foldid, weights = NULL, args = list()) {
+  suppressPackageStartupMessages(library(glmnet))
+  t0 <- proc.time()[["elapsed"]]
+  cv <- do.call(glmnet::cv.glmnet, c(list(x = x, y = y, weights = weights, foldid = foldid), args))
+  elapsed <- proc.time()[["elapsed"]] - t0
+  fit <- cv$glmnet.fit
+  list(
+    lambda = as.array(cv$lambda), cvm = as.array(cv$cvm), cvsd = as.array(cv$cvsd),
+    nzero = as.array(as.numeric(cv$nzero)),
+    lambda_min = cv$lambda.min, lambda_1se = cv$lambda.1se,
+    index_min = as.integer(cv$index[1]), index_1se = as.integer(cv$index[2]),
+    name = unname(cv$name), a0 = as.array(as.numeric(fit$a0)),
+    beta = as.matrix(fit$beta), dev_ratio = as.array(fit$dev.ratio), nulldev = fit$nulldev,
+    elapsed = elapsed
+  )
+}
