@@ -15,6 +15,8 @@ __version__ = "0.1.0"
 _LAZY = {
     "datasets": "statprune.datasets",
     "errors": "statprune.errors",
+    "GlmnetCV": "statprune.lasso",
+    "LassoResult": "statprune.lasso",
     "PCAPruner": "statprune.pca",
     "PCAResult": "statprune.pca",
     "ScreeDisplay": "statprune.pca",

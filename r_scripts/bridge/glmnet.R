@@ -1,0 +1,227 @@
+# glmnet bridge for statprune/lasso.py (prefix spg_). Sourced once by statprune/_r.py.
+# Every function takes R objects; no R code is ever built from user strings.
+# The cv.glmnet call is built so that the stored `call` reads like what an R user
+# types (cv.glmnet(x = x, y = y, family = "binomial", alpha = 0.5)): data are
+# symbols bound in an evaluation environment, scalar options are literal values.
+
+spg_make_y <- function(y, family) {
+  if (identical(family, "cox")) {
+    if (inherits(y, "Surv")) return(y)
+    y <- as.matrix(y)
+    return(survival::Surv(as.numeric(y[, 1]), as.numeric(y[, 2])))
+  }
+  y
+}
+
+# Fold ids exactly as cv.glmnet draws them (sample(rep(seq(nfolds), length = N))),
+# after set.seed(seed) when a seed is given.
+spg_draw_foldid <- function(n, nfolds, seed = NULL) {
+  if (!is.null(seed)) set.seed(seed)
+  sample(rep(seq(nfolds), length = n))
+}
+
+# opts: named list of cv.glmnet/glmnet options (family, alpha, nlambda, ...),
+# already in R's names and R's defaults removed (NULL entries are dropped).
+spg_cv_fit <- function(x, y, opts, weights = NULL, offset = NULL, foldid = NULL,
+                       seed = NULL, nfolds = 10L, dimnames_x = NULL) {
+  if (!is.null(dimnames_x)) colnames(x) <- dimnames_x
+  family <- if (is.null(opts$family)) "gaussian" else opts$family
+  y <- spg_make_y(y, family)
+  n <- nrow(x)
+  drawn <- is.null(foldid)
+  if (drawn) foldid_used <- spg_draw_foldid(n, nfolds, seed) else foldid_used <- as.integer(foldid)
+  e <- new.env(parent = asNamespace("glmnet"))
+  e$x <- x
+  e$y <- y
+  args <- list(x = quote(x), y = quote(y))
+  if (!is.null(weights)) { e$weights <- as.double(weights); args$weights <- quote(weights) }
+  if (!is.null(offset)) { e$offset <- offset; args$offset <- quote(offset) }
+  if (drawn && !is.null(seed)) {
+    # reproduce set.seed(seed); cv.glmnet(x, y, nfolds = k): cv.glmnet draws the folds itself
+    if (nfolds != 10L) args$nfolds <- nfolds
+  } else {
+    e$foldid <- foldid_used
+    args$foldid <- quote(foldid)
+  }
+  opts <- opts[!vapply(opts, is.null, logical(1))]
+  args <- c(args, opts)
+  cl <- as.call(c(list(quote(cv.glmnet)), args))
+  if (drawn && !is.null(seed)) set.seed(seed)
+  fit <- eval(cl, e)
+  out <- spg_extract(fit)
+  out$foldid <- as.array(as.integer(foldid_used))
+  out$fit <- fit
+  out
+}
+
+spg_dense <- function(b) as.matrix(b)
+
+# Everything lasso.py needs from a cv.glmnet object (also used by from_rds).
+spg_extract <- function(fit) {
+  g <- fit$glmnet.fit
+  lam_all <- g$lambda
+  idx <- match(fit$lambda, lam_all)
+  family <- spg_family(g)
+  beta <- g$beta
+  if (is.list(beta)) {  # multinomial / mgaussian: one sparse matrix per class/response
+    K <- length(beta)
+    p <- nrow(beta[[1]])
+    arr <- array(0, dim = c(K, p, length(idx)))
+    for (k in seq_len(K)) arr[k, , ] <- spg_dense(beta[[k]])[, idx, drop = FALSE]
+    b <- arr
+    a0 <- as.matrix(g$a0)[, idx, drop = FALSE]
+    class_names <- names(beta)
+    vnames <- rownames(beta[[1]])
+  } else {
+    b <- spg_dense(beta)[, idx, drop = FALSE]
+    dimnames(b) <- NULL
+    a0 <- if (is.null(g$a0)) as.array(rep(0, length(idx))) else as.array(unname(g$a0[idx]))
+    class_names <- if (!is.null(g$classnames)) g$classnames else NULL
+    vnames <- rownames(beta)
+  }
+  dimnames(a0) <- NULL
+  rel <- NULL
+  if (inherits(fit, "cv.relaxed")) {
+    r <- fit$relaxed
+    rel <- list(lambda_min = r$lambda.min, lambda_1se = r$lambda.1se,
+                gamma_min = r$gamma.min, gamma_1se = r$gamma.1se,
+                gamma = as.array(as.numeric(names(r$statlist)) ),
+                index = r$index)
+  }
+  list(
+    lambda = as.array(fit$lambda),
+    cvm = as.array(unname(fit$cvm)),
+    cvsd = as.array(unname(fit$cvsd)),
+    cvup = as.array(unname(fit$cvup)),
+    cvlo = as.array(unname(fit$cvlo)),
+    nzero = as.array(as.integer(unname(fit$nzero))),
+    lambda_min = fit$lambda.min,
+    lambda_1se = fit$lambda.1se,
+    index_min = as.integer(fit$index[1, 1]),
+    index_1se = as.integer(fit$index[2, 1]),
+    name = unname(fit$name),
+    type_measure = names(fit$name),
+    a0 = a0,
+    beta = b,
+    dev_ratio = as.array(g$dev.ratio[idx]),
+    nulldev = g$nulldev,
+    family = family,
+    class_names = if (is.null(class_names)) NULL else as.array(class_names),
+    feature_names = if (is.null(vnames)) NULL else as.array(vnames),
+    npasses = g$npasses,
+    jerr = g$jerr,
+    nobs = g$nobs,
+    nlambda_fit = length(lam_all),
+    relaxed = rel,
+    alpha = spg_call_alpha(g)
+  )
+}
+
+spg_family <- function(g) {
+  f <- family(g)
+  if (is.character(f)) f else f$family
+}
+
+spg_lambda_interp_coef <- function(fit, s, gamma = NULL) {
+  cf <- if (is.null(gamma)) coef(fit, s = s) else coef(fit, s = s, gamma = gamma)
+  spg_coef_list(cf)
+}
+
+spg_coef_list <- function(cf) {
+  if (is.list(cf)) lapply(cf, function(m) as.matrix(m)) else as.matrix(cf)
+}
+
+# R's coef(fit, s, exact = TRUE): refit glmnet on lambda = sort(c(s, lambda)) with
+# the original data, exactly as predict.glmnet does through update().
+spg_coef_exact <- function(fit, s, x, y, opts, weights = NULL, offset = NULL, dimnames_x = NULL) {
+  if (!is.null(dimnames_x)) colnames(x) <- dimnames_x
+  g <- if (inherits(fit, "cv.glmnet")) fit$glmnet.fit else fit
+  family <- if (is.null(opts$family)) "gaussian" else opts$family
+  y <- spg_make_y(y, family)
+  opts <- opts[!vapply(opts, is.null, logical(1))]
+  opts$lambda <- NULL
+  opts$nfolds <- NULL
+  opts$type.measure <- NULL
+  args <- c(list(x = x, y = y), opts)
+  if (!is.null(weights)) args$weights <- as.double(weights)
+  if (!is.null(offset)) args$offset <- offset
+  args$relax <- NULL
+  args$gamma <- NULL
+  args$lambda <- unique(rev(sort(c(s, g$lambda))))
+  g2 <- do.call(glmnet::glmnet, args)
+  spg_coef_list(coef(g2, s = s))
+}
+
+spg_predict <- function(fit, newx, s, type = "link", newoffset = NULL, gamma = NULL) {
+  g <- if (inherits(fit, "cv.glmnet")) fit$glmnet.fit else fit
+  args <- list(g, newx = newx, s = s, type = type)
+  if (!is.null(newoffset)) args$newoffset <- newoffset
+  if (!is.null(gamma)) args$gamma <- gamma
+  out <- do.call(predict, args)
+  if (is.array(out) && length(dim(out)) == 3) out <- out[, , 1]
+  if (is.character(out)) return(as.array(as.vector(out)))
+  as.matrix(out)
+}
+
+spg_assess <- function(fit, newx, newy, family, s, weights = NULL, newoffset = NULL) {
+  y <- spg_make_y(newy, family)
+  g <- if (inherits(fit, "cv.glmnet")) fit$glmnet.fit else fit
+  args <- list(g, newx = newx, newy = y, s = s)
+  if (!is.null(weights)) args$weights <- weights
+  if (!is.null(newoffset)) args$newoffset <- newoffset
+  res <- do.call(glmnet::assess.glmnet, args)
+  lapply(res, function(v) list(value = as.array(unname(as.numeric(v))), name = attr(v, "measure")))
+}
+
+spg_confusion <- function(fit, newx, newy, s, newoffset = NULL) {
+  g <- if (inherits(fit, "cv.glmnet")) fit$glmnet.fit else fit
+  args <- list(g, newx = newx, newy = newy, s = s)
+  if (!is.null(newoffset)) args$newoffset <- newoffset
+  tab <- do.call(glmnet::confusion.glmnet, args)
+  m <- unclass(tab)
+  list(table = matrix(as.numeric(m), nrow(m), ncol(m)),
+       predicted = as.array(rownames(m)), true = as.array(colnames(m)))
+}
+
+# saveRDS atomically: a temporary file in the same folder, then rename.
+spg_save_rds <- function(fit, path) {
+  dir <- dirname(path)
+  tmp <- tempfile(pattern = paste0(".", basename(path), "."), tmpdir = dir, fileext = ".tmp")
+  ok <- FALSE
+  on.exit(if (!ok && file.exists(tmp)) unlink(tmp))
+  saveRDS(fit, tmp)
+  if (!file.rename(tmp, path)) stop("could not rename ", tmp, " to ", path)
+  ok <- TRUE
+  invisible(path)
+}
+
+spg_read_rds <- function(path) {
+  obj <- readRDS(path)
+  cls <- class(obj)
+  list(obj = obj, class = as.array(cls))
+}
+
+# The call as an R user would read it.
+spg_call_text <- function(fit) paste(deparse(fit$call, width.cutoff = 80L), collapse = "\n")
+
+# A plain glmnet fit (no cross-validation): same keys, CV entries NA.
+spg_extract_plain <- function(g) {
+  L <- length(g$lambda)
+  fake <- list(lambda = g$lambda, cvm = rep(NA_real_, L), cvsd = rep(NA_real_, L),
+               cvup = rep(NA_real_, L), cvlo = rep(NA_real_, L),
+               nzero = sapply(predict(g, type = "nonzero"), length),
+               lambda.min = NA_real_, lambda.1se = NA_real_,
+               index = matrix(NA_integer_, 2, 1), name = c(none = NA_character_), glmnet.fit = g)
+  out <- spg_extract(fake)
+  out$lambda_min <- NULL
+  out$lambda_1se <- NULL
+  out$index_min <- NULL
+  out$index_1se <- NULL
+  out
+}
+
+# alpha of a fit as written in its call (1, glmnet's default, when absent; NA when not a literal).
+spg_call_alpha <- function(g) {
+  a <- g$call$alpha
+  if (is.null(a)) 1 else if (is.numeric(a)) a else NA_real_
+}

@@ -1,0 +1,1202 @@
+"""Cross-validated Lasso and elastic net through R's glmnet, with R's exact numbers.
+
+:class:`GlmnetCV` is a scikit-learn selector whose ``fit`` runs ``cv.glmnet`` in R
+(through :mod:`statprune._r`) with R's own fold assignment (``set.seed(seed)``
+immediately before ``cv.glmnet``), so the lambda path, the CV curve,
+``lambda.min``/``lambda.1se`` and the coefficients are the ones an R colleague
+gets. The fitted selection is also available as a :class:`LassoResult`
+(``est.result_``): a table, a summary, JSON, ``coef(s=)`` at any lambda,
+``assess()``/``confusion()`` on new data and ``save_rds()`` writing the real
+``cv.glmnet`` object.
+
+Names follow glmnet where the concept is glmnet's (``lambda_min_``,
+``lambda_1se_``, ``penalty_factor``, ``foldid``, ``type_measure``) and
+scikit-learn where it is scikit-learn's (``coef_``, ``intercept_``,
+``support_``, ``cv_results_``). The mapping:
+
+=====================  ===========================================
+statprune              R (glmnet)
+=====================  ===========================================
+``lambdas_``           ``fit$lambda``
+``cv_results_``        ``fit$cvm``, ``fit$cvsd``, ``fit$cvup``, ``fit$cvlo``, ``fit$nzero``
+``lambda_min_``        ``fit$lambda.min``
+``lambda_1se_``        ``fit$lambda.1se``
+``coef_``/``intercept_``  ``coef(fit, s = s)``
+``support_``           non-zero rows of ``coef(fit, s = s)`` (intercept excluded)
+``sample_weight``      ``weights``
+``lambda_``            ``lambda``
+=====================  ===========================================
+
+``cv_results_["std_score"]`` is glmnet's ``cvsd``: a *standard error* of the CV
+mean, not the standard deviation across folds that scikit-learn reports.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import warnings
+from collections.abc import Mapping, Sequence
+from typing import Any, TypedDict
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator
+from sklearn.feature_selection import SelectorMixin
+from sklearn.utils.validation import check_is_fitted
+
+from .errors import (
+    ConvergenceWarning,
+    DataError,
+    NothingSelectedWarning,
+    ParameterError,
+    PerfectSeparationWarning,
+)
+
+__all__ = ["CVGlmnetOutput", "GlmnetCV", "LassoResult", "lambda_interp"]
+
+FAMILIES = ("gaussian", "binomial", "poisson", "multinomial", "mgaussian", "cox")
+TYPE_MEASURES = ("default", "mse", "mae", "deviance", "class", "auc", "C")
+_MEASURES_OK = {
+    "gaussian": {"default", "mse", "mae", "deviance"},
+    "mgaussian": {"default", "mse", "mae", "deviance"},
+    "poisson": {"default", "mse", "mae", "deviance"},
+    "binomial": {"default", "mse", "mae", "deviance", "class", "auc"},
+    "multinomial": {"default", "mse", "mae", "deviance", "class"},
+    "cox": {"default", "deviance", "C"},
+}
+
+
+CVGlmnetOutput = TypedDict(
+    "CVGlmnetOutput",
+    {
+        "lambda": np.ndarray,  # (L,) decreasing lambda sequence (fit$lambda)
+        "cvm": np.ndarray,  # (L,) mean CV error (fit$cvm)
+        "cvsd": np.ndarray,  # (L,) standard ERROR of cvm (fit$cvsd)
+        "cvup": np.ndarray,  # (L,) cvm + cvsd
+        "cvlo": np.ndarray,  # (L,) cvm - cvsd
+        "nzero": np.ndarray,  # (L,) number of non-zero coefficients (fit$nzero)
+        "lambda_min": float,
+        "lambda_1se": float,
+        "index_min": int,  # 1-based position of lambda.min in lambda (R's fit$index)
+        "index_1se": int,
+        "name": str,  # R's type.measure label, e.g. "Mean-Squared Error"
+        "type_measure": str,  # R's type.measure code actually used, e.g. "mse"
+        "a0": np.ndarray,  # (L,) intercepts, or (K, L); zeros for cox
+        "beta": np.ndarray,  # (p, L) coefficients on the ORIGINAL x scale, or (K, p, L)
+        "dev_ratio": np.ndarray,  # (L,) fraction of (null) deviance explained
+        "nulldev": float,
+        "foldid": np.ndarray,  # (n,) fold ids actually used, 1..nfolds
+        "fit": Any,  # the cv.glmnet object in R (an _r.RObject), or None (engine="gram")
+    },
+    total=False,
+)
+CVGlmnetOutput.__doc__ = """What a cross-validated glmnet backend returns to :class:`GlmnetCV`.
+
+Produced by the R bridge (``r_scripts/bridge/glmnet.R``: ``spg_cv_fit``) and, for
+``engine="gram"``, by ``statprune._gram.cv_glmnet_gram`` (with ``fit=None``).
+``L`` is the number of lambdas kept by ``cv.glmnet`` (it can be fewer than
+``nlambda``: glmnet stops the path early), ``p`` the number of features, ``K`` the
+number of classes (multinomial) or responses (mgaussian). Keys: ``lambda``, ``cvm``,
+``cvsd``, ``cvup``, ``cvlo``, ``nzero`` (all (L,)), ``lambda_min``, ``lambda_1se``,
+``index_min``, ``index_1se`` (1-based), ``name``, ``type_measure``, ``a0``, ``beta``,
+``dev_ratio``, ``nulldev``, ``foldid``, ``fit``. The R bridge adds ``family``,
+``class_names``, ``feature_names`` and ``relaxed`` (relaxed-lasso choice or None).
+"""
+
+
+# --------------------------------------------------------------------------- helpers
+def lambda_interp(lambdas: np.ndarray, s: float | np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """glmnet's ``lambda.interp``: 0-based left/right indices and weights for ``s``.
+
+    The coefficient at ``s`` is ``frac * beta[left] + (1 - frac) * beta[right]``,
+    linear in lambda between the two path points around ``s``; outside the path
+    the end point is used (as R's ``coef(fit, s=)``).
+
+    Examples
+    --------
+    >>> left, right, frac = lambda_interp(np.array([1.0, 0.5, 0.25]), 0.75)
+    >>> int(left[0]), int(right[0]), float(frac[0])
+    (0, 1, 0.5)
+    """
+    lam = np.asarray(lambdas, dtype=float)
+    s = np.atleast_1d(np.asarray(s, dtype=float))
+    if lam.size == 1:
+        n = s.size
+        return np.zeros(n, int), np.zeros(n, int), np.ones(n)
+    k = lam.size
+    sfrac = (lam[0] - s) / (lam[0] - lam[k - 1])
+    lamn = (lam[0] - lam) / (lam[0] - lam[k - 1])
+    sfrac = np.clip(sfrac, lamn.min(), lamn.max())
+    coord = np.interp(sfrac, lamn, np.arange(1, k + 1, dtype=float))
+    left = np.floor(coord).astype(int) - 1
+    right = np.ceil(coord).astype(int) - 1
+    with np.errstate(invalid="ignore", divide="ignore"):
+        frac = (sfrac - lamn[right]) / (lamn[left] - lamn[right])
+    frac[left == right] = 1.0
+    frac[np.abs(lamn[left] - lamn[right]) < np.finfo(float).eps] = 1.0
+    return left, right, frac
+
+
+def _interp(arr: np.ndarray, lambdas: np.ndarray, s: float) -> np.ndarray:
+    """Interpolate the last axis of ``arr`` (the lambda axis) at ``s``."""
+    left, right, frac = lambda_interp(lambdas, s)
+    a = np.asarray(arr, dtype=float)
+    return a[..., left[0]] * frac[0] + a[..., right[0]] * (1.0 - frac[0])
+
+
+def _fmt(x: float) -> str:
+    return f"{x:.6g}"
+
+
+# --------------------------------------------------------------------------- result
+class LassoResult:
+    """A cross-validated glmnet selection (what ``cv.glmnet`` returns, in Python).
+
+    Built by :class:`GlmnetCV` (``est.result_``); not usually created directly.
+
+    Attributes
+    ----------
+    family, alpha : str, float
+    s : str or float
+        The lambda the selection is read at (``"lambda.min"``, ``"lambda.1se"`` or a number).
+    lambdas, cvm, cvsd, cvup, cvlo, nzero : ndarray (L,)
+        ``fit$lambda``, ``fit$cvm`` ... as R has them. ``cvsd`` is a standard error.
+    lambda_min, lambda_1se : float
+    measure_name : str
+        R's label of the CV measure ("Mean-Squared Error", "Binomial Deviance", ...).
+    beta : ndarray (p, L) or (K, p, L)
+        Coefficient path on the original scale of x.
+    a0 : ndarray (L,) or (K, L)
+        Intercept path.
+    dev_ratio : ndarray (L,)
+    feature_names : list of str
+    class_names : list or None
+    selected, pruned : list of str
+        Features with a non-zero / zero coefficient at ``s``.
+    constant : list of str
+        Constant columns (sd = 0): glmnet gives them a zero coefficient.
+    excluded, kept : list of str
+        Forced out (``exclude``) / forced in (penalty factor 0).
+    penalty_factor : ndarray (p,)
+        As given (before glmnet rescales it to sum to p).
+    provenance : dict
+    seed : int or None
+    foldid : ndarray (n,) or None
+    """
+
+    def __init__(
+        self,
+        out: Mapping[str, Any],
+        *,
+        family: str,
+        alpha: float,
+        s: str | float,
+        feature_names: Sequence[str],
+        class_names: Sequence[Any] | None,
+        constant: Sequence[str] = (),
+        excluded: Sequence[str] = (),
+        kept: Sequence[str] = (),
+        penalty_factor: np.ndarray | None = None,
+        provenance: Mapping[str, Any] | None = None,
+        seed: int | None = None,
+        data: Mapping[str, Any] | None = None,
+        r_call: str | None = None,
+    ) -> None:
+        self.family = family
+        self.alpha = float(alpha) if alpha is not None and not (isinstance(alpha, float) and math.isnan(alpha)) else alpha
+        self.s = s
+        self.lambdas = np.asarray(out["lambda"], dtype=float).reshape(-1)
+        self.cvm = np.asarray(out["cvm"], dtype=float).reshape(-1)
+        self.cvsd = np.asarray(out["cvsd"], dtype=float).reshape(-1)
+        self.cvup = np.asarray(out["cvup"], dtype=float).reshape(-1)
+        self.cvlo = np.asarray(out["cvlo"], dtype=float).reshape(-1)
+        self.nzero = np.asarray(out["nzero"]).reshape(-1).astype(int)
+        self.lambda_min = float(out["lambda_min"]) if out.get("lambda_min") is not None else math.nan
+        self.lambda_1se = float(out["lambda_1se"]) if out.get("lambda_1se") is not None else math.nan
+        self.index_min = int(out["index_min"]) if out.get("index_min") is not None else None
+        self.index_1se = int(out["index_1se"]) if out.get("index_1se") is not None else None
+        self.measure_name = out.get("name")
+        self.type_measure = out.get("type_measure")
+        L = self.lambdas.size
+        beta = np.asarray(out["beta"], dtype=float)
+        p = len(feature_names)
+        if family in ("multinomial", "mgaussian"):
+            beta = beta.reshape(-1, p, L)
+            a0 = np.asarray(out["a0"], dtype=float).reshape(beta.shape[0], L)
+        else:
+            beta = beta.reshape(p, L)
+            a0 = np.asarray(out["a0"], dtype=float).reshape(L)
+        self.beta = beta
+        self.a0 = a0
+        self.dev_ratio = np.asarray(out["dev_ratio"], dtype=float).reshape(-1)
+        self.nulldev = float(out["nulldev"]) if out.get("nulldev") is not None else math.nan
+        self.feature_names = [str(f) for f in feature_names]
+        self.class_names = list(class_names) if class_names is not None else None
+        self.constant = list(constant)
+        self.excluded = list(excluded)
+        self.kept = list(kept)
+        self.penalty_factor = np.ones(p) if penalty_factor is None else np.asarray(penalty_factor, dtype=float)
+        self.provenance = dict(provenance or {})
+        self.seed = seed
+        fid = out.get("foldid")
+        self.foldid = None if fid is None else np.asarray(fid).reshape(-1).astype(int)
+        self.relaxed = out.get("relaxed")
+        self.r_call = r_call
+        self._fit = out.get("fit")
+        self._data = dict(data) if data is not None else None
+        self.s_value = self._lambda_of(s)
+        coef_s = self._coef_array(self.s_value)
+        nz = np.abs(coef_s) > 0
+        mask = nz.any(axis=0) if nz.ndim == 2 else nz
+        self.support = mask
+        self.selected = [f for f, m in zip(self.feature_names, mask) if m]
+        self.pruned = [f for f, m in zip(self.feature_names, mask) if not m]
+
+    # ----------------------------------------------------------------- lambda / coef
+    def _lambda_of(self, s: str | float) -> float:
+        if isinstance(s, str):
+            if s not in ("lambda.min", "lambda.1se"):
+                raise ParameterError(f"s={s!r} is not valid; use 'lambda.min', 'lambda.1se' or a number")
+            rel = self.relaxed
+            if rel:
+                return float(rel["lambda_min"] if s == "lambda.min" else rel["lambda_1se"])
+            v = self.lambda_min if s == "lambda.min" else self.lambda_1se
+            if math.isnan(v):
+                raise ParameterError(f"this glmnet fit has no cross-validation, so no {s}; pass s=<number>")
+            return v
+        try:
+            v = float(s)
+        except (TypeError, ValueError):
+            raise ParameterError(f"s={s!r} is not valid; use 'lambda.min', 'lambda.1se' or a number") from None
+        if not math.isfinite(v) or v < 0:
+            raise ParameterError(f"s={s!r} must be a finite non-negative lambda")
+        return v
+
+    def _gamma_of(self, s: str | float) -> float | None:
+        rel = self.relaxed
+        if not rel:
+            return None
+        if s == "lambda.1se":
+            return float(rel["gamma_1se"])
+        return float(rel["gamma_min"])
+
+    def _coef_array(self, lam: float) -> np.ndarray:
+        """Coefficients (without intercept) at lambda ``lam``: (p,) or (K, p)."""
+        if self.relaxed and self._fit is not None:
+            cf = self._r_coef(lam, exact=False)
+            return cf[..., 1:] if cf.ndim == 2 else cf[1:]
+        return _interp(self.beta, self.lambdas, lam)
+
+    def _intercept_array(self, lam: float) -> np.ndarray | float:
+        if self.relaxed and self._fit is not None:
+            cf = self._r_coef(lam, exact=False)
+            return cf[:, 0] if cf.ndim == 2 else float(cf[0])
+        a = _interp(self.a0, self.lambdas, lam)
+        return float(a) if np.ndim(a) == 0 else a
+
+    def _r_coef(self, lam: float, exact: bool) -> np.ndarray:
+        from . import _r  # noqa: PLC0415
+
+        if self._fit is None:
+            raise ParameterError("this result has no R fit attached (engine='gram'); refit with engine='r'")
+        if exact:
+            if self._data is None:
+                raise ParameterError("exact=True needs the original data, which this result does not hold")
+            d = self._data
+            res = _r.call("glmnet", "spg_coef_exact", self._fit, float(lam), d["X"], d["y"], d["opts"],
+                          weights=d.get("weights"), offset=d.get("offset"), dimnames_x=self.feature_names,
+                          _context="coef(exact=TRUE)")
+        else:
+            res = _r.call("glmnet", "spg_lambda_interp_coef", self._fit, float(lam), gamma=self._gamma_of(self.s))
+        if isinstance(res, dict) or isinstance(res, list):
+            mats = list(res.values()) if isinstance(res, dict) else res
+            return np.stack([np.asarray(m, float).reshape(-1) for m in mats])  # (K, 1+p)
+        return np.asarray(res, float).reshape(-1)
+
+    def coef(self, s: str | float = "lambda.min", exact: bool = False) -> pd.Series | pd.DataFrame:
+        """Coefficients at ``s``, including ``"(Intercept)"``: R's ``coef(fit, s = s)``.
+
+        ``exact=False`` interpolates linearly between the path lambdas around ``s``
+        (as R does); ``exact=True`` refits glmnet in R on the original data with
+        ``s`` inserted into the lambda sequence (R's ``coef(fit, s, exact = TRUE,
+        x = x, y = y, ...)``). Multinomial/mgaussian: a DataFrame with one column
+        per class/response.
+        """
+        lam = self._lambda_of(s)
+        if exact:
+            cf = self._r_coef(lam, exact=True)
+        else:
+            b = self._coef_array(lam)
+            a = self._intercept_array(lam)
+            cf = np.column_stack([np.atleast_1d(a), b]) if b.ndim == 2 else np.concatenate([[a], b])
+        has_int = self.family != "cox"
+        names = (["(Intercept)"] if has_int else []) + self.feature_names
+        if cf.ndim == 2:
+            cf = cf if has_int else cf[:, 1:] if cf.shape[1] == len(names) + 1 else cf
+            cols = [str(c) for c in (self.class_names or range(cf.shape[0]))]
+            return pd.DataFrame(cf.T, index=names, columns=cols)
+        if not has_int and cf.size == len(names) + 1:
+            cf = cf[1:]
+        return pd.Series(cf, index=names, name=str(s))
+
+    def predict(self, X: Any, s: str | float | None = None, type: str = "response", offset: Any = None) -> np.ndarray:
+        """Predictions at ``s`` (default: the result's ``s``), computed from the coefficients.
+
+        ``type``: ``"link"`` (linear predictor), ``"response"`` (mean; probabilities
+        for binomial/multinomial) or ``"class"`` (labels), as R's ``predict.glmnet``.
+        """
+        lam = self._lambda_of(self.s if s is None else s)
+        Xa = np.asarray(X, dtype=float)
+        if Xa.ndim != 2 or Xa.shape[1] != len(self.feature_names):
+            raise DataError(f"X must have {len(self.feature_names)} columns ({', '.join(self.feature_names[:5])}...)")
+        b = self._coef_array(lam)
+        a = self._intercept_array(lam)
+        if b.ndim == 2:
+            eta = Xa @ b.T + np.asarray(a)[None, :]
+        else:
+            eta = Xa @ b + a
+        if offset is not None:
+            off = np.asarray(offset, dtype=float)
+            eta = eta + (off if off.ndim == eta.ndim else off[:, None])
+        fam = self.family
+        if type == "link":
+            return eta
+        if type not in ("response", "class"):
+            raise ParameterError(f"type={type!r}; use 'link', 'response' or 'class'")
+        if fam == "binomial":
+            if type == "class":
+                return np.asarray(self.class_names, dtype=object)[(eta > 0).astype(int)]
+            return 1.0 / (1.0 + np.exp(-eta))
+        if fam == "multinomial":
+            if type == "class":
+                return np.asarray(self.class_names, dtype=object)[np.argmax(eta, axis=1)]
+            e = np.exp(eta - eta.max(axis=1, keepdims=True))
+            return e / e.sum(axis=1, keepdims=True)
+        if type == "class":
+            raise ParameterError(f"type='class' needs a binomial or multinomial fit, not {fam}")
+        if fam in ("poisson", "cox"):
+            return np.exp(eta)
+        return eta
+
+    # ----------------------------------------------------------------- R-side tools
+    def assess(self, X: Any, y: Any, s: str | float | None = None, sample_weight: Any = None, offset: Any = None) -> dict[str, float]:
+        """R's ``assess.glmnet``: every type.measure of this family on new data, at ``s``.
+
+        Returns ``{measure code: value}``; the R labels are in ``assess_names_`` of
+        the returned dict's attribute-free companion :meth:`assess_frame`.
+        """
+        return {k: v["value"] for k, v in self._assess_raw(X, y, s, sample_weight, offset).items()}
+
+    def assess_frame(self, X: Any, y: Any, s: str | float | None = None, sample_weight: Any = None, offset: Any = None) -> pd.DataFrame:
+        """:meth:`assess` as a table with R's measure names."""
+        raw = self._assess_raw(X, y, s, sample_weight, offset)
+        return pd.DataFrame({"measure": list(raw), "name": [v["name"] for v in raw.values()],
+                             "value": [v["value"] for v in raw.values()]})
+
+    def _assess_raw(self, X, y, s, sample_weight, offset):  # noqa: ANN001, ANN202
+        from . import _r  # noqa: PLC0415
+
+        self._need_fit("assess")
+        lam = self._lambda_of(self.s if s is None else s)
+        Xa = np.asarray(X, dtype=float)
+        yr = _y_for_r(self.family, y, self.class_names)
+        res = _r.call("glmnet", "spg_assess", self._fit, Xa, yr, self.family, lam,
+                      weights=None if sample_weight is None else np.asarray(sample_weight, float),
+                      newoffset=None if offset is None else np.asarray(offset, float), _context="assess.glmnet")
+        return {k: {"value": float(np.asarray(v["value"]).reshape(-1)[0]), "name": v["name"]} for k, v in res.items()}
+
+    def confusion(self, X: Any, y: Any, s: str | float | None = None, offset: Any = None) -> pd.DataFrame:
+        """R's ``confusion.glmnet``: confusion table (rows Predicted, columns True) at ``s``."""
+        from . import _r  # noqa: PLC0415
+
+        self._need_fit("confusion")
+        if self.family not in ("binomial", "multinomial"):
+            raise ParameterError(f"confusion() needs a binomial or multinomial fit, not {self.family}")
+        lam = self._lambda_of(self.s if s is None else s)
+        yr = _y_for_r(self.family, y, self.class_names)
+        res = _r.call("glmnet", "spg_confusion", self._fit, np.asarray(X, dtype=float), yr, lam,
+                      newoffset=None if offset is None else np.asarray(offset, float), _context="confusion.glmnet")
+        tab = np.asarray(res["table"], dtype=float).astype(int)
+        pred = [str(v) for v in np.atleast_1d(res["predicted"])]
+        true = [str(v) for v in np.atleast_1d(res["true"])]
+        df = pd.DataFrame(tab.reshape(len(pred), len(true)), index=pd.Index(pred, name="Predicted"),
+                          columns=pd.Index(true, name="True"))
+        return df
+
+    def save_rds(self, path: Any) -> Any:
+        """Write the real ``cv.glmnet`` object to ``path`` (atomically) for ``readRDS()`` in R."""
+        import os  # noqa: PLC0415
+
+        from . import _r  # noqa: PLC0415
+
+        self._need_fit("save_rds")
+        p = os.fspath(path)
+        _r.call("glmnet", "spg_save_rds", self._fit, os.path.abspath(p), _context="saveRDS")
+        return path
+
+    def _need_fit(self, what: str) -> None:
+        if self._fit is None:
+            raise ParameterError(f"{what}() needs the R fit, which this result does not hold (engine='gram'); refit with engine='r'")
+
+    # ----------------------------------------------------------------- tables & text
+    def to_frame(self) -> pd.DataFrame:
+        """One row per feature: coefficient at lambda.min and lambda.1se, selected at ``s``, penalty factor, note."""
+        rows = []
+        has_cv = not math.isnan(self.lambda_min)
+        cmin = self._coef_array(self._lambda_of("lambda.min")) if has_cv else None
+        c1se = self._coef_array(self._lambda_of("lambda.1se")) if has_cv else None
+        cs = self._coef_array(self.s_value)
+        for j, f in enumerate(self.feature_names):
+            note = ""
+            if f in self.constant:
+                note = "constant column (sd = 0): glmnet gives it a zero coefficient"
+            elif f in self.excluded:
+                note = "excluded"
+            elif f in self.kept:
+                note = "always kept (penalty factor 0)"
+            row: dict[str, Any] = {"feature": f}
+            if cs.ndim == 2:
+                for k, cname in enumerate(self.class_names or range(cs.shape[0])):
+                    if has_cv:
+                        row[f"coef_min[{cname}]"] = cmin[k, j]
+                        row[f"coef_1se[{cname}]"] = c1se[k, j]
+                    row[f"coef_s[{cname}]"] = cs[k, j]
+            else:
+                if has_cv:
+                    row["coef_lambda_min"] = cmin[j]
+                    row["coef_lambda_1se"] = c1se[j]
+                row["coef_s"] = cs[j]
+            row["selected"] = bool(self.support[j])
+            row["penalty_factor"] = float(self.penalty_factor[j])
+            row["note"] = note
+            rows.append(row)
+        return pd.DataFrame(rows).set_index("feature")
+
+    def path_frame(self) -> pd.DataFrame:
+        """The CV curve as a table: lambda, cvm, cvsd, cvup, cvlo, nzero, dev_ratio."""
+        return pd.DataFrame({"lambda": self.lambdas, "cvm": self.cvm, "cvsd": self.cvsd, "cvup": self.cvup,
+                             "cvlo": self.cvlo, "nzero": self.nzero, "dev_ratio": self.dev_ratio})
+
+    def coefficients_at_s(self) -> dict[str, Any]:
+        """``{name: value}`` at ``s`` incl. "(Intercept)", zero for pruned features;
+        ``{class: {name: value}}`` for multinomial/mgaussian."""
+        cf = self.coef(self.s)
+        if isinstance(cf, pd.DataFrame):
+            return {str(c): {k: float(v) for k, v in cf[c].items()} for c in cf.columns}
+        return {k: float(v) for k, v in cf.items()}
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain-Python summary (the CLI's ``--json`` object)."""
+        return {
+            "family": self.family,
+            "alpha": self.alpha,
+            "lambda": self.lambdas.tolist(),
+            "cvm": self.cvm.tolist(),
+            "cvsd": self.cvsd.tolist(),
+            "cvup": self.cvup.tolist(),
+            "cvlo": self.cvlo.tolist(),
+            "nzero": self.nzero.tolist(),
+            "lambda_min": self.lambda_min,
+            "lambda_1se": self.lambda_1se,
+            "index_min": self.index_min,
+            "index_1se": self.index_1se,
+            "measure": self.type_measure,
+            "measure_name": self.measure_name,
+            "s": self.s,
+            "s_lambda": self.s_value,
+            "coefficients": self.coefficients_at_s(),
+            "selected": list(self.selected),
+            "pruned": list(self.pruned),
+            "constant": list(self.constant),
+            "excluded": list(self.excluded),
+            "kept": list(self.kept),
+            "class_names": None if self.class_names is None else [str(c) for c in self.class_names],
+            "n_lambda": int(self.lambdas.size),
+            "relaxed": self.relaxed,
+            "provenance": dict(self.provenance),
+        }
+
+    def to_json(self, indent: int | None = 2) -> str:
+        """JSON text of :meth:`to_dict` (NaN as null)."""
+        return json.dumps(_jsonable(self.to_dict()), indent=indent, allow_nan=False)
+
+    def summary(self) -> str:
+        """A text summary in the layout of R's ``print.cv.glmnet`` plus the selection."""
+        lines = []
+        if self.r_call:
+            lines += [f"Call:  {self.r_call}", ""]
+        lines.append(f"Family: {self.family}   alpha: {self.alpha}   lambdas: {self.lambdas.size}")
+        if self.measure_name:
+            lines.append(f"Measure: {self.measure_name}")
+        lines.append("")
+        if self.index_min is not None and not math.isnan(self.lambda_min):
+            lines.append(f"    {'Lambda':>10} {'Index':>5} {'Measure':>10} {'SE':>10} {'Nonzero':>7}")
+            for lab, i in (("min", self.index_min), ("1se", self.index_1se)):
+                k = i - 1
+                lines.append(f"{lab:<3} {_fmt(self.lambdas[k]):>10} {i:>5} {_fmt(self.cvm[k]):>10} "
+                             f"{_fmt(self.cvsd[k]):>10} {self.nzero[k]:>7}")
+            lines.append("")
+        s_txt = self.s if isinstance(self.s, str) else _fmt(float(self.s))
+        lines.append(f"At s = {s_txt} (lambda = {_fmt(self.s_value)}): {len(self.selected)} of "
+                     f"{len(self.feature_names)} features kept")
+        lines.append("  kept:   " + (", ".join(self.selected) if self.selected else "(none: every coefficient is zero)"))
+        lines.append("  pruned: " + (", ".join(self.pruned) if self.pruned else "(none)"))
+        if self.constant:
+            lines.append("  constant columns (zero coefficient, sd = 0): " + ", ".join(self.constant))
+        lines.append("Note: cvsd (SE) is a standard error of the CV mean; p-values of a model refit after "
+                     "selection are not valid.")
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return (f"LassoResult(family={self.family!r}, alpha={self.alpha}, lambda_min={_fmt(self.lambda_min)}, "
+                f"lambda_1se={_fmt(self.lambda_1se)}, s={self.s!r}, selected={len(self.selected)}/{len(self.feature_names)})")
+
+    def _repr_html_(self) -> str:
+        import html  # noqa: PLC0415
+
+        head = (f"<p><b>cv.glmnet</b> family={html.escape(self.family)}, alpha={self.alpha}, "
+                f"measure={html.escape(str(self.measure_name))}; lambda.min={_fmt(self.lambda_min)}, "
+                f"lambda.1se={_fmt(self.lambda_1se)}; at s={html.escape(str(self.s))}: "
+                f"{len(self.selected)} of {len(self.feature_names)} kept</p>")
+        return head + self.to_frame().to_html(float_format=lambda v: f"{v:.6g}")
+
+    def r_code(self, data: str = "data.csv", target: str = "y") -> str:
+        """R code that reproduces this analysis (for an R colleague)."""
+        opts = []
+        if self.family != "gaussian":
+            opts.append(f'family = "{self.family}"')
+        if self.alpha != 1.0:
+            opts.append(f"alpha = {self.alpha!r}")
+        if self.type_measure and self.type_measure not in ("mse", "deviance") and self.family in ("gaussian",):
+            opts.append(f'type.measure = "{self.type_measure}"')
+        o = (", " + ", ".join(opts)) if opts else ""
+        seed = f"set.seed({self.seed})\n" if self.seed is not None else ""
+        s = f'"{self.s}"' if isinstance(self.s, str) else repr(float(self.s))
+        return (
+            "library(glmnet)\n"
+            f'd <- read.csv("{data}")\n'
+            f'x <- as.matrix(d[, setdiff(names(d), "{target}")])\n'
+            f"y <- d${target}\n"
+            f"{seed}fit <- cv.glmnet(x, y{o})\n"
+            "c(lambda.min = fit$lambda.min, lambda.1se = fit$lambda.1se)\n"
+            f"coef(fit, s = {s})\n"
+        )
+
+
+def _jsonable(obj: Any) -> Any:
+    if isinstance(obj, dict):
+        return {str(k): _jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_jsonable(v) for v in obj]
+    if isinstance(obj, np.ndarray):
+        return _jsonable(obj.tolist())
+    if isinstance(obj, (float, np.floating)):
+        f = float(obj)
+        return f if math.isfinite(f) else None
+    if isinstance(obj, np.integer):
+        return int(obj)
+    if isinstance(obj, np.bool_):
+        return bool(obj)
+    return obj
+
+
+def _y_for_r(family: str, y: Any, class_names: Sequence[Any] | None) -> Any:
+    if family in ("binomial", "multinomial"):
+        vals = np.asarray(y, dtype=object).reshape(-1)
+        cats = list(class_names) if class_names is not None else sorted(set(vals))
+        unknown = sorted({str(v) for v in vals} - {str(c) for c in cats})
+        if unknown:
+            raise DataError(f"y has class(es) {unknown} that the fit never saw (classes: {[str(c) for c in cats]})")
+        return pd.Categorical([str(v) for v in vals], categories=[str(c) for c in cats])
+    if family == "cox":
+        return _cox_y(y)
+    if family == "mgaussian":
+        return np.asarray(y, dtype=float).reshape(len(y), -1)
+    return np.asarray(y, dtype=float).reshape(-1)
+
+
+def _cox_y(y: Any) -> np.ndarray:
+    """(time, status) as an (n, 2) float array from a 2-column array/DataFrame or a structured array."""
+    if isinstance(y, pd.DataFrame):
+        a = y.to_numpy(dtype=float)
+    else:
+        arr = np.asarray(y)
+        if arr.dtype.names:
+            names = arr.dtype.names
+            tname = "time" if "time" in names else names[1] if len(names) > 1 and "status" not in names[1:] else names[-1]
+            sname = "status" if "status" in names else "event" if "event" in names else names[0]
+            if "time" not in names:  # sksurv style (event, time)
+                sname, tname = names[0], names[1]
+            a = np.column_stack([arr[tname].astype(float), arr[sname].astype(float)])
+        else:
+            a = arr.astype(float)
+    if a.ndim != 2 or a.shape[1] != 2:
+        raise DataError("a cox target must have two columns (time, status) or be a structured array with fields time/status")
+    if not np.isfinite(a).all():
+        raise DataError("the cox target (time, status) holds NaN or inf")
+    if (a[:, 0] <= 0).any():
+        raise DataError("cox survival times must be strictly positive (glmnet refuses non-positive times)")
+    if not np.isin(a[:, 1], (0.0, 1.0)).all():
+        raise DataError("cox status must be 0 (censored) or 1 (event)")
+    return a
+
+
+# --------------------------------------------------------------------------- estimator
+class GlmnetCV(SelectorMixin, BaseEstimator):
+    """Cross-validated Lasso / elastic net selector backed by R's ``cv.glmnet``.
+
+    Parameters
+    ----------
+    family : {"gaussian", "binomial", "poisson", "multinomial", "mgaussian", "cox"}
+        glmnet's ``family``. Cox targets are ``(time, status)`` (two columns, or a
+        structured array with fields ``time`` and ``status``).
+    alpha : float in [0, 1]
+        Elastic-net mixing: 1 is the lasso, 0 ridge.
+    nfolds : int >= 3
+        Number of folds (ignored when ``foldid`` is given).
+    foldid : array of int (n,), optional
+        Fold of each row, 1..K with every fold present.
+    seed : int, optional
+        ``set.seed(seed)`` in R immediately before ``cv.glmnet``: the folds are R's.
+    type_measure : {"default", "mse", "mae", "deviance", "class", "auc", "C"}
+    s : "lambda.min", "lambda.1se" or float
+        Where the selection (``support_``, ``coef_``, ``predict``) is read.
+    lambda_ : array, optional
+        User lambda sequence (R's ``lambda``); otherwise ``nlambda`` values down to
+        ``lambda_min_ratio`` times the largest (glmnet's default ratio is 1e-4, or
+        1e-2 when n < p).
+    nlambda : int
+    lambda_min_ratio : float, optional
+    standardize, fit_intercept : bool
+        R's ``standardize`` and ``intercept``.
+    penalty_factor : dict {column: factor} or array (p,), optional
+        Relative penalties (glmnet rescales them to sum to p).
+    keep : list of column names, optional
+        Always kept: penalty factor 0.
+    exclude : list of column names, optional
+        Forced out (R's ``exclude``): coefficient always 0.
+    lower_limits, upper_limits : float or array
+    relax : bool
+        Relaxed lasso (R's ``relax = TRUE``); ``gamma`` defaults to R's ``c(0, .25, .5, .75, 1)``.
+    gamma : array, optional
+    thresh, maxit : float, int
+        Convergence threshold and maximum passes.
+    type_multinomial : {"ungrouped", "grouped"}
+    engine : {"r", "gram"}
+        ``"gram"``: the gaussian covariance-update engine of :mod:`statprune._gram`
+        (same numbers, no R fit object); anything it does not cover falls back to R.
+
+    Attributes
+    ----------
+    lambdas_, lambda_min_, lambda_1se_ : R's ``lambda``, ``lambda.min``, ``lambda.1se``
+    cv_results_ : dict with ``lambda``, ``mean_score`` (cvm), ``std_score`` (cvsd, a
+        standard error), ``upper``, ``lower``, ``nzero``
+    coef_, intercept_ : coefficients at ``s`` ((p,) or (K, p))
+    support_ : boolean mask of the features kept at ``s``
+    classes_ : class labels (binomial, multinomial)
+    result_ : :class:`LassoResult`
+    feature_names_in_, n_features_in_
+
+    Examples
+    --------
+    >>> from statprune import datasets
+    >>> from statprune.lasso import GlmnetCV
+    >>> d = datasets.load_boston()
+    >>> X, y = d.drop(columns="medv"), d["medv"]
+    >>> est = GlmnetCV(seed=42).fit(X, y)
+    >>> round(est.lambda_min_, 6), len(est.lambdas_)
+    (0.021185, 76)
+    >>> est.get_feature_names_out().tolist()[:4]
+    ['crim', 'zn', 'chas', 'nox']
+    """
+
+    def __init__(
+        self,
+        family: str = "gaussian",
+        alpha: float = 1.0,
+        nfolds: int = 10,
+        foldid: Any = None,
+        seed: int | None = None,
+        type_measure: str = "default",
+        s: str | float = "lambda.min",
+        lambda_: Any = None,
+        nlambda: int = 100,
+        lambda_min_ratio: float | None = None,
+        standardize: bool = True,
+        fit_intercept: bool = True,
+        penalty_factor: Any = None,
+        keep: Any = None,
+        exclude: Any = None,
+        lower_limits: Any = -np.inf,
+        upper_limits: Any = np.inf,
+        relax: bool = False,
+        gamma: Any = None,
+        thresh: float = 1e-7,
+        maxit: int = 100000,
+        type_multinomial: str = "ungrouped",
+        engine: str = "r",
+    ) -> None:
+        self.family = family
+        self.alpha = alpha
+        self.nfolds = nfolds
+        self.foldid = foldid
+        self.seed = seed
+        self.type_measure = type_measure
+        self.s = s
+        self.lambda_ = lambda_
+        self.nlambda = nlambda
+        self.lambda_min_ratio = lambda_min_ratio
+        self.standardize = standardize
+        self.fit_intercept = fit_intercept
+        self.penalty_factor = penalty_factor
+        self.keep = keep
+        self.exclude = exclude
+        self.lower_limits = lower_limits
+        self.upper_limits = upper_limits
+        self.relax = relax
+        self.gamma = gamma
+        self.thresh = thresh
+        self.maxit = maxit
+        self.type_multinomial = type_multinomial
+        self.engine = engine
+
+    # ----------------------------------------------------------------- sklearn plumbing
+    def __sklearn_tags__(self):  # noqa: ANN204
+        tags = super().__sklearn_tags__()
+        tags.target_tags.required = True
+        tags.input_tags.allow_nan = False
+        tags.target_tags.multi_output = self.family in ("mgaussian", "cox")
+        tags.target_tags.single_output = self.family not in ("mgaussian", "cox")
+        return tags
+
+    def _get_support_mask(self) -> np.ndarray:
+        check_is_fitted(self, "support_")
+        return self.support_
+
+    # ----------------------------------------------------------------- validation
+    def _check_params(self, p: int, names: list[str]) -> dict[str, Any]:
+        fam = self.family
+        if fam not in FAMILIES:
+            raise ParameterError(f"family={fam!r} is not one of {', '.join(FAMILIES)}")
+        try:
+            alpha = float(self.alpha)
+        except (TypeError, ValueError):
+            raise ParameterError(f"alpha={self.alpha!r} must be a number in [0, 1]") from None
+        if not 0.0 <= alpha <= 1.0:
+            raise ParameterError(f"alpha={self.alpha!r} must be in [0, 1] (1 = lasso, 0 = ridge)")
+        tm = self.type_measure
+        if tm not in TYPE_MEASURES:
+            raise ParameterError(f"type_measure={tm!r} is not one of {', '.join(TYPE_MEASURES)}")
+        if tm not in _MEASURES_OK[fam]:
+            raise ParameterError(f"type_measure={tm!r} is not available for family={fam!r}; "
+                                 f"use one of {sorted(_MEASURES_OK[fam])}")
+        if self.type_multinomial not in ("ungrouped", "grouped"):
+            raise ParameterError("type_multinomial must be 'ungrouped' or 'grouped'")
+        if self.engine not in ("r", "gram"):
+            raise ParameterError(f"engine={self.engine!r}; use 'r' or 'gram'")
+        if isinstance(self.s, str):
+            if self.s not in ("lambda.min", "lambda.1se"):
+                raise ParameterError(f"s={self.s!r}; use 'lambda.min', 'lambda.1se' or a number")
+        elif not isinstance(self.s, (int, float, np.number)) or not (float(self.s) >= 0):
+            raise ParameterError(f"s={self.s!r}; use 'lambda.min', 'lambda.1se' or a non-negative number")
+        if not isinstance(self.nlambda, (int, np.integer)) or self.nlambda < 1:
+            raise ParameterError(f"nlambda={self.nlambda!r} must be a positive integer")
+        if not isinstance(self.maxit, (int, np.integer)) or self.maxit < 1:
+            raise ParameterError(f"maxit={self.maxit!r} must be a positive integer")
+        if not (isinstance(self.thresh, (int, float, np.number)) and float(self.thresh) > 0):
+            raise ParameterError(f"thresh={self.thresh!r} must be a positive number")
+        if self.lambda_min_ratio is not None and not (0 < float(self.lambda_min_ratio) < 1):
+            raise ParameterError(f"lambda_min_ratio={self.lambda_min_ratio!r} must be in (0, 1)")
+        if self.seed is not None and not isinstance(self.seed, (int, np.integer)):
+            raise ParameterError(f"seed={self.seed!r} must be an integer (R's set.seed)")
+        lam = None
+        if self.lambda_ is not None:
+            lam = np.asarray(self.lambda_, dtype=float).reshape(-1)
+            if lam.size < 2:
+                raise ParameterError("lambda_ needs more than one value for cv.glmnet")
+            if not np.isfinite(lam).all() or (lam < 0).any():
+                raise ParameterError("lambda_ must hold finite non-negative values")
+        # penalty factors, keep, exclude
+        pf = np.ones(p)
+        if self.penalty_factor is not None:
+            if isinstance(self.penalty_factor, Mapping):
+                unknown = [k for k in self.penalty_factor if k not in names]
+                if unknown:
+                    raise ParameterError(f"penalty_factor names unknown column(s) {unknown}; columns are: {', '.join(names)}")
+                for k, v in self.penalty_factor.items():
+                    pf[names.index(k)] = float(v)
+            else:
+                a = np.asarray(self.penalty_factor, dtype=float).reshape(-1)
+                if a.size != p:
+                    raise ParameterError(f"penalty_factor has {a.size} values for {p} features")
+                pf = a.copy()
+            if np.isnan(pf).any() or (pf < 0).any():
+                raise ParameterError("penalty_factor values must be >= 0 (Inf excludes a feature)")
+        keep = self._names_arg(self.keep, "keep", names)
+        for k in keep:
+            pf[names.index(k)] = 0.0
+        excl = self._names_arg(self.exclude, "exclude", names)
+        both = sorted(set(keep) & set(excl))
+        if both:
+            raise ParameterError(f"column(s) {both} are both in keep and exclude")
+        lims = {}
+        for nm in ("lower_limits", "upper_limits"):
+            v = np.asarray(getattr(self, nm), dtype=float).reshape(-1)
+            if v.size not in (1, p):
+                raise ParameterError(f"{nm} needs 1 or {p} values, got {v.size}")
+            lims[nm] = v
+        if (lims["lower_limits"] > 0).any() or (lims["upper_limits"] < 0).any():
+            raise ParameterError("lower_limits must be <= 0 and upper_limits >= 0 (glmnet's requirement)")
+        return {"alpha": alpha, "lambda": lam, "pf": pf, "keep": keep, "exclude": excl, **lims}
+
+    @staticmethod
+    def _names_arg(value: Any, arg: str, names: list[str]) -> list[str]:
+        if value is None:
+            return []
+        vals = [value] if isinstance(value, (str, int, np.integer)) else list(value)
+        out = []
+        for v in vals:
+            if isinstance(v, (int, np.integer)) and not isinstance(v, bool):
+                if not 0 <= int(v) < len(names):
+                    raise ParameterError(f"{arg}: column index {v} is out of range (0..{len(names) - 1})")
+                out.append(names[int(v)])
+            elif str(v) in names:
+                out.append(str(v))
+            else:
+                raise ParameterError(f"{arg}: unknown column {v!r}; columns are: {', '.join(names)}")
+        return out
+
+    def _check_foldid(self, n: int) -> np.ndarray | None:
+        if self.foldid is None:
+            if not isinstance(self.nfolds, (int, np.integer)) or self.nfolds < 3:
+                raise ParameterError(f"nfolds={self.nfolds!r} must be an integer >= 3 (glmnet's minimum; 10 is usual)")
+            if self.nfolds > n:
+                raise ParameterError(f"nfolds={self.nfolds} is larger than the number of rows ({n})")
+            return None
+        f = np.asarray(self.foldid).reshape(-1)
+        if f.size != n:
+            raise DataError(f"foldid has {f.size} values but the data has {n} rows")
+        try:
+            fi = f.astype(float)
+        except (TypeError, ValueError):
+            raise DataError("foldid must hold integers 1..K") from None
+        if not np.isfinite(fi).all() or (fi != np.round(fi)).any() or fi.min() < 1:
+            raise DataError("foldid must hold whole numbers 1..K (R's fold numbering starts at 1)")
+        fi = fi.astype(int)
+        K = int(fi.max())
+        missing = sorted(set(range(1, K + 1)) - set(fi.tolist()))
+        if missing:
+            raise DataError(f"foldid: fold(s) {missing} have no rows; folds must be numbered 1..{K} with every fold used")
+        if K < 3:
+            raise DataError(f"foldid defines {K} folds; cv.glmnet needs at least 3")
+        return fi
+
+    def _prepare_y(self, y: Any, n: int, name: str = "y") -> tuple[Any, list | None]:
+        fam = self.family
+        if y is None:
+            raise DataError("y is required")
+        if fam == "cox":
+            return _cox_y(y), None
+        if fam == "mgaussian":
+            a = np.asarray(y, dtype=float)
+            if a.ndim != 2 or a.shape[1] < 2:
+                raise DataError("family='mgaussian' needs a 2-D y with at least two response columns")
+            if not np.isfinite(a).all():
+                raise DataError("y holds NaN or inf")
+            return a, None
+        if isinstance(y, pd.DataFrame):
+            if y.shape[1] != 1:
+                raise DataError(f"y has {y.shape[1]} columns; family={fam!r} needs one")
+            y = y.iloc[:, 0]
+        arr = np.asarray(y)
+        if arr.ndim == 2 and arr.shape[1] == 1:
+            arr = arr[:, 0]
+        if arr.ndim != 1:
+            raise DataError(f"y must be 1-D for family={fam!r}")
+        if arr.shape[0] != n:
+            raise DataError(f"y has {arr.shape[0]} values but X has {n} rows")
+        if fam in ("binomial", "multinomial"):
+            s = pd.Series(arr)
+            if s.isna().any():
+                raise DataError(f"target '{name}' has {int(s.isna().sum())} missing value(s)")
+            classes = sorted(pd.unique(s), key=lambda v: (str(type(v)), v))
+            if fam == "binomial" and len(classes) != 2:
+                raise DataError(
+                    f"target '{name}' has {len(classes)} distinct value(s) {[str(c) for c in classes][:10]}; "
+                    "family='binomial' needs exactly two classes (use 'multinomial' for more)")
+            if fam == "multinomial" and len(classes) < 2:
+                raise DataError(f"target '{name}' has a single class; classification needs at least two")
+            return pd.Categorical([str(v) for v in arr], categories=[str(c) for c in classes]), classes
+        try:
+            a = arr.astype(float)
+        except (TypeError, ValueError):
+            raise DataError(f"target '{name}' is not numeric; for classes use family='binomial' or 'multinomial'") from None
+        if not np.isfinite(a).all():
+            raise DataError(f"target '{name}' holds NaN or inf")
+        if fam == "poisson" and ((a < 0).any()):
+            raise DataError(f"target '{name}' has negative values; a poisson target must be >= 0 counts")
+        return a, None
+
+    # ----------------------------------------------------------------- fit
+    def fit(self, X: Any, y: Any = None, sample_weight: Any = None, offset: Any = None) -> GlmnetCV:
+        """Run ``cv.glmnet`` on (X, y) and read the selection at ``s``."""
+        from sklearn_compat.utils.validation import validate_data  # noqa: PLC0415
+
+        from ._data import check_matrix, constant_columns  # noqa: PLC0415
+        from ._provenance import provenance  # noqa: PLC0415
+
+        y_name = str(getattr(y, "name", None) or "y")
+        Xv = validate_data(self, X, reset=True, dtype=np.float64, ensure_all_finite=False, ensure_min_samples=2,
+                           ensure_min_features=1)
+        Xv = np.asarray(Xv, dtype=np.float64)
+        n, p = Xv.shape
+        names = [str(c) for c in getattr(self, "feature_names_in_", [f"x{j}" for j in range(p)])]
+        check_matrix(Xv, names)
+        prm = self._check_params(p, names)
+        foldid = self._check_foldid(n)
+        yr, classes = self._prepare_y(y, n, y_name)
+        if self.family != "cox" and len(yr) != n:
+            raise DataError(f"y has {len(yr)} rows but X has {n}")
+        if self.family == "cox" and yr.shape[0] != n:
+            raise DataError(f"y has {yr.shape[0]} rows but X has {n}")
+        w = None
+        if sample_weight is not None:
+            w = np.asarray(sample_weight, dtype=float).reshape(-1)
+            if w.size != n:
+                raise DataError(f"sample_weight has {w.size} values for {n} rows")
+            if not np.isfinite(w).all() or (w < 0).any():
+                raise DataError("sample_weight must be finite and >= 0")
+        off = None
+        if offset is not None:
+            off = np.asarray(offset, dtype=float)
+            if off.shape[0] != n or not np.isfinite(off).all():
+                raise DataError(f"offset must be finite with {n} rows")
+        constant = constant_columns(Xv, names)
+        opts = self._r_opts(prm, p)
+        out = self._run(Xv, yr, opts, prm, w, off, foldid, names)
+        prov = provenance(seed=self.seed, with_r=True)
+        prov["engine"] = "r" if out.get("fit") is not None else self.engine
+        r_call = None
+        if out.get("fit") is not None:
+            from . import _r  # noqa: PLC0415
+
+            r_call = _r.call("glmnet", "spg_call_text", out["fit"])
+        res = LassoResult(
+            out, family=self.family, alpha=prm["alpha"], s=self.s, feature_names=names,
+            class_names=classes, constant=constant, excluded=prm["exclude"], kept=prm["keep"],
+            penalty_factor=prm["pf"], provenance=prov, seed=self.seed,
+            data={"X": Xv, "y": yr, "opts": opts, "weights": w, "offset": off}, r_call=r_call,
+        )
+        self._set_fitted(res, classes)
+        return self
+
+    def _set_fitted(self, res: LassoResult, classes: list | None) -> None:
+        self.result_ = res
+        self.lambdas_ = res.lambdas
+        self.lambda_min_ = res.lambda_min
+        self.lambda_1se_ = res.lambda_1se
+        self.cv_results_ = {"lambda": res.lambdas, "mean_score": res.cvm, "std_score": res.cvsd,
+                            "upper": res.cvup, "lower": res.cvlo, "nzero": res.nzero}
+        self.coef_ = res._coef_array(res.s_value)
+        self.intercept_ = res._intercept_array(res.s_value)
+        self.support_ = np.asarray(res.support, dtype=bool)
+        if classes is not None:
+            self.classes_ = np.asarray(classes)
+        if not res.selected:
+            where = res.s if isinstance(res.s, str) else f"s={res.s}"
+            warnings.warn(
+                f"no feature is selected at {where} (lambda = {_fmt(res.s_value)}): every coefficient is zero and "
+                "the model is intercept-only. This is a valid result (the CV prefers the null model"
+                + (" within one standard error)" if res.s == "lambda.1se" else ")")
+                + "; try s='lambda.min' or a smaller lambda if you need a model.",
+                NothingSelectedWarning, stacklevel=3,
+            )
+
+    def _r_opts(self, prm: dict[str, Any], p: int) -> dict[str, Any]:
+        """cv.glmnet/glmnet options in R's names; defaults are left out so the stored call stays short."""
+        o: dict[str, Any] = {}
+        if self.family != "gaussian":
+            o["family"] = self.family
+        if prm["alpha"] != 1.0:
+            o["alpha"] = prm["alpha"]
+        if prm["lambda"] is not None:
+            o["lambda"] = prm["lambda"]
+        elif self.nlambda != 100:
+            o["nlambda"] = int(self.nlambda)
+        if self.lambda_min_ratio is not None and prm["lambda"] is None:
+            o["lambda.min.ratio"] = float(self.lambda_min_ratio)
+        if self.type_measure != "default":
+            o["type.measure"] = self.type_measure
+        if not self.standardize:
+            o["standardize"] = False
+        if not self.fit_intercept:
+            o["intercept"] = False
+        if not np.all(prm["pf"] == 1.0):
+            o["penalty.factor"] = prm["pf"]
+        if prm["exclude"]:
+            names = list(getattr(self, "feature_names_in_", [])) or [f"x{j}" for j in range(p)]
+            o["exclude"] = np.asarray([names.index(e) + 1 for e in prm["exclude"]], dtype=np.int64)
+        for nm, rn in (("lower_limits", "lower.limits"), ("upper_limits", "upper.limits")):
+            v = prm[nm]
+            if np.isfinite(v).any():
+                o[rn] = float(v[0]) if v.size == 1 else v
+        if self.relax:
+            o["relax"] = True
+            if self.gamma is not None:
+                o["gamma"] = np.asarray(self.gamma, dtype=float).reshape(-1)
+        if float(self.thresh) != 1e-7:
+            o["thresh"] = float(self.thresh)
+        if int(self.maxit) != 100000:
+            o["maxit"] = int(self.maxit)
+        if self.family == "multinomial" and self.type_multinomial == "grouped":
+            o["type.multinomial"] = "grouped"
+        return o
+
+    def _run(self, X, y, opts, prm, w, off, foldid, names) -> CVGlmnetOutput:  # noqa: ANN001
+        from . import _r  # noqa: PLC0415
+
+        _r.require_r_packages("glmnet", *(("survival",) if self.family == "cox" else ()))
+        n = X.shape[0]
+        if self.engine == "gram" and self.family == "gaussian" and not self.relax and off is None:
+            try:
+                from ._gram import cv_glmnet_gram  # noqa: PLC0415
+            except ImportError:
+                cv_glmnet_gram = None
+            if cv_glmnet_gram is not None:
+                fid = foldid if foldid is not None else np.asarray(
+                    _r.call("glmnet", "spg_draw_foldid", n, int(self.nfolds), self.seed), dtype=int)
+                excl_idx = [names.index(e) for e in prm["exclude"]]
+                return cv_glmnet_gram(
+                    X, y, weights=w, foldid=fid, alpha=prm["alpha"], lambda_=prm["lambda"], nlambda=int(self.nlambda),
+                    lambda_min_ratio=self.lambda_min_ratio, standardize=bool(self.standardize),
+                    fit_intercept=bool(self.fit_intercept), penalty_factor=prm["pf"],
+                    lower_limits=prm["lower_limits"], upper_limits=prm["upper_limits"], thresh=float(self.thresh),
+                    maxit=int(self.maxit), exclude_idx=excl_idx, type_measure=self.type_measure,
+                )
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            out = _r.call("glmnet", "spg_cv_fit", X, y, opts, weights=w, offset=off, foldid=foldid,
+                          seed=None if self.seed is None else int(self.seed), nfolds=int(self.nfolds),
+                          dimnames_x=names, _context="cv.glmnet")
+        for wmsg in caught:
+            _reissue(wmsg, self.family)
+        return out
+
+    # ----------------------------------------------------------------- predict
+    def _check_X(self, X: Any) -> np.ndarray:
+        from sklearn_compat.utils.validation import validate_data  # noqa: PLC0415
+
+        from ._data import check_matrix  # noqa: PLC0415
+
+        check_is_fitted(self, "result_")
+        Xv = validate_data(self, X, reset=False, dtype=np.float64, ensure_all_finite=False)
+        Xv = np.asarray(Xv, dtype=np.float64)
+        check_matrix(Xv, self.result_.feature_names)
+        return Xv
+
+    def predict(self, X: Any, offset: Any = None) -> np.ndarray:
+        """Predictions at ``s``: the mean for gaussian/poisson (R's ``type="response"``),
+        class labels for binomial/multinomial (``type="class"``), the linear predictor for cox."""
+        Xv = self._check_X(X)
+        res = self.result_
+        if res.family in ("binomial", "multinomial"):
+            lab = res.predict(Xv, type="class", offset=offset)
+            return _labels_as(lab, self.classes_)
+        if res.family == "cox":
+            return res.predict(Xv, type="link", offset=offset)
+        return res.predict(Xv, type="response", offset=offset)
+
+    def predict_proba(self, X: Any, offset: Any = None) -> np.ndarray:
+        """Class probabilities at ``s`` (binomial: two columns, as scikit-learn)."""
+        Xv = self._check_X(X)
+        res = self.result_
+        if res.family not in ("binomial", "multinomial"):
+            raise ParameterError(f"predict_proba needs a binomial or multinomial fit, not {res.family}")
+        pr = res.predict(Xv, type="response", offset=offset)
+        if res.family == "binomial":
+            return np.column_stack([1.0 - pr, pr])
+        return pr
+
+    def decision_function(self, X: Any, offset: Any = None) -> np.ndarray:
+        """The linear predictor at ``s`` (R's ``type="link"``)."""
+        Xv = self._check_X(X)
+        return self.result_.predict(Xv, type="link", offset=offset)
+
+    # ----------------------------------------------------------------- from R
+    @classmethod
+    def from_rds(cls, path: Any, s: str | float | None = None) -> GlmnetCV:
+        """Load a ``cv.glmnet`` (or ``glmnet``) object saved by R with ``saveRDS()``.
+
+        The returned estimator is fitted: ``result_``, ``coef_``, ``predict`` work.
+        Anything else in the file raises :class:`~statprune.errors.DataError`.
+        """
+        import os  # noqa: PLC0415
+
+        from . import _r  # noqa: PLC0415
+        from ._provenance import provenance  # noqa: PLC0415
+
+        p = os.fspath(path)
+        if not os.path.isfile(p):
+            raise DataError(f"RDS file {p!r} does not exist")
+        _r.require_r_packages("glmnet")
+        try:
+            got = _r.call("glmnet", "spg_read_rds", os.path.abspath(p), _context="readRDS")
+        except Exception as exc:  # RError: not an RDS file
+            raise DataError(f"{p!r} could not be read as an RDS file: {exc}") from exc
+        rcls = [str(c) for c in np.atleast_1d(got["class"])]
+        obj = got["obj"]
+        if "cv.glmnet" in rcls:
+            out = _r.call("glmnet", "spg_extract", obj)
+        elif "glmnet" in rcls:
+            out = _r.call("glmnet", "spg_extract_plain", obj)
+        else:
+            raise DataError(f"{p!r} holds an R object of class {rcls}, not a cv.glmnet or glmnet fit; "
+                            "save the result of cv.glmnet() (or glmnet()) with saveRDS()")
+        out["fit"] = obj
+        fam = str(out["family"])
+        if fam not in FAMILIES:
+            raise DataError(f"{p!r}: glmnet family {fam!r} is not supported (supported: {', '.join(FAMILIES)})")
+        fn = out.get("feature_names")
+        beta = np.asarray(out["beta"])
+        pdim = beta.shape[-2] if beta.ndim >= 2 else 1
+        names = [str(v) for v in np.atleast_1d(fn)] if fn is not None else [f"V{j + 1}" for j in range(pdim)]
+        alpha = out.get("alpha")
+        if s is None:
+            s = "lambda.min" if "cv.glmnet" in rcls else float(np.asarray(out["lambda"]).reshape(-1)[-1])
+        est = cls(family=fam, alpha=1.0 if alpha is None or (isinstance(alpha, float) and math.isnan(alpha)) else alpha, s=s)
+        cn = out.get("class_names")
+        classes = None if cn is None or fam not in ("binomial", "multinomial") else [str(c) for c in np.atleast_1d(cn)]
+        prov = provenance(seed=None, with_r=True)
+        prov["source"] = os.path.abspath(p)
+        r_call = _r.call("glmnet", "spg_call_text", obj)
+        res = LassoResult(out, family=fam, alpha=est.alpha, s=s, feature_names=names, class_names=classes,
+                          provenance=prov, r_call=r_call)
+        est.feature_names_in_ = np.asarray(names, dtype=object) if fn is not None else None
+        if est.feature_names_in_ is None:
+            del est.feature_names_in_
+        est.n_features_in_ = len(names)
+        est._set_fitted(res, classes)
+        return est
+
+
+def _labels_as(lab: np.ndarray, classes: np.ndarray) -> np.ndarray:
+    """Map string labels coming from R back to the original class values."""
+    m = {str(c): c for c in classes}
+    return np.asarray([m.get(str(v), v) for v in lab], dtype=classes.dtype if classes.dtype.kind != "U" else object).astype(classes.dtype) \
+        if classes.dtype.kind != "O" else np.asarray([m.get(str(v), v) for v in lab], dtype=object)
+
+
+_SEPARATION_HINTS = ("fitted probabilities numerically 0 or 1", "perfect separation", "dangerous ground",
+                     "saturated", "fewer than 8")
+
+
+def _reissue(wmsg: warnings.WarningMessage, family: str) -> None:
+    text = str(wmsg.message)
+    low = text.lower()
+    if family in ("binomial", "multinomial") and any(h in low for h in _SEPARATION_HINTS):
+        warnings.warn(text, PerfectSeparationWarning, stacklevel=4)
+    elif "convergence" in low or "not reached" in low or "maxit" in low:
+        warnings.warn(text, ConvergenceWarning, stacklevel=4)
+    else:
+        warnings.warn_explicit(wmsg.message, wmsg.category, wmsg.filename, wmsg.lineno)
