@@ -1,0 +1,228 @@
+"""Keras path of :mod:`statprune.nn`: drives TensorFlow Model Optimization itself.
+
+Optional extra ``statprune[keras]`` (tensorflow-cpu, tf-keras, tensorflow-model-optimization).
+TensorFlow is imported on first use only, with ``TF_USE_LEGACY_KERAS=1`` (TF-MOT 0.8
+works with tf-keras, Keras 2, not with Keras 3 models) and ``TF_CPP_MIN_LOG_LEVEL=2``.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import numpy as np
+
+from .errors import DataError, ParameterError
+
+_CACHE: list[tuple[Any, Any, Any]] = []
+
+KERAS3_MESSAGE = (
+    "this is a Keras 3 model ({cls}); TensorFlow Model Optimization 0.8 supports only Keras 2 "
+    "(tf-keras) models. Build the model with tf-keras instead: `import tf_keras as keras` (or set "
+    "TF_USE_LEGACY_KERAS=1 before importing tensorflow and use tf.keras), then call prune_keras again"
+)
+
+
+def load() -> tuple[Any, Any, Any]:
+    """Import and return ``(tensorflow, keras, tfmot)`` where ``keras`` is the tf-keras TF-MOT uses."""
+    if _CACHE:
+        return _CACHE[0]
+    os.environ["TF_USE_LEGACY_KERAS"] = "1"
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    try:
+        import tensorflow as tf  # noqa: PLC0415
+        import tensorflow_model_optimization as tfmot  # noqa: PLC0415
+        from tensorflow_model_optimization.python.core.keras.compat import keras  # noqa: PLC0415
+    except ImportError as exc:
+        raise ImportError(
+            f"the Keras path of statprune.nn needs the optional extra: pip install 'statprune[keras]' "
+            f"(tensorflow-cpu, tf-keras, tensorflow-model-optimization); import failed: {exc}"
+        ) from exc
+    _CACHE.append((tf, keras, tfmot))
+    return _CACHE[0]
+
+
+def is_keras3(model: Any) -> bool:
+    return (type(model).__module__ or "").split(".", 1)[0] == "keras"
+
+
+def check_model(model: Any) -> None:
+    if is_keras3(model):
+        raise ParameterError(KERAS3_MESSAGE.format(cls=f"{type(model).__module__}.{type(model).__name__}"))
+    _, keras, _ = load()
+    if not isinstance(model, keras.Model):
+        raise ParameterError(f"expected a tf-keras Model (Sequential or functional), got {type(model).__name__}")
+
+
+def strip(model: Any) -> Any:
+    check_model(model)
+    _, _, tfmot = load()
+    return tfmot.sparsity.keras.strip_pruning(model)
+
+
+def _split_weights(model: Any) -> tuple[list[str], list[np.ndarray], list[np.ndarray]]:
+    names, kernels, others = [], [], []
+    for layer in model.layers:
+        for w in layer.weights:
+            v = np.asarray(w.numpy())
+            if w.name.split("/")[-1].startswith("kernel"):
+                names.append(layer.name)
+                kernels.append(v)
+            else:
+                others.append(v)
+    return names, kernels, others
+
+
+def _evaluate(model: Any, x: np.ndarray, y: np.ndarray, batch_size: int) -> dict[str, float]:
+    out = model.evaluate(x, y, batch_size=batch_size, verbose=0, return_dict=True)
+    return {str(k): float(v) for k, v in out.items()}
+
+
+def _last_update(schedule: Any, final_step: int) -> tuple[int | None, float]:
+    last = None
+    for t in range(1, final_step + 1):
+        if schedule.should_prune(t):
+            last = t
+    return last, (schedule.sparsity(last) if last is not None else 0.0)
+
+
+def prune_keras(
+    model: Any,
+    X: Any,
+    y: Any,
+    schedule: Any = None,
+    *,
+    epochs: int = 2,
+    batch_size: int = 32,
+    validation_data: tuple[Any, Any] | None = None,
+    optimizer: Any = None,
+    loss: Any = None,
+    metrics: Any = None,
+    seed: int | None = None,
+    verbose: int = 0,
+) -> Any:
+    """Prune a compiled tf-keras model with ``tfmot.sparsity.keras.prune_low_magnitude``.
+
+    The model is cloned (never modified), wrapped by TF-MOT with ``schedule`` (a
+    statprune or tfmot ``ConstantSparsity``/``PolynomialDecay``; default
+    ``ConstantSparsity(0.5, 0)`` as TF-MOT), recompiled with the model's optimizer
+    (a fresh one with the same config), loss and metrics unless given, trained
+    ``epochs`` epochs with the ``UpdatePruningStep`` callback, and stripped with
+    ``strip_pruning``. Loss and metrics are evaluated on ``validation_data`` (default:
+    the training data) before and after.
+
+    Returns
+    -------
+    NNPruneResult
+        ``method="tfmot"``; ``.model`` is the stripped tf-keras model, ``.pruned_model``
+        the model still wrapped for further masked training.
+    """
+    from ._provenance import provenance  # noqa: PLC0415
+    from .nn import NNPruneResult, PruningSchedule, _check_int, _layer_table, _schedule_from_config, model_sizes  # noqa: PLC0415
+
+    check_model(model)
+    tf, keras, tfmot = load()
+    if schedule is None:
+        sched = _schedule_from_config({"class_name": "ConstantSparsity", "config": {"target_sparsity": 0.5, "begin_step": 0}})
+    elif isinstance(schedule, PruningSchedule):
+        sched = schedule
+    elif type(schedule).__name__ in ("ConstantSparsity", "PolynomialDecay") and hasattr(schedule, "get_config"):
+        sched = _schedule_from_config(schedule.get_config())
+    else:
+        raise ParameterError(f"schedule must be ConstantSparsity or PolynomialDecay (got {type(schedule).__name__})")
+    epochs = _check_int(epochs, "epochs")
+    batch_size = _check_int(batch_size, "batch_size")
+    if epochs < 1 or batch_size < 1:
+        raise ParameterError(f"epochs and batch_size must be >= 1 (got {epochs}, {batch_size})")
+    X = np.asarray(X, dtype=np.float32)
+    y = np.asarray(y)
+    if len(X) != len(y) or len(X) == 0:
+        raise DataError(f"X has {len(X)} rows and y has {len(y)}; they must be equal and > 0")
+    if not np.isfinite(X).all():
+        raise DataError("X contains NaN or inf; remove or impute those values first")
+    loss = loss if loss is not None else getattr(model, "loss", None)
+    if loss is None or getattr(model, "optimizer", None) is None and optimizer is None:
+        raise ParameterError(
+            "the model is not compiled: call model.compile(optimizer=..., loss=..., metrics=[...]) "
+            "first, or pass optimizer= and loss= to prune_keras"
+        )
+    if metrics is None:
+        user = getattr(getattr(model, "compiled_metrics", None), "_user_metrics", None)
+        metrics = list(user) if user else None
+
+    def _opt() -> Any:
+        if optimizer is not None:
+            return keras.optimizers.get(optimizer) if isinstance(optimizer, str) else optimizer
+        o = model.optimizer
+        return type(o).from_config(o.get_config())
+
+    if seed is not None:
+        keras.utils.set_random_seed(int(seed))
+    xv, yv = validation_data if validation_data is not None else (X, y)
+    xv = np.asarray(xv, dtype=np.float32)
+    yv = np.asarray(yv)
+    before = _evaluate(model, xv, yv, batch_size)
+    base = keras.models.clone_model(model)
+    base.set_weights(model.get_weights())
+    _, dense_kernels, dense_other = _split_weights(model)
+
+    pruned = tfmot.sparsity.keras.prune_low_magnitude(base, pruning_schedule=sched.to_tfmot())
+    pruned.compile(optimizer=_opt(), loss=loss, metrics=metrics)
+    pruned.fit(
+        X, y, epochs=epochs, batch_size=batch_size, verbose=verbose, shuffle=True,
+        callbacks=[tfmot.sparsity.keras.UpdatePruningStep()],
+    )
+    from tensorflow_model_optimization.python.core.sparsity.keras.pruning_wrapper import PruneLowMagnitude  # noqa: PLC0415
+
+    wrappers = [l for l in pruned.layers if isinstance(l, PruneLowMagnitude)]
+    final_step = int(wrappers[0].pruning_step.numpy()) if wrappers else 0
+    thresholds = {l.layer.name: float(np.asarray(l.pruning_vars[0][2].numpy())) for l in wrappers if l.pruning_vars}
+    stripped = tfmot.sparsity.keras.strip_pruning(pruned)
+    stripped.compile(optimizer=_opt(), loss=loss, metrics=metrics)
+    after = _evaluate(stripped, xv, yv, batch_size)
+    names, kernels, other = _split_weights(stripped)
+    last, target_now = _last_update(sched, final_step)
+    layers = _layer_table(kernels, [thresholds.get(n, float("nan")) for n in names], [target_now] * len(kernels), names)
+    target = sched.target_sparsity if hasattr(sched, "target_sparsity") else sched.final_sparsity
+    score_name = next((k for k in before if k != "loss"), None)
+    metrics_out: dict[str, Any] = {
+        "score_name": score_name,
+        "loss_name": "loss",
+        "score_before": before.get(score_name, float("nan")) if score_name else float("nan"),
+        "score_after": after.get(score_name, float("nan")) if score_name else float("nan"),
+        "loss_before": before["loss"],
+        "loss_after": after["loss"],
+        "before": before,
+        "after": after,
+    }
+    if score_name and "acc" in score_name:
+        metrics_out["accuracy_before"], metrics_out["accuracy_after"] = metrics_out["score_before"], metrics_out["score_after"]
+    import tensorflow_model_optimization as _t  # noqa: PLC0415
+
+    prov = {
+        **provenance(seed=seed, with_r=False),
+        "tensorflow_version": tf.__version__,
+        "tf_keras_version": getattr(keras, "__version__", None),
+        "tfmot_version": getattr(_t, "__version__", None),
+        "epochs": epochs,
+        "batch_size": batch_size,
+    }
+    res = NNPruneResult(
+        method="tfmot",
+        task="keras",
+        feature_names=[],
+        layers=layers,
+        metrics=metrics_out,
+        sizes={"dense": model_sizes(dense_kernels, dense_other), "pruned": model_sizes(kernels, other)},
+        schedule=sched.get_config(),
+        scope="layer",
+        target_sparsity=float(target),
+        steps=final_step,
+        history=[] if last is None else [{"step": last, "target_sparsity": target_now}],
+        provenance=prov,
+        kernels=kernels,
+        dense_kernels=dense_kernels,
+        model=stripped,
+        pruned_model=pruned,
+    )
+    return res
