@@ -25,3 +25,11 @@ gram_cv_reference <- function(x, y, foldid, weights = NULL, args = list()) {
     elapsed = elapsed
   )
 }
+
+# The fold ids cv.glmnet itself draws for `seed` (keep = TRUE), to check gram_foldid.
+gram_cv_foldid_check <- function(x, y, nfolds, seed) {
+  suppressPackageStartupMessages(library(glmnet))
+  set.seed(seed)
+  cv <- glmnet::cv.glmnet(x, y, nfolds = nfolds, keep = TRUE, nlambda = 5)
+  as.array(as.integer(cv$foldid))
+}

@@ -1,0 +1,255 @@
+"""The Gram engine (``engine="gram"``): exact ``cv.glmnet`` from sufficient statistics.
+
+Live parity with R at ``thresh=1e-14`` (both sides converged): coefficients and
+cvm within 1e-6 relative (in practice ~1e-12), identical lambda.min/lambda.1se,
+lambda sequence to 1e-10.  At the default ``thresh=1e-7`` both are approximate.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from statprune import _gram
+from statprune._gram import GramNotSupported, GramStats, cv_glmnet_gram, gram_stats
+
+TIGHT = 1e-14
+
+
+def _data(n: int, p: int, seed: int = 0, *, intercept: float = 10.0):
+    rng = np.random.default_rng(seed)
+    scale = rng.uniform(0.5, 3.0, p)
+    shift = rng.uniform(-2.0, 2.0, p)
+    z = rng.standard_normal((n, p))
+    z[:, 1:] = 0.6 * z[:, :-1] + 0.8 * z[:, 1:]  # correlated neighbours
+    X = z * scale + shift
+    b = np.zeros(p)
+    k = min(5, p)
+    b[:k] = [3.0, -2.0, 1.5, 1.0, -1.0][:k]
+    y = X @ b + 2.0 * rng.standard_normal(n) + intercept
+    foldid = rng.permutation(np.resize(np.arange(1, 11), n))
+    return X, y, foldid
+
+
+def _rel(a, b) -> float:
+    a = np.asarray(a, dtype=float)
+    b = np.asarray(b, dtype=float)
+    scale = np.max(np.abs(b))
+    if scale == 0:
+        return float(np.max(np.abs(a)))
+    return float(np.max(np.abs(a - b)) / scale)
+
+
+def _compare(out: dict, ref: dict, *, tol: float = 1e-6) -> None:
+    L = len(ref["lambda"])
+    assert len(out["lambda"]) == L, (len(out["lambda"]), L)
+    np.testing.assert_allclose(out["lambda"], ref["lambda"], rtol=1e-10)
+    np.testing.assert_allclose(out["cvm"], ref["cvm"], rtol=tol)
+    np.testing.assert_allclose(out["cvsd"], ref["cvsd"], rtol=tol * 10)
+    beta_ref = np.asarray(ref["beta"]).reshape(out["beta"].shape)
+    assert _rel(out["beta"], beta_ref) < tol
+    assert _rel(out["a0"], ref["a0"]) < tol
+    np.testing.assert_allclose(out["dev_ratio"], ref["dev_ratio"], rtol=tol, atol=1e-12)
+    np.testing.assert_allclose(out["nulldev"], ref["nulldev"], rtol=1e-10)
+    assert out["lambda_min"] == pytest.approx(ref["lambda_min"], rel=1e-10)
+    assert out["lambda_1se"] == pytest.approx(ref["lambda_1se"], rel=1e-10)
+    assert out["index_min"] == ref["index_min"]
+    assert out["index_1se"] == ref["index_1se"]
+    np.testing.assert_array_equal(out["nzero"], np.asarray(ref["nzero"]).astype(int))
+    assert out["name"] == ref["name"]
+
+
+def _r_reference(r, X, y, foldid, weights=None, **args):
+    return r.call("gram", "gram_cv_reference", X, y, np.asarray(foldid, dtype=float), weights, args)
+
+
+CASES = {
+    "lasso": dict(n=300, p=15, kw={}),
+    "elastic_net": dict(n=300, p=15, kw={"alpha": 0.3}),
+    "ridge": dict(n=200, p=8, kw={"alpha": 0.0, "nlambda": 30}),
+    "weights": dict(n=300, p=15, kw={}, weights=True),
+    "penalty_factor": dict(n=300, p=12, kw={"penalty.factor": [0, 0.5, 1, 2, 1, 1, 1, 1, 3, 1, 1, np.inf]}),
+    "no_standardize": dict(n=250, p=10, kw={"standardize": False}),
+    "no_intercept": dict(n=250, p=10, kw={"intercept": False}, weights=True),
+    "no_intercept_no_std": dict(n=250, p=10, kw={"intercept": False, "standardize": False}),
+    "n_less_than_p": dict(n=60, p=90, kw={}),
+    "limits": dict(n=300, p=10, kw={"lower.limits": 0.0, "upper.limits": 2.5}),
+    "exclude": dict(n=300, p=10, kw={"exclude": [2, 5]}),
+    "user_lambda": dict(n=200, p=10, kw={"lambda": [2.0, 1.0, 0.5, 0.2, 0.1, 0.01]}),
+    "lambda_min_ratio": dict(n=200, p=10, kw={"lambda.min.ratio": 0.05, "nlambda": 40, "alpha": 0.7}),
+}
+
+
+def _py_kwargs(kw: dict) -> dict:
+    out = {}
+    for k, v in kw.items():
+        if k == "intercept":
+            out["fit_intercept"] = v
+        elif k == "lambda":
+            out["lambda_"] = v
+        elif k == "exclude":
+            out["exclude_idx"] = [i - 1 for i in v]
+        else:
+            out[k.replace(".", "_")] = v
+    return out
+
+
+@pytest.mark.against_r
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_matches_cv_glmnet_tight(r, case):
+    spec = CASES[case]
+    X, y, foldid = _data(spec["n"], spec["p"], seed=len(case))
+    w = np.random.default_rng(5).uniform(0.2, 3.0, spec["n"]) if spec.get("weights") else None
+    kw = dict(spec["kw"], thresh=TIGHT)
+    ref = _r_reference(r, X, y, foldid, w, **{k: (np.asarray(v, float) if isinstance(v, list) else v) for k, v in kw.items()})
+    out = cv_glmnet_gram(X, y, weights=w, foldid=foldid, **_py_kwargs(kw))
+    _compare(out, ref)
+    np.testing.assert_array_equal(out["foldid"], foldid)
+
+
+@pytest.mark.against_r
+def test_constant_column_and_constant_in_training_fold(r):
+    X, y, foldid = _data(200, 8, seed=3)
+    X[:, 3] = 1.5  # constant everywhere
+    X[:, 6] = 0.0
+    X[foldid == 2, 6] = 1.0  # constant in every training set but fold 2's complement
+    ref = _r_reference(r, X, y, foldid, thresh=TIGHT)
+    out = cv_glmnet_gram(X, y, foldid=foldid, thresh=TIGHT)
+    _compare(out, ref)
+    assert np.all(out["beta"][3] == 0)
+
+
+@pytest.mark.against_r
+def test_seed_gives_r_folds(r):
+    n = 137
+    fid = _gram.r_foldid(n, 10, 2024)
+    rfid = r.call("gram", "gram_cv_foldid_check", np.zeros((n, 3)) + np.arange(n)[:, None] * [1, 2, 3],
+                  np.arange(n, dtype=float) % 7, 10, 2024)
+    np.testing.assert_array_equal(fid, np.asarray(rfid).astype(int))
+    X, y, _ = _data(n, 6, seed=9)
+    out = cv_glmnet_gram(X, y, seed=2024, thresh=TIGHT)
+    np.testing.assert_array_equal(out["foldid"], fid)
+    ref = _r_reference(r, X, y, fid, thresh=TIGHT)
+    _compare(out, ref)
+
+
+@pytest.mark.against_r
+def test_default_thresh_is_approximate(r):
+    """At thresh=1e-7 both engines stop early; they agree closely, not exactly."""
+    X, y, foldid = _data(400, 20, seed=11)
+    ref = _r_reference(r, X, y, foldid)
+    out = cv_glmnet_gram(X, y, foldid=foldid)
+    L = min(len(out["lambda"]), len(ref["lambda"]))
+    assert abs(len(out["lambda"]) - len(ref["lambda"])) <= 1
+    np.testing.assert_allclose(out["lambda"][:L], ref["lambda"][:L], rtol=1e-10)
+    np.testing.assert_allclose(out["cvm"][:L], ref["cvm"][:L], rtol=1e-4)
+    assert abs(out["index_min"] - ref["index_min"]) <= 1
+
+
+# ------------------------------------------------------------------ statistics
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    n=st.integers(min_value=12, max_value=80),
+    p=st.integers(min_value=1, max_value=6),
+    cuts=st.lists(st.floats(min_value=0.0, max_value=1.0), min_size=1, max_size=4),
+    seed=st.integers(min_value=0, max_value=2**31 - 1),
+    weighted=st.booleans(),
+    offset=st.floats(min_value=-1e4, max_value=1e4),
+)
+def test_block_stats_combine_to_whole(n, p, cuts, seed, weighted, offset):
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, p)) * 3 + offset
+    y = rng.standard_normal(n) + offset
+    w = rng.uniform(0, 2, n) if weighted else None
+    foldid = rng.integers(1, 4, n)
+    whole = gram_stats(X, y, w, foldid, nfolds=3)
+    edges = sorted({0, n, *(int(c * n) for c in cuts)})
+    parts = [
+        gram_stats(X[a:b], y[a:b], None if w is None else w[a:b], foldid[a:b], nfolds=3)
+        for a, b in zip(edges[:-1], edges[1:])
+    ]
+    combined = sum(parts)
+    scale = max(1.0, abs(offset)) ** 2 * n
+    for name in ("n", "w", "mean_x", "mean_y", "xx", "xy", "yy", "x_min", "x_max"):
+        a, b = getattr(combined, name), getattr(whole, name)
+        assert np.allclose(a, b, rtol=1e-10, atol=1e-10 * scale), name
+
+
+def test_stats_centred_not_raw_sums():
+    """A huge common offset does not destroy the centred Gram matrix."""
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((1000, 3))
+    y = rng.standard_normal(1000)
+    s0 = gram_stats(X, y).xx[0]
+    s1 = (gram_stats(X[:500] + 1e8, y[:500]) + gram_stats(X[500:] + 1e8, y[500:])).xx[0]
+    np.testing.assert_allclose(s1, s0, rtol=1e-6)
+
+
+def test_training_stats_equal_direct_stats():
+    X, y, foldid = _data(120, 4, seed=2)
+    st_all = gram_stats(X, y, foldid=foldid)
+    for k in (0, 4, 9):
+        direct = gram_stats(X[foldid != k + 1], y[foldid != k + 1])
+        tr = st_all.training(k)
+        np.testing.assert_allclose(tr.xx, direct.xx, rtol=1e-11, atol=1e-9)
+        np.testing.assert_allclose(tr.mean_x, direct.mean_x, rtol=1e-12, atol=1e-12)
+        assert tr.n[0] == direct.n[0]
+
+
+def test_from_stats_equals_wrapper():
+    X, y, foldid = _data(200, 6, seed=4)
+    a = cv_glmnet_gram(X, y, foldid=foldid)
+    b = _gram.cv_glmnet_gram_from_stats(gram_stats(X, y, foldid=foldid))
+    np.testing.assert_array_equal(a["cvm"], b["cvm"])
+    np.testing.assert_array_equal(a["beta"], b["beta"])
+
+
+def test_lambda_interp_matches_lasso_helper():
+    lasso = pytest.importorskip("statprune.lasso")
+    lam = np.array([1.0, 0.5, 0.25, 0.1, 0.05])
+    s = np.array([2.0, 1.0, 0.7, 0.25, 0.07, 0.01])
+    got = _gram._lambda_interp(lam, s)
+    exp = lasso.lambda_interp(lam, s)
+    for a, b in zip(got, exp):
+        np.testing.assert_allclose(np.asarray(a, float), np.asarray(b, float))
+
+
+def test_not_supported_requests():
+    X, y, foldid = _data(100, 4)
+    with pytest.raises(GramNotSupported, match="mae"):
+        cv_glmnet_gram(X, y, foldid=foldid, type_measure="mae")
+    with pytest.raises(GramNotSupported, match="3 rows per fold"):
+        cv_glmnet_gram(X[:20], y[:20], foldid=np.arange(20) % 10 + 1)
+    assert isinstance(GramNotSupported("x"), NotImplementedError)
+    assert _gram.gram_unsupported_reason(family="binomial") is not None
+
+
+def test_bad_input_messages():
+    X, y, foldid = _data(100, 4)
+    with pytest.raises(ValueError, match="y is constant"):
+        cv_glmnet_gram(X, np.ones(100), foldid=foldid)
+    with pytest.raises(ValueError, match="penalty_factor has 3"):
+        cv_glmnet_gram(X, y, foldid=foldid, penalty_factor=[1, 1, 1])
+    with pytest.raises(ValueError, match="same nfolds"):
+        gram_stats(X, y, foldid=foldid) + gram_stats(X, y)
+    with pytest.raises(ValueError, match="alpha"):
+        cv_glmnet_gram(X, y, foldid=foldid, alpha=2)
+
+
+def test_progress_callback():
+    X, y, foldid = _data(100, 4)
+    calls = []
+    cv_glmnet_gram(X, y, foldid=foldid, progress=lambda i, t: calls.append((i, t)))
+    assert calls[-1] == (11, 11) and len(calls) == 11
+
+
+def test_empty_stats_is_neutral():
+    X, y, foldid = _data(50, 3)
+    s = gram_stats(X, y, foldid=foldid)
+    z = GramStats.empty(10, 3)
+    np.testing.assert_array_equal((z + s).xx, s.xx)
+    np.testing.assert_array_equal((s + z).mean_x, s.mean_x)
