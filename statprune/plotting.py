@@ -491,7 +491,10 @@ class CoefPathDisplay:
                                  ha="right" if left else "left", va="center", fontsize=7)
             lo, hi = float(np.min(index)), float(np.max(index))
             if hi > lo:
-                axi.set_xlim(lo - 0.04 * (hi - lo), hi + 0.04 * (hi - lo))
+                room = 0.12 if self.label and which.size else 0.04  # leave room for the labels
+                left_room = room if self.label and self.xvar == "lambda" else 0.04
+                right_room = room if self.label and self.xvar != "lambda" else 0.04
+                axi.set_xlim(lo - left_room * (hi - lo), hi + right_room * (hi - lo))
         self.axes_ = axes
         self.ax_ = axes[0]
         self.figure_ = axes[0].figure

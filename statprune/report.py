@@ -1,0 +1,549 @@
+"""Reproducible pruning reports: one self-contained HTML (or Markdown/JSON) file an auditor can read.
+
+:func:`build_report` runs the requested methods on one table and target and
+collects, for each, the kept and pruned features with their coefficients or
+criteria, its plots (rendered to SVG and embedded as data URIs, so the file
+opens offline), the stepwise trace, the cross-check against scikit-learn and
+statsmodels, and a session-info block (R, glmnet and Python package versions,
+BLAS, seed, command line, SHA-256 of the data file) from which the report can be
+reproduced. :meth:`Report.render` turns it into HTML, Markdown or JSON and
+:meth:`Report.write` writes it atomically.
+
+Rendering is deterministic: the same inputs give the same bytes. The only
+varying field is the generation timestamp, which ``timestamp=False``
+(CLI ``--no-timestamp``) leaves out. Plots are saved with a fixed
+``svg.hashsalt``, text kept as text (``svg.fonttype="none"``) and no date
+metadata. The cross-validation folds come from R's ``set.seed(seed)``; a report
+therefore always sets a seed (default 1) and prints it.
+
+Examples
+--------
+>>> from statprune.datasets import path
+>>> from statprune.report import build_report
+>>> rep = build_report(path("swiss"), "Fertility", methods=["pca"], timestamp=False)
+>>> rep.data["rows"], [s.key for s in rep.sections]
+(47, ['pca'])
+>>> rep.render("html").startswith("<!DOCTYPE html>")
+True
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html as _html
+import io
+import os
+import platform
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .errors import DataError, ParameterError
+
+__all__ = ["Report", "Section", "Table", "Plot", "build_report", "METHODS", "svg_of"]
+
+#: Methods a report can run, in the order they appear.
+METHODS = ("lasso", "stepwise", "importance", "pca")
+
+_SVG_RC = {"svg.hashsalt": "statprune-report", "svg.fonttype": "none", "svg.image_inline": True}
+
+
+# --------------------------------------------------------------------------- building blocks
+@dataclass
+class Table:
+    """A table for the report: pre-formatted cells (HTML/Markdown) and the raw records (JSON)."""
+
+    caption: str
+    columns: list[str]
+    rows: list[list[str]]
+    records: list[dict[str, Any]]
+    index_name: str = ""
+    classes: list[str] = field(default_factory=list)  # optional CSS class per row ("pass"/"fail"/"kept"...)
+
+    @classmethod
+    def from_frame(cls, df: pd.DataFrame, caption: str, *, digits: int = 7, index: bool = True,
+                   row_class: Callable[[pd.Series], str] | None = None) -> Table:
+        """Format every value deterministically: floats with ``digits`` significant digits (R's default 7)."""
+        frame = df.reset_index() if index else df.reset_index(drop=True)
+        cols = [str(c) for c in frame.columns]
+        rows = [[_cell(v, digits) for v in rec] for rec in frame.itertuples(index=False, name=None)]
+        records = [{c: _plain(v) for c, v in zip(cols, rec)} for rec in frame.itertuples(index=False, name=None)]
+        classes = [row_class(r) for _, r in df.iterrows()] if row_class is not None else []
+        return cls(caption, cols, rows, records, index_name=str(df.index.name or "") if index else "", classes=classes)
+
+
+@dataclass
+class Plot:
+    """A rendered figure: SVG text, embedded in HTML as a data URI."""
+
+    caption: str
+    svg: str
+    alt: str = ""
+
+    @property
+    def data_uri(self) -> str:
+        return "data:image/svg+xml;base64," + base64.b64encode(self.svg.encode("utf-8")).decode("ascii")
+
+
+@dataclass
+class Section:
+    """One method's part of the report."""
+
+    key: str
+    title: str
+    headline: str
+    selected: list[str]
+    pruned: list[str]
+    tables: list[Table] = field(default_factory=list)
+    plots: list[Plot] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    r_code: str | None = None
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+def _plain(v: Any) -> Any:
+    if isinstance(v, (np.bool_, bool)):
+        return bool(v)
+    if isinstance(v, np.integer):
+        return int(v)
+    if isinstance(v, (np.floating, float)):
+        f = float(v)
+        return f if np.isfinite(f) else None
+    if v is None or (isinstance(v, float) and np.isnan(v)):
+        return None
+    return v if isinstance(v, (int, str)) else str(v)
+
+
+def _cell(v: Any, digits: int = 7) -> str:
+    if isinstance(v, (bool, np.bool_)):
+        return "yes" if v else "no"
+    if isinstance(v, (int, np.integer)):
+        return str(int(v))
+    if isinstance(v, (float, np.floating)):
+        f = float(v)
+        if np.isnan(f):
+            return "NA"
+        if np.isinf(f):
+            return "Inf" if f > 0 else "-Inf"
+        return f"{f:.{digits}g}"
+    if v is None:
+        return ""
+    return str(v)
+
+
+def svg_of(fig: Any) -> str:
+    """Render a matplotlib figure to deterministic SVG text (fixed hash salt, no date) and close it."""
+    import matplotlib  # noqa: PLC0415
+
+    buf = io.StringIO()
+    with matplotlib.rc_context(_SVG_RC):
+        fig.savefig(buf, format="svg", metadata={"Date": None}, bbox_inches="tight")
+    try:
+        import matplotlib.pyplot as plt  # noqa: PLC0415
+
+        plt.close(fig)
+    except Exception:  # noqa: BLE001 - a Figure made without pyplot is not registered
+        pass
+    text = buf.getvalue()
+    # drop the XML prolog and DOCTYPE: the SVG is embedded, not a standalone file
+    start = text.find("<svg")
+    return text[start:] if start >= 0 else text
+
+
+def _figure(width: float = 7.0, height: float = 4.5, ncols: int = 1) -> tuple[Any, Any]:
+    from matplotlib.figure import Figure  # noqa: PLC0415
+
+    fig = Figure(figsize=(width * ncols if ncols > 1 else width, height))
+    axes = fig.subplots(1, ncols, squeeze=False).ravel().tolist()
+    return fig, (axes[0] if ncols == 1 else axes)
+
+
+# --------------------------------------------------------------------------- data summary
+def _sha256(path: str | os.PathLike[str]) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def data_summary(df: pd.DataFrame, target: str) -> dict[str, Any]:
+    """Rows, columns, missing values, constant columns and a per-column overview of the raw table."""
+    from ._data import constant_columns  # noqa: PLC0415
+
+    cols = []
+    for c in df.columns:
+        s = df[c]
+        num = pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype)
+        cols.append({
+            "column": str(c),
+            "role": "target" if str(c) == target else "predictor",
+            "type": "numeric" if num else "categorical",
+            "missing": int(s.isna().sum()),
+            "distinct": int(s.nunique(dropna=True)),
+            "mean": float(s.mean()) if num and s.notna().any() else None,
+            "sd": float(s.std()) if num and s.notna().sum() > 1 else None,
+            "min": float(s.min()) if num and s.notna().any() else None,
+            "max": float(s.max()) if num and s.notna().any() else None,
+        })
+    return {
+        "rows": int(df.shape[0]),
+        "columns": int(df.shape[1]),
+        "predictors": int(df.shape[1] - 1),
+        "target": target,
+        "missing_values": int(df.isna().sum().sum()),
+        "rows_with_missing": int(df.isna().any(axis=1).sum()),
+        "constant_columns": constant_columns(df.drop(columns=[target])),
+        "column_info": cols,
+    }
+
+
+# --------------------------------------------------------------------------- methods
+def _family_for(y: pd.Series) -> str:
+    """gaussian for a numeric target, binomial for two classes, multinomial for more."""
+    if pd.api.types.is_numeric_dtype(y.dtype) and not pd.api.types.is_bool_dtype(y.dtype) and y.nunique() > 2:
+        return "gaussian"
+    k = y.nunique()
+    if k == 2:
+        return "binomial"
+    if k < 2:
+        raise DataError(f"target '{y.name}' has a single value; there is nothing to model")
+    return "multinomial"
+
+
+def _run_lasso(ctx: dict[str, Any]) -> Section:
+    from .lasso import GlmnetCV  # noqa: PLC0415
+    from .plotting import CoefPathDisplay, CVPathDisplay  # noqa: PLC0415
+
+    prep = ctx["prepared"]
+    est = GlmnetCV(family=ctx["family"], seed=ctx["seed"]).fit(prep.X, prep.y)
+    res = est.result_
+    ctx["lasso_result"] = res
+    frame = res.to_frame()
+    tables = [Table.from_frame(frame, f"Coefficients at lambda.min and lambda.1se; selected at s = {res.s}",
+                               row_class=lambda r: "kept" if r["selected"] else "pruned")]
+    ref = pd.DataFrame({
+        "lambda": [res.lambda_min, res.lambda_1se],
+        "index": [res.index_min, res.index_1se],
+        "measure": [res.cvm[res.index_min - 1], res.cvm[res.index_1se - 1]],
+        "SE": [res.cvsd[res.index_min - 1], res.cvsd[res.index_1se - 1]],
+        "nonzero": [res.nzero[res.index_min - 1], res.nzero[res.index_1se - 1]],
+    }, index=pd.Index(["min", "1se"], name=""))
+    tables.insert(0, Table.from_frame(ref, f"print(cv.glmnet): {res.measure_name}"))
+    fig, ax = _figure()
+    CVPathDisplay.from_result(res).plot(ax=ax)
+    plots = [Plot(f"Cross-validation curve ({res.measure_name}), as plot(cv.glmnet(...))", svg_of(fig),
+                  alt="CV curve")]
+    k = res.beta.shape[0] if res.beta.ndim == 3 else 1
+    fig, axes = _figure(6.5 if k > 1 else 7.0, 4.5, ncols=k)
+    CoefPathDisplay.from_result(res, xvar="lambda", label=True).plot(ax=axes)
+    plots.append(Plot("Coefficient paths against log(lambda), as plot(fit$glmnet.fit, xvar = \"lambda\")",
+                      svg_of(fig), alt="coefficient paths"))
+    headline = (f"cv.glmnet family={res.family}, alpha={res.alpha:g}: lambda.min = {res.lambda_min:.7g}, "
+                f"lambda.1se = {res.lambda_1se:.7g}; at s = {res.s} {len(res.selected)} of "
+                f"{len(res.feature_names)} features kept")
+    notes = ["cvsd (SE) is the standard error of the CV mean, not a standard deviation across folds.",
+             "p-values of a model refit after selection are not valid p-values (selective inference)."]
+    if res.constant:
+        notes.append("constant column(s) " + ", ".join(res.constant) + ": glmnet gives them a zero coefficient")
+    r_code = res.r_code(data=ctx["data_name"], target=ctx["target"]) if hasattr(res, "r_code") else None
+    return Section("lasso", "Lasso (cv.glmnet)", headline, list(res.selected), list(res.pruned), tables, plots,
+                   notes, r_code, res.to_dict())
+
+
+def _run_pca(ctx: dict[str, Any]) -> Section:
+    from .pca import PCAPruner, ScreeDisplay  # noqa: PLC0415
+
+    prep = ctx["prepared"]
+    res = PCAPruner().fit(prep.X.drop(columns=prep.constant)).result_
+    fig, ax = _figure()
+    ScreeDisplay.from_result(res).plot(ax=ax)
+    tables = [
+        Table.from_frame(res.to_frame("components"), "Components (prcomp(x, scale. = TRUE))",
+                         row_class=lambda r: "kept" if r["kept"] else "pruned"),
+        Table.from_frame(res.to_frame("features"), "Features",
+                         row_class=lambda r: "kept" if r["selected"] else "pruned"),
+    ]
+    notes = [f"rule: {res.rule_description}"]
+    if prep.constant:
+        notes.append("constant column(s) left out of the PCA (they cannot be scaled): " + ", ".join(prep.constant))
+    headline = f"{res.n_kept} of {len(res.sdev)} components kept; {len(res.selected)} features load on them"
+    return Section("pca", "Principal components (prcomp)", headline, list(res.selected),
+                   list(res.pruned) + list(prep.constant), tables, [Plot("Scree plot", svg_of(fig), alt="scree")],
+                   notes, None, res.to_dict())
+
+
+def _run_stepwise(ctx: dict[str, Any]) -> Section:
+    from . import stepwise  # noqa: PLC0415
+
+    prep = ctx["prepared"]
+    est = stepwise.StepwiseSelector(family=ctx["family"]).fit(prep.X, prep.y)
+    res = est.result_
+    tables = [Table.from_frame(res.to_frame(), "Terms of the final model",
+                               row_class=lambda r: "kept" if r.get("selected", True) else "pruned")]
+    trace = _trace_frame(res)
+    if trace is not None:
+        tables.append(Table.from_frame(trace, "Stepwise trace (as step(..., trace = 1))", index=False))
+    headline = f"{len(res.selected)} of {len(res.selected) + len(res.pruned)} terms kept"
+    if hasattr(res, "criterion"):
+        headline = f"step() by {res.criterion}: " + headline
+    notes = ["p-values of the final model are not valid after selection (selective inference)."]
+    r_code = res.r_code(data=ctx["data_name"], target=ctx["target"]) if hasattr(res, "r_code") else None
+    return Section("stepwise", "Stepwise selection (step)", headline, list(res.selected), list(res.pruned), tables,
+                   [], notes, r_code, res.to_dict() if hasattr(res, "to_dict") else {})
+
+
+def _trace_frame(res: Any) -> pd.DataFrame | None:
+    for name in ("trace_frame", "anova_frame", "trace"):
+        obj = getattr(res, name, None)
+        if callable(obj):
+            obj = obj()
+        if isinstance(obj, pd.DataFrame):
+            return obj
+    return None
+
+
+def _run_importance(ctx: dict[str, Any]) -> Section:
+    from . import importance  # noqa: PLC0415
+
+    prep = ctx["prepared"]
+    est = importance.PermutationImportanceSelector(random_state=ctx["seed"]).fit(prep.X, prep.y)
+    res = est.result_
+    tables = [Table.from_frame(res.to_frame(), "Permutation importance",
+                               row_class=lambda r: "kept" if r.get("selected", True) else "pruned")]
+    plots = []
+    disp = getattr(importance, "ImportanceDisplay", None)
+    if disp is not None:
+        fig, ax = _figure()
+        disp.from_result(res).plot(ax=ax)
+        plots.append(Plot("Importance", svg_of(fig), alt="importance"))
+    headline = f"{len(res.selected)} of {len(res.selected) + len(res.pruned)} features kept"
+    return Section("importance", "Permutation importance", headline, list(res.selected), list(res.pruned), tables,
+                   plots, [], None, res.to_dict() if hasattr(res, "to_dict") else {})
+
+
+_RUNNERS: dict[str, Callable[[dict[str, Any]], Section]] = {
+    "lasso": _run_lasso,
+    "stepwise": _run_stepwise,
+    "importance": _run_importance,
+    "pca": _run_pca,
+}
+
+
+def _crosscheck(ctx: dict[str, Any]) -> Table | None:
+    """The same Lasso in R, statsmodels and scikit-learn, with pass/fail per quantity."""
+    try:
+        from . import crosscheck  # noqa: PLC0415
+    except ImportError:
+        return None
+    run = getattr(crosscheck, "crosscheck", None)
+    if run is None:
+        return None
+    prep = ctx["prepared"]
+    res = run(prep.X, prep.y, family=ctx["family"], seed=ctx["seed"])
+    frame = res.to_frame() if hasattr(res, "to_frame") else pd.DataFrame(res)
+    status = "pass" if "pass" in frame.columns else None
+    return Table.from_frame(frame, "Cross-check: the same model in R (glmnet), statsmodels and scikit-learn",
+                            index=not isinstance(frame.index, pd.RangeIndex),
+                            row_class=(lambda r: "pass" if bool(r[status]) else "fail") if status else None)
+
+
+# --------------------------------------------------------------------------- session info
+def session_info(seed: int | None, data_path: str | None, command_line: str | None, *, with_r: bool) -> dict[str, Any]:
+    """Versions, BLAS, seed, command line and the SHA-256 of the data file."""
+    from ._provenance import blas_info, provenance  # noqa: PLC0415
+
+    prov = provenance(seed=seed, with_r=with_r)
+    blas = [f"{b.get('internal_api') or b.get('user_api')} {b.get('version') or ''} "
+            f"({Path(str(b.get('filepath') or '')).name}, {b.get('num_threads')} threads)" for b in blas_info()]
+    return {
+        "seed": seed,
+        "command_line": command_line,
+        "data_file": data_path,
+        "data_sha256": _sha256(data_path) if data_path and os.path.isfile(data_path) else None,
+        "python": platform.python_version(),
+        "platform": prov.get("platform"),
+        "r_version": prov.get("r_version"),
+        "glmnet_version": prov.get("glmnet_version"),
+        "rpy2_version": prov.get("rpy2_version"),
+        "r_blas": prov.get("r_blas"),
+        "python_blas": blas,
+        "packages": {k[: -len("_version")]: v for k, v in prov.items() if k.endswith("_version")
+                     and k not in ("r_version", "glmnet_version", "rpy2_version")},
+    }
+
+
+# --------------------------------------------------------------------------- report
+@dataclass
+class Report:
+    """Everything a report shows; :meth:`render` produces HTML, Markdown or JSON."""
+
+    title: str
+    data: dict[str, Any]
+    sections: list[Section]
+    crosscheck: Table | None
+    session: dict[str, Any]
+    generated: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-able content (plots left out; everything else, with full-precision numbers)."""
+        return {
+            "title": self.title,
+            "generated": self.generated,
+            "data": self.data,
+            "methods": {
+                s.key: {
+                    "title": s.title, "headline": s.headline, "selected": s.selected, "pruned": s.pruned,
+                    "tables": [{"caption": t.caption, "rows": t.records} for t in s.tables],
+                    "notes": s.notes, "r_code": s.r_code, "details": s.details,
+                }
+                for s in self.sections
+            },
+            "crosscheck": None if self.crosscheck is None else {"caption": self.crosscheck.caption,
+                                                                 "rows": self.crosscheck.records},
+            "session": self.session,
+        }
+
+    def render(self, format: str = "html") -> str:  # noqa: A002 - the CLI option is --format
+        """The report as text: ``"html"`` (self-contained), ``"md"`` or ``"json"``."""
+        if format == "json":
+            from .cli import dumps  # noqa: PLC0415
+
+            return dumps(self.to_dict()) + "\n"
+        if format not in ("html", "md"):
+            raise ParameterError(f"format must be 'html', 'md' or 'json', got {format!r}")
+        env = _jinja_env(autoescape=format == "html")
+        tmpl = env.get_template(f"report.{format}.j2")
+        out = tmpl.render(report=self, css=_css() if format == "html" else "")
+        return out if out.endswith("\n") else out + "\n"
+
+    def write(self, path: str | os.PathLike[str], format: str | None = None) -> Path:  # noqa: A002
+        """Write atomically; the format defaults to the file's extension (``.html``, ``.md``, ``.json``)."""
+        from ._data import write_atomic  # noqa: PLC0415
+
+        fmt = format or _format_for(path)
+        return write_atomic(path, self.render(fmt))
+
+
+def _format_for(path: str | os.PathLike[str]) -> str:
+    ext = Path(path).suffix.lower()
+    return {".md": "md", ".markdown": "md", ".json": "json"}.get(ext, "html")
+
+
+def _jinja_env(autoescape: bool) -> Any:
+    import jinja2  # noqa: PLC0415
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(Path(__file__).resolve().parent / "templates")),
+        autoescape=autoescape,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["mdcell"] = lambda v: str(v).replace("|", "\\|").replace("\n", " ")
+    env.filters["fmt"] = _cell
+    return env
+
+
+def _css() -> str:
+    return (Path(__file__).resolve().parent / "templates" / "report.css").read_text(encoding="utf-8")
+
+
+def build_report(
+    data: str | os.PathLike[str] | pd.DataFrame,
+    target: str,
+    *,
+    methods: Sequence[str] = METHODS,
+    seed: int = 1,
+    family: str = "auto",
+    crosscheck: bool = True,
+    drop_missing: bool = False,
+    timestamp: bool = True,
+    command_line: str | None = None,
+    progress: bool = False,
+    title: str | None = None,
+) -> Report:
+    """Run the pruning methods on ``data`` and collect everything the report shows.
+
+    Parameters
+    ----------
+    data : path to a CSV/Parquet file, or a DataFrame
+        A path is hashed (SHA-256) into the session info.
+    target : str
+        The response column; every other column is a predictor.
+    methods : sequence of {"lasso", "stepwise", "importance", "pca"}
+    seed : int
+        R's ``set.seed(seed)`` before ``cv.glmnet`` (the CV folds), and the random
+        state of the permutation importance.
+    family : "auto" or a glmnet family
+        ``"auto"``: gaussian for a numeric target, binomial for two classes,
+        multinomial for more.
+    crosscheck : bool
+        Add the cross-check table (needs the Lasso).
+    drop_missing : bool
+        Run the methods on the complete rows (the summary still counts the missing values).
+    timestamp : bool
+        Record the generation time (the only field that changes between identical runs).
+    command_line : str, optional
+        Shown in the session info (the CLI passes its own argv).
+    progress : bool
+        Show a tqdm progress bar on stderr.
+    """
+    from tqdm.auto import tqdm  # noqa: PLC0415
+
+    from ._data import prepare_xy, read_table  # noqa: PLC0415
+
+    methods = [m.strip() for m in (methods.split(",") if isinstance(methods, str) else methods) if m.strip()]
+    unknown = [m for m in methods if m not in _RUNNERS]
+    if unknown or not methods:
+        raise ParameterError(f"unknown method(s) {unknown}; choose from {', '.join(METHODS)}" if unknown
+                             else f"no method given; choose from {', '.join(METHODS)}")
+    methods = [m for m in METHODS if m in methods]
+    if seed is None or int(seed) != seed:
+        raise ParameterError(f"seed must be an integer, got {seed!r}")
+    data_path = None if isinstance(data, pd.DataFrame) else str(data)
+    df = read_table(data)
+    if target not in [str(c) for c in df.columns]:
+        raise DataError(f"target column '{target}' not found; columns are: {', '.join(map(str, df.columns))}")
+    summary = data_summary(df, target)
+    summary["file"] = None if data_path is None else os.path.basename(data_path)
+    prep = prepare_xy(df, target, drop_missing=drop_missing, categorical="encode", constant="keep")
+    summary["rows_used"] = int(prep.X.shape[0])
+    summary["encoded"] = prep.encoded
+    fam = _family_for(prep.y) if family == "auto" else family
+    ctx: dict[str, Any] = {
+        "prepared": prep, "seed": int(seed), "family": fam, "target": target,
+        "data_name": summary["file"] or "data.csv",
+    }
+    steps = [*methods, *(["crosscheck"] if crosscheck and "lasso" in methods else []), "session info"]
+    sections: list[Section] = []
+    cc = None
+    with_r = "lasso" in methods or "stepwise" in methods
+    with tqdm(total=len(steps), desc="statprune report", disable=not progress, file=sys.stderr,
+              leave=False) as bar:
+        for step in steps:
+            bar.set_postfix_str(step)
+            if step in _RUNNERS:
+                sections.append(_RUNNERS[step](ctx))
+            elif step == "crosscheck":
+                cc = _crosscheck(ctx)
+            else:
+                sess = session_info(int(seed), data_path, command_line, with_r=with_r)
+            bar.update(1)
+    sess["family"] = fam
+    sess["methods"] = methods
+    generated = None
+    if timestamp:
+        import datetime as _dt  # noqa: PLC0415
+
+        generated = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+    name = summary["file"] or "data frame"
+    return Report(title or f"statprune report: {target} ~ . ({_html.unescape(name)})", summary, sections, cc, sess,
+                  generated)
