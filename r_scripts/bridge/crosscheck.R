@@ -67,18 +67,36 @@ cc_glmnet_folds <- function(x, y, foldid, alpha = 1, lambda, weights = NULL,
        cvsd = as.array(cvsd), lambda = as.array(lambda))
 }
 
-# cv.glmnet with the folds given, for when no GlmnetCV result is at hand.
-cc_cv_glmnet <- function(x, y, family = "gaussian", alpha = 1, foldid,
-                         weights = NULL, type_measure = "default",
-                         thresh = 1e-7) {
+# cv.glmnet as a user runs it (default thresh), for when no GlmnetCV result is
+# at hand. Folds: `foldid` when given, else glmnet's own draw after set.seed(seed).
+cc_cv_glmnet <- function(x, y, family = "gaussian", alpha = 1, foldid = NULL,
+                         nfolds = 10L, seed = NULL, weights = NULL,
+                         type_measure = "default", thresh = 1e-7) {
   if (is.null(weights)) weights <- rep(1, nrow(x))
+  if (is.null(foldid)) {
+    if (!is.null(seed)) set.seed(seed)
+    foldid <- sample(rep(seq_len(nfolds), length.out = nrow(x)))
+  }
   fit <- glmnet::cv.glmnet(x, y, family = family, alpha = alpha, foldid = foldid,
                            weights = weights, type.measure = type_measure,
                            thresh = thresh)
+  g <- fit$glmnet.fit
+  if (identical(family, "multinomial")) {
+    K <- length(g$beta)
+    beta <- array(0, c(K, ncol(x), length(g$lambda)))
+    for (k in seq_len(K)) beta[k, , ] <- as.matrix(g$beta[[k]])
+    a0 <- as.matrix(g$a0)
+    classes <- names(g$beta)
+  } else {
+    beta <- as.matrix(g$beta)
+    a0 <- as.array(g$a0)
+    classes <- g$classnames
+  }
   list(lambda = as.array(fit$lambda), cvm = as.array(fit$cvm),
        cvsd = as.array(fit$cvsd), nzero = as.array(fit$nzero),
        lambda_min = fit$lambda.min, lambda_1se = fit$lambda.1se,
-       name = unname(fit$name), foldid = as.array(as.integer(foldid)))
+       name = unname(fit$name), foldid = as.array(as.integer(foldid)),
+       beta = beta, a0 = a0, classes = classes)
 }
 
 # lm / glm on a numeric model matrix (no intercept column: R adds it). The
