@@ -156,6 +156,44 @@ def pca(
         typer.echo(res.summary())
 
 
+# --- report (issue 8)
+@app.command()
+@handle_errors
+def report(
+    data: str = typer.Argument(..., help="CSV or Parquet file."),
+    target: str = typer.Option(..., "--target", "-y", help="Target column; every other column is a predictor."),
+    methods: str = typer.Option("lasso,stepwise,importance,pca", "--methods", help="Comma-separated: lasso, stepwise, importance, pca."),
+    seed: int = typer.Option(1, "--seed", help="R's set.seed() before cv.glmnet; also the permutation seed."),
+    family: str = typer.Option("auto", "--family", help="glmnet family, or auto (gaussian / binomial / multinomial from the target)."),
+    fmt: str = typer.Option("html", "--format", help="html (self-contained), md or json."),
+    no_timestamp: bool = typer.Option(False, "--no-timestamp", help="Leave out the generation time: identical inputs give identical bytes."),
+    no_crosscheck: bool = typer.Option(False, "--no-crosscheck", help="Skip the scikit-learn/statsmodels cross-check table."),
+    drop_missing: bool = typer.Option(False, "--drop-missing", help="Run the methods on complete rows instead of failing on NaN."),
+    out: str = typer.Option(..., "--out", "-o", help="Output file (written atomically), or '-' for stdout."),
+) -> None:
+    """One self-contained report (HTML, Markdown or JSON): data summary, each method's kept/pruned features, plots, trace, cross-check, session info."""
+    import shlex  # noqa: PLC0415
+
+    from .report import build_report  # noqa: PLC0415
+
+    if fmt not in ("html", "md", "json"):
+        raise ParameterError(f"--format must be html, md or json, got {fmt!r}")
+    # the canonical command (same however it was typed, so the report stays byte-reproducible)
+    argv = ["statprune", "report", data, "--target", target, "--methods", methods, "--seed", str(seed),
+            "--family", family, "--format", fmt, *(["--no-timestamp"] if no_timestamp else []),
+            *(["--no-crosscheck"] if no_crosscheck else []), *(["--drop-missing"] if drop_missing else []),
+            "--out", out]
+    rep = build_report(data, target, methods=methods, seed=seed, family=family, crosscheck=not no_crosscheck,
+                       drop_missing=drop_missing, timestamp=not no_timestamp, command_line=shlex.join(argv),
+                       progress=not quiet_progress("-" if fmt == "json" or out == "-" else None))
+    if out == "-":
+        sys.stdout.write(rep.render(fmt))
+        sys.stdout.flush()
+    else:
+        rep.write(out, fmt)
+        typer.echo(f"wrote {out}", err=True)
+
+
 def main() -> None:  # console-script entry point
     app()
 
