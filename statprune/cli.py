@@ -156,6 +156,75 @@ def pca(
         typer.echo(res.summary())
 
 
+# --- prune-nn (issue 7)
+@app.command("prune-nn")
+@handle_errors
+def prune_nn_cmd(
+    data: str = typer.Argument(..., help="CSV or Parquet file."),
+    target: str = typer.Option(..., "--target", "-y", help="Target column."),
+    sparsity: float = typer.Option(0.5, "--sparsity", help="Target fraction of zero weights per layer, in [0, 1)."),
+    schedule: str = typer.Option("constant", "--schedule", help="constant (TF-MOT ConstantSparsity) or polynomial (PolynomialDecay from 0)."),
+    hidden: str = typer.Option("64,32", "--hidden", help="Hidden layer sizes, comma-separated."),
+    epochs: int = typer.Option(200, "--epochs", help="Epochs of dense training (adam)."),
+    prune_epochs: int = typer.Option(20, "--prune-epochs", help="Epochs of fine-tuning with masks."),
+    global_: bool = typer.Option(False, "--global", help="One magnitude threshold over all layers instead of per layer."),
+    task: str = typer.Option("auto", "--task", help="auto, classification or regression."),
+    test_size: float = typer.Option(0.25, "--test-size", help="Fraction of rows held out for the metrics."),
+    seed: int = typer.Option(0, "--seed", help="Seed of the split, initialisation and shuffling."),
+    exclude: list[str] = typer.Option([], "--exclude", help="Column to leave out (repeatable)."),
+    json_out: Optional[str] = JsonOpt,
+) -> None:
+    """Magnitude-prune an MLP with TF-MOT's prune_low_magnitude rules; accuracy/loss before and after, sparsity, size."""
+    from .nn import prune_nn  # noqa: PLC0415
+
+    res = prune_nn(data, target, sparsity=sparsity, schedule=schedule, hidden=hidden, epochs=epochs,  # type: ignore[arg-type]
+                   prune_epochs=prune_epochs, scope="global" if global_ else "layer", task=task,  # type: ignore[arg-type]
+                   test_size=test_size, seed=seed, exclude=exclude)
+    if json_out is not None:
+        emit_json(res.to_dict(), json_out)
+    else:
+        typer.echo(res.summary())
+
+
+# --- stability (issue 6)
+@app.command()
+@handle_errors
+def stability(
+    data: str = typer.Argument(..., help="CSV or Parquet file."),
+    target: str = typer.Option(..., "--target", "-y", help="Target column."),
+    q: Optional[int] = typer.Option(None, "--q", help="Variables selected per subsample."),
+    cutoff: Optional[float] = typer.Option(None, "--cutoff", help="Selection-probability threshold pi_thr."),
+    pfer: Optional[float] = typer.Option(None, "--pfer", help="Bound on the expected number of false selections."),
+    assumption: str = typer.Option("unimodal", "--assumption", help="none | unimodal | r-concave"),
+    sampling_type: str = typer.Option("SS", "--sampling-type", help="SS (complementary pairs) | MB"),
+    B: Optional[int] = typer.Option(None, "--B", help="Subsamples (MB, default 100) or pairs (SS, default 50)."),
+    family: str = typer.Option("gaussian", "--family", help="gaussian | binomial | poisson"),
+    alpha: float = typer.Option(1.0, "--alpha", help="Elastic-net mixing (1 = Lasso)."),
+    engine: str = typer.Option("glmnet", "--engine", help="glmnet (R) | sklearn (gaussian, no R)"),
+    exclude: list[str] = typer.Option([], "--exclude", help="Columns that are not predictors."),
+    seed: Optional[int] = typer.Option(None, "--seed", help="Seed of the subsampling."),
+    n_jobs: int = typer.Option(1, "--n-jobs", help="Worker processes (-1: all cores)."),
+    json_out: Optional[str] = JsonOpt,
+) -> None:
+    """Stability selection with the Lasso (R's stabs::stabsel with glmnet.lasso): give two of --q, --cutoff, --pfer."""
+    from ._data import prepare_xy  # noqa: PLC0415
+    from .stability import stabsel  # noqa: PLC0415
+
+    given = sum(v is not None for v in (q, cutoff, pfer))
+    if given != 2:
+        raise ParameterError("give exactly two of --q, --cutoff and --pfer; the third is solved for")
+    prep = prepare_xy(data, target, exclude=exclude)
+    res = stabsel(
+        prep.X, prep.y, q=q, cutoff=cutoff, pfer=pfer, B=B, assumption=assumption, sampling_type=sampling_type,  # type: ignore[arg-type]
+        family=family, alpha=alpha, engine=engine, seed=seed, n_jobs=n_jobs,  # type: ignore[arg-type]
+        progress=not quiet_progress(json_out),
+    )
+    if json_out is not None:
+        emit_json(res.to_dict(), json_out)
+    else:
+        typer.echo(res.summary())
+
+
 # --- report (issue 8)
 @app.command()
 @handle_errors

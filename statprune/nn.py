@@ -741,7 +741,7 @@ class NNPruneResult:
     def summary(self) -> str:
         m = self.metrics
         lines = [
-            f"Magnitude pruning ({self.method}, {self.scope}-wise, schedule {self.schedule.get('class_name')})",
+            f"Magnitude pruning ({self.method}, {'layer-wise' if self.scope == 'layer' else 'global threshold'}, schedule {self.schedule.get('class_name')})",
             f"target sparsity {self.target_sparsity:.3g}, {self.steps} optimizer steps",
             "",
             self.layers.to_string(index=False),
@@ -766,7 +766,7 @@ class NNPruneResult:
     def _repr_html_(self) -> str:
         m = self.metrics
         head = (
-            f"<p><b>Magnitude pruning</b> ({html.escape(self.method)}, {html.escape(self.scope)}-wise), "
+            f"<p><b>Magnitude pruning</b> ({html.escape(self.method)}, {html.escape(self.scope)} scope), "
             f"target sparsity {self.target_sparsity:.3g}; {html.escape(str(m.get('score_name')))} "
             f"{m.get('score_before', float('nan')):.4f} &rarr; {m.get('score_after', float('nan')):.4f}</p>"
         )
