@@ -120,6 +120,46 @@ def doctor(json_out: Optional[str] = JsonOpt) -> None:
     raise typer.Exit(code=0 if report["ok"] else 1)
 
 
+# --- importance (issue 7)
+@app.command()
+@handle_errors
+def importance(
+    data: str = typer.Argument(..., help="CSV or Parquet file."),
+    target: str = typer.Option(..., "--target", help="Target column (numeric: regression; classes: classification)."),
+    method: str = typer.Option("permutation", "--method", help="impurity | permutation (held-out) | shadow (Boruta-style)."),
+    model: str = typer.Option("rf", "--model", help="rf (random forest) | gbm (gradient boosting) | hgb (histogram GBM)."),
+    threshold: Optional[float] = typer.Option(None, "--threshold", help="Keep features with importance >= T."),
+    top: Optional[int] = typer.Option(None, "--top", help="Keep the K most important features."),
+    cumulative: Optional[float] = typer.Option(None, "--cumulative", help="Keep the fewest top features reaching this share of total importance."),
+    seed: Optional[int] = typer.Option(None, "--seed", help="Seed for the split, the model and the shuffles."),
+    trees: Optional[int] = typer.Option(None, "--trees", help="Trees / boosting iterations (rf 500, gbm/hgb 100)."),
+    repeats: int = typer.Option(10, "--repeats", help="Shuffles per feature (permutation)."),
+    test_size: float = typer.Option(0.25, "--test-size", help="Held-out share (permutation)."),
+    rounds: int = typer.Option(20, "--rounds", help="Shadow rounds (shadow)."),
+    alpha: float = typer.Option(0.05, "--alpha", help="Family-wise level of the shadow test."),
+    exclude: list[str] = typer.Option([], "--exclude", help="Column to leave out (repeatable)."),
+    drop_missing: bool = typer.Option(False, "--drop-missing", help="Drop rows with NaN/inf instead of failing."),
+    json_out: Optional[str] = JsonOpt,
+) -> None:
+    """Tree-ensemble feature importance (impurity, held-out permutation, shadow test) and the features it keeps."""
+    import warnings  # noqa: PLC0415
+
+    from .errors import SelectionWarning  # noqa: PLC0415
+    from .importance import importance_table  # noqa: PLC0415
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SelectionWarning)  # reported in the output instead
+        res = importance_table(
+            data, target, exclude=exclude, drop_missing=drop_missing, method=method, model=model,
+            threshold=threshold, top_k=top, cumulative=cumulative, random_state=seed, n_estimators=trees,
+            n_repeats=repeats, test_size=test_size, n_shadow=rounds, alpha=alpha,
+        )
+    if json_out is not None:
+        emit_json(res.to_dict(), json_out)
+    else:
+        typer.echo(res.summary())
+
+
 # --- pca (issue 7)
 @app.command()
 @handle_errors
@@ -261,6 +301,64 @@ def report(
     else:
         rep.write(out, fmt)
         typer.echo(f"wrote {out}", err=True)
+
+
+# --- lasso (issue 4)
+@app.command()
+@handle_errors
+def lasso(
+    data: str = typer.Argument(..., help="CSV or Parquet file; every column except target/fold/weights is a predictor."),
+    target: str = typer.Option(..., "--target", help="Target column ('time,status' for --family cox)."),
+    family: str = typer.Option("gaussian", "--family", help="gaussian, binomial, poisson, multinomial, mgaussian, cox."),
+    alpha: float = typer.Option(1.0, "--alpha", help="Elastic-net mixing: 1 lasso, 0 ridge."),
+    nfolds: int = typer.Option(10, "--nfolds", help="Number of CV folds."),
+    foldid_column: Optional[str] = typer.Option(None, "--foldid-column", help="Column of fold ids 1..K."),
+    seed: Optional[int] = typer.Option(None, "--seed", help="set.seed(SEED) in R right before cv.glmnet."),
+    type_measure: str = typer.Option("default", "--type-measure", help="default, mse, mae, deviance, class, auc, C."),
+    s: str = typer.Option("lambda.min", "--s", help="lambda.min, lambda.1se or a number."),
+    keep: list[str] = typer.Option([], "--keep", help="Always keep this column (penalty factor 0); repeatable."),
+    exclude: list[str] = typer.Option([], "--exclude", help="Force this column out (glmnet's exclude); repeatable."),
+    penalty_factor: list[str] = typer.Option([], "--penalty-factor", help="NAME=VALUE penalty factor; repeatable."),
+    weights_column: Optional[str] = typer.Option(None, "--weights-column", help="Column of case weights."),
+    nlambda: int = typer.Option(100, "--nlambda", help="Number of lambda values."),
+    save_rds: Optional[str] = typer.Option(None, "--save-rds", help="Also write the cv.glmnet object for readRDS()."),
+    json_out: Optional[str] = JsonOpt,
+) -> None:
+    """Cross-validated Lasso / elastic net with R's glmnet (same numbers as cv.glmnet in R)."""
+    from .errors import ParameterError as _PE  # noqa: PLC0415
+    from .lasso import cv_glmnet_table  # noqa: PLC0415
+
+    pf: dict[str, float] = {}
+    for item in penalty_factor:
+        name, sep, val = item.partition("=")
+        try:
+            pf[name] = float(val)
+        except ValueError:
+            raise _PE(f"--penalty-factor {item!r}: use NAME=VALUE, e.g. --penalty-factor lstat=0") from None
+        if not sep:
+            raise _PE(f"--penalty-factor {item!r}: use NAME=VALUE")
+    res = cv_glmnet_table(data, target, family=family, alpha=alpha, nfolds=nfolds, foldid_column=foldid_column,
+                          weights_column=weights_column, seed=seed, type_measure=type_measure, s=s, keep=keep,
+                          exclude=exclude, penalty_factor=pf or None, nlambda=nlambda)
+    if save_rds:
+        res.save_rds(save_rds)
+        typer.echo(f"wrote {save_rds}", err=True)
+    if json_out is not None:
+        emit_json(res.to_dict(), json_out)
+        return
+    typer.echo(res.summary())
+    typer.echo("")
+    typer.echo(res.to_frame().to_string(float_format=lambda v: f"{v:.6g}"))
+
+
+# --- demo (issue 4)
+@app.command()
+@handle_errors
+def demo(seed: int = typer.Option(42, "--seed", help="R seed for the fold assignment.")) -> None:
+    """Cross-validated Lasso on the bundled Boston data, with the equivalent R code."""
+    from .lasso import demo_text  # noqa: PLC0415
+
+    typer.echo(demo_text(seed=seed))
 
 
 def main() -> None:  # console-script entry point

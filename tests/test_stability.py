@@ -1,0 +1,294 @@
+"""Stability selection: stabs' error bounds, the solved parameter, glmnet.lasso parity, API.
+
+The r-concave and unimodal bounds are checked against the values printed by the
+``stabs`` package itself (stabs 0.7-1, ``tests/regtest-inference.Rout.save``; stabs
+cannot be installed here because CRAN is unreachable) and the Meinshausen-Buhlmann
+bound against the closed form. The subsample fits are compared with a pure-R
+re-implementation of ``stabsel(x, y, fitfun = glmnet.lasso, folds = ...)``
+(``r_scripts/stabsel_glmnet.R``) on the same subsamples.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from helpers import run_rscript
+from typer.testing import CliRunner
+
+from statprune.errors import DataError, ParameterError
+from statprune.stability import (
+    StabilityPathDisplay,
+    StabilityResult,
+    StabilitySelection,
+    _r_fmin,
+    _r_zeroin,
+    max_q,
+    min_d,
+    stabsel,
+    stabsel_parameters,
+    subsample_folds,
+)
+
+# stabs 0.7-1, tests/regtest-inference.Rout.save: stabsel_parameters(cutoff = 0.6, q = i,
+# p = 100, sampling.type = "SS", assumption = ...)$specifiedPFER, i = 1..10 (7 significant digits)
+STABS_UNIMODAL = [0.02631579, 0.1052632, 0.2368421, 0.4210526, 0.6578947, 0.9473684, 1.289474, 1.684211,
+                  2.131579, 2.631579]
+STABS_RCONCAVE = [0.006971364, 0.03342845, 0.08691176, 0.1637231, 0.2605329, 0.3820466, 0.5295188, 0.7042719,
+                  0.9077127, 1.141338]
+STABS_RCONCAVE_PRINTED = [0.00697, 0.0334, 0.0869, 0.164, 0.261, 0.382, 0.53, 0.704, 0.908, 1.14]
+
+
+def _sig7(x: float) -> float:
+    return float(f"{x:.6e}")
+
+
+# --------------------------------------------------------------------------- bounds
+@pytest.mark.parametrize("q", range(1, 11))
+def test_unimodal_and_rconcave_bounds_match_stabs(q):
+    u = stabsel_parameters(100, cutoff=0.6, q=q, assumption="unimodal")
+    r = stabsel_parameters(100, cutoff=0.6, q=q, assumption="r-concave")
+    assert _sig7(u.specified_pfer) == pytest.approx(STABS_UNIMODAL[q - 1], rel=1e-12)
+    assert _sig7(r.specified_pfer) == pytest.approx(STABS_RCONCAVE[q - 1], rel=1e-12)
+    assert r.pfer == STABS_RCONCAVE_PRINTED[q - 1]
+
+
+def test_unimodal_closed_form_by_hand():
+    # cutoff <= 3/4: PFER = q^2 / p / (2 (2 pi - 1 - 1/(2B)))  (Shah & Samworth, eq. (7))
+    q, p, B, pi = 5, 100, 50, 0.6
+    assert stabsel_parameters(p, cutoff=pi, q=q, B=B).specified_pfer == pytest.approx(
+        q**2 / p / (2 * (2 * pi - 1 - 1 / (2 * B))), rel=1e-15)
+    # cutoff > 3/4: PFER = q^2 / p * 4 (1 - pi + 1/(2B)) / (1 + 1/B)
+    pi = 0.9
+    assert stabsel_parameters(p, cutoff=pi, q=q, B=B).specified_pfer == pytest.approx(
+        q**2 / p * 4 * (1 - pi + 1 / (2 * B)) / (1 + 1 / B), rel=1e-15)
+
+
+@pytest.mark.parametrize("q", range(1, 11))
+def test_mb_bound_closed_form(q):
+    # stabs regtest: MB, cutoff 0.6, p = 100 -> PFER = q^2 / (0.2 * 100) = 0.05 q^2
+    pars = stabsel_parameters(100, cutoff=0.6, q=q, sampling_type="MB")
+    assert pars.pfer == pytest.approx(0.05 * q**2, rel=1e-12)
+    assert pars.assumption == "none" and pars.B == 100
+    assert pars.significance_level == pytest.approx(float(f"{0.05 * q**2 / 100:.3g}"))
+
+
+def test_solve_q_and_cutoff_like_stabs():
+    # regtest-inference: optimal_q / optimal_cutoff, p = 200, B = 50
+    assert stabsel_parameters(200, cutoff=0.6, pfer=0.2, assumption="r-concave").q == 6
+    assert round(min_d(6, 200, 0.6, 50) * 200, 3) == 0.174
+    assert round(min_d(7, 200, 0.6, 50) * 200, 3) == 0.248
+    assert stabsel_parameters(200, cutoff=0.6, pfer=0.2, assumption="unimodal").q == 3
+    assert stabsel_parameters(200, q=7, pfer=0.2, assumption="r-concave").cutoff == 0.62
+    assert round(min_d(7, 200, 0.62, 50) * 200, 3) == 0.196
+    assert round(min_d(7, 200, 0.61, 50) * 200, 3) == 0.219
+    assert stabsel_parameters(200, q=7, pfer=0.2, assumption="unimodal").cutoff == 0.81
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "cutoff", "q", "pfer", "specified"),
+    [  # regtest-inference.Rout.save, p = 100, B = 50, r-concave
+        ({"cutoff": 0.6, "pfer": 0.001}, 0.6, 1, 0.00697, 0.001),
+        ({"cutoff": 0.6, "pfer": 50}, 0.6, 30, 16.2, 50),
+        ({"cutoff": 0.6, "pfer": 1}, 0.6, 9, 0.908, 1),
+        ({"q": 10, "pfer": 5}, 0.37, 10, 4.99, 5),
+        ({"q": 10, "pfer": 0.001}, 1.0, 10, 0.00518, 0.001),
+        ({"q": 10, "pfer": 1}, 0.62, 10, 0.897, 1),
+        ({"q": 10, "cutoff": 0.61}, 0.61, 10, 1.01, 1.005863),
+        ({"q": 10, "cutoff": 0.2}, 0.2, 10, 100, 100),
+    ],
+)
+def test_rconcave_extremes_match_stabs(kwargs, cutoff, q, pfer, specified):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        pars = stabsel_parameters(100, assumption="r-concave", B=50, **kwargs)
+    assert (pars.cutoff, pars.q, pars.pfer) == (pytest.approx(cutoff), q, pfer)
+    assert _sig7(pars.specified_pfer) == pytest.approx(specified, rel=1e-12)
+
+
+def test_mb_solve_cutoff_and_q():
+    # none: cutoff = (q^2/(PFER p) + 1)/2, q = floor(sqrt(PFER (2 pi - 1) p))
+    pars = stabsel_parameters(14, q=3, pfer=1, sampling_type="MB")  # stabs bodyfat example
+    assert pars.cutoff == pytest.approx((9 / 14 + 1) / 2)
+    assert pars.pfer == 1.0
+    assert stabsel_parameters(100, cutoff=0.75, pfer=1, assumption="none").q == math.floor(math.sqrt(50))
+
+
+def test_parameter_errors():
+    with pytest.raises(ParameterError, match="exactly two"):
+        stabsel_parameters(10, q=2)
+    with pytest.raises(ParameterError, match="exactly two"):
+        stabsel_parameters(10, q=2, cutoff=0.7, pfer=1)
+    with pytest.raises(ParameterError, match="between 0.5 and 1"):
+        stabsel_parameters(10, q=2, cutoff=0.4)
+    with pytest.raises(ParameterError, match="larger than q/p"):
+        stabsel_parameters(100, cutoff=0.1, q=10, assumption="r-concave")
+    with pytest.raises(ParameterError, match="q must be <="):
+        min_d(60, 100, 0.9, 50)
+    assert max_q(100, 50) == 49
+
+
+def test_r_numerics_transcriptions():
+    # uniroot/optimize ports: known answers
+    assert _r_zeroin(lambda x: x**2 - 2, 0.0, 2.0, tol=1e-12) == pytest.approx(math.sqrt(2), abs=1e-12)
+    assert _r_fmin(lambda x: (x - 1 / 3) ** 2, 0.0, 1.0) == pytest.approx(1 / 3, abs=1e-5)
+    with pytest.raises(ParameterError, match="opposite sign"):
+        _r_zeroin(lambda x: x**2 + 1, -1.0, 1.0, tol=1e-8)
+
+
+def test_pfer_monotone_in_q_and_cutoff():
+    for a in ("none", "unimodal", "r-concave"):
+        b = [stabsel_parameters(100, cutoff=0.8, q=q, assumption=a).specified_pfer for q in range(1, 15)]
+        assert np.all(np.diff(b) > 0)
+        c = [stabsel_parameters(100, cutoff=c, q=8, assumption=a).specified_pfer for c in (0.65, 0.75, 0.85, 0.95)]
+        assert np.all(np.diff(c) < 0)
+    # the Shah & Samworth bounds are sharper than Meinshausen & Buhlmann's
+    for q in (2, 5, 10):
+        mb = stabsel_parameters(100, cutoff=0.8, q=q, assumption="none").specified_pfer
+        um = stabsel_parameters(100, cutoff=0.8, q=q, assumption="unimodal").specified_pfer
+        rc = stabsel_parameters(100, cutoff=0.8, q=q, assumption="r-concave").specified_pfer
+        assert rc < um < mb
+
+
+# --------------------------------------------------------------------------- fits
+@pytest.fixture(scope="module")
+def boston():
+    from statprune.datasets import load_boston
+
+    df = load_boston()
+    return df.drop(columns="medv"), df["medv"]
+
+
+def test_subsamples_reproducible_and_half():
+    f1 = subsample_folds(101, 7, seed=5)
+    assert (f1.sum(axis=0) == 50).all()
+    assert np.array_equal(f1, subsample_folds(101, 7, seed=5))
+    strata = np.repeat([0, 1], [40, 61])
+    fs = subsample_folds(101, 3, seed=1, strata=strata)
+    assert (fs[:40].sum(axis=0) == 20).all() and (fs[40:].sum(axis=0) == 30).all()
+
+
+def test_sklearn_engine_reproducible_regardless_of_n_jobs(boston):
+    X, y = boston
+    a = stabsel(X, y, q=4, cutoff=0.75, B=10, seed=11, engine="sklearn", n_jobs=1)
+    b = stabsel(X, y, q=4, cutoff=0.75, B=10, seed=11, engine="sklearn", n_jobs=2)
+    pd.testing.assert_series_equal(a.max, b.max)
+    pd.testing.assert_frame_equal(a.phat, b.phat)
+    assert a.n_fits == 20  # complementary pairs
+    assert a.max.equals(a.phat.iloc[:, -1].rename("probability"))  # stabs' regtest invariant
+    assert set(a.selected) == {"rm", "ptratio", "lstat"}
+    # at most q variables per subsample with the conservative type
+    assert a.max.sum() <= 4 + 1e-12
+
+
+@pytest.mark.against_r
+def test_glmnet_engine_equals_stabs_glmnet_lasso(boston, tmp_path):
+    """Same subsamples -> identical selection probabilities and paths as stabs' glmnet.lasso."""
+    from statprune.datasets import path
+
+    X, y = boston
+    folds = subsample_folds(len(X), 12, seed=3)
+    fpath = tmp_path / "folds.csv"
+    np.savetxt(fpath, folds, fmt="%d", delimiter=",")
+    ref = run_rscript("stabsel_glmnet.R", path("boston"), "medv", str(fpath), "4")
+    res = stabsel(X, y, q=4, cutoff=0.75, B=12, folds=folds, engine="glmnet", n_jobs=1)
+    np.testing.assert_allclose(res.max.to_numpy(), np.asarray(ref["max"]), rtol=0, atol=1e-14)
+    np.testing.assert_allclose(res.phat.to_numpy(), np.asarray(ref["phat"]), rtol=0, atol=1e-14)
+    assert res.n_fits == ref["n_fits"] == 24
+    # the sklearn engine follows the same path: at most a couple of near-tie fits differ
+    sk = stabsel(X, y, q=4, cutoff=0.75, B=12, folds=folds, engine="sklearn")
+    assert np.abs(sk.max.to_numpy() - np.asarray(ref["max"])).max() <= 2 / 24 + 1e-12
+    # MB sampling and the anticonservative type
+    ref2 = run_rscript("stabsel_glmnet.R", path("boston"), "medv", str(fpath), "3", "MB", "anticonservative")
+    res2 = stabsel(X, y, q=3, cutoff=0.9, B=12, folds=folds, engine="glmnet", sampling_type="MB",
+                   type="anticonservative")
+    np.testing.assert_allclose(res2.max.to_numpy(), np.asarray(ref2["max"]), rtol=0, atol=1e-14)
+
+
+@pytest.mark.against_r
+def test_glmnet_engine_workers_binomial(tmp_path):
+    """R runs in worker processes (loky), identical to the in-process run; binomial family."""
+    from statprune.datasets import load_pima, path
+
+    df = load_pima()
+    X, y = df.drop(columns="type"), df["type"]
+    folds = subsample_folds(len(df), 6, seed=2)
+    a = stabsel(X, y, q=3, cutoff=0.8, B=6, folds=folds, family="binomial", engine="glmnet", n_jobs=2)
+    b = stabsel(X, y, q=3, cutoff=0.8, B=6, folds=folds, family="binomial", engine="glmnet", n_jobs=1)
+    pd.testing.assert_series_equal(a.max, b.max)
+    fpath = tmp_path / "folds.csv"
+    np.savetxt(fpath, folds, fmt="%d", delimiter=",")
+    ref = run_rscript("stabsel_glmnet.R", path("pima"), "type", str(fpath), "3", "SS", "conservative", "binomial")
+    np.testing.assert_allclose(a.max.to_numpy(), np.asarray(ref["max"]), rtol=0, atol=1e-14)
+
+
+def test_result_api_and_with_parameters(boston):
+    X, y = boston
+    res = stabsel(X, y, q=4, pfer=1, B=10, seed=1, engine="sklearn")
+    fr = res.to_frame()
+    assert list(fr.columns) == ["probability", "selected", "rank"]
+    assert fr["selected"].sum() == len(res.selected)
+    d = json.loads(res.to_json())
+    assert d["q"] == 4 and d["selected"] == res.selected and len(d["paths"]) == 13
+    assert "Selection probabilities" in res.summary() and "<table>" in res._repr_html_()
+    other = res.with_parameters(cutoff=0.95, assumption="r-concave")
+    assert other.cutoff == 0.95 and other.assumption == "r-concave"
+    assert set(other.selected) <= set(res.with_parameters(cutoff=0.6).selected)
+
+
+def test_display(boston):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    X, y = boston
+    res = stabsel(X, y, q=4, cutoff=0.75, B=5, seed=1, engine="sklearn")
+    fig, ax = plt.subplots()
+    disp = StabilityPathDisplay.from_result(res).plot(ax=ax)
+    assert disp.ax_ is ax and len(disp.lines_) == int((res.phat.sum(axis=1) > 0).sum())
+    disp2 = StabilityPathDisplay.from_result(res).plot(kind="maxsel")
+    assert len(disp2.lines_) == len(disp.lines_)
+    plt.close("all")
+
+
+def test_selector_in_pipeline(boston):
+    from sklearn.base import clone
+    from sklearn.linear_model import LinearRegression
+    from sklearn.pipeline import make_pipeline
+
+    X, y = boston
+    sel = StabilitySelection(q=4, cutoff=0.75, B=5, seed=0, engine="sklearn")
+    pipe = make_pipeline(sel, LinearRegression()).fit(X, y)
+    assert list(pipe[0].get_feature_names_out()) == pipe[0].result_.selected
+    assert isinstance(pipe[0].result_, StabilityResult)
+    assert clone(sel).get_params()["q"] == 4
+
+
+def test_bad_input():
+    X = np.random.default_rng(0).standard_normal((20, 3))
+    with pytest.raises(ParameterError, match="engine='sklearn' supports family='gaussian'"):
+        stabsel(X, np.arange(20) % 2, q=1, cutoff=0.9, engine="sklearn", family="binomial")
+    with pytest.raises(DataError, match="rows"):
+        stabsel(X, np.ones(19), q=1, cutoff=0.9, engine="sklearn")
+    with pytest.raises(ParameterError, match="folds must be"):
+        stabsel(X, np.ones(20), q=1, cutoff=0.9, engine="sklearn", folds=np.ones((20, 3)) * 2, B=3)
+
+
+# --------------------------------------------------------------------------- CLI
+def test_cli_stability_json(tmp_path):
+    from statprune.cli import app
+    from statprune.datasets import path
+
+    out = tmp_path / "s.json"
+    r = CliRunner().invoke(app, ["stability", path("boston"), "--target", "medv", "--q", "4", "--pfer", "1",
+                                 "--B", "5", "--seed", "1", "--engine", "sklearn", "--json", str(out)])
+    assert r.exit_code == 0, r.output
+    d = json.loads(out.read_text())
+    assert d["q"] == 4 and d["assumption"] == "unimodal" and "rm" in d["selected"]
+    r2 = CliRunner().invoke(app, ["stability", path("boston"), "--target", "medv", "--q", "4", "--B", "5"])
+    assert r2.exit_code == 2 and "two of" in r2.output
