@@ -51,6 +51,7 @@ from .errors import (
     NothingSelectedWarning,
     ParameterError,
     PerfectSeparationWarning,
+    SelectionWarning,
 )
 
 __all__ = ["CVGlmnetOutput", "GlmnetCV", "LassoResult", "lambda_interp"]
@@ -1079,8 +1080,21 @@ class GlmnetCV(SelectorMixin, BaseEstimator):
             out = _r.call("glmnet", "spg_cv_fit", X, y, opts, weights=w, offset=off, foldid=foldid,
                           seed=None if self.seed is None else int(self.seed), nfolds=int(self.nfolds),
                           dimnames_x=names, _context="cv.glmnet")
+        seen: set[str] = set()
         for wmsg in caught:
-            _reissue(wmsg, self.family)
+            if str(wmsg.message) not in seen:
+                seen.add(str(wmsg.message))
+                _reissue(wmsg, self.family)
+        dr = np.asarray(out.get("dev_ratio", []), dtype=float).reshape(-1)
+        if self.family in ("binomial", "multinomial") and dr.size and dr[-1] >= 0.99:
+            warnings.warn(
+                f"the classes are (almost) perfectly separated: the full-data fit explains {100 * dr[-1]:.2f}% of the "
+                f"deviance at lambda = {_fmt(float(np.asarray(out['lambda']).reshape(-1)[-1]))} and glmnet stopped the path "
+                "there (glmnet.control()$devmax = 0.999). glmnet itself gives no warning; R's glm() would say "
+                "'glm.fit: fitted probabilities numerically 0 or 1 occurred'. Coefficients at small lambda are unstable "
+                "(they diverge as lambda -> 0); prefer s='lambda.1se' and do not interpret their size.",
+                PerfectSeparationWarning, stacklevel=3,
+            )
         return out
 
     # ----------------------------------------------------------------- predict
@@ -1187,8 +1201,7 @@ def _labels_as(lab: np.ndarray, classes: np.ndarray) -> np.ndarray:
         if classes.dtype.kind != "O" else np.asarray([m.get(str(v), v) for v in lab], dtype=object)
 
 
-_SEPARATION_HINTS = ("fitted probabilities numerically 0 or 1", "perfect separation", "dangerous ground",
-                     "saturated", "fewer than 8")
+_SEPARATION_HINTS = ("fitted probabilities numerically 0 or 1", "perfect separation", "saturated")
 
 
 def _reissue(wmsg: warnings.WarningMessage, family: str) -> None:
@@ -1196,7 +1209,103 @@ def _reissue(wmsg: warnings.WarningMessage, family: str) -> None:
     low = text.lower()
     if family in ("binomial", "multinomial") and any(h in low for h in _SEPARATION_HINTS):
         warnings.warn(text, PerfectSeparationWarning, stacklevel=4)
+    elif "dangerous ground" in low:
+        warnings.warn(text, SelectionWarning, stacklevel=4)
     elif "convergence" in low or "not reached" in low or "maxit" in low:
         warnings.warn(text, ConvergenceWarning, stacklevel=4)
     else:
         warnings.warn_explicit(wmsg.message, wmsg.category, wmsg.filename, wmsg.lineno)
+
+
+# --------------------------------------------------------------------------- table entry point (CLI)
+def cv_glmnet_table(
+    data: Any,
+    target: str | Sequence[str],
+    *,
+    family: str = "gaussian",
+    alpha: float = 1.0,
+    nfolds: int = 10,
+    foldid_column: str | None = None,
+    weights_column: str | None = None,
+    seed: int | None = None,
+    type_measure: str = "default",
+    s: str | float = "lambda.min",
+    keep: Sequence[str] = (),
+    exclude: Sequence[str] = (),
+    penalty_factor: Mapping[str, float] | None = None,
+    nlambda: int = 100,
+    drop_missing: bool = False,
+) -> LassoResult:
+    """Cross-validated glmnet on a table: every column other than the target, fold and
+    weight columns is a predictor, in file order (what ``statprune lasso`` runs).
+
+    ``target`` is a column name, or ``"time,status"`` (two names) for ``family="cox"``.
+
+    Examples
+    --------
+    >>> from statprune import datasets
+    >>> res = cv_glmnet_table(datasets.path("boston"), "medv", seed=42)
+    >>> round(res.lambda_min, 6), res.pruned
+    (0.021185, ['indus', 'age'])
+    """
+    from ._data import prepare_xy  # noqa: PLC0415
+
+    targets = [t.strip() for t in target.split(",")] if isinstance(target, str) else list(target)
+    if family == "cox" and len(targets) != 2:
+        raise ParameterError("family='cox' needs --target time,status (two columns)")
+    if family != "cox" and family != "mgaussian" and len(targets) != 1:
+        raise ParameterError(f"family={family!r} needs a single target column, got {targets}")
+    prep = prepare_xy(data, targets if len(targets) > 1 else targets[0],
+                      extra_columns=[foldid_column, weights_column], drop_missing=drop_missing)
+    foldid = prep.extra[foldid_column].to_numpy() if foldid_column else None
+    w = prep.extra[weights_column].to_numpy(dtype=float) if weights_column else None
+    y = prep.y
+    if family == "cox":
+        y = prep.y.to_numpy(dtype=float)
+    elif isinstance(s, str):
+        try:
+            s = float(s)
+        except ValueError:
+            pass
+    est = GlmnetCV(family=family, alpha=alpha, nfolds=nfolds, foldid=foldid, seed=seed, type_measure=type_measure,
+                   s=s, keep=list(keep) or None, exclude=list(exclude) or None,
+                   penalty_factor=dict(penalty_factor) if penalty_factor else None, nlambda=nlambda)
+    est.fit(prep.X, y, sample_weight=w)
+    return est.result_
+
+
+def demo_text(seed: int = 42) -> str:
+    """What ``statprune demo`` prints: CV Lasso on the Boston data with ``seed``, and the R code."""
+    from . import datasets  # noqa: PLC0415
+
+    d = datasets.load_boston()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", NothingSelectedWarning)
+        est = GlmnetCV(seed=seed).fit(d.drop(columns="medv"), d["medv"])
+    r = est.result_
+    fr = r.to_frame()[["coef_lambda_min", "coef_lambda_1se", "selected"]]
+    nz1 = fr["coef_lambda_1se"] != 0
+    k1, p1 = list(fr.index[nz1]), list(fr.index[~nz1])
+    prov = r.provenance
+    lines = [
+        f"Cross-validated Lasso on the Boston housing data (MASS::Boston, n = {len(d)}, target medv), "
+        f"10-fold CV with set.seed({seed}) in R, glmnet {prov.get('glmnet_version')} on R {prov.get('r_version')}",
+        "",
+        f"lambda.min = {r.lambda_min:.10g}   (CV MSE {r.cvm[r.index_min - 1]:.6g}, {r.nzero[r.index_min - 1]} features)",
+        f"lambda.1se = {r.lambda_1se:.10g}   (CV MSE {r.cvm[r.index_1se - 1]:.6g}, {r.nzero[r.index_1se - 1]} features)",
+        "",
+        f"kept at lambda.min ({len(r.selected)}):   {', '.join(r.selected)}",
+        f"pruned at lambda.min ({len(r.pruned)}): {', '.join(r.pruned) or '(none)'}",
+        f"kept at lambda.1se ({len(k1)}):    {', '.join(k1) or '(none)'}",
+        f"pruned at lambda.1se ({len(p1)}):  {', '.join(p1) or '(none)'}",
+        "",
+        "Coefficients:",
+        fr.to_string(float_format=lambda v: f"{v:11.6f}"),
+        "",
+        "The same analysis in R (identical numbers):",
+        "",
+        r.r_code(data="boston.csv", target="medv"),
+        "Python:  GlmnetCV(seed=42).fit(X, y).result_.summary()",
+        "CLI:     statprune lasso boston.csv --target medv --seed 42 --json -",
+    ]
+    return "\n".join(lines)

@@ -85,7 +85,7 @@ spg_extract <- function(fit) {
     r <- fit$relaxed
     rel <- list(lambda_min = r$lambda.min, lambda_1se = r$lambda.1se,
                 gamma_min = r$gamma.min, gamma_1se = r$gamma.1se,
-                gamma = as.array(as.numeric(names(r$statlist)) ),
+                gamma = as.array(as.numeric(sub("^g:", "", names(r$statlist)))),
                 index = r$index)
   }
   list(
