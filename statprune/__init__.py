@@ -36,6 +36,11 @@ _LAZY = {
     "PCAPruner": "statprune.pca",
     "PCAResult": "statprune.pca",
     "ScreeDisplay": "statprune.pca",
+    "ImportancePruner": "statprune.importance",
+    "ImportanceResult": "statprune.importance",
+    "ImportanceDisplay": "statprune.importance",
+    "crosscheck": "statprune.crosscheck",
+    "CrosscheckReport": "statprune.crosscheck",
 }
 
 __all__ = sorted([*_LAZY, "__version__"])

@@ -361,6 +361,32 @@ def demo(seed: int = typer.Option(42, "--seed", help="R seed for the fold assign
     typer.echo(demo_text(seed=seed))
 
 
+# --- validate (issue 9)
+@app.command()
+@handle_errors
+def validate(
+    data: str = typer.Argument(..., help="CSV or Parquet file."),
+    target: str = typer.Option(..., "--target", "-y", help="Target column; every other column is a predictor."),
+    family: str = typer.Option("gaussian", "--family", help="gaussian | binomial | multinomial | poisson"),
+    alpha: float = typer.Option(1.0, "--alpha", help="Elastic-net mixing (1 = Lasso)."),
+    seed: Optional[int] = typer.Option(None, "--seed", help="R's set.seed() before cv.glmnet draws the folds."),
+    foldid_column: Optional[str] = typer.Option(None, "--foldid-column", help="Column of fold ids 1..K (not a predictor)."),
+    nfolds: int = typer.Option(10, "--nfolds", help="Number of folds when no fold-id column is given."),
+    exclude: list[str] = typer.Option([], "--exclude", help="Columns that are not predictors."),
+    json_out: Optional[str] = JsonOpt,
+) -> None:
+    """The same model in R (glmnet), scikit-learn and statsmodels: difference table; exit 1 when a check fails."""
+    from .crosscheck import validate as run_validate  # noqa: PLC0415
+
+    rep = run_validate(data, target, family=family, alpha=alpha, seed=seed, foldid_column=foldid_column,
+                       nfolds=nfolds, exclude=exclude)
+    if json_out is not None:
+        emit_json(rep.to_dict(), json_out)
+    else:
+        typer.echo(rep.summary())
+    raise typer.Exit(code=0 if rep.ok else 1)
+
+
 def main() -> None:  # console-script entry point
     app()
 
