@@ -35,6 +35,8 @@ from __future__ import annotations
 import html
 import json
 import math
+import sys
+import types
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from types import SimpleNamespace
@@ -46,7 +48,7 @@ import pandas as pd
 from . import _mapping
 from .errors import DataError, ParameterError
 
-__all__ = ["CrosscheckReport", "crosscheck", "crosscheck_pca", "crosscheck_glm", "result_tolerance"]
+__all__ = ["CrosscheckReport", "crosscheck", "crosscheck_pca", "crosscheck_glm", "result_tolerance", "validate"]
 
 COLUMNS = ["quantity", "term", "engine_a", "engine_b", "value_a", "value_b", "abs_diff", "rel_diff", "tolerance", "ok", "note"]
 
@@ -459,6 +461,8 @@ def crosscheck(
     thresh: float = TIGHT_THRESH,
     tol: float = 1e-12,
     coef_tolerance: float = COEF_TOL,
+    seed: int | None = None,
+    nfolds: int = 10,
 ) -> CrosscheckReport:
     """Fit the same penalised model in R (glmnet), scikit-learn and statsmodels and tabulate the differences.
 
@@ -467,7 +471,9 @@ def crosscheck(
     result_or_estimator : GlmnetCV, LassoResult or None
         A fitted :class:`~statprune.lasso.GlmnetCV` (or its ``result_``): family,
         alpha, lambda (at ``s``), coefficients, folds and the CV curve are taken
-        from it. ``None``: give ``family``, ``alpha`` and ``lambda_``.
+        from it. ``None`` with ``lambda_``: check that one fit. ``None`` without
+        ``lambda_`` (or the short form ``crosscheck(X, y, family=...)``): run
+        cv.glmnet first (``seed``, ``nfolds``, ``foldid``) and check at lambda.min.
     X : array-like or DataFrame of shape (n, p)
         The numeric design the model was fitted on (no intercept column).
     y : array-like of shape (n,)
@@ -497,6 +503,8 @@ def crosscheck(
         coordinate descent, whose ``tol`` is a duality gap).
     coef_tolerance : float
         Tolerance of the tight comparisons (relative to the coefficient scale).
+    seed, nfolds : int, optional
+        For the cv.glmnet run when no result is given (R's ``set.seed(seed)``).
 
     Returns
     -------
@@ -530,9 +538,13 @@ def crosscheck(
     bad_checks = set(checks) - {"fit", "path", "cv", "refit"}
     if bad_checks:
         raise ParameterError(f"unknown check(s) {sorted(bad_checks)}; use 'fit', 'path', 'cv', 'refit'")
+    if y is None and X is not None and _looks_like_data(result_or_estimator):
+        result_or_estimator, X, y = None, result_or_estimator, X  # crosscheck(X, y, ...)
     if X is None or y is None:
         raise ParameterError("crosscheck needs the data: X and y")
     res, params = _as_result(result_or_estimator)
+    if res is None and lambda_ is None:
+        res = _run_cv(X, y, family or "gaussian", 1.0 if alpha is None else float(alpha), foldid, nfolds, seed, sample_weight, feature_names)
 
     family = family or getattr(res, "family", None) or params.get("family") or "gaussian"
     if alpha is None:
@@ -543,21 +555,47 @@ def crosscheck(
         standardize = bool(params.get("standardize", True))
     if fit_intercept is None:
         fit_intercept = bool(params.get("fit_intercept", True))
-    if penalty_factor is None:
+    if penalty_factor is None and res is not None and getattr(res, "penalty_factor", None) is not None:
+        penalty_factor = np.asarray(res.penalty_factor, dtype=float)
+    elif penalty_factor is None:
         penalty_factor = params.get("penalty_factor")
+        if isinstance(penalty_factor, dict):
+            raise ParameterError("pass penalty_factor as an array when crosschecking an estimator that got a dict")
     res_thresh = float(getattr(res, "thresh", None) or params.get("thresh", 1e-7))
     class_names = getattr(res, "class_names", None)
 
-    Xa, names = _prepare_X(X, feature_names if feature_names is not None else None)
+    if res is not None and isinstance(X, pd.DataFrame) and getattr(res, "feature_names", None) is not None:
+        missing = [t for t in res.feature_names if t not in X.columns]
+        if missing:
+            raise DataError(f"X lacks the column(s) {missing} the result was fitted on")
+        X = X[list(res.feature_names)]
+    Xa, names = _prepare_X(X, feature_names)
     if res is not None and getattr(res, "feature_names", None) is not None and feature_names is None and not isinstance(X, pd.DataFrame):
         names = [str(t) for t in res.feature_names]
+    # columns glmnet gives a zero coefficient by construction: excluded and constant ones
+    notes: list[str] = []
+    drop = [t for t in [*getattr(res, "excluded", []), *getattr(res, "constant", [])] if t in names]
+    drop += [t for j, t in enumerate(names) if t not in drop and np.ptp(Xa[:, j]) == 0]
+    keep_idx = np.array([j for j, t in enumerate(names) if t not in drop], dtype=int)
+    if drop:
+        notes.append(f"column(s) {drop} (excluded or constant) have a zero coefficient by construction and are left out of the refits")
+        if penalty_factor is not None and not np.allclose(np.asarray(penalty_factor, dtype=float)[keep_idx], np.asarray(penalty_factor, dtype=float)[keep_idx][0]):
+            raise ParameterError("non-uniform penalty factors together with excluded/constant columns are not cross-checked "
+                                 "(glmnet rescales the factors over all columns)")
+        Xa = Xa[:, keep_idx]
+        names = [names[j] for j in keep_idx]
+        if penalty_factor is not None:
+            penalty_factor = np.asarray(penalty_factor, dtype=float)[keep_idx]
     n, p = Xa.shape
     y_py, y_r, levels = _prepare_y(y, family, n, class_names)
 
     if lambda_ is None:
         if res is None:
             raise ParameterError("give lambda_ (glmnet's penalty) or a fitted GlmnetCV / LassoResult")
-        lambda_ = _lambda_at(res, s if s is not None else getattr(res, "s", "lambda.min"))
+        if s is None and getattr(res, "s_value", None) is not None:
+            lambda_ = float(res.s_value)
+        else:
+            lambda_ = _lambda_at(res, s if s is not None else getattr(res, "s", "lambda.min"))
     lam = float(lambda_)
     if not lam > 0:
         raise ParameterError(f"lambda_ must be positive, got {lam!r}")
@@ -567,7 +605,6 @@ def crosscheck(
         standardize=standardize, fit_intercept=fit_intercept,
     )
     rows: list[dict[str, Any]] = []
-    notes: list[str] = []
     info: dict[str, Any] = dict(
         family=family, alpha=alpha, **{"lambda": lam}, n=n, p=p, engines=list(engines), checks=list(checks),
         r_thresh=thresh, solver_tol=tol, coef_tolerance=coef_tolerance, result_thresh=res_thresh if res is not None else None,
@@ -590,7 +627,7 @@ def crosscheck(
     if "fit" in checks:
         # ---- the result as reported vs the tight refit
         if res is not None:
-            rows += _result_rows(res, lam, r_beta, r_a0, std, coef_scale, terms, family, res_thresh, names, r_support)
+            rows += _result_rows(res, lam, r_beta, r_a0, std, coef_scale, terms, family, res_thresh, names, r_support, keep_idx)
             notes.append(
                 f"r:result is glmnet at thresh={res_thresh:g}; r is glmnet refitted at thresh={thresh:g}: their "
                 f"difference is solver tolerance (tolerance {result_tolerance(res_thresh):g}, see result_tolerance())"
@@ -602,8 +639,8 @@ def crosscheck(
             if eng == "sklearn" and family == "poisson" and alpha > 0:
                 notes.append("scikit-learn's PoissonRegressor has only an L2 penalty: the poisson L1/elastic net is checked against statsmodels fit_regularized")
                 continue
-            if eng == "statsmodels" and family != "poisson":
-                continue
+            if eng == "statsmodels" and (family != "poisson" or alpha == 0):
+                continue  # ridge poisson: PoissonRegressor (statsmodels' L1_wt=0 path is less accurate, ~5e-7)
             if eng == "statsmodels" and family == "poisson" and sample_weight is not None:
                 notes.append("statsmodels elastic-net crosscheck skipped: it does not support sample weights")
                 continue
@@ -627,8 +664,11 @@ def crosscheck(
     # ---- cross-validation on the same folds (gaussian)
     if "cv" in checks and family == "gaussian" and "sklearn" in engines:
         fid = foldid if foldid is not None else getattr(res, "foldid", None)
+        measure = str(getattr(res, "measure_name", "") or "")
         if fid is None or res is None:
             notes.append("CV crosscheck skipped: it needs a cv.glmnet result with its foldid")
+        elif measure and "Squared" not in measure:
+            notes.append(f"CV crosscheck skipped: it compares mean squared errors, the result's measure is {measure!r}")
         else:
             rows += _cv_rows(res, prob, Xa, y_py, np.asarray(fid, dtype=np.int64), sample_weight, standardize, fit_intercept, thresh, tol, coef_tolerance, notes)
 
@@ -642,6 +682,24 @@ def crosscheck(
     info["notes"] = list(dict.fromkeys(notes))
     prov = _provenance.provenance(seed=getattr(res, "seed", None))
     return CrosscheckReport(rows, info, prov)
+
+
+def _looks_like_data(obj: Any) -> bool:
+    return isinstance(obj, (pd.DataFrame, np.ndarray)) or (isinstance(obj, list) and bool(obj) and isinstance(obj[0], (list, tuple)))
+
+
+def _run_cv(X: Any, y: Any, family: str, alpha: float, foldid: Any, nfolds: int, seed: int | None, sample_weight: Any, feature_names: Sequence[str] | None) -> Any:
+    """cv.glmnet through :class:`~statprune.lasso.GlmnetCV` (or the bridge when that is unavailable)."""
+    try:
+        from .lasso import GlmnetCV  # noqa: PLC0415
+    except ImportError:  # pragma: no cover - the lasso module is part of statprune
+        return cv_glmnet_r(X, y, family=family, alpha=alpha, foldid=foldid, nfolds=nfolds, seed=seed, sample_weight=sample_weight, feature_names=feature_names)
+    Xf = X
+    if not isinstance(X, pd.DataFrame) and feature_names is not None:
+        Xf = pd.DataFrame(np.asarray(X, dtype=float), columns=list(feature_names))
+    est = GlmnetCV(family=family, alpha=alpha, nfolds=nfolds, foldid=foldid, seed=seed)
+    est.fit(Xf, y, sample_weight=sample_weight)
+    return est.result_
 
 
 def _unpack_fit(rfit: dict[str, Any], family: str, p: int, j: int) -> tuple[np.ndarray, np.ndarray, list[str] | None]:
@@ -668,7 +726,7 @@ def _default_path(prob: _mapping.GlmnetProblem, lam: float) -> np.ndarray:
     return np.geomspace(top, lam * 1e-2, 50)
 
 
-def _result_rows(res: Any, lam: float, r_beta: np.ndarray, r_a0: np.ndarray, std: np.ndarray, scale: float, terms: list[str], family: str, res_thresh: float, names: list[str], r_support: list[str]) -> list[dict[str, Any]]:
+def _result_rows(res: Any, lam: float, r_beta: np.ndarray, r_a0: np.ndarray, std: np.ndarray, scale: float, terms: list[str], family: str, res_thresh: float, names: list[str], r_support: list[str], keep_idx: np.ndarray) -> list[dict[str, Any]]:
     lambdas = np.asarray(res.lambdas, dtype=float)
     hit = np.flatnonzero(np.isclose(lambdas, lam, rtol=1e-12, atol=0))
     if hit.size == 0:
@@ -677,9 +735,9 @@ def _result_rows(res: Any, lam: float, r_beta: np.ndarray, r_a0: np.ndarray, std
     beta = np.asarray(res.beta, dtype=float)
     a0 = np.asarray(res.a0, dtype=float)
     if family == "multinomial":
-        bj, aj = beta[:, :, j], a0[:, j]
+        bj, aj = beta[:, keep_idx, j], a0[:, j]
     else:
-        bj, aj = beta[:, j], np.atleast_1d(a0[j])
+        bj, aj = beta[keep_idx, j], np.atleast_1d(a0[j])
     tol = result_tolerance(res_thresh)
     rows = [dict(_num_row("lambda", "", "r:result", "r", lam, lam, 0.0), note="the refit uses the result's lambda")]
     rows += _coef_rows("coefficient", "r:result", "r", bj, r_beta, std, scale, terms, tol)
@@ -820,6 +878,71 @@ def _glmnet_argmin(cvm: np.ndarray) -> int:
     return int(np.flatnonzero(cvm <= m)[0])  # lambdas decrease: the first is the largest
 
 
+def validate(
+    data: Any,
+    target: str,
+    *,
+    family: str = "gaussian",
+    alpha: float = 1.0,
+    seed: int | None = None,
+    foldid_column: str | None = None,
+    nfolds: int = 10,
+    exclude: Sequence[str] = (),
+    engines: Sequence[str] = ("r", "sklearn", "statsmodels"),
+) -> CrosscheckReport:
+    """What ``statprune validate`` runs: cv.glmnet in R, then :func:`crosscheck` at lambda.min.
+
+    Categorical predictors are expanded into R's treatment dummies and constant
+    columns are dropped, as ``model.matrix`` users would do before ``cv.glmnet``.
+
+    Examples
+    --------
+    >>> from statprune import datasets
+    >>> from statprune.crosscheck import validate
+    >>> rep = validate(datasets.load_boston(), "medv", seed=42)  # doctest: +SKIP
+    >>> rep.ok  # doctest: +SKIP
+    True
+    """
+    from ._data import prepare_xy  # noqa: PLC0415
+
+    if family not in _mapping.FAMILIES:
+        raise ParameterError(f"family must be one of {', '.join(_mapping.FAMILIES)} for the crosscheck, got {family!r}")
+    try:
+        alpha = float(alpha)
+    except (TypeError, ValueError):
+        raise ParameterError(f"alpha={alpha!r} must be a number in [0, 1]") from None
+    if not 0.0 <= alpha <= 1.0:
+        raise ParameterError(f"alpha={alpha!r} must be in [0, 1] (1 = lasso, 0 = ridge)")
+    prep = prepare_xy(data, target, exclude=exclude, extra_columns=[foldid_column], categorical="encode", constant="drop")
+    foldid = None
+    if foldid_column is not None:
+        f = pd.to_numeric(prep.extra[foldid_column], errors="coerce").to_numpy(dtype=float)
+        if not np.all(np.isfinite(f)) or np.any(f != np.round(f)) or f.min() < 1:
+            raise DataError(f"fold-id column '{foldid_column}' must hold integers 1..K")
+        foldid = f.astype(np.int64)
+        K = int(foldid.max())
+        if K < 3 or set(np.unique(foldid)) != set(range(1, K + 1)):
+            raise DataError(f"fold-id column '{foldid_column}' must use every fold 1..K with K >= 3, got {sorted(set(foldid.tolist()))}")
+    y = prep.y
+    if family in ("binomial", "multinomial"):
+        y = y.astype("category") if not isinstance(y.dtype, pd.CategoricalDtype) else y
+        k = len(y.cat.categories)
+        if family == "binomial" and k != 2:
+            raise DataError(f"--family binomial needs a target with 2 classes; '{target}' has {k}")
+    elif not pd.api.types.is_numeric_dtype(y):
+        raise DataError(f"--family {family} needs a numeric target; '{target}' is {y.dtype} (use --family binomial or multinomial)")
+    res = _run_cv(prep.X, y, family, alpha, foldid, nfolds, seed, None, None)
+    rep = crosscheck(res, prep.X, y, engines, foldid=foldid)
+    rep.info["target"] = target
+    rep.info["seed"] = seed
+    rep.provenance = {**rep.provenance, "seed": seed}
+    if prep.encoded:
+        rep.info["notes"].append(f"categorical column(s) {sorted(prep.encoded)} expanded into treatment dummies (R's model.matrix)")
+    if prep.constant:
+        rep.info["notes"].append(f"constant column(s) {prep.constant} dropped")
+    return rep
+
+
 # --------------------------------------------------------------------------- statsmodels vs R lm/glm
 def crosscheck_glm(X: Any, y: Any, *, family: str = "gaussian", feature_names: Sequence[str] | None = None, sample_weight: Any = None) -> CrosscheckReport:
     """statsmodels ``OLS``/``GLM`` against R ``lm``/``glm`` on the same model matrix.
@@ -932,3 +1055,13 @@ def crosscheck_pca(X: Any, *, scale: bool = False, feature_names: Sequence[str] 
         rows.append(row)
     info = dict(family="pca", n=Xa.shape[0], p=Xa.shape[1], scale=scale, notes=[])
     return CrosscheckReport(rows, info, _provenance.provenance())
+
+
+class _CallableModule(types.ModuleType):
+    """``statprune.crosscheck`` is both this module and the function: ``statprune.crosscheck(res, X, y)``."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> CrosscheckReport:
+        return crosscheck(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule
