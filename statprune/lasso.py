@@ -43,6 +43,7 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator
 from sklearn.feature_selection import SelectorMixin
+from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
 from .errors import (
@@ -253,6 +254,28 @@ class LassoResult:
         self.support = mask
         self.selected = [f for f, m in zip(self.feature_names, mask) if m]
         self.pruned = [f for f, m in zip(self.feature_names, mask) if not m]
+
+    # ----------------------------------------------------------------- pickling
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickle support: the R fit travels as R's ``serialize()`` bytes."""
+        state = dict(self.__dict__)
+        fit = state.pop("_fit", None)
+        state["_fit_bytes"] = None
+        if fit is not None:
+            from . import _r  # noqa: PLC0415
+
+            state["_fit_bytes"] = np.asarray(_r.call("glmnet", "spg_serialize", fit), dtype=np.uint8).tobytes()
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        raw = state.pop("_fit_bytes", None)
+        self.__dict__.update(state)
+        self._fit = None
+        if raw is not None:
+            from . import _r  # noqa: PLC0415
+
+            self._fit = _r.call("glmnet", "spg_unserialize", np.frombuffer(raw, dtype=np.uint8).astype(np.int32),
+                                _convert=False)
 
     # ----------------------------------------------------------------- lambda / coef
     def _lambda_of(self, s: str | float) -> float:
@@ -771,6 +794,10 @@ class GlmnetCV(SelectorMixin, BaseEstimator):
         tags.target_tags.single_output = self.family not in ("mgaussian", "cox")
         return tags
 
+    def __sklearn_is_fitted__(self) -> bool:
+        # the parameter ``lambda_`` ends in "_" (glmnet's ``lambda``), so the default check cannot be used
+        return hasattr(self, "result_")
+
     def _get_support_mask(self) -> np.ndarray:
         check_is_fitted(self, "support_")
         return self.support_
@@ -896,7 +923,7 @@ class GlmnetCV(SelectorMixin, BaseEstimator):
     def _prepare_y(self, y: Any, n: int, name: str = "y") -> tuple[Any, list | None]:
         fam = self.family
         if y is None:
-            raise DataError("y is required")
+            raise DataError(f"{type(self).__name__} requires y to be passed, but the target y is None")
         if fam == "cox":
             return _cox_y(y), None
         if fam == "mgaussian":
@@ -935,6 +962,8 @@ class GlmnetCV(SelectorMixin, BaseEstimator):
             raise DataError(f"target '{name}' is not numeric; for classes use family='binomial' or 'multinomial'") from None
         if not np.isfinite(a).all():
             raise DataError(f"target '{name}' holds NaN or inf")
+        if fam == "gaussian" and a.size and np.ptp(a) == 0:
+            raise DataError(f"target '{name}' is constant; a gaussian glmnet cannot be fitted (R: 'y is constant')")
         if fam == "poisson" and ((a < 0).any()):
             raise DataError(f"target '{name}' has negative values; a poisson target must be >= 0 counts")
         return a, None
@@ -948,8 +977,9 @@ class GlmnetCV(SelectorMixin, BaseEstimator):
         from ._provenance import provenance  # noqa: PLC0415
 
         y_name = str(getattr(y, "name", None) or "y")
-        Xv = validate_data(self, X, reset=True, dtype=np.float64, ensure_all_finite=False, ensure_min_samples=2,
-                           ensure_min_features=1)
+        # glmnet needs a matrix with 2 or more columns and cv.glmnet at least 3 folds
+        Xv = validate_data(self, X, reset=True, dtype=np.float64, ensure_all_finite=False, ensure_min_samples=3,
+                           ensure_min_features=2)
         Xv = np.asarray(Xv, dtype=np.float64)
         n, p = Xv.shape
         names = [str(c) for c in getattr(self, "feature_names_in_", [f"x{j}" for j in range(p)])]
@@ -968,6 +998,8 @@ class GlmnetCV(SelectorMixin, BaseEstimator):
                 raise DataError(f"sample_weight has {w.size} values for {n} rows")
             if not np.isfinite(w).all() or (w < 0).any():
                 raise DataError("sample_weight must be finite and >= 0")
+            if not (w > 0).any():
+                raise DataError("Sample weights must contain at least one non-zero number (sample_weight sums to 0)")
         off = None
         if offset is not None:
             off = np.asarray(offset, dtype=float)
@@ -1010,7 +1042,8 @@ class GlmnetCV(SelectorMixin, BaseEstimator):
                 f"no feature is selected at {where} (lambda = {_fmt(res.s_value)}): every coefficient is zero and "
                 "the model is intercept-only. This is a valid result (the CV prefers the null model"
                 + (" within one standard error)" if res.s == "lambda.1se" else ")")
-                + "; try s='lambda.min' or a smaller lambda if you need a model.",
+                + ("; try s='lambda.min' or a smaller lambda if you need a model." if res.s == "lambda.1se"
+                   else "; pass a smaller s (a number) if you need a model."),
                 NothingSelectedWarning, stacklevel=3,
             )
 
@@ -1121,6 +1154,10 @@ class GlmnetCV(SelectorMixin, BaseEstimator):
             return res.predict(Xv, type="link", offset=offset)
         return res.predict(Xv, type="response", offset=offset)
 
+    def _is_classifier_family(self) -> bool:
+        return self.family in ("binomial", "multinomial")
+
+    @available_if(_is_classifier_family)
     def predict_proba(self, X: Any, offset: Any = None) -> np.ndarray:
         """Class probabilities at ``s`` (binomial: two columns, as scikit-learn)."""
         Xv = self._check_X(X)

@@ -225,3 +225,7 @@ spg_call_alpha <- function(g) {
   a <- g$call$alpha
   if (is.null(a)) 1 else if (is.numeric(a)) a else NA_real_
 }
+
+# Pickle support: the fit as bytes (integers 0..255) and back.
+spg_serialize <- function(fit) as.array(as.integer(serialize(fit, NULL)))
+spg_unserialize <- function(bytes) unserialize(as.raw(bytes))
