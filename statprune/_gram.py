@@ -75,6 +75,8 @@ _DEVMAX = 0.999
 _EPS = 1e-6
 _BIG = 9.9e35
 _MNLAM = 5
+_CHUNK_ELEMENTS = 1 << 22  # rows per block: about 32 MB of float64
+_MULTITHREAD_FLOPS = 2e9  # n * p^2 below which BLAS stays single-threaded
 
 _MEASURE_NAMES = {"mse": "Mean-Squared Error", "deviance": "Mean-squared Error"}
 
@@ -112,6 +114,24 @@ def gram_unsupported_reason(
     if n is not None and nfolds is not None and n / nfolds < 3:
         return "fewer than 3 rows per fold: cv.glmnet switches to ungrouped CV, which needs per-row residuals"
     return None
+
+
+_CONTROLLER: list[Any] = []
+
+
+def _blas_single_thread() -> Any:
+    """Context pinning BLAS to one thread: the p x p stages are small, and
+    OpenBLAS threads spinning on a busy machine cost far more than they save."""
+    try:
+        if not _CONTROLLER:
+            from threadpoolctl import ThreadpoolController
+
+            _CONTROLLER.append(ThreadpoolController())
+        return _CONTROLLER[0].limit(limits=1, user_api="blas")
+    except Exception:  # pragma: no cover - threadpoolctl is a dependency; never fail on it
+        import contextlib
+
+        return contextlib.nullcontext()
 
 
 # ----------------------------------------------------------------------------- statistics
@@ -220,26 +240,35 @@ class GramStats:
         return self.subset([j for j in range(self.nfolds) if j != k])
 
 
-def _block_stats(X: np.ndarray, y: np.ndarray, w: np.ndarray) -> tuple:
-    n = X.shape[0]
-    p = X.shape[1]
+def _block_stats(X: np.ndarray, y: np.ndarray, w: np.ndarray | None) -> tuple:
+    """Statistics of one block of rows; ``X`` may be modified in place (pass a copy or owned buffer)."""
+    n, p = X.shape
     if n == 0:
         return (0, 0.0, np.zeros(p), 0.0, np.zeros((p, p)), np.zeros(p), 0.0, np.full(p, np.inf), np.full(p, -np.inf))
-    W = float(w.sum())
-    if W > 0:
-        mx = (w @ X) / W
-        my = float(w @ y) / W
+    x_min = X.min(axis=0)
+    x_max = X.max(axis=0)
+    if w is None:
+        W = float(n)
+        mx = X.mean(axis=0)
+        my = float(y.mean())
+        X -= mx
+        yc = y - my
     else:
-        mx = np.zeros(p)
-        my = 0.0
-    sw = np.sqrt(w)
-    Xc = X - mx
-    Xc *= sw[:, None]
-    yc = (y - my) * sw
-    xx = Xc.T @ Xc  # numpy dispatches A.T @ A to syrk
-    xy = Xc.T @ yc
+        W = float(w.sum())
+        if W > 0:
+            mx = (w @ X) / W
+            my = float(w @ y) / W
+        else:
+            mx = np.zeros(p)
+            my = 0.0
+        sw = np.sqrt(w)
+        X -= mx
+        X *= sw[:, None]
+        yc = (y - my) * sw
+    xx = X.T @ X  # numpy dispatches A.T @ A to syrk
+    xy = X.T @ yc
     yy = float(yc @ yc)
-    return (n, W, mx, my, xx, xy, yy, X.min(axis=0), X.max(axis=0))
+    return (n, W, mx, my, xx, xy, yy, x_min, x_max)
 
 
 def gram_stats(
@@ -276,11 +305,12 @@ def gram_stats(
     n, p = X.shape
     if y.shape[0] != n:
         raise DataError(f"y has {y.shape[0]} rows but X has {n}")
-    w = np.ones(n) if weights is None else np.asarray(weights, dtype=float).reshape(-1)
-    if w.shape[0] != n:
-        raise DataError(f"weights has {w.shape[0]} elements but X has {n} rows")
-    if np.any(w < 0) or not np.all(np.isfinite(w)):
-        raise DataError("weights must be finite and non-negative")
+    w = None if weights is None else np.asarray(weights, dtype=float).reshape(-1)
+    if w is not None:
+        if w.shape[0] != n:
+            raise DataError(f"weights has {w.shape[0]} elements but X has {n} rows")
+        if np.any(w < 0) or not np.all(np.isfinite(w)):
+            raise DataError("weights must be finite and non-negative")
     if foldid is None:
         fid = np.zeros(n, dtype=np.int64)
         K = 1 if nfolds is None else int(nfolds)
@@ -299,16 +329,31 @@ def gram_stats(
         order = np.argsort(fid, kind="stable")
         bounds = np.searchsorted(fid[order], np.arange(K + 1))
         blocks = [order[bounds[k] : bounds[k + 1]] for k in range(K)]
-    for k, idx in enumerate(blocks):
-        if idx.size == 0:
-            continue
-        if idx.size == n:
-            res = _block_stats(X, y, w)
-        else:
-            res = _block_stats(X[idx], y[idx], w[idx])
-        (stats.n[k], stats.w[k], stats.mean_x[k], stats.mean_y[k], stats.xx[k], stats.xy[k], stats.yy[k],
-         stats.x_min[k], stats.x_max[k]) = res
+    chunk = max(256, _CHUNK_ELEMENTS // max(p, 1))
+    if float(n) * p * p < _MULTITHREAD_FLOPS:
+        with _blas_single_thread():
+            _fill_stats(stats, X, y, w, blocks, chunk)
+    else:
+        _fill_stats(stats, X, y, w, blocks, chunk)
     return stats
+
+
+def _fill_stats(stats: GramStats, X: np.ndarray, y: np.ndarray, w: np.ndarray | None, blocks: list, chunk: int) -> None:
+    n = X.shape[0]
+    for k, idx in enumerate(blocks):
+        acc = None
+        for start in range(0, idx.size, chunk):
+            sub = idx[start : start + chunk]
+            if sub.size == n:
+                res = _block_stats(X.copy(), y, w)
+            else:
+                res = _block_stats(np.take(X, sub, axis=0), y[sub], None if w is None else w[sub])
+            part = GramStats(*(np.asarray(v)[None, ...] for v in res))
+            acc = part if acc is None else acc + part
+        if acc is None:
+            continue
+        for f in fields(stats):
+            getattr(stats, f.name)[k] = getattr(acc, f.name)[0]
 
 
 # ----------------------------------------------------------------------------- path solver
@@ -737,6 +782,19 @@ def cv_glmnet_gram_from_stats(
     GramNotSupported
         For ``type_measure="mae"`` or ungrouped CV (fewer than 3 rows per fold).
     """
+    with _blas_single_thread():
+        return _cv_from_stats(
+            stats, alpha=alpha, lambda_=lambda_, nlambda=nlambda, lambda_min_ratio=lambda_min_ratio,
+            standardize=standardize, fit_intercept=fit_intercept, penalty_factor=penalty_factor,
+            lower_limits=lower_limits, upper_limits=upper_limits, thresh=thresh, maxit=maxit,
+            exclude_idx=exclude_idx, type_measure=type_measure, progress=progress,
+        )
+
+
+def _cv_from_stats(stats: GramStats, *, alpha: float, lambda_: Any, nlambda: int, lambda_min_ratio: float | None,
+                   standardize: bool, fit_intercept: bool, penalty_factor: Any, lower_limits: Any,
+                   upper_limits: Any, thresh: float, maxit: int, exclude_idx: Any, type_measure: str,
+                   progress: Callable[[int, int], None] | None) -> dict:
     reason = gram_unsupported_reason(type_measure=type_measure)
     if reason:
         raise GramNotSupported(reason)

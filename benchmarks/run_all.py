@@ -1,0 +1,206 @@
+"""Run every ``benchmarks/bench_*.py`` and regenerate ``benchmarks/results.md`` (atomically).
+
+Usage: ``python -m benchmarks.run_all [--quick] [--only NAME ...] [--output PATH]``
+
+Each module's ``run(quick: bool) -> list[dict]`` returns measurement rows with at
+least ``bench``, ``case``, ``engine`` and ``seconds`` (and ``n``/``p`` for the
+scaling fits).  The report has one table per benchmark (all keys as columns),
+the speed-ups, and the scaling exponents: for every engine, the log-log slope
+of time against ``n`` (at fixed ``p``) and against ``p`` (at fixed ``n``) where
+a benchmark has at least three sizes along that axis.  The raw rows go to
+``results.json`` next to the report.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import math
+import os
+import platform
+import sys
+import time
+import traceback
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+
+
+def discover() -> list[str]:
+    """Module names of every ``bench_*.py`` in this package, sorted."""
+    return sorted(p.stem for p in HERE.glob("bench_*.py"))
+
+
+def _fmt(v: Any) -> str:
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    if isinstance(v, float):
+        if math.isnan(v):
+            return "-"
+        if v == 0:
+            return "0"
+        a = abs(v)
+        if a >= 1000:
+            return f"{v:,.0f}"
+        if a >= 0.01:
+            return f"{v:.3g}" if a < 100 else f"{v:.1f}"
+        return f"{v:.1e}"
+    if v is None:
+        return "-"
+    return str(v)
+
+
+def table(rows: list[dict], skip: tuple[str, ...] = ("bench",)) -> str:
+    """A GitHub markdown table with the union of the rows' keys as columns."""
+    cols: list[str] = []
+    for r in rows:
+        for k in r:
+            if k not in cols and k not in skip:
+                cols.append(k)
+    lines = ["| " + " | ".join(cols) + " |", "|" + "|".join("---" for _ in cols) + "|"]
+    for r in rows:
+        lines.append("| " + " | ".join(_fmt(r.get(c)) for c in cols) + " |")
+    return "\n".join(lines)
+
+
+def slope(xs: list[float], ys: list[float]) -> float:
+    """Least-squares slope of log(y) on log(x)."""
+    lx = [math.log(x) for x in xs]
+    ly = [math.log(y) for y in ys]
+    mx = sum(lx) / len(lx)
+    my = sum(ly) / len(ly)
+    sxx = sum((a - mx) ** 2 for a in lx)
+    return sum((a - mx) * (b - my) for a, b in zip(lx, ly)) / sxx
+
+
+def scaling(rows: list[dict]) -> list[dict]:
+    """Fitted exponents of time vs n (fixed p) and vs p (fixed n), per bench and engine."""
+    out = []
+    groups: dict[tuple, list[dict]] = defaultdict(list)
+    for r in rows:
+        s = r.get("seconds")
+        if not isinstance(s, (int, float)) or not s > 0 or "n" not in r or "p" not in r:
+            continue
+        if r.get("thresh", 1e-7) != 1e-7:
+            continue
+        groups[(r["bench"], r["engine"])].append(r)
+    for (bench, engine), rs in groups.items():
+        for axis, other in (("n", "p"), ("p", "n")):
+            by_other: dict[Any, dict[Any, float]] = defaultdict(dict)
+            for r in rs:
+                by_other[r[other]][r[axis]] = r["seconds"]
+            for fixed, pts in sorted(by_other.items()):
+                if len(pts) < 3:
+                    continue
+                xs = sorted(pts)
+                out.append({
+                    "bench": bench, "engine": engine, "axis": f"time ~ {axis}^k", f"fixed": f"{other}={fixed:,}",
+                    "sizes": f"{axis}={xs[0]:,}..{xs[-1]:,} ({len(xs)} points)",
+                    "exponent k": slope(xs, [pts[x] for x in xs]),
+                })
+    return out
+
+
+def _environment() -> dict:
+    info: dict[str, Any] = {"python": platform.python_version(), "machine": platform.machine(),
+                            "cpus": os.cpu_count()}
+    try:
+        with open("/proc/cpuinfo") as fh:
+            for line in fh:
+                if line.startswith("model name"):
+                    info["cpu"] = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    try:
+        info["load_average"] = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        pass
+    try:
+        from statprune._provenance import provenance
+
+        info.update({k: v for k, v in provenance(with_r=True).items() if v is not None})
+    except Exception as exc:  # noqa: BLE001 - the report must still be written
+        info["provenance_error"] = repr(exc)
+    try:
+        from threadpoolctl import threadpool_info
+
+        info["python_blas"] = "; ".join(f"{d.get('internal_api')} {d.get('version')} ({d.get('num_threads')} threads)"
+                                        for d in threadpool_info() if d.get("user_api") == "blas")
+    except Exception:  # noqa: BLE001
+        pass
+    return info
+
+
+HEADER = """# statprune benchmarks
+
+Regenerated by `python -m benchmarks.run_all{quick}` on {date}. Do not edit by hand.
+Times are wall-clock seconds (best of several runs for the fast engines, one run for
+R); the machine may have been shared with other jobs, so ratios measured in the same
+run are more meaningful than absolute times. Parity columns compare with R
+`cv.glmnet` on the same data and folds: `*_rel` are max relative differences
+(scaled by the largest reference value), `same_lambda_*` whether the chosen index
+agrees. At the default `thresh=1e-7` both programs stop coordinate descent early,
+so agreement is approximate (and a flat CV curve can move lambda.min by a step);
+the `thresh=1e-14` row shows agreement when both have converged.
+"""
+
+
+def render(rows: list[dict], env: dict, quick: bool, failures: list[dict], elapsed: float) -> str:
+    parts = [HEADER.format(quick=" --quick" if quick else "", date=time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()))]
+    parts.append("## Environment\n\n" + "\n".join(f"- {k}: {v}" for k, v in env.items()) +
+                 f"\n- total benchmark time: {elapsed:.0f} s\n")
+    by_bench: dict[str, list[dict]] = defaultdict(list)
+    for r in rows:
+        by_bench[r.get("bench", "?")].append(r)
+    for bench, rs in by_bench.items():
+        parts.append(f"## {bench}\n\n" + table(rs) + "\n")
+    sc = scaling(rows)
+    if sc:
+        parts.append("## Scaling exponents\n\nLeast-squares slope of log(time) on log(size); 1 = linear.\n\n"
+                     + table(sc, skip=()) + "\n")
+    if failures:
+        parts.append("## Failures\n\n" + "\n".join(f"- `{f['module']}`: {f['error']}" for f in failures) + "\n")
+    return "\n".join(parts)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m benchmarks.run_all", description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="small sizes only (a minute or two)")
+    ap.add_argument("--only", nargs="*", default=None, help="module names (bench_glmnet ...) to run")
+    ap.add_argument("--output", default=str(HERE / "results.md"), help="report path (default benchmarks/results.md)")
+    args = ap.parse_args(argv)
+    sys.path.insert(0, str(HERE.parent))
+    from statprune._data import write_atomic
+
+    env = _environment()
+    rows: list[dict] = []
+    failures: list[dict] = []
+    t0 = time.perf_counter()
+    for name in discover():
+        if args.only and name not in args.only:
+            continue
+        print(f"== {name}", file=sys.stderr, flush=True)
+        try:
+            mod = importlib.import_module(f"benchmarks.{name}")
+            got = mod.run(args.quick)
+            for r in got:
+                r.setdefault("bench", name.removeprefix("bench_"))
+            rows.extend(got)
+        except Exception as exc:  # noqa: BLE001 - one broken benchmark must not lose the others
+            traceback.print_exc()
+            failures.append({"module": name, "error": f"{type(exc).__name__}: {exc}"})
+    elapsed = time.perf_counter() - t0
+    out = Path(args.output)
+    write_atomic(out, render(rows, env, args.quick, failures, elapsed))
+    write_atomic(out.with_suffix(".json"), json.dumps({"environment": env, "quick": args.quick, "rows": rows},
+                                                      indent=1, default=lambda o: float(o) if hasattr(o, "__float__") else str(o)))
+    print(f"wrote {out}", file=sys.stderr)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
