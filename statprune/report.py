@@ -310,22 +310,20 @@ def _trace_frame(res: Any) -> pd.DataFrame | None:
 
 
 def _run_importance(ctx: dict[str, Any]) -> Section:
-    from . import importance  # noqa: PLC0415
+    from .importance import ImportanceDisplay, ImportancePruner  # noqa: PLC0415
 
     prep = ctx["prepared"]
-    est = importance.PermutationImportanceSelector(random_state=ctx["seed"]).fit(prep.X, prep.y)
+    est = ImportancePruner(random_state=ctx["seed"]).fit(prep.X, prep.y)
     res = est.result_
-    tables = [Table.from_frame(res.to_frame(), "Permutation importance",
+    tables = [Table.from_frame(res.to_frame(), f"Importance ({res.method}, {res.estimator_name})",
                                row_class=lambda r: "kept" if r.get("selected", True) else "pruned")]
-    plots = []
-    disp = getattr(importance, "ImportanceDisplay", None)
-    if disp is not None:
-        fig, ax = _figure()
-        disp.from_result(res).plot(ax=ax)
-        plots.append(Plot("Importance", svg_of(fig), alt="importance"))
-    headline = f"{len(res.selected)} of {len(res.selected) + len(res.pruned)} features kept"
-    return Section("importance", "Permutation importance", headline, list(res.selected), list(res.pruned), tables,
-                   plots, [], None, res.to_dict() if hasattr(res, "to_dict") else {})
+    fig, ax = _figure()
+    ImportanceDisplay.from_result(res).plot(ax=ax)
+    plots = [Plot(f"{res.method.capitalize()} importance", svg_of(fig), alt="importance")]
+    headline = f"{len(res.selected)} of {len(res.feature_names)} features kept; rule: {res.rule}"
+    notes = list(res.warnings)
+    return Section("importance", "Tree-ensemble importance", headline, list(res.selected), list(res.pruned), tables,
+                   plots, notes, None, res.to_dict())
 
 
 _RUNNERS: dict[str, Callable[[dict[str, Any]], Section]] = {
@@ -337,31 +335,42 @@ _RUNNERS: dict[str, Callable[[dict[str, Any]], Section]] = {
 
 
 def _crosscheck(ctx: dict[str, Any]) -> Table | None:
-    """The same Lasso in R, statsmodels and scikit-learn, with pass/fail per quantity."""
-    try:
-        from . import crosscheck  # noqa: PLC0415
-    except ImportError:
-        return None
-    run = getattr(crosscheck, "crosscheck", None)
-    if run is None:
+    """The Lasso of the report refitted in R, scikit-learn and statsmodels, with pass/fail per quantity."""
+    from .crosscheck import crosscheck  # noqa: PLC0415
+
+    res = ctx.get("lasso_result")
+    if res is None:
         return None
     prep = ctx["prepared"]
-    res = run(prep.X, prep.y, family=ctx["family"], seed=ctx["seed"])
-    frame = res.to_frame() if hasattr(res, "to_frame") else pd.DataFrame(res)
-    status = "pass" if "pass" in frame.columns else None
-    return Table.from_frame(frame, "Cross-check: the same model in R (glmnet), statsmodels and scikit-learn",
-                            index=not isinstance(frame.index, pd.RangeIndex),
-                            row_class=(lambda r: "pass" if bool(r[status]) else "fail") if status else None)
+    cc = crosscheck(res, prep.X, prep.y)
+    ctx["crosscheck_report"] = cc
+    frame = cc.to_frame()
+    return Table.from_frame(frame, "Cross-check: the Lasso at s refitted in R (glmnet), scikit-learn and statsmodels; "
+                            "plus the unpenalised refit on the selected features", index=False,
+                            row_class=lambda r: "pass" if bool(r["ok"]) else "fail")
 
 
 # --------------------------------------------------------------------------- session info
+def _python_blas() -> list[str]:
+    """The BLAS numpy and scipy were built against (static: unlike the libraries loaded at run time,
+    it does not depend on which modules happened to be imported first)."""
+    out = []
+    for modname in ("numpy", "scipy"):
+        try:
+            mod = __import__(modname)
+            blas = mod.__config__.CONFIG["Build Dependencies"]["blas"]
+            out.append(f"{modname}: {blas.get('name')} {blas.get('version')}")
+        except Exception:  # noqa: BLE001 - older builds have no CONFIG dict
+            out.append(f"{modname}: unknown")
+    return out
+
+
 def session_info(seed: int | None, data_path: str | None, command_line: str | None, *, with_r: bool) -> dict[str, Any]:
     """Versions, BLAS, seed, command line and the SHA-256 of the data file."""
-    from ._provenance import blas_info, provenance  # noqa: PLC0415
+    from ._provenance import provenance  # noqa: PLC0415
 
     prov = provenance(seed=seed, with_r=with_r)
-    blas = [f"{b.get('internal_api') or b.get('user_api')} {b.get('version') or ''} "
-            f"({Path(str(b.get('filepath') or '')).name}, {b.get('num_threads')} threads)" for b in blas_info()]
+    blas = _python_blas()
     return {
         "seed": seed,
         "command_line": command_line,

@@ -1,0 +1,238 @@
+"""``statprune report``: content, R parity of the numbers it shows, determinism, formats, CLI, and a real browser."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from helpers import IN_CI, ROOT, assert_allclose, load_expected
+
+from statprune.datasets import path as dataset_path
+from statprune.errors import DataError, ParameterError
+from statprune.report import build_report
+
+BOSTON = dataset_path("boston")
+FULL_METHODS = "lasso,importance,pca"  # stepwise added when statprune.stepwise lands
+VENV_BIN = Path(sys.executable).parent
+
+
+def clean_env() -> dict[str, str]:
+    """The environment for child processes, without what starting the embedded R put there.
+
+    rpy2 prepends R's library folders (``/usr/lib/x86_64-linux-gnu`` ...) to
+    ``LD_LIBRARY_PATH`` of this process; a child Python would then load the system
+    libpython instead of its own. Children start R themselves when they need it.
+    """
+    env = dict(os.environ)
+    ld = env.get("LD_LIBRARY_PATH", "")
+    if "/usr/lib/R/lib" in ld.split(":"):
+        env.pop("LD_LIBRARY_PATH")
+    return env
+
+
+@pytest.fixture(scope="module")
+def boston_report(r):
+    """The full report on Boston (every method), built once."""
+    return build_report(BOSTON, "medv", methods=FULL_METHODS, seed=42, timestamp=False)
+
+
+@pytest.fixture(scope="module")
+def boston_html(boston_report, tmp_path_factory):
+    out = tmp_path_factory.mktemp("report") / "boston.html"
+    boston_report.write(out)
+    return out
+
+
+# --------------------------------------------------------------------------- content and R parity
+def test_report_sections_and_numbers_match_r(boston_report):
+    rep = boston_report
+    assert [s.key for s in rep.sections] == FULL_METHODS.split(",")
+    assert rep.data["rows"] == 506 and rep.data["columns"] == 14 and rep.data["missing_values"] == 0
+    lasso = rep.sections[0]
+    ref = load_expected("plot_boston_gaussian.json")  # set.seed(42); cv.glmnet(x, medv) in plain R
+    assert_allclose(lasso.details["lambda"], ref["lambda"], rtol=1e-10)
+    assert_allclose(lasso.details["cvm"], ref["cvm"], rtol=1e-8)
+    assert_allclose(lasso.details["lambda_min"], ref["lambda_min"], rtol=1e-10)
+    assert_allclose(lasso.details["lambda_1se"], ref["lambda_1se"], rtol=1e-10)
+    # the plots embedded are SVG data URIs; the CV table shows R's printed numbers
+    assert len(lasso.plots) == 2 and all(p.data_uri.startswith("data:image/svg+xml;base64,") for p in lasso.plots)
+    cvtab = lasso.tables[0]
+    assert cvtab.records[0]["lambda"] == pytest.approx(ref["lambda_min"], rel=1e-12)
+    assert set(lasso.selected) | set(lasso.pruned) == set(ref["feature_names"])
+    # session info: versions, seed, SHA-256 of the data file
+    s = rep.session
+    assert s["seed"] == 42 and ref["r_version"].startswith("R version " + s["r_version"]) and s["glmnet_version"] == ref["glmnet_version"]
+    import hashlib
+
+    assert s["data_sha256"] == hashlib.sha256(Path(BOSTON).read_bytes()).hexdigest()
+
+
+def test_crosscheck_is_in_the_report(boston_report):
+    cc = boston_report.crosscheck
+    assert cc is not None and cc.classes and set(cc.classes) <= {"pass", "fail"}
+    assert "fail" not in cc.classes, cc.rows
+
+
+def test_html_is_self_contained(boston_html):
+    text = boston_html.read_text()
+    assert text.startswith("<!DOCTYPE html>")
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", text), "the report must not load anything"
+    assert "url(http" not in text and "<script" not in text
+    assert text.count('<img src="data:image/svg+xml;base64,') >= 3
+    for needle in ("Session info", "lambda.min", "Kept (", "Pruned (", "SHA-256"):
+        assert needle in text
+
+
+def test_rendering_is_deterministic_and_timestamp_optional(tmp_path):
+    kw = dict(methods="pca", crosscheck=False)
+    a = build_report(dataset_path("swiss"), "Fertility", timestamp=False, **kw).render("html")
+    b = build_report(dataset_path("swiss"), "Fertility", timestamp=False, **kw).render("html")
+    assert a == b
+    c = build_report(dataset_path("swiss"), "Fertility", timestamp=True, **kw)
+    assert c.generated and c.generated in c.render("html") and "generated" not in a
+    # the plots carry no date and a fixed hash salt
+    assert "<dc:date>" not in a
+
+
+def test_markdown_and_json(tmp_path):
+    rep = build_report(dataset_path("swiss"), "Fertility", methods=["pca"], timestamp=False)
+    md = rep.render("md")
+    assert md.startswith("# statprune report") and "| column | role |" in md and "![Scree plot](data:image/svg+xml" in md
+    js = json.loads(rep.render("json"))
+    assert js["data"]["rows"] == 47 and js["methods"]["pca"]["selected"] == rep.sections[0].selected
+    assert js["session"]["data_sha256"] == rep.session["data_sha256"]
+    rep.write(tmp_path / "r.json")
+    assert json.loads((tmp_path / "r.json").read_text()) == js
+    with pytest.raises(ParameterError, match="format"):
+        rep.render("pdf")
+
+
+def test_data_summary_counts_missing_and_constant(tmp_path):
+    df = pd.read_csv(dataset_path("swiss"))
+    df["flat"] = 3.0
+    df.loc[[0, 5], "Education"] = np.nan
+    p = tmp_path / "swiss_na.csv"
+    df.to_csv(p, index=False)
+    with pytest.raises(DataError, match="Education"):
+        build_report(p, "Fertility", methods=["pca"])
+    rep = build_report(p, "Fertility", methods=["pca"], drop_missing=True, timestamp=False)
+    assert rep.data["missing_values"] == 2 and rep.data["rows_with_missing"] == 2 and rep.data["rows_used"] == 45
+    assert rep.data["constant_columns"] == ["flat"]
+    assert "flat" in rep.sections[0].pruned
+    assert "constant columns: flat" in rep.render("html")
+
+
+def test_bad_arguments():
+    with pytest.raises(ParameterError, match="unknown method"):
+        build_report(BOSTON, "medv", methods="lasso,ridge")
+    with pytest.raises(DataError, match="target column 'nope' not found"):
+        build_report(BOSTON, "nope", methods="pca")
+
+
+# --------------------------------------------------------------------------- CLI
+def test_cli_report_same_bytes_across_processes(r, tmp_path, boston_report):
+    from typer.testing import CliRunner
+
+    from statprune.cli import app
+
+    out = tmp_path / "rep.html"
+    args = ["report", BOSTON, "--target", "medv", "--methods", "lasso,pca", "--seed", "42", "--no-timestamp",
+            "--no-crosscheck", "--out", str(out)]
+    proc = subprocess.run([str(VENV_BIN / "statprune"), *args], capture_output=True, text=True, timeout=300,
+                          env=clean_env())
+    assert proc.returncode == 0, proc.stderr
+    first = out.read_bytes()
+    assert not list(tmp_path.glob(".*.tmp")), "atomic write leaves no temporary file"
+    res = CliRunner().invoke(app, args)
+    assert res.exit_code == 0, res.output
+    second = out.read_bytes()
+    if second != first:
+        i = next(k for k in range(min(len(first), len(second))) if first[k] != second[k])
+        pytest.fail(f"same inputs must give the same bytes in a new process; first difference at {i}:\n"
+                    f"{first[i - 300:i + 100]!r}\n{second[i - 300:i + 100]!r}")
+    assert b"statprune report " + str(BOSTON).encode() in first  # the command line is recorded
+
+
+def test_cli_report_bad_input_exit_2(tmp_path):
+    from typer.testing import CliRunner
+
+    from statprune.cli import app
+
+    res = CliRunner().invoke(app, ["report", BOSTON, "--target", "medv", "--methods", "ridge", "--out",
+                                   str(tmp_path / "x.html")])
+    assert res.exit_code == 2 and "unknown method" in res.output
+    res = CliRunner().invoke(app, ["report", BOSTON, "--target", "medv", "--format", "pdf", "--out", "-"])
+    assert res.exit_code == 2
+    res = CliRunner().invoke(app, ["report", BOSTON, "--target", "medv", "--methods", "pca", "--format", "json",
+                                   "--no-timestamp", "--out", "-"])
+    assert res.exit_code == 0 and json.loads(res.stdout)["data"]["rows"] == 506
+
+
+# --------------------------------------------------------------------------- browser
+def _chromium() -> str:
+    exe = shutil.which("chromium") or shutil.which("chromium-browser") or (
+        "/usr/bin/chromium" if os.path.exists("/usr/bin/chromium") else None)
+    if exe is None:
+        if IN_CI:
+            pytest.fail("headless Chromium is required under CI=true (scripts/setup.sh test installs 'chromium')")
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    return exe
+
+
+def _run_chromium(exe: str, url: str, tmp: Path, *extra: str) -> subprocess.CompletedProcess:
+    profile = tmp / f"profile{len(list(tmp.glob('profile*')))}"
+    cmd = [exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+           "--disable-background-networking", "--disable-component-update", "--disable-sync",
+           f"--user-data-dir={profile}", "--enable-logging=stderr", "--v=0", *extra, url]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=120, env=clean_env())
+
+
+def _console_messages(stderr: str) -> list[str]:
+    return [ln for ln in stderr.splitlines() if ":CONSOLE" in ln]
+
+
+_PROBE = """<script>
+window.addEventListener("load", function () {
+  var imgs = Array.from(document.images);
+  var ok = imgs.filter(function (i) { return i.complete && i.naturalWidth > 0; }).length;
+  document.body.setAttribute("data-images", ok + "/" + imgs.length);
+});
+</script></body>"""
+
+
+@pytest.mark.browser
+def test_report_in_headless_chromium(boston_html, tmp_path):
+    exe = _chromium()
+    # the console check can fail: a page that logs an error is caught
+    bad = tmp_path / "bad.html"
+    bad.write_text("<!DOCTYPE html><html><body><p>x</p><script>console.error('boom')</script></body></html>")
+    assert any("boom" in m for m in _console_messages(_run_chromium(exe, bad.as_uri(), tmp_path, "--dump-dom").stderr))
+
+    shot = tmp_path / "shot.png"
+    proc = _run_chromium(exe, boston_html.as_uri(), tmp_path, f"--screenshot={shot}", "--window-size=1280,4000")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert _console_messages(proc.stderr) == []
+    import matplotlib.image as mpimg
+
+    px = mpimg.imread(shot)
+    assert px.shape[0] == 4000 and px.shape[1] == 1280
+    rgb = px[..., :3].reshape(-1, 3)
+    assert rgb.std() > 0.05, "screenshot is blank"
+    assert len(np.unique((rgb[::97] * 255).astype(np.uint8), axis=0)) > 50, "screenshot has too few colours"
+    # the rendered DOM shows every plot decoded and every table (probe added to a copy; the report has no JS)
+    probe = tmp_path / "probe.html"
+    probe.write_text(boston_html.read_text().replace("</body>", _PROBE, 1))
+    dom = _run_chromium(exe, probe.as_uri(), tmp_path, "--dump-dom", "--virtual-time-budget=5000")
+    assert dom.returncode == 0
+    m = re.search(r'data-images="(\d+)/(\d+)"', dom.stdout)
+    assert m and m.group(1) == m.group(2) and int(m.group(2)) >= 3, m and m.group(0)
+    assert dom.stdout.count("<table") >= 5
+    assert _console_messages(dom.stderr) == []
