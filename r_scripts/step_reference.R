@@ -1,0 +1,258 @@
+# Reference traces of R's step() / drop1() / add1() for statprune's stepwise parity tests.
+#
+# Pure R (stats + MASS + jsonlite); no statprune code. Usage:
+#   Rscript r_scripts/step_reference.R --case swiss_backward      # one named case -> JSON on stdout
+#   Rscript r_scripts/step_reference.R --case all                 # every named case
+#   Rscript r_scripts/step_reference.R --list                     # names of the cases
+#   Rscript r_scripts/step_reference.R --data swiss --formula "Fertility ~ ." \
+#       [--family gaussian|binomial|poisson|Gamma] [--direction backward|forward|both] \
+#       [--criterion aic|bic|pvalue] [--k 2] [--lower "~ Examination"] [--upper "~ ."] \
+#       [--start "~ 1"] [--threshold 0.05] [--test F|Chisq] [--steps 1000]
+# --data is an R data set name known below (swiss, mtcars, bwt, quine, warpbreaks, Boston, ...)
+# or a CSV file (character columns become factors, as read.csv(stringsAsFactors = TRUE)).
+#
+# Semantics mirrored by statprune.stepwise():
+# * aic/bic: step(fit, scope = list(lower, upper), direction, k, steps, trace = 0) where fit is the
+#   starting model (the formula for backward/both, the lower scope, default ~ 1, for forward);
+#   "." in --lower/--upper means the formula's terms (update.formula), the formula's "." the data columns.
+# * pvalue backward: repeat { drop1(fit, drop.scope(fit, lower), test) ; a term with Df == 0 (aliased)
+#   is dropped first; else drop the term with the largest p-value (first on ties) while p > threshold }.
+# * pvalue forward: repeat { add1(fit, add.scope(fit, upper), test) ; add the smallest p (< threshold) }.
+
+suppressPackageStartupMessages({
+  library(MASS)
+  library(jsonlite)
+})
+
+sr_data <- function(name) {
+  if (file.exists(name)) return(read.csv(name, stringsAsFactors = TRUE, check.names = FALSE))
+  switch(name,
+    swiss = datasets::swiss,
+    mtcars = datasets::mtcars,
+    warpbreaks = datasets::warpbreaks,
+    quine = MASS::quine,
+    Boston = MASS::Boston,
+    boston = MASS::Boston,
+    birthwt = MASS::birthwt,
+    # the factor version of birthwt used in MASS's examples (?birthwt, stepAIC)
+    bwt = with(MASS::birthwt, {
+      race <- factor(race, labels = c("white", "black", "other"))
+      ptd <- factor(ptl > 0)
+      ftv <- factor(ftv)
+      levels(ftv)[-(1:2)] <- "2+"
+      data.frame(low = factor(low), age, lwt, race, smoke = (smoke > 0),
+                 ptd, ht = (ht > 0), ui = (ui > 0), ftv)
+    }),
+    # an exactly collinear column: Agri2 = 2 * Agriculture (aliased, NA coefficient)
+    swiss_alias = transform(datasets::swiss, Agri2 = 2 * Agriculture),
+    # perfect separation: y is 1 exactly when x > 10
+    separation = data.frame(x = 1:20, z = ((1:20 * 7) %% 11) / 11, y = as.integer(1:20 > 10)),
+    stop("unknown data set '", name, "'")
+  )
+}
+
+sr_cases <- function() {
+  sw_upper <- "~ Agriculture + Examination + Education + Catholic + Infant.Mortality"
+  list(
+    swiss_backward = list(data = "swiss", formula = "Fertility ~ .", direction = "backward"),
+    swiss_forward = list(data = "swiss", formula = "Fertility ~ .", direction = "forward"),
+    swiss_both_null = list(data = "swiss", formula = "Fertility ~ .", direction = "both", start = "~ 1"),
+    swiss_both_full = list(data = "swiss", formula = "Fertility ~ .", direction = "both"),
+    swiss_forced = list(data = "swiss", formula = "Fertility ~ .", direction = "backward",
+                        lower = "~ Examination"),
+    swiss_bic_forward = list(data = "swiss", formula = "Fertility ~ .", direction = "forward",
+                             criterion = "bic"),
+    mtcars_bic = list(data = "mtcars", formula = "mpg ~ .", direction = "backward", criterion = "bic"),
+    mtcars_interaction = list(data = "mtcars", formula = "mpg ~ wt * hp + factor(cyl) + am + qsec",
+                              direction = "backward"),
+    mtcars_gamma = list(data = "mtcars", formula = "mpg ~ wt + hp + qsec + am + drat + disp",
+                        family = "Gamma", direction = "backward"),
+    bwt_logistic = list(data = "bwt", formula = "low ~ .", family = "binomial", direction = "backward"),
+    bwt_interactions = list(data = "bwt", formula = "low ~ .", family = "binomial", direction = "both",
+                            upper = "~ .^2 + I(scale(age)^2) + I(scale(lwt)^2)"),
+    quine_poisson = list(data = "quine", formula = "Days ~ (Eth + Sex + Age + Lrn)^2",
+                         family = "poisson", direction = "backward"),
+    warpbreaks_poisson = list(data = "warpbreaks", formula = "breaks ~ wool * tension",
+                              family = "poisson", direction = "both", start = "~ 1"),
+    swiss_alias = list(data = "swiss_alias", formula = "Fertility ~ .", direction = "backward"),
+    separation = list(data = "separation", formula = "y ~ x + z", family = "binomial",
+                      direction = "backward"),
+    boston_pvalue = list(data = "Boston", formula = "medv ~ .", direction = "backward",
+                         criterion = "pvalue", threshold = 0.05, test = "F"),
+    bwt_pvalue = list(data = "bwt", formula = "low ~ .", family = "binomial", direction = "backward",
+                      criterion = "pvalue", threshold = 0.05, test = "Chisq"),
+    swiss_pvalue_forward = list(data = "swiss", formula = "Fertility ~ .", direction = "forward",
+                                criterion = "pvalue", threshold = 0.05, test = "F"),
+    quine_pvalue = list(data = "quine", formula = "Days ~ (Eth + Sex + Age + Lrn)^2", family = "poisson",
+                        direction = "backward", criterion = "pvalue", threshold = 0.01, test = "Chisq")
+  )
+}
+
+sr_fit <- function(form, data, family) {
+  # step()/update() re-evaluate the call: keep the data where they will find it
+  assign(".sr_data", data, envir = globalenv())
+  if (family == "gaussian") {
+    eval(bquote(lm(.(form), data = .sr_data)), globalenv())
+  } else {
+    if (!family %in% c("binomial", "poisson", "Gamma")) stop("unknown family ", family)
+    eval(bquote(glm(.(form), family = .(as.name(family)), data = .sr_data)), globalenv())
+  }
+}
+
+sr_num <- function(x) {
+  x <- as.numeric(x)
+  ifelse(is.finite(x), x, NA)
+}
+
+sr_table <- function(tab) {
+  out <- list(rows = I(rownames(tab)))
+  for (nm in names(tab)) out[[nm]] <- I(sr_num(tab[[nm]]))
+  out
+}
+
+sr_model_row <- function(fit, change, k, n) {
+  ea <- extractAIC(fit, k = k)
+  list(step = change, deviance = deviance(fit), resid_df = n - ea[1L], aic = ea[2L])
+}
+
+sr_run <- function(spec) {
+  data <- sr_data(spec$data)
+  family <- if (is.null(spec$family)) "gaussian" else spec$family
+  direction <- if (is.null(spec$direction)) "backward" else spec$direction
+  criterion <- if (is.null(spec$criterion)) "aic" else spec$criterion
+  steps <- if (is.null(spec$steps)) 1000 else as.integer(spec$steps)
+  # the formula with "." expanded against the data (as terms(formula, data = ) does)
+  full <- formula(terms(as.formula(spec$formula), data = data))
+  environment(full) <- globalenv()
+  resp <- deparse(full[[2L]])
+  start_rhs <- if (!is.null(spec$start)) spec$start else if (direction == "forward") {
+    if (is.null(spec$lower)) "~ 1" else spec$lower
+  } else NULL
+  start_form <- if (is.null(start_rhs)) full else {
+    f <- as.formula(paste(resp, start_rhs))
+    if (!is.null(spec$start) && grepl(".", spec$start, fixed = TRUE)) f <- update.formula(full, as.formula(start_rhs))
+    f
+  }
+  environment(start_form) <- globalenv()
+  warns <- character()
+  collect <- function(expr) withCallingHandlers(expr, warning = function(w) {
+    warns <<- unique(c(warns, conditionMessage(w)))
+    invokeRestart("muffleWarning")
+  })
+  fit <- collect(sr_fit(start_form, data, family))
+  n <- nobs(fit)
+  k <- if (!is.null(spec$k)) as.numeric(spec$k) else if (criterion == "bic") log(n) else 2
+  # scopes: "." means the (expanded) formula's terms
+  upper <- if (is.null(spec$upper)) full else update.formula(full, as.formula(spec$upper))
+  lower <- if (is.null(spec$lower)) ~ 1 else update.formula(full, as.formula(spec$lower))
+  lower <- formula(delete.response(terms(lower)))
+  upper <- formula(delete.response(terms(upper)))
+  first_drop1 <- NULL
+  dropped <- character(); dropped_p <- numeric()
+  if (criterion %in% c("aic", "bic")) {
+    res <- collect(step(fit, scope = list(lower = lower, upper = upper), direction = direction,
+                        k = k, trace = 0, steps = steps))
+    an <- res$anova
+    steps_out <- lapply(seq_len(nrow(an)), function(i) list(
+      step = as.character(an$Step[i]), df = sr_num(an$Df[i]), deviance = sr_num(an$Deviance[i]),
+      resid_df = sr_num(an[["Resid. Df"]][i]), resid_dev = sr_num(an[["Resid. Dev"]][i]),
+      aic = sr_num(an$AIC[i])))
+    final <- res
+  } else {
+    test <- if (!is.null(spec$test)) spec$test else if (family == "gaussian") "F" else "Chisq"
+    threshold <- if (is.null(spec$threshold)) 0.05 else as.numeric(spec$threshold)
+    models <- list(sr_model_row(fit, "", k, n))
+    cur <- fit
+    for (it in seq_len(steps)) {
+      if (direction == "backward") {
+        sc <- drop.scope(cur, lower)
+        if (!length(sc)) break
+        tab <- collect(drop1(cur, sc, test = test, k = k))
+        pcol <- grep("^Pr\\(", names(tab), value = TRUE)[1L]
+        dfs <- tab$Df[-1L]
+        if (any(dfs == 0, na.rm = TRUE)) {
+          i <- rev(which(dfs == 0))[1L]; p <- NA_real_
+        } else {
+          pv <- tab[[pcol]][-1L]
+          if (all(is.na(pv))) break
+          i <- which.max(pv); p <- pv[i]
+          if (!(p > threshold)) break
+        }
+        term <- rownames(tab)[-1L][i]
+        cur <- collect(update(cur, as.formula(paste("~ . -", term))))
+        change <- paste("-", term)
+      } else {
+        sc <- add.scope(cur, upper)
+        if (!length(sc)) break
+        tab <- collect(add1(cur, sc, test = test, k = k))
+        pcol <- grep("^Pr\\(", names(tab), value = TRUE)[1L]
+        pv <- tab[[pcol]][-1L]
+        if (all(is.na(pv))) break
+        i <- which.min(pv); p <- pv[i]
+        if (!(p < threshold)) break
+        term <- rownames(tab)[-1L][i]
+        cur <- collect(update(cur, as.formula(paste("~ . +", term))))
+        change <- paste("+", term)
+      }
+      dropped <- c(dropped, term); dropped_p <- c(dropped_p, p)
+      models[[length(models) + 1L]] <- sr_model_row(cur, change, k, n)
+    }
+    rd <- sapply(models, `[[`, "deviance"); rdf <- sapply(models, `[[`, "resid_df")
+    steps_out <- lapply(seq_along(models), function(i) list(
+      step = models[[i]]$step,
+      df = if (i == 1L) NA else rdf[i] - rdf[i - 1L],
+      deviance = if (i == 1L) NA else abs(rd[i] - rd[i - 1L]),
+      resid_df = rdf[i], resid_dev = rd[i], aic = models[[i]]$aic))
+    final <- cur
+  }
+  # drop1 of the starting model (default scope, k) for table-level parity
+  d1test <- if (family == "gaussian") "F" else "Chisq"
+  d1 <- if (length(attr(terms(fit), "term.labels"))) collect(drop1(fit, k = k, test = d1test)) else NULL
+  cf <- coef(final)
+  list(
+    spec = spec,
+    n = n,
+    k = k,
+    steps = steps_out,
+    initial_terms = I(attr(terms(fit), "term.labels")),
+    final_terms = I(attr(terms(final), "term.labels")),
+    coefficients = as.list(setNames(sr_num(cf), names(cf))),
+    aliased = I(names(cf)[is.na(cf)]),
+    dropped = if (criterion == "pvalue") I(dropped) else NULL,
+    dropped_p = if (criterion == "pvalue") I(sr_num(dropped_p)) else NULL,
+    drop1_start = if (is.null(d1)) NULL else sr_table(d1),
+    warnings = I(warns),
+    r_version = R.version.string,
+    mass_version = as.character(packageVersion("MASS"))
+  )
+}
+
+sr_json <- function(x) toJSON(x, auto_unbox = TRUE, digits = NA, na = "null", null = "null", pretty = TRUE)
+
+sr_main <- function(args) {
+  opt <- list()
+  i <- 1L
+  while (i <= length(args)) {
+    a <- args[i]
+    if (a == "--list") { cat(sr_json(names(sr_cases()))); return(invisible()) }
+    if (!startsWith(a, "--") || i == length(args)) stop("bad argument ", a)
+    opt[[substring(a, 3L)]] <- args[i + 1L]
+    i <- i + 2L
+  }
+  if (!is.null(opt$case)) {
+    cases <- sr_cases()
+    if (opt$case == "all") {
+      out <- lapply(names(cases), function(nm) c(list(case = nm), sr_run(cases[[nm]])))
+      names(out) <- names(cases)
+    } else {
+      if (is.null(cases[[opt$case]])) stop("unknown case ", opt$case)
+      out <- c(list(case = opt$case), sr_run(cases[[opt$case]]))
+    }
+  } else {
+    if (is.null(opt$data) || is.null(opt$formula)) stop("--data and --formula are required")
+    out <- sr_run(opt)
+  }
+  cat(sr_json(out), "\n")
+}
+
+if (!interactive() && sys.nframe() == 0L) sr_main(commandArgs(trailingOnly = TRUE))

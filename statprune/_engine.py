@@ -1,0 +1,379 @@
+"""``extractAIC``, ``drop1`` and ``add1`` exactly as R's ``stats`` package computes them.
+
+One :class:`Engine` per data set and family. Gaussian models are R's ``lm``
+(``extractAIC.lm``: ``n log(RSS/n) + k edf``; ``drop1.lm``/``add1.lm``) and are
+evaluated on the swept Gram matrix (:mod:`statprune._sweep`), so a candidate
+costs O(p^2)-O(p^3) instead of an O(n p^2) refit. Binomial, poisson and Gamma
+models are R's ``glm`` (``extractAIC.glm``: ``aic + (k - 2) edf``; ``drop1.glm``
+and ``add1.glm`` with the deviance/dispersion shortcut shifted so that the
+``<none>`` row equals ``extractAIC``), refitted by :func:`statprune._glmfit.glm_fit`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import stats as sps
+
+from ._formula import Design, term_label
+from ._glmfit import FAMILIES, GLMFit, glm_fit
+from ._sweep import GramSweep, qr_fit
+
+__all__ = ["Engine", "ModelInfo"]
+
+
+@dataclass
+class ModelInfo:
+    """What ``step()`` records of a fitted model."""
+
+    deviance: float  # RSS for lm, deviance for glm
+    edf: int  # rank
+    aic: float  # extractAIC(fit, k = k)[2]
+    df_resid: int
+
+
+def _pchisq_upper(x: np.ndarray, df: np.ndarray) -> np.ndarray:
+    out = np.full(len(x), np.nan)
+    ok = ~np.isnan(x) & ~np.isnan(df) & (df > 0)
+    out[ok] = sps.chi2.sf(x[ok], df[ok])
+    return out
+
+
+def _pf_upper(F: np.ndarray, d1: np.ndarray, d2: np.ndarray | float) -> np.ndarray:
+    d2 = np.broadcast_to(np.asarray(d2, float), F.shape)
+    out = np.full(len(F), np.nan)
+    ok = ~np.isnan(F) & (d1 > 0) & (d2 > 0)
+    out[ok] = sps.f.sf(F[ok], d1[ok], d2[ok])
+    return out
+
+
+class Engine:
+    """Fits and single-term tables for one response, design and family."""
+
+    def __init__(
+        self,
+        design: Design,
+        y: np.ndarray,
+        family: str,
+        intercept: bool,
+        var_order: Sequence[str],
+    ) -> None:
+        self.design = design
+        self.y = np.asarray(y, float)
+        self.n = len(self.y)
+        self.family = family
+        self.is_lm = family == "gaussian"
+        self.fam = None if self.is_lm else FAMILIES[family]()
+        self.intercept = intercept
+        self.var_order = list(var_order)
+        self.messages: list[str] = []  # R warnings collected from every glm.fit call
+        self._glm_cache: dict[tuple, GLMFit] = {}
+        # pool of columns for the Gram matrix: block key -> pool indices
+        self._pool_keys: dict[tuple, list[int]] = {}
+        self._pool_cols: list[np.ndarray] = []
+        self._gram: GramSweep | None = None
+        self.n_fits = 0
+
+    # ------------------------------------------------------------------ design helpers
+    def label(self, t: frozenset) -> str:
+        return term_label(t, self.var_order)
+
+    def blocks(self, terms: Sequence[frozenset]) -> list[tuple]:
+        """Coding keys of the blocks of a model with these terms (R's coding)."""
+        return self.design.codings(terms, self.intercept, self.var_order)
+
+    def matrix(self, keys: Sequence[tuple]) -> np.ndarray:
+        mats = [np.ones((self.n, 1))] if self.intercept else []
+        mats += [self.design.block(*key)[0] for key in keys]
+        return np.column_stack(mats) if mats else np.empty((self.n, 0))
+
+    def column_names(self, keys: Sequence[tuple]) -> list[str]:
+        names = ["(Intercept)"] if self.intercept else []
+        for key in keys:
+            names += self.design.block(*key)[1]
+        return names
+
+    # ------------------------------------------------------------------ OLS via the Gram matrix
+    def _pool(self, keys: Sequence[tuple]) -> list[list[int]]:
+        """Pool indices of each block, adding new blocks to the Gram matrix."""
+        new = [k for k in dict.fromkeys(keys) if k not in self._pool_keys]
+        if new or self._gram is None:
+            for k in new:
+                X = self.design.block(*k)[0]
+                start = len(self._pool_cols)
+                self._pool_cols.extend(X.T)
+                self._pool_keys[k] = list(range(start, start + X.shape[1]))
+            Xp = np.column_stack(self._pool_cols) if self._pool_cols else np.empty((self.n, 0))
+            self._gram = GramSweep(Xp, self.y, self.intercept)
+        return [self._pool_keys[k] for k in keys]
+
+    def prepare(self, term_sets: Sequence[Sequence[frozenset]]) -> None:
+        """Register the blocks of several models at once (one Gram matrix)."""
+        if self.is_lm:
+            keys: list[tuple] = []
+            for ts in term_sets:
+                keys += self.blocks(ts)
+            self._pool(keys)
+
+    def _lm_rss(self, keys: Sequence[tuple]) -> tuple[float, int]:
+        idx = self._pool(keys)
+        cols = [c for blk in idx for c in blk]
+        return self._gram.rss_of(cols)  # type: ignore[union-attr]
+
+    # ------------------------------------------------------------------ GLM fits
+    def glm(self, keys: Sequence[tuple]) -> GLMFit:
+        key = tuple(keys)
+        hit = self._glm_cache.get(key)
+        if hit is None:
+            self.n_fits += 1
+            hit = glm_fit(self.matrix(keys), self.y, self.fam, emit_warnings=False)  # type: ignore[arg-type]
+            for m in hit.warnings:
+                if m not in self.messages:
+                    self.messages.append(m)
+            self._glm_cache[key] = hit
+        return hit
+
+    # ------------------------------------------------------------------ extractAIC
+    def info(self, terms: Sequence[frozenset], k: float) -> ModelInfo:
+        keys = self.blocks(terms)
+        if self.is_lm:
+            rss, rank = self._lm_rss(keys)
+            with np.errstate(divide="ignore"):
+                aic = self.n * np.log(rss / self.n) + k * rank
+            return ModelInfo(rss, rank, float(aic), self.n - rank)
+        fit = self.glm(keys)
+        return ModelInfo(fit.deviance, fit.rank, fit.aic + (k - 2) * fit.rank, fit.df_residual)
+
+    # ------------------------------------------------------------------ drop1
+    def drop1(
+        self,
+        terms: Sequence[frozenset],
+        scope: Sequence[frozenset],
+        k: float,
+        test: str | None = None,
+        labels: Sequence[str] | None = None,
+    ) -> pd.DataFrame:
+        """R's ``drop1(fit, scope, k = k, test = test)`` as a DataFrame (row ``<none>`` first)."""
+        keys = self.blocks(terms)
+        pos = [terms.index(t) for t in scope]
+        rows = ["<none>"] + (list(labels) if labels is not None else [self.label(t) for t in scope])
+        if self.is_lm:
+            idx = self._pool(keys)
+            cols = [c for blk in idx for c in blk]
+            rss0, rank0, cand = self._gram.drop_candidates(cols, [idx[i] for i in pos])  # type: ignore[union-attr]
+            rss = np.array([rss0] + [c[0] for c in cand])
+            dfs = np.array([rank0] + [c[1] for c in cand], float)
+            n = self.n
+            with np.errstate(divide="ignore"):
+                aic = n * np.log(rss / n) + k * dfs
+            ddf = dfs[0] - dfs
+            ddf[0] = np.nan
+            out = pd.DataFrame(
+                {"Df": ddf, "Sum of Sq": np.r_[np.nan, rss[1:] - rss[0]], "RSS": rss, "AIC": aic}, index=rows
+            )
+            rdf = n - rank0
+            if test == "F":
+                rms = rss[0] / rdf
+                Fs = (out["Sum of Sq"].to_numpy() / ddf) / rms
+                Fs[~(ddf >= 1e-4)] = np.nan
+                out["F value"] = Fs
+                out["Pr(>F)"] = _pf_upper(Fs, ddf, rdf)
+            elif test == "Chisq":
+                with np.errstate(divide="ignore"):
+                    dev = n * np.log(rss / n)
+                dev = dev - dev[0]
+                dev[0] = np.nan
+                out["Pr(>Chi)"] = _pchisq_upper(dev, ddf)
+            elif test == "Wald":
+                self._wald(out, terms, scope, keys)
+            return out
+        fit0 = self.glm(keys)
+        devs = [fit0.deviance]
+        dfs_l = [fit0.rank]
+        for i in pos:
+            sub = [kk for j, kk in enumerate(keys) if j != i]
+            z = self.glm(sub)
+            devs.append(z.deviance)
+            dfs_l.append(z.rank)
+        dev = np.array(devs)
+        dfs = np.array(dfs_l, float)
+        disp = fit0.dispersion(self.fam)  # type: ignore[arg-type]
+        loglik = dev / disp
+        aic = loglik + k * dfs
+        aic = aic + ((fit0.aic + (k - 2) * fit0.rank) - aic[0])
+        ddf = dfs[0] - dfs
+        ddf[0] = np.nan
+        out = pd.DataFrame({"Df": ddf, "Deviance": dev, "AIC": aic}, index=rows)
+        if test == "Chisq":
+            lrt = np.maximum(0, loglik - loglik[0])
+            lrt[0] = np.nan
+            out["LRT" if disp == 1 else "scaled dev."] = lrt
+            out["Pr(>Chi)"] = _pchisq_upper(lrt, ddf)
+        elif test == "F":
+            rdf = fit0.df_residual
+            rms = dev[0] / rdf
+            d = np.maximum(0, dev - dev[0])
+            Fs = (d / ddf) / rms
+            Fs[~(ddf >= 1e-4)] = np.nan
+            out["F value"] = Fs
+            out["Pr(>F)"] = _pf_upper(Fs, ddf, rdf)
+        elif test == "Wald":
+            self._wald(out, terms, scope, keys)
+        return out
+
+    def _wald(self, out: pd.DataFrame, terms, scope, keys) -> None:
+        """Wald test of each term's coefficients in the current fit (not an R default)."""
+        tab = self.coef_table(terms)
+        cov = tab.attrs["cov"]
+        names = self.column_names(keys)
+        kept_names = list(cov.index)
+        stat = [np.nan]
+        pv = [np.nan]
+        df_w = [np.nan]
+        for t in scope:
+            bk = self.design.block(*keys[terms.index(t)])[1]
+            J = [nm for nm in bk if nm in kept_names]
+            if not J:
+                stat.append(np.nan)
+                pv.append(np.nan)
+                df_w.append(0.0)
+                continue
+            b = tab.loc[J, "Estimate"].to_numpy()
+            V = cov.loc[J, J].to_numpy()
+            W = float(b @ np.linalg.solve(V, b))
+            stat.append(W)
+            df_w.append(float(len(J)))
+        stat_a = np.array(stat)
+        dfa = np.array(df_w)
+        if self.is_lm or (self.fam is not None and self.fam.name == "Gamma"):
+            rdf = tab.attrs["df_resid"]
+            Fs = stat_a / dfa
+            out["Wald F"] = Fs
+            out["Pr(>F)"] = _pf_upper(Fs, dfa, rdf)
+        else:
+            out["Wald"] = stat_a
+            out["Pr(>Chi)"] = _pchisq_upper(stat_a, dfa)
+        del names, pv
+
+    # ------------------------------------------------------------------ add1
+    def add1(
+        self,
+        terms: Sequence[frozenset],
+        scope: Sequence[frozenset],
+        k: float,
+        test: str | None = None,
+        labels: Sequence[str] | None = None,
+    ) -> pd.DataFrame:
+        """R's ``add1(fit, scope, k = k, test = test)`` (model matrix of the combined model)."""
+        from ._formula import sort_terms  # noqa: PLC0415
+
+        combined = sort_terms(list(terms) + [t for t in scope if t not in terms])
+        ckeys = self.blocks(combined)
+        base = [ckeys[combined.index(t)] for t in combined if t in terms]
+        rows = ["<none>"] + (list(labels) if labels is not None else [self.label(t) for t in scope])
+        if self.is_lm:
+            idx_all = self._pool(ckeys)
+            base_cols = [c for t, blk in zip(combined, idx_all) if t in terms for c in blk]
+            cand = [idx_all[combined.index(t)] for t in scope]
+            rss0, rank0, res = self._gram.add_candidates(base_cols, cand)  # type: ignore[union-attr]
+            rss = np.array([rss0] + [r[0] for r in res])
+            dfs = np.array([rank0] + [r[1] for r in res], float)
+            n = self.n
+            with np.errstate(divide="ignore"):
+                aic = n * np.log(rss / n) + k * dfs
+            ddf = dfs - dfs[0]
+            ddf[0] = np.nan
+            out = pd.DataFrame(
+                {"Df": ddf, "Sum of Sq": np.r_[np.nan, rss[0] - rss[1:]], "RSS": rss, "AIC": aic}, index=rows
+            )
+            rdf = self.info(terms, k).df_resid
+            if test == "F":
+                dev = out["Sum of Sq"].to_numpy()
+                rms = (rss[0] - dev) / (rdf - ddf)
+                Fs = (dev / ddf) / rms
+                Fs[~(ddf >= np.finfo(float).eps)] = np.nan
+                out["F value"] = Fs
+                out["Pr(>F)"] = _pf_upper(Fs, ddf, rdf - ddf)
+            elif test == "Chisq":
+                with np.errstate(divide="ignore"):
+                    dev = n * np.log(rss / n)
+                dev = dev[0] - dev
+                dev[0] = np.nan
+                out["Pr(>Chi)"] = _pchisq_upper(dev, ddf)
+            return out
+        obj = self.glm(self.blocks(terms))
+        z0 = self.glm(base)
+        devs = [z0.deviance]
+        dfs_l = [z0.rank]
+        for t in scope:
+            ks = [ckeys[j] for j, u in enumerate(combined) if u in terms or u == t]
+            z = self.glm(ks)
+            devs.append(z.deviance)
+            dfs_l.append(z.rank)
+        dev = np.array(devs)
+        dfs = np.array(dfs_l, float)
+        disp = obj.dispersion(self.fam)  # type: ignore[arg-type]
+        loglik = dev / disp
+        aic = loglik + k * dfs
+        aic = aic + ((obj.aic + (k - 2) * obj.rank) - aic[0])
+        ddf = dfs - dfs[0]
+        ddf[0] = np.nan
+        out = pd.DataFrame({"Df": ddf, "Deviance": dev, "AIC": aic}, index=rows)
+        if test == "Chisq":
+            lrt = np.maximum(0, loglik[0] - loglik)
+            lrt[0] = np.nan
+            out["LRT" if disp == 1 else "scaled dev."] = lrt
+            out["Pr(>Chi)"] = _pchisq_upper(lrt, ddf)
+        elif test == "F":
+            rdf = obj.df_residual
+            diff = np.maximum(0, (dev[0] - dev) / ddf)
+            Fs = diff / (dev / (rdf - ddf))
+            Fs[~(ddf >= np.finfo(float).eps)] = np.nan
+            out["F value"] = Fs
+            out["Pr(>F)"] = _pf_upper(Fs, ddf, rdf - ddf)
+        return out
+
+    # ------------------------------------------------------------------ final fit
+    def coef_table(self, terms: Sequence[frozenset]) -> pd.DataFrame:
+        """R's ``summary()`` coefficient table; aliased coefficients are NaN (R's ``NA``)."""
+        keys = self.blocks(terms)
+        X = self.matrix(keys)
+        names = self.column_names(keys)
+        if self.is_lm:
+            fit = qr_fit(X, self.y)
+            rdf = self.n - fit.rank
+            sigma2 = fit.rss / rdf if rdf > 0 else np.nan
+            kept = fit.kept
+            Rinv = np.linalg.inv(fit.R) if fit.rank else np.empty((0, 0))
+            cov_k = sigma2 * (Rinv @ Rinv.T)
+            dist = "t"
+        else:
+            g = self.glm(keys)
+            rdf = g.df_residual
+            disp = g.dispersion(self.fam)  # type: ignore[arg-type]
+            kept = np.flatnonzero(~np.isnan(g.coef))
+            Xw = X[:, kept] * np.sqrt(g.weights)[:, None]
+            R = np.linalg.qr(Xw, mode="r") if kept.size else np.empty((0, 0))
+            Rinv = np.linalg.inv(R) if kept.size else np.empty((0, 0))
+            cov_k = disp * (Rinv @ Rinv.T)
+            fit = g
+            dist = "z" if self.fam.name in ("binomial", "poisson") else "t"  # type: ignore[union-attr]
+        coef = np.asarray(fit.coef, float)
+        se = np.full(len(names), np.nan)
+        se[kept] = np.sqrt(np.diag(cov_k))
+        stat = coef / se
+        if dist == "t":
+            p = 2 * sps.t.sf(np.abs(stat), rdf) if rdf > 0 else np.full(len(names), np.nan)
+        else:
+            p = 2 * sps.norm.sf(np.abs(stat))
+        col = "t value" if dist == "t" else "z value"
+        pcol = "Pr(>|t|)" if dist == "t" else "Pr(>|z|)"
+        tab = pd.DataFrame({"Estimate": coef, "Std. Error": se, col: stat, pcol: p}, index=names)
+        kn = [names[i] for i in kept]
+        tab.attrs["cov"] = pd.DataFrame(cov_k, index=kn, columns=kn)
+        tab.attrs["df_resid"] = rdf
+        tab.attrs["X"] = X
+        return tab

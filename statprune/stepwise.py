@@ -1,0 +1,1160 @@
+"""Stepwise selection with R's ``step()``/``drop1()``/``add1()`` semantics on statsmodels.
+
+:func:`stepwise` walks the same path as R's ``step()`` (and ``MASS::stepAIC``):
+the same candidate tables, the same tie-breaking (``<none>`` first, then drops
+in term order, then adds in scope order, a stable sort on AIC), the same stopping
+rule (``<none>`` best, or the refitted AIC not better by more than ``1e-7``), the
+same AIC values (``extractAIC``) and the same final model. Factors and
+interactions are single terms that enter and leave as a group; marginality is
+``drop.scope``/``add.scope``'s.
+
+Besides AIC/BIC it offers p-value elimination (``criterion="pvalue"``: drop the
+term with the largest ``drop1`` p-value while it exceeds ``threshold``, or
+forward entry by the smallest ``add1`` p-value), one-shot pruning of the full fit
+with a multiple-testing adjustment (``criterion="adjusted"``), and two
+coefficient-based rules: ``criterion="vif"`` (drop the term with the largest
+generalized VIF above ``threshold``, repeat) and ``criterion="stdcoef"`` (drop the
+term with the smallest standardized coefficient below ``threshold``, repeat).
+
+The p-values of a model refitted after selection are not valid p-values: the
+same data chose the model (selective inference). They are reported as R reports
+them, with that warning attached.
+
+Examples
+--------
+>>> import statprune
+>>> from statprune.datasets import load_swiss
+>>> res = statprune.stepwise(load_swiss(), "Fertility ~ .")
+>>> res.final_terms
+['Agriculture', 'Education', 'Catholic', 'Infant.Mortality']
+>>> res.steps[["Step", "AIC"]].round(4)
+            Step       AIC
+0                 190.6913
+1  - Examination  189.8606
+
+The R equivalent is ``step(lm(Fertility ~ ., data = swiss))``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sys as _sys
+import types as _types
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ._engine import Engine, ModelInfo
+from ._formula import Design, Formula, add_scope, drop_scope, parse_formula, sort_terms, term_label
+from .errors import DataError, ParameterError, SelectionWarning
+
+__all__ = ["StepwiseResult", "StepwiseSelector", "add1", "drop1", "stepwise"]
+
+FAMILIES = ("gaussian", "binomial", "poisson", "Gamma")
+DIRECTIONS = ("backward", "forward", "both")
+CRITERIA = ("aic", "bic", "pvalue", "adjusted", "vif", "stdcoef")
+TESTS = ("F", "Chisq", "Wald")
+_DEFAULT_THRESHOLD = {"pvalue": 0.05, "adjusted": 0.05, "vif": 10.0, "stdcoef": 0.1}
+POST_SELECTION_NOTE = (
+    "p-values of the model refitted after selection are not valid inference: the same data chose the "
+    "model (selective inference); use them descriptively, or split the data / use selective-inference methods."
+)
+_STEP_COLUMNS = ["Step", "Df", "Deviance", "Resid. Df", "Resid. Dev", "AIC"]
+
+
+# =========================================================================== problem setup
+@dataclass
+class _Problem:
+    data: pd.DataFrame
+    formula: Formula
+    engine: Engine
+    start: list[frozenset]
+    lower: list[frozenset]
+    upper: list[frozenset]
+    n: int
+    dropped_rows: int
+
+
+def _family_name(family: str) -> str:
+    if not isinstance(family, str):
+        raise ParameterError(f"family must be one of {FAMILIES}, got {family!r}")
+    f = {"gamma": "Gamma", "normal": "gaussian", "logistic": "binomial", "logit": "binomial"}.get(family.lower(), family)
+    f = f if f in FAMILIES else family.lower() if family.lower() in FAMILIES else f
+    if f not in FAMILIES:
+        raise ParameterError(f"family must be one of {', '.join(FAMILIES)}, got {family!r}")
+    return f
+
+
+def _scope_terms(spec: Any, columns: Sequence[str], base: Formula, what: str) -> list[frozenset] | None:
+    """A scope given as a formula string ('~ a + b'), or a list of term labels."""
+    if spec is None:
+        return None
+    if isinstance(spec, str):
+        text = spec if "~" in spec else "~ " + spec
+        f = parse_formula(text, columns, response=base.response, need_response=False, dot_terms=base.terms, var_order=base.var_order)
+        return [t for t in f.terms]
+    if isinstance(spec, (list, tuple)):
+        out: list[frozenset] = []
+        for lab in spec:
+            if not isinstance(lab, str):
+                raise ParameterError(f"{what} must be a formula string or a list of term labels, got {spec!r}")
+            f = parse_formula("~ " + lab, columns, response=base.response, need_response=False, var_order=base.var_order)
+            for t in f.terms:
+                if t not in out:
+                    out.append(t)
+        return out
+    raise ParameterError(f"{what} must be a formula string like '~ a + b' or a list of term labels, got {spec!r}")
+
+
+def _setup(
+    data: Any,
+    formula: str,
+    family: str,
+    direction: str,
+    scope_lower: Any,
+    scope_upper: Any,
+    keep: Any,
+    start: Any,
+) -> _Problem:
+    from ._data import read_table  # noqa: PLC0415
+
+    df = read_table(data)
+    if not isinstance(df, pd.DataFrame):
+        raise DataError("data must be a pandas DataFrame or a path to a CSV/Parquet file")
+    cols = [str(c) for c in df.columns]
+    df = df.copy()
+    df.columns = cols
+    f = parse_formula(formula, cols)
+    lower = _scope_terms(scope_lower, cols, f, "scope_lower") or []
+    for t in _scope_terms(keep, cols, f, "keep") or []:
+        if t not in lower:
+            lower.append(t)
+    upper_given = _scope_terms(scope_upper, cols, f, "scope_upper")
+    if start is not None:
+        start_terms = _scope_terms(start, cols, f, "start") or []
+        upper = upper_given if upper_given is not None else list(f.terms)
+    elif direction == "forward":
+        # R: step(lm(y ~ <lower>), scope = list(lower = ..., upper = formula), direction = "forward")
+        start_terms = sort_terms(lower)
+        upper = upper_given if upper_given is not None else list(f.terms)
+    else:
+        start_terms = list(f.terms)
+        upper = upper_given if upper_given is not None else list(f.terms)
+    # variables used anywhere: evaluate them once, drop incomplete rows (R's na.omit)
+    var_labels = [f.response] + [v for v in f.var_order if v != f.response]
+    for t in list(upper) + list(lower) + list(start_terms):
+        for v in t:
+            if v not in var_labels:
+                var_labels.append(v)
+    var_order = var_labels
+    design = Design(df, var_labels)
+    n0 = len(df)
+    bad = np.zeros(n0, bool)
+    for lab in var_labels:
+        v = design.vars[lab]
+        if v.is_factor:
+            bad |= v.codes < 0
+        else:
+            bad |= ~np.isfinite(v.values)
+    dropped = int(bad.sum())
+    if dropped:
+        if dropped == n0:
+            raise DataError("every row has a missing value in a variable of the formula")
+        warnings.warn(
+            f"{dropped} row(s) with missing values in the formula's variables were removed (R's na.omit)",
+            SelectionWarning,
+            stacklevel=3,
+        )
+        design = Design(df.loc[~bad].reset_index(drop=True), var_labels)
+    fam = _family_name(family)
+    yv = design.vars[f.response]  # type: ignore[index]
+    if yv.is_factor:
+        if fam != "binomial":
+            raise DataError(f"response {f.response!r} is not numeric; use family='binomial' for a two-level factor")
+        if len(yv.levels) != 2:
+            raise DataError(f"binomial response {f.response!r} must have 2 levels, it has {yv.levels}")
+        y = (yv.codes != 0).astype(float)
+    else:
+        y = np.asarray(yv.values, float)
+    if fam != "gaussian":
+        from ._glmfit import FAMILIES as GF  # noqa: PLC0415
+
+        msg = GF[fam]().check_y(y)
+        if msg:
+            raise DataError(f"response {f.response!r}: {msg}")
+    predictors = [v for v in var_labels if v != f.response]
+    design.check_factors([v for v in predictors if any(v in t for t in list(upper) + list(start_terms))])
+    engine = Engine(design, y, fam, f.intercept, var_order)
+    return _Problem(df, f, engine, list(start_terms), lower, list(upper), len(y), dropped)
+
+
+def _check_fit(engine: Engine, terms: Sequence[frozenset], info: ModelInfo) -> None:
+    if info.df_resid <= 0 or (engine.is_lm and info.deviance <= 0):
+        p = info.edf
+        raise DataError(
+            f"zero residual degrees of freedom: the starting model has {p} estimable coefficients for "
+            f"{engine.n} rows (AIC is -infinity, so 'step' cannot proceed); use fewer terms or more rows"
+        )
+    if not math.isfinite(info.aic):
+        raise DataError("AIC is not defined for this model, so 'step' cannot proceed")
+
+
+# =========================================================================== result
+@dataclass
+class StepwiseResult:
+    """The path and the final model of a stepwise selection.
+
+    Attributes
+    ----------
+    steps : DataFrame
+        R's ``fit$anova``: ``Step`` (``""``, ``"- term"``, ``"+ term"``), ``Df``,
+        ``Deviance``, ``Resid. Df``, ``Resid. Dev``, ``AIC`` (the criterion with ``k``).
+    final_terms : list of str
+        Term labels of the final model, in R's order.
+    final_model : statsmodels results
+        ``OLS``/``GLM`` refit of the final model (aliased columns left out).
+    coefficients, pvalues : Series
+        R's ``summary()`` of the final model; aliased coefficients are NaN (R's ``NA``).
+    dropped, dropped_p : list
+        For p-value rules, the terms removed in order and the p-value each had.
+    history : list of DataFrame
+        The ``drop1``/``add1`` table R printed at each step (``trace = 1``).
+    """
+
+    formula: str
+    family: str
+    direction: str
+    criterion: str
+    k: float
+    threshold: float | None
+    test: str | None
+    steps: pd.DataFrame
+    initial_terms: list[str]
+    final_terms: list[str]
+    final_formula: str
+    coef_table: pd.DataFrame
+    n: int
+    forced_terms: list[str] = field(default_factory=list)
+    candidate_terms: list[str] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)
+    dropped_p: list[float] = field(default_factory=list)
+    added: list[str] = field(default_factory=list)
+    added_p: list[float] = field(default_factory=list)
+    history: list[pd.DataFrame] = field(default_factory=list)
+    final_tests: pd.DataFrame | None = None
+    warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    provenance: dict[str, Any] = field(default_factory=dict)
+    _problem: Any = field(default=None, repr=False)
+    _final: Any = field(default=None, repr=False)
+    _final_model: Any = field(default=None, repr=False)
+
+    # ------------------------------------------------------------------ accessors
+    @property
+    def coefficients(self) -> pd.Series:
+        return self.coef_table["Estimate"]
+
+    @property
+    def pvalues(self) -> pd.Series:
+        return self.coef_table.iloc[:, 3]
+
+    @property
+    def aic(self) -> float:
+        return float(self.steps["AIC"].iloc[-1])
+
+    @property
+    def final_model(self) -> Any:
+        """The statsmodels results object of the final model (fitted on first access)."""
+        if self._final_model is None:
+            self._final_model = _statsmodels_fit(self._problem.engine, self._final)
+        return self._final_model
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per candidate term: selected, forced, when it left/entered, its p-value."""
+        rows = []
+        when: dict[str, int] = {}
+        for i, s in enumerate(self.steps["Step"]):
+            if s:
+                when[s[2:]] = i
+        dp = dict(zip(self.dropped, self.dropped_p))
+        ap = dict(zip(self.added, self.added_p))
+        ft = self.final_tests
+        pcol = None
+        if ft is not None:
+            pc = [c for c in ft.columns if c.startswith("Pr(")]
+            pcol = pc[0] if pc else None
+        for t in self.candidate_terms:
+            sel = t in self.final_terms
+            p = np.nan
+            if t in dp and not sel:
+                p = dp[t]
+            elif t in ap and sel:
+                p = ap[t]
+            elif sel and ft is not None and pcol is not None and t in ft.index:
+                p = ft.loc[t, pcol]
+            rows.append(
+                {
+                    "term": t,
+                    "selected": sel,
+                    "forced": t in self.forced_terms,
+                    "step": when.get(t, pd.NA),
+                    "p_value": p,
+                }
+            )
+        return pd.DataFrame(rows, columns=["term", "selected", "forced", "step", "p_value"])
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON document of the CLI (keys as in the issue), plain Python types."""
+        st = []
+        for _, r in self.steps.iterrows():
+            st.append(
+                {
+                    "step": r["Step"],
+                    "df": _intish(r["Df"]),
+                    "deviance": _num(r["Deviance"]),
+                    "resid_df": _intish(r["Resid. Df"]),
+                    "resid_dev": _num(r["Resid. Dev"]),
+                    "aic": _num(r["AIC"]),
+                }
+            )
+        out: dict[str, Any] = {
+            "formula": self.formula,
+            "family": self.family,
+            "direction": self.direction,
+            "criterion": self.criterion,
+            "k": self.k,
+            "threshold": self.threshold,
+            "test": self.test,
+            "n": self.n,
+            "steps": st,
+            "initial_terms": list(self.initial_terms),
+            "final_terms": list(self.final_terms),
+            "final_formula": self.final_formula,
+            "forced_terms": list(self.forced_terms),
+            "coefficients": {k: _num(v) for k, v in self.coefficients.items()},
+            "pvalues": {k: _num(v) for k, v in self.pvalues.items()},
+            "aliased": [k for k, v in self.coefficients.items() if not np.isfinite(v)],
+        }
+        if self.criterion in ("pvalue", "adjusted", "vif", "stdcoef"):
+            out["dropped"] = list(self.dropped)
+            out["dropped_p"] = [_num(p) for p in self.dropped_p]
+            if self.added:
+                out["added"] = list(self.added)
+                out["added_p"] = [_num(p) for p in self.added_p]
+        out["warnings"] = list(self.warnings)
+        out["notes"] = list(self.notes)
+        out["provenance"] = dict(self.provenance)
+        return out
+
+    def to_json(self, path: str | None = None) -> str:
+        """JSON text of :meth:`to_dict` (NaN as null); written atomically when ``path`` is given."""
+        text = json.dumps(_clean(self.to_dict()), indent=2, allow_nan=False)
+        if path is not None:
+            from ._data import write_atomic  # noqa: PLC0415
+
+            write_atomic(path, text + "\n")
+        return text
+
+    def summary(self) -> str:
+        """Text like R's ``print(fit$anova)`` followed by ``summary(fit)``'s coefficient table."""
+        lines = ["Stepwise Model Path", "Analysis of Deviance Table", "", "Initial Model:"]
+        resp = self.formula.split("~")[0].strip()
+        lines.append(f"{resp} ~ " + (" + ".join(self.initial_terms) or "1"))
+        lines += ["", "Final Model:", self.final_formula, ""]
+        lines.append(_format_table(self.steps.set_index("Step"), index_name=""))
+        lines += ["", f"criterion: {self.criterion} (k = {self.k:.6g}), family: {self.family}, n = {self.n}", ""]
+        lines.append("Coefficients:")
+        lines.append(_format_table(self.coef_table, index_name=""))
+        if self.dropped:
+            lines += ["", "Dropped: " + ", ".join(f"{t} (p = {p:.4g})" if np.isfinite(p) else t for t, p in zip(self.dropped, self.dropped_p))]
+        for w in self.warnings:
+            lines.append(f"Warning: {w}")
+        for nt in self.notes:
+            lines.append(f"Note: {nt}")
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        import html  # noqa: PLC0415
+
+        parts = [
+            f"<div><b>Stepwise selection</b> ({html.escape(self.criterion)}, {html.escape(self.family)}, "
+            f"direction={html.escape(self.direction)}, k={self.k:.4g})",
+            f"<p>Final model: <code>{html.escape(self.final_formula)}</code></p>",
+            self.steps.to_html(index=False, na_rep="", float_format=lambda v: f"{v:.6g}"),
+            self.coef_table.to_html(na_rep="NA", float_format=lambda v: f"{v:.6g}"),
+        ]
+        parts += [f"<p><i>{html.escape(n)}</i></p>" for n in self.notes]
+        parts.append("</div>")
+        return "\n".join(parts)
+
+    def __repr__(self) -> str:
+        return (
+            f"StepwiseResult(criterion={self.criterion!r}, family={self.family!r}, direction={self.direction!r}, "
+            f"steps={len(self.steps) - 1}, final_formula={self.final_formula!r})"
+        )
+
+
+def _num(v: Any) -> Any:
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return v
+    if not math.isfinite(f):
+        return None
+    return int(f) if isinstance(v, (int, np.integer)) else f
+
+
+def _intish(v: Any) -> Any:
+    f = _num(v)
+    return int(f) if isinstance(f, float) and f.is_integer() else f
+
+
+def _clean(obj: Any) -> Any:
+    if isinstance(obj, dict):
+        return {str(k): _clean(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_clean(v) for v in obj]
+    if isinstance(obj, (float, np.floating)):
+        return float(obj) if math.isfinite(obj) else None
+    if isinstance(obj, np.integer):
+        return int(obj)
+    if isinstance(obj, np.bool_):
+        return bool(obj)
+    return obj
+
+
+def _format_table(df: pd.DataFrame, index_name: str = "") -> str:
+    def fmt(v: Any) -> str:
+        if isinstance(v, str):
+            return v
+        try:
+            f = float(v)
+        except (TypeError, ValueError):
+            return str(v)
+        if not math.isfinite(f):
+            return "NA" if np.isnan(f) else str(f)
+        if f == int(f) and abs(f) < 1e9:
+            return str(int(f))
+        return f"{f:.6g}"
+
+    cols = [index_name] + [str(c) for c in df.columns]
+    body = [[str(i)] + [fmt(v) for v in row] for i, row in zip(df.index, df.itertuples(index=False))]
+    widths = [max(len(r[j]) for r in [cols] + body) for j in range(len(cols))]
+    out = ["  ".join(c.ljust(w) if j == 0 else c.rjust(w) for j, (c, w) in enumerate(zip(cols, widths)))]
+    for r in body:
+        out.append("  ".join(c.ljust(w) if j == 0 else c.rjust(w) for j, (c, w) in enumerate(zip(r, widths))))
+    return "\n".join(out)
+
+
+def _statsmodels_fit(engine: Engine, terms: Sequence[frozenset]) -> Any:
+    """The final model as a statsmodels results object (R's ``NA`` columns left out)."""
+    import statsmodels.api as sm  # noqa: PLC0415
+
+    tab = engine.coef_table(terms)
+    X = tab.attrs["X"]
+    keep = np.isfinite(tab["Estimate"].to_numpy())
+    exog = pd.DataFrame(X[:, keep], columns=list(tab.index[keep]))
+    if engine.is_lm:
+        return sm.OLS(engine.y, exog).fit()
+    fams = {
+        "binomial": sm.families.Binomial(),
+        "poisson": sm.families.Poisson(),
+        "Gamma": sm.families.Gamma(link=sm.families.links.InversePower()),
+    }
+    model = sm.GLM(engine.y, exog, family=fams[engine.family])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return model.fit(start_params=tab["Estimate"].to_numpy()[keep], maxiter=100, tol=1e-10)
+
+
+# =========================================================================== algorithms
+def _row(change: str, info: ModelInfo) -> dict[str, Any]:
+    return {"change": change, "deviance": info.deviance, "df_resid": info.df_resid, "AIC": info.aic}
+
+
+class _Labels:
+    """R's term labels as the model is updated.
+
+    ``update.formula`` rebuilds the formula from the current term labels and
+    appends the new term, and ``terms()`` orders the variables by first
+    appearance in that text; an interaction's label follows that order
+    (``breaks ~ tension + wool`` plus ``wool:tension`` is labelled ``tension:wool``).
+    """
+
+    def __init__(self, var_order: Sequence[str], response: str | None) -> None:
+        self.scope_order = list(var_order)  # the upper/lower scope formulas' order
+        self.order = list(var_order)
+        self.response = response
+
+    def __call__(self, t: frozenset) -> str:
+        return term_label(t, self.order)
+
+    def scope(self, t: frozenset) -> str:
+        return term_label(t, self.scope_order)
+
+    def _vars(self, t: frozenset, order: Sequence[str]) -> list[str]:
+        pos = {v: i for i, v in enumerate(order)}
+        return sorted(t, key=lambda v: (pos.get(v, len(pos)), v))
+
+    def update(self, terms: Sequence[frozenset], added: frozenset | None) -> None:
+        seq: list[str] = [self.response] if self.response else []
+        for t in terms:
+            seq += self._vars(t, self.order)
+        if added is not None:
+            seq += self._vars(added, self.scope_order)
+        new = list(dict.fromkeys(seq))
+        self.order = new + [v for v in self.order if v not in new]
+
+
+def _apply(terms: list[frozenset], change: str, lookup: dict[str, frozenset], labels: _Labels | None = None) -> list[frozenset]:
+    sign, lab = change[0], change[2:]
+    t = lookup[lab]
+    if sign == "-":
+        return [u for u in terms if u != t]
+    if labels is not None:
+        labels.update(terms, t)
+    return sort_terms(list(terms) + [t])
+
+
+def _stable_order(aic: np.ndarray) -> np.ndarray:
+    key = np.where(np.isnan(aic), np.inf, aic)
+    o = np.argsort(key, kind="stable")
+    # NaN last (after +inf) as R's order(na.last = TRUE)
+    nan = np.isnan(aic[o])
+    return np.concatenate([o[~nan], o[nan]])
+
+
+def _print_table(tab: pd.DataFrame) -> None:
+    print(_format_table(tab))
+    print()
+
+
+def _step_aic(prob: _Problem, direction: str, k: float, max_steps: int, trace: bool) -> dict[str, Any]:
+    """R's ``step()`` loop, line by line."""
+    eng = prob.engine
+    backward = direction in ("both", "backward")
+    forward = direction in ("both", "forward")
+    lab = _Labels(eng.var_order, prob.formula.response)
+    fit = list(prob.start)
+    eng.prepare([fit, sort_terms(list(dict.fromkeys(fit + prob.upper)))])
+    info = eng.info(fit, k)
+    _check_fit(eng, fit, info)
+    if trace:
+        print(f"Start:  AIC={info.aic:.2f}\n{_formula_text(prob, fit, lab)}\n")
+    models = [_row("", info)]
+    history: list[pd.DataFrame] = []
+    steps = max_steps
+    rejected = False
+    while steps > 0:
+        steps -= 1
+        aic_prev = info.aic
+        sc_drop = drop_scope(fit, prob.lower)
+        sc_add = add_scope(fit, prob.upper)
+        aod = None
+        change = None
+        lookup = {lab(t): t for t in fit} | {lab.scope(t): t for t in sc_add}
+        if backward and sc_drop:
+            aod = eng.drop1(fit, sc_drop, k, labels=[lab(t) for t in sc_drop])
+            aod.index = ["<none>"] + ["- " + r for r in aod.index[1:]]
+            zdf = (aod["Df"] == 0) & aod["Df"].notna()
+            if zdf.any():
+                change = list(aod.index[zdf.to_numpy()])[-1]
+        if change is None:
+            if forward and sc_add:
+                aodf = eng.add1(fit, sc_add, k, labels=[lab.scope(t) for t in sc_add])
+                aodf.index = ["<none>"] + ["+ " + r for r in aodf.index[1:]]
+                aod = aodf if aod is None else pd.concat([aod, aodf.iloc[1:]])
+            if aod is None:
+                break
+            nz = (aod["Df"] != 0) | aod["Df"].isna()
+            aod = aod[nz.to_numpy()]
+            if aod.shape[1] == 0:
+                break
+            o = _stable_order(aod["AIC"].to_numpy(float))
+            history.append(aod.iloc[o])
+            if trace:
+                _print_table(aod.iloc[o])
+            if o[0] == 0:
+                break
+            change = str(aod.index[o[0]])
+        fit = _apply(fit, change, lookup, lab)
+        info = eng.info(fit, k)
+        if trace:
+            print(f"\nStep:  AIC={info.aic:.2f}\n{_formula_text(prob, fit, lab)}\n")
+        if info.aic >= aic_prev + 1e-7:
+            rejected = True
+            break
+        models.append(_row(change, info))
+    return {"models": models, "fit": fit, "history": history, "rejected": rejected, "labels": lab}
+
+
+def _pcol(tab: pd.DataFrame) -> str:
+    for c in ("Pr(>F)", "Pr(>Chi)"):
+        if c in tab.columns:
+            return c
+    raise RuntimeError("no p-value column")  # pragma: no cover
+
+
+def _step_pvalue(
+    prob: _Problem, direction: str, k: float, threshold: float, test: str, max_steps: int, trace: bool
+) -> dict[str, Any]:
+    """Backward elimination by the largest ``drop1`` p-value / forward entry by the smallest ``add1`` p-value."""
+    eng = prob.engine
+    lab = _Labels(eng.var_order, prob.formula.response)
+    fit = list(prob.start)
+    eng.prepare([fit, sort_terms(list(dict.fromkeys(fit + prob.upper)))])
+    info = eng.info(fit, k)
+    _check_fit(eng, fit, info)
+    models = [_row("", info)]
+    history: list[pd.DataFrame] = []
+    moved: list[str] = []
+    moved_p: list[float] = []
+    steps = max_steps
+    while steps > 0:
+        steps -= 1
+        if direction == "backward":
+            sc = drop_scope(fit, prob.lower)
+            if not sc:
+                break
+            lookup = {lab(t): t for t in fit}
+            tab = eng.drop1(fit, sc, k, test=test, labels=[lab(t) for t in sc])
+            history.append(tab)
+            if trace:
+                _print_table(tab)
+            dfs = tab["Df"].to_numpy(float)[1:]
+            zero = np.flatnonzero(dfs == 0)
+            if zero.size:  # aliased term: no test possible, dropped first as step() does
+                i = int(zero[-1])
+                p = float("nan")
+            else:
+                pv = tab[_pcol(tab)].to_numpy(float)[1:]
+                if np.all(np.isnan(pv)):
+                    break
+                i = int(np.nanargmax(pv))
+                p = float(pv[i])
+                if not p > threshold:
+                    break
+            change = "- " + str(tab.index[1 + i])
+        else:
+            sc = add_scope(fit, prob.upper)
+            if not sc:
+                break
+            lookup = {lab.scope(t): t for t in sc}
+            tab = eng.add1(fit, sc, k, test=test, labels=[lab.scope(t) for t in sc])
+            history.append(tab)
+            if trace:
+                _print_table(tab)
+            pv = tab[_pcol(tab)].to_numpy(float)[1:]
+            if np.all(np.isnan(pv)):
+                break
+            i = int(np.nanargmin(pv))
+            p = float(pv[i])
+            if not p < threshold:
+                break
+            change = "+ " + str(tab.index[1 + i])
+        fit = _apply(fit, change, lookup, lab)
+        info = eng.info(fit, k)
+        models.append(_row(change, info))
+        moved.append(change[2:])
+        moved_p.append(p)
+    return {"models": models, "fit": fit, "history": history, "moved": moved, "moved_p": moved_p, "labels": lab}
+
+
+def _one_shot(prob: _Problem, k: float, threshold: float, test: str, adjust: str) -> dict[str, Any]:
+    """Test every term of the full fit once, adjust the p-values, drop those above ``threshold``."""
+    from statsmodels.stats.multitest import multipletests  # noqa: PLC0415
+
+    eng = prob.engine
+    lookup = {eng.label(t): t for t in prob.upper + prob.start + prob.lower}
+    fit = list(prob.start)
+    eng.prepare([fit])
+    info = eng.info(fit, k)
+    _check_fit(eng, fit, info)
+    models = [_row("", info)]
+    sc = [t for t in fit if t not in prob.lower]
+    if not sc:
+        return {"models": models, "fit": fit, "history": [], "moved": [], "moved_p": []}
+    tab = eng.drop1(fit, sc, k, test=test)
+    p = tab[_pcol(tab)].to_numpy(float)[1:]
+    ok = ~np.isnan(p)
+    padj = np.full(len(p), np.nan)
+    if ok.any():
+        padj[ok] = multipletests(p[ok], alpha=threshold, method=adjust)[1]
+    tab = tab.copy()
+    tab["p.adjust"] = np.r_[np.nan, padj]
+    drop = [t for t, pa in zip(sc, padj) if not (pa <= threshold)]
+    # keep marginality: a term stays when a kept term contains it
+    kept = [t for t in fit if t not in drop]
+    drop = [t for t in drop if not any(t < u for u in kept)]
+    moved, moved_p = [], []
+    for t, pa in zip(sc, padj):
+        if t in drop:
+            change = "- " + eng.label(t)
+            fit = _apply(fit, change, lookup)
+            info = eng.info(fit, k)
+            models.append(_row(change, info))
+            moved.append(eng.label(t))
+            moved_p.append(float(pa))
+    return {"models": models, "fit": fit, "history": [tab], "moved": moved, "moved_p": moved_p}
+
+
+def _gvif(eng: Engine, terms: Sequence[frozenset]) -> dict[frozenset, float]:
+    """Generalized VIF (Fox & Monette) of each term, on the scale of a VIF: GVIF^(1/df)."""
+    keys = eng.blocks(terms)
+    blocks = [eng.design.block(*kk)[0] for kk in keys]
+    X = np.column_stack(blocks)
+    sd = X.std(axis=0)
+    good = sd > 0
+    R = np.corrcoef(X[:, good], rowvar=False) if good.sum() > 1 else np.ones((1, 1))
+    col_term = np.repeat(np.arange(len(terms)), [b.shape[1] for b in blocks])[good]
+    _, logdet_all = np.linalg.slogdet(R)
+    out: dict[frozenset, float] = {}
+    for j, t in enumerate(terms):
+        J = np.flatnonzero(col_term == j)
+        notJ = np.flatnonzero(col_term != j)
+        if J.size == 0 or notJ.size == 0:
+            out[t] = 1.0
+            continue
+        s1, l1 = np.linalg.slogdet(R[np.ix_(J, J)])
+        s2, l2 = np.linalg.slogdet(R[np.ix_(notJ, notJ)])
+        sa, la = np.linalg.slogdet(R)
+        if sa <= 0 or not np.isfinite(la):
+            out[t] = float("inf")
+            continue
+        out[t] = float(np.exp((l1 + l2 - la) / J.size))
+    del logdet_all
+    return out
+
+
+def _stdcoef(eng: Engine, terms: Sequence[frozenset]) -> dict[frozenset, float]:
+    """Largest |standardized coefficient| of each term's columns: |b| sd(x) / sd(y) (gaussian) or |b| sd(x)."""
+    tab = eng.coef_table(terms)
+    keys = eng.blocks(terms)
+    sdy = float(np.std(eng.y, ddof=1)) if eng.is_lm else 1.0
+    out: dict[frozenset, float] = {}
+    for t, kk in zip(terms, keys):
+        X, names = eng.design.block(*kk)
+        b = tab.loc[names, "Estimate"].to_numpy(float)
+        s = np.abs(b) * X.std(axis=0, ddof=1) / sdy
+        s = s[np.isfinite(s)]
+        out[t] = float(s.max()) if s.size else 0.0
+    return out
+
+
+def _coef_rule(prob: _Problem, k: float, threshold: float, rule: str, max_steps: int) -> dict[str, Any]:
+    eng = prob.engine
+    lookup = {eng.label(t): t for t in prob.upper + prob.start + prob.lower}
+    fit = list(prob.start)
+    eng.prepare([fit])
+    info = eng.info(fit, k)
+    _check_fit(eng, fit, info)
+    models = [_row("", info)]
+    moved, moved_p, history = [], [], []
+    steps = max_steps
+    while steps > 0 and fit:
+        steps -= 1
+        sc = drop_scope(fit, prob.lower)
+        if not sc:
+            break
+        vals = _gvif(eng, fit) if rule == "vif" else _stdcoef(eng, fit)
+        tab = pd.DataFrame({"GVIF^(1/Df)" if rule == "vif" else "std. coef": [vals[t] for t in sc]}, index=[eng.label(t) for t in sc])
+        history.append(tab)
+        v = tab.iloc[:, 0].to_numpy(float)
+        if rule == "vif":
+            i = int(np.argmax(v))
+            if not v[i] > threshold:
+                break
+        else:
+            i = int(np.argmin(v))
+            if not v[i] < threshold:
+                break
+        change = "- " + str(tab.index[i])
+        fit = _apply(fit, change, lookup)
+        info = eng.info(fit, k)
+        models.append(_row(change, info))
+        moved.append(change[2:])
+        moved_p.append(float(v[i]))
+    return {"models": models, "fit": fit, "history": history, "moved": moved, "moved_p": moved_p}
+
+
+def _formula_text(prob: _Problem, terms: Sequence[frozenset], label: Any = None) -> str:
+    label = label or prob.engine.label
+    labs = [_quote(label(t)) for t in terms]
+    rhs = " + ".join(labs) if labs else "1"
+    if not prob.formula.intercept:
+        rhs += " - 1"
+    return f"{_quote(prob.formula.response or '')} ~ {rhs}"
+
+
+def _quote(label: str) -> str:
+    import re  # noqa: PLC0415
+
+    parts = label.split(":")
+    out = []
+    for p in parts:
+        if re.fullmatch(r"[A-Za-z.][A-Za-z0-9._]*", p) or "(" in p:
+            out.append(p)
+        else:
+            out.append(f"`{p}`")
+    return ":".join(out)
+
+
+def _steps_frame(models: list[dict[str, Any]]) -> pd.DataFrame:
+    rd = np.array([m["deviance"] for m in models], float)
+    rdf = np.array([m["df_resid"] for m in models], float)
+    return pd.DataFrame(
+        {
+            "Step": [m["change"] for m in models],
+            "Df": np.r_[np.nan, np.diff(rdf)],
+            "Deviance": np.r_[np.nan, np.abs(np.diff(rd))],
+            "Resid. Df": rdf,
+            "Resid. Dev": rd,
+            "AIC": [m["AIC"] for m in models],
+        },
+        columns=_STEP_COLUMNS,
+    )
+
+
+# =========================================================================== public API
+def stepwise(
+    data: Any,
+    formula: str,
+    family: str = "gaussian",
+    direction: str = "backward",
+    criterion: str = "aic",
+    k: float | None = None,
+    threshold: float | None = None,
+    test: str | None = None,
+    scope_lower: Any = None,
+    scope_upper: Any = None,
+    max_steps: int | None = None,
+    trace: bool = False,
+    keep: Sequence[str] | None = None,
+    start: Any = None,
+    adjust: str = "holm",
+) -> StepwiseResult:
+    """Select terms of a linear model or GLM as R's ``step()`` does.
+
+    Parameters
+    ----------
+    data : DataFrame or path
+        The data (CSV/Parquet path or DataFrame). String, boolean and categorical
+        columns are factors (treatment contrasts; reference level first
+        alphabetically, or the first category).
+    formula : str
+        R formula, e.g. ``"Fertility ~ ."``, ``"low ~ age + lwt + race + smoke"``,
+        ``"y ~ a * b + C(g)"``. For backward/both it is the starting model (and the
+        default upper scope); for forward it is the upper scope.
+    family : {"gaussian", "binomial", "poisson", "Gamma"}
+        ``gaussian`` is R's ``lm`` (OLS); the others R's ``glm`` with the default link.
+    direction : {"backward", "forward", "both"}
+        As in ``step()``. Forward starts from ``start`` or the lower scope (default ``~ 1``).
+    criterion : {"aic", "bic", "pvalue", "adjusted", "vif", "stdcoef"}
+        ``aic``/``bic``: ``step()`` with ``k = 2`` / ``k = log(n)``. ``pvalue``:
+        elimination by ``drop1`` p-values (or entry by ``add1`` p-values when
+        ``direction="forward"``). ``adjusted``: one-shot pruning of the full fit,
+        p-values adjusted by ``adjust``. ``vif``: drop the largest GVIF^(1/df) above
+        ``threshold``, repeat. ``stdcoef``: drop the smallest standardized coefficient
+        below ``threshold``, repeat.
+    k : float, optional
+        Penalty per parameter; default 2 (``aic``) or ``log(n)`` (``bic``).
+    threshold : float, optional
+        ``pvalue``/``adjusted``: significance level (default 0.05); ``vif``: default 10;
+        ``stdcoef``: default 0.1.
+    test : {"F", "Chisq", "Wald"}, optional
+        Test of the p-value rules: default ``F`` for gaussian (``drop1.lm``) and
+        ``Chisq`` (likelihood ratio, ``drop1.glm``) for GLMs; ``Wald`` uses the
+        coefficient covariance of the current fit.
+    scope_lower, scope_upper : str or list of str, optional
+        R's ``scope = list(lower = , upper = )``: formulas like ``"~ Education"``
+        (``.`` means the model's terms) or lists of term labels. Lower-scope terms
+        are never dropped.
+    max_steps : int, optional
+        R's ``steps`` (default 1000).
+    trace : bool
+        Print the ``drop1``/``add1`` tables as ``step(trace = 1)`` does.
+    keep : list of str, optional
+        Terms forced into the model (added to ``scope_lower``).
+    start : str or list of str, optional
+        Right side of the starting model when it is neither the formula nor the lower scope.
+    adjust : str
+        ``statsmodels.stats.multitest.multipletests`` method for ``criterion="adjusted"``
+        (``holm``, ``fdr_bh``, ``bonferroni``...).
+
+    Returns
+    -------
+    StepwiseResult
+
+    Examples
+    --------
+    >>> import statprune
+    >>> from statprune.datasets import load_mtcars
+    >>> cars = load_mtcars().drop(columns="model")
+    >>> res = statprune.stepwise(cars, "mpg ~ .", criterion="bic")
+    >>> res.final_terms
+    ['wt', 'qsec', 'am']
+    >>> round(res.aic, 4)
+    67.1702
+    """
+    if not isinstance(direction, str) or direction not in DIRECTIONS:
+        raise ParameterError(f"direction must be one of {DIRECTIONS}, got {direction!r}")
+    if not isinstance(criterion, str) or criterion.lower() not in CRITERIA:
+        raise ParameterError(f"criterion must be one of {CRITERIA}, got {criterion!r}")
+    criterion = criterion.lower()
+    if test is not None and test not in TESTS:
+        raise ParameterError(f"test must be one of {TESTS}, got {test!r}")
+    if max_steps is None:
+        max_steps = 1000
+    if not isinstance(max_steps, (int, np.integer)) or isinstance(max_steps, bool) or max_steps < 0:
+        raise ParameterError(f"max_steps must be a non-negative integer, got {max_steps!r}")
+    if threshold is None:
+        threshold = _DEFAULT_THRESHOLD.get(criterion)
+    elif not isinstance(threshold, (int, float)) or not math.isfinite(threshold) or threshold < 0:
+        raise ParameterError(f"threshold must be a non-negative number, got {threshold!r}")
+    if criterion in ("pvalue", "adjusted") and threshold is not None and not 0 < threshold <= 1:
+        raise ParameterError(f"threshold is a significance level for criterion={criterion!r}: 0 < threshold <= 1, got {threshold}")
+    if criterion == "pvalue" and direction == "both":
+        raise ParameterError("criterion='pvalue' supports direction='backward' or 'forward'; use criterion='aic'/'bic' for 'both'")
+    if criterion in ("adjusted", "vif", "stdcoef") and direction != "backward":
+        raise ParameterError(f"criterion={criterion!r} prunes the full model: use direction='backward'")
+    if k is not None and (not isinstance(k, (int, float)) or not math.isfinite(k) or k < 0):
+        raise ParameterError(f"k must be a non-negative number, got {k!r}")
+    if test == "Wald" and direction == "forward":
+        raise ParameterError("test='Wald' needs the term in the fit; use 'F' or 'Chisq' for forward selection")
+
+    fam = _family_name(family)
+    prob = _setup(data, formula, fam, direction, scope_lower, scope_upper, keep, start)
+    eng = prob.engine
+    if k is None:
+        k = math.log(prob.n) if criterion == "bic" else 2.0
+    elif criterion == "bic" and not math.isclose(k, math.log(prob.n)):
+        raise ParameterError(f"criterion='bic' means k = log(n) = {math.log(prob.n):.6g}; got k={k} (use criterion='aic' with k)")
+    if test is None:
+        test = "F" if fam == "gaussian" else "Chisq"
+    notes = [POST_SELECTION_NOTE]
+    added: list[str] = []
+    added_p: list[float] = []
+    dropped: list[str] = []
+    dropped_p: list[float] = []
+    if criterion in ("aic", "bic"):
+        out = _step_aic(prob, direction, float(k), int(max_steps), trace)
+        if out["rejected"]:
+            notes.append(
+                "the last candidate step did not lower the refitted AIC (drop1/add1 use the deviance/dispersion "
+                "shortcut): as in R's step(), the search stopped and the returned model is that candidate"
+            )
+    elif criterion == "pvalue":
+        out = _step_pvalue(prob, direction, float(k), float(threshold), test, int(max_steps), trace)
+        if direction == "backward":
+            dropped, dropped_p = out["moved"], out["moved_p"]
+        else:
+            added, added_p = out["moved"], out["moved_p"]
+    elif criterion == "adjusted":
+        out = _one_shot(prob, float(k), float(threshold), test, adjust)
+        dropped, dropped_p = out["moved"], out["moved_p"]
+    else:
+        out = _coef_rule(prob, float(k), float(threshold), criterion, int(max_steps))
+        dropped, dropped_p = out["moved"], out["moved_p"]
+    final = out["fit"]
+    lab_final = out.get("labels")
+    final_label = lab_final if lab_final is not None else eng.label
+    tab = eng.coef_table(final)
+    final_tests = None
+    sc = [t for t in final]
+    if sc:
+        try:
+            final_tests = eng.drop1(final, sc, float(k), test=test, labels=[final_label(t) for t in sc])
+        except (np.linalg.LinAlgError, ValueError):  # pragma: no cover - numerical corner
+            final_tests = None
+    cand = list(dict.fromkeys([eng.label(t) for t in prob.start + prob.upper]))
+    from ._provenance import provenance  # noqa: PLC0415
+
+    res = StepwiseResult(
+        formula=formula,
+        family=fam,
+        direction=direction,
+        criterion=criterion,
+        k=float(k),
+        threshold=None if threshold is None else float(threshold),
+        test=test if criterion in ("pvalue", "adjusted") else None,
+        steps=_steps_frame(out["models"]),
+        initial_terms=[eng.label(t) for t in prob.start],
+        final_terms=[final_label(t) for t in final],
+        final_formula=_formula_text(prob, final, final_label),
+        coef_table=tab,
+        n=prob.n,
+        forced_terms=[eng.label(t) for t in prob.lower],
+        candidate_terms=cand,
+        dropped=list(dropped),
+        dropped_p=list(dropped_p),
+        added=list(added),
+        added_p=list(added_p),
+        history=out["history"],
+        final_tests=final_tests,
+        warnings=list(eng.messages),
+        notes=notes,
+        provenance=provenance(with_r=False),
+        _problem=prob,
+        _final=final,
+    )
+    for m in eng.messages:
+        from ._glmfit import _warning_category  # noqa: PLC0415
+
+        warnings.warn(m, _warning_category(m), stacklevel=2)
+    aliased = [c for c, v in tab["Estimate"].items() if not np.isfinite(v)]
+    if aliased:
+        res.notes.append(f"{len(aliased)} coefficient(s) not defined because of singularities (R's NA): {', '.join(aliased)}")
+    return res
+
+
+def drop1(
+    data: Any, formula: str, family: str = "gaussian", test: str | None = None, k: float = 2.0, scope: Any = None
+) -> pd.DataFrame:
+    """R's ``drop1(fit, scope, test = test, k = k)`` for an ``lm``/``glm`` given by formula.
+
+    Examples
+    --------
+    >>> from statprune import drop1
+    >>> from statprune.datasets import load_swiss
+    >>> drop1(load_swiss(), "Fertility ~ .", test="F")["AIC"].round(3).tolist()
+    [190.691, 195.104, 189.861, 209.358, 197.755, 197.032]
+    """
+    fam = _family_name(family)
+    if test is not None and test not in TESTS:
+        raise ParameterError(f"test must be one of {TESTS}, got {test!r}")
+    prob = _setup(data, formula, fam, "backward", None, None, None, None)
+    eng = prob.engine
+    sc = prob.start if scope is None else _scope_terms(scope, list(prob.data.columns), prob.formula, "scope")
+    sc = drop_scope(prob.start, []) if scope is None else sc
+    missing = [t for t in sc if t not in prob.start]  # type: ignore[union-attr]
+    if missing:
+        raise ParameterError("scope is not a subset of term labels")
+    eng.prepare([prob.start])
+    return eng.drop1(prob.start, sc, float(k), test=test)  # type: ignore[arg-type]
+
+
+def add1(
+    data: Any, formula: str, scope: Any, family: str = "gaussian", test: str | None = None, k: float = 2.0
+) -> pd.DataFrame:
+    """R's ``add1(fit, scope, test = test, k = k)``: ``scope`` is a formula such as ``"~ . + x3"``.
+
+    Examples
+    --------
+    >>> from statprune import add1
+    >>> from statprune.datasets import load_swiss
+    >>> add1(load_swiss(), "Fertility ~ Education", "~ . + Agriculture + Catholic")["AIC"].round(3).tolist()
+    [213.042, 214.311, 202.183]
+    """
+    fam = _family_name(family)
+    if test == "Wald" or (test is not None and test not in TESTS):
+        raise ParameterError(f"test must be 'F' or 'Chisq' for add1, got {test!r}")
+    prob = _setup(data, formula, fam, "backward", None, scope, None, None)
+    eng = prob.engine
+    sc = add_scope(prob.start, prob.upper)
+    if not sc:
+        raise ParameterError("no terms in scope for adding to object")
+    eng.prepare([sort_terms(list(dict.fromkeys(prob.start + prob.upper)))])
+    return eng.add1(prob.start, sc, float(k), test=test)
+
+
+# =========================================================================== scikit-learn
+from sklearn.base import BaseEstimator  # noqa: E402
+from sklearn.feature_selection import SelectorMixin  # noqa: E402
+
+
+class StepwiseSelector(SelectorMixin, BaseEstimator):
+    """Feature selection by :func:`stepwise` for scikit-learn pipelines.
+
+    Each column of ``X`` is one term (``y ~ .``); the selected features are those
+    in the final model. Parameters are those of :func:`stepwise`.
+
+    Attributes
+    ----------
+    result_ : StepwiseResult
+    support_ : ndarray of bool
+    feature_names_in_ : ndarray of str (when ``X`` has column names)
+    n_features_in_ : int
+
+    Examples
+    --------
+    >>> from statprune import StepwiseSelector
+    >>> from statprune.datasets import load_swiss
+    >>> df = load_swiss()
+    >>> sel = StepwiseSelector().fit(df.drop(columns="Fertility"), df["Fertility"])
+    >>> sel.get_feature_names_out().tolist()
+    ['Agriculture', 'Education', 'Catholic', 'Infant.Mortality']
+    """
+
+    def __init__(
+        self,
+        family: str = "gaussian",
+        direction: str = "backward",
+        criterion: str = "aic",
+        k: float | None = None,
+        threshold: float | None = None,
+        test: str | None = None,
+        keep: Sequence[str] | None = None,
+        max_steps: int | None = None,
+        adjust: str = "holm",
+    ) -> None:
+        self.family = family
+        self.direction = direction
+        self.criterion = criterion
+        self.k = k
+        self.threshold = threshold
+        self.test = test
+        self.keep = keep
+        self.max_steps = max_steps
+        self.adjust = adjust
+
+    def fit(self, X: Any, y: Any) -> StepwiseSelector:
+        from sklearn_compat.utils.validation import validate_data  # noqa: PLC0415
+
+        Xa, ya = validate_data(self, X, y, y_numeric=True, ensure_min_samples=2)
+        p = Xa.shape[1]
+        names = [str(c) for c in getattr(self, "feature_names_in_", [f"x{j}" for j in range(p)])]
+        resp = "y"
+        while resp in names:
+            resp = "." + resp
+        df = pd.DataFrame(Xa, columns=names)
+        df[resp] = np.asarray(ya, float)
+        rhs = " + ".join(f"`{nm}`" for nm in names)
+        self.result_ = stepwise(
+            df,
+            f"`{resp}` ~ {rhs}",
+            family=self.family,
+            direction=self.direction,
+            criterion=self.criterion,
+            k=self.k,
+            threshold=self.threshold,
+            test=self.test,
+            keep=None if self.keep is None else [f"`{t}`" for t in self.keep],
+            max_steps=self.max_steps,
+            adjust=self.adjust,
+        )
+        final = set(self.result_.final_terms)
+        self.support_ = np.array([nm in final for nm in names], dtype=bool)
+        return self
+
+    def _get_support_mask(self) -> np.ndarray:
+        return self.support_
+
+    def __sklearn_tags__(self):  # type: ignore[no-untyped-def]
+        tags = super().__sklearn_tags__()
+        tags.target_tags.required = True
+        return tags
+
+
+# ``statprune.stepwise`` is both this module and the function: importing the submodule binds
+# the package attribute to the module, so the module itself is made callable.
+class _CallableModule(_types.ModuleType):
+    def __call__(self, *args: Any, **kwargs: Any) -> StepwiseResult:
+        return stepwise(*args, **kwargs)
+
+
+_sys.modules[__name__].__class__ = _CallableModule
