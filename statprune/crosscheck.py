@@ -645,7 +645,7 @@ def crosscheck(
                 notes.append("statsmodels elastic-net crosscheck skipped: it does not support sample weights")
                 continue
             ref = _mapping.refit(prob, lam, eng, tol=tol)
-            rows += _refit_rows(ref, prob, lam, r_beta, r_a0, r_dev, std, coef_scale, terms, names, levels, r_support, coef_tolerance)
+            rows += _refit_rows(ref, prob, None if sample_weight is None else np.asarray(sample_weight, dtype=float), lam, r_beta, r_a0, r_dev, std, coef_scale, terms, names, levels, r_support, coef_tolerance)
             info.setdefault("refits", {})[eng] = ref.estimator
 
     # ---- the whole path (gaussian)
@@ -771,7 +771,7 @@ def _intercept_rows(a: str, b: str, ia: np.ndarray, ib: np.ndarray, scale: float
     return out
 
 
-def _refit_rows(ref: _mapping.Refit, prob: _mapping.GlmnetProblem, lam: float, r_beta: np.ndarray, r_a0: np.ndarray, r_dev: float, std: np.ndarray, scale: float, terms: list[str], names: list[str], levels: list[str] | None, r_support: list[str], tol: float) -> list[dict[str, Any]]:
+def _refit_rows(ref: _mapping.Refit, prob: _mapping.GlmnetProblem, sample_weight: Any, lam: float, r_beta: np.ndarray, r_a0: np.ndarray, r_dev: float, std: np.ndarray, scale: float, terms: list[str], names: list[str], levels: list[str] | None, r_support: list[str], tol: float) -> list[dict[str, Any]]:
     eng = ref.engine
     coef, icpt = ref.coef, ref.intercept
     if prob.family == "multinomial":
@@ -787,7 +787,7 @@ def _refit_rows(ref: _mapping.Refit, prob: _mapping.GlmnetProblem, lam: float, r
     rows += _intercept_rows("r", eng, r_a0, icpt, scale, tol, prob.family, levels)
     rows.append(_set_row("selected set", "", "r", eng, r_support, _support(coef, std, scale, names, prob.family)))
     eta = _mapping.linear_predictor(prob.X, icpt, coef)
-    dev = _mapping.deviance(prob.family, prob.y, eta, None if np.allclose(prob.w, 1) else prob.w, levels)
+    dev = _mapping.deviance(prob.family, prob.y, eta, sample_weight, levels)  # glmnet's deviance uses the weights as given
     rows.append(_num_row("deviance", "", "r", eng, r_dev, dev, tol, note="glmnet deviance(fit) vs the deviance of the refit's predictions"))
     return rows
 
@@ -980,7 +980,13 @@ def crosscheck_glm(X: Any, y: Any, *, family: str = "gaussian", feature_names: S
         eng = "statsmodels.OLS" if w is None else "statsmodels.WLS"
     else:
         fam = sm.families.Binomial() if family == "binomial" else sm.families.Poisson()
-        fit = sm.GLM(y_py, design, family=fam, var_weights=w).fit(tol=1e-14, maxiter=100)
+        model = sm.GLM(y_py, design, family=fam, var_weights=w)
+        fit = model.fit(tol=1e-14, maxiter=100)
+        # polish as R's side does: one IRLS pass from the estimate, so bse use the weights at the estimate
+        fit = model.fit(start_params=fit.params, tol=1e-14, maxiter=100)
+        notes.append("glm/GLM: both fits are polished by one IRLS pass started at the estimate, so the standard errors "
+                     "use the working weights at the estimate (R's default glm() reports them at the previous iterate; "
+                     "differences of order 1e-8 relative)")
         dev = float(fit.deviance)
         aic_sm = float(fit.aic)
         eng = "statsmodels.GLM"

@@ -118,8 +118,13 @@ cc_lm_glm <- function(x, y, family = "gaussian", weights = NULL) {
   } else {
     fam <- switch(family, binomial = stats::binomial(), poisson = stats::poisson(),
                   stop("family must be gaussian, binomial or poisson"))
-    fit <- stats::glm(fml, data = df, family = fam, weights = .w,
-                      control = stats::glm.control(epsilon = 1e-14, maxit = 100))
+    ctl <- stats::glm.control(epsilon = 1e-14, maxit = 100)
+    fit <- stats::glm(fml, data = df, family = fam, weights = .w, control = ctl)
+    # polish: one more IRLS pass started at the estimate, so that the standard
+    # errors use the working weights AT the estimate (glm's last QR uses the
+    # previous iterate's weights)
+    fit <- stats::glm(fml, data = df, family = fam, weights = .w, control = ctl,
+                      start = stats::coef(fit))
     tab <- summary(fit)$coefficients
     test <- "z"
   }

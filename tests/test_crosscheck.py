@@ -1,0 +1,420 @@
+"""statprune.crosscheck: glmnet vs scikit-learn / statsmodels, lm/glm vs OLS/GLM, prcomp vs PCA.
+
+Tiers: unit tests of the mapping and of the report (no R); ``against_r`` live
+comparisons through the bridge and through the pure-R reference scripts
+(``r_scripts/lm_glm_reference.R``, ``prcomp_reference.R``, ``cv_glmnet.R``).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from helpers import ROOT, assert_allclose, run_rscript
+
+from statprune import _mapping, datasets
+from statprune.errors import DataError, ParameterError
+
+DATA = ROOT / "statprune" / "data"
+
+
+# --------------------------------------------------------------------------- unit: the mapping
+def test_mapping_formulas():
+    assert _mapping.lasso_alpha(0.3, 2.0) == pytest.approx(0.15)
+    assert _mapping.logistic_C(0.02, 768) == pytest.approx(1 / (768 * 0.02))
+    assert _mapping.statsmodels_alpha(0.1) == 0.1
+    assert _mapping.poisson_ridge_alpha(0.1) == 0.1
+
+
+def test_weights_and_penalty_factors_rescaled_like_glmnet():
+    w = _mapping.glmnet_weights([1, 2, 3, 2], 4)
+    assert_allclose(w.sum(), 4, rtol=1e-15)
+    assert_allclose(w, np.array([1, 2, 3, 2]) * 0.5, rtol=1e-15)
+    pf = _mapping.glmnet_penalty_factor([1, 1, 2], 3)
+    assert_allclose(pf.sum(), 3, rtol=1e-15)
+    assert_allclose(pf, [0.75, 0.75, 1.5], rtol=1e-15)
+    with pytest.raises(ParameterError, match="sample_weight has 2 values"):
+        _mapping.glmnet_weights([1, 2], 3)
+    with pytest.raises(ParameterError, match="non-negative"):
+        _mapping.glmnet_penalty_factor([1, -1], 2)
+
+
+def test_population_sd_is_used():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(20, 3))
+    w = np.ones(20)
+    m, sd = _mapping.glmnet_x_scale(X, w)
+    assert_allclose(sd, X.std(axis=0, ddof=0), rtol=1e-13)
+    assert_allclose(m, X.mean(axis=0), rtol=1e-13)
+    _, sd1 = _mapping.glmnet_x_scale(X, w, standardize=False)
+    assert_allclose(sd1, 1.0)
+    # weighted: equals repeating rows
+    w2 = np.r_[np.full(10, 2.0), np.ones(10)]
+    _, sdw = _mapping.glmnet_x_scale(X, w2)
+    Xr = np.vstack([X[:10], X[:10], X[10:]])
+    assert_allclose(sdw, Xr.std(axis=0), rtol=1e-12)
+
+
+def test_problem_rejects_penalty_factor_with_elastic_net():
+    X = np.random.default_rng(1).normal(size=(10, 2))
+    with pytest.raises(ParameterError, match="lasso"):
+        _mapping.GlmnetProblem.build(X, X[:, 0], "gaussian", 0.5, penalty_factor=[1, 2])
+    with pytest.raises(ParameterError, match="family"):
+        _mapping.GlmnetProblem.build(X, X[:, 0], "gamma", 1.0)
+
+
+def test_gaussian_enet_mapping_without_r():
+    """sklearn ElasticNet on y/s_y at lambda/s_y == the glmnet objective written out (checked by KKT)."""
+    b = datasets.load_boston()
+    X = b.drop(columns="medv").to_numpy(float)
+    y = b["medv"].to_numpy(float)
+    prob = _mapping.GlmnetProblem.build(X, y, "gaussian", 0.5)
+    lam = 0.3
+    ref = _mapping.refit(prob, lam)
+    # KKT of glmnet's problem on the standardized scale: (1/n) Z'r = lam*(alpha*sign(b) + (1-alpha)*b/s_y) ...
+    # glmnet: 1/(2n)||y - Zb||^2 + lam*alpha*|b| + lam*(1-alpha)/(2*s_y)*||b||^2 (b on the y scale)
+    Z = (X - X.mean(0)) / prob.x_sd
+    bz = ref.coef * prob.x_sd
+    r = y - y.mean() - Z @ bz
+    g = Z.T @ r / len(y) - lam * (1 - 0.5) / prob.s_y * bz
+    act = bz != 0
+    assert_allclose(g[act], lam * 0.5 * np.sign(bz[act]), atol=1e-9)
+    assert np.all(np.abs(g[~act]) <= lam * 0.5 + 1e-9)
+
+
+# --------------------------------------------------------------------------- unit: the report
+def _toy_report():
+    from statprune.crosscheck import CrosscheckReport, _num_row, _set_row
+
+    rows = [
+        _num_row("coefficient", "a", "r", "sklearn", 1.0, 1.0 + 1e-9, 1e-6),
+        _num_row("coefficient", "b", "r", "sklearn", 2.0, 2.1, 1e-6),
+        _set_row("selected set", "", "r", "sklearn", ["a", "b"], ["a"]),
+        _num_row("cvm raw", "", "r", "sklearn", 1.0, 2.0, math.nan),
+    ]
+    return CrosscheckReport(rows, {"family": "gaussian", "alpha": 1.0, "lambda": 0.1, "n": 3, "p": 2, "notes": ["n1"]}, {"seed": 1})
+
+
+def test_report_object():
+    rep = _toy_report()
+    assert not rep.ok
+    df = rep.to_frame()
+    assert list(df.columns)[:10] == ["quantity", "term", "engine_a", "engine_b", "value_a", "value_b", "abs_diff", "rel_diff", "tolerance", "ok"]
+    assert df["ok"].tolist() == [True, False, False, True]  # the informational row never fails
+    assert rep.max_rel_diff == pytest.approx(0.5)  # the set row: 1 of 2 terms differs; the info row does not count
+    assert len(rep.failed()) == 2
+    d = json.loads(rep.to_json())
+    assert set(d) >= {"checks", "ok", "max_rel_diff", "provenance"}
+    assert d["ok"] is False and d["checks"][3]["tolerance"] is None
+    text = rep.summary()
+    assert "FAILED" in text and "note: n1" in text and "info" in text
+    html = rep._repr_html_()
+    assert "<table>" in html and "FAIL" in html
+    assert "2 failed" in repr(rep)
+
+
+def test_set_row_lists_differences():
+    from statprune.crosscheck import _set_row
+
+    row = _set_row("selected set", "", "r", "sklearn", ["a", "b"], ["b", "c"])
+    assert not row["ok"] and row["abs_diff"] == 2 and "a, c" in row["note"]
+
+
+def test_bad_arguments():
+    import statprune
+
+    X = np.zeros((5, 2))
+    with pytest.raises(ParameterError, match="engine"):
+        statprune.crosscheck(None, X, np.zeros(5), engines=("r", "julia"), family="gaussian", lambda_=0.1)
+    with pytest.raises(ParameterError, match="must include 'r'"):
+        statprune.crosscheck(None, X, np.zeros(5), engines=("sklearn",), family="gaussian", lambda_=0.1)
+    with pytest.raises(ParameterError, match="check"):
+        statprune.crosscheck(None, X, np.zeros(5), checks=("bogus",), family="gaussian", lambda_=0.1)
+    with pytest.raises(ParameterError, match="not fitted"):
+        from statprune.lasso import GlmnetCV
+
+        statprune.crosscheck(GlmnetCV(), X, np.zeros(5))
+
+
+def test_statprune_crosscheck_is_callable_and_lazy():
+    import subprocess
+    import sys
+
+    code = "import sys, statprune; f = statprune.crosscheck; print(callable(f), 'rpy2' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["True", "False"]
+
+
+# --------------------------------------------------------------------------- against R: fixed lambda
+def _rows(rep, quantity=None, a="r", b=None):
+    df = rep.to_frame()
+    m = df["engine_a"].eq(a)
+    if quantity is not None:
+        m &= df["quantity"].eq(quantity)
+    if b is not None:
+        m &= df["engine_b"].eq(b)
+    return df[m]
+
+
+@pytest.fixture(scope="module")
+def boston():
+    b = datasets.load_boston()
+    return b.drop(columns="medv"), b["medv"]
+
+
+@pytest.mark.against_r
+@pytest.mark.parametrize("alpha", [1.0, 0.5])
+def test_gaussian_glmnet_vs_sklearn_1e6(boston, alpha):
+    import statprune
+
+    X, y = boston
+    rep = statprune.crosscheck(None, X, y, family="gaussian", alpha=alpha, lambda_=0.3, checks=("fit", "path"))
+    assert rep.ok, rep.summary()
+    coef = _rows(rep, "coefficient", "r", "sklearn")
+    assert len(coef) == 13 and coef["rel_diff"].max() < 1e-6
+    assert _rows(rep, "path coefficient")["rel_diff"].iloc[0] < 1e-6
+    assert _rows(rep, "deviance", "r", "sklearn")["rel_diff"].iloc[0] < 1e-8
+
+
+@pytest.mark.against_r
+def test_binomial_pima_lambda_002(r):
+    """The issue's data point: Pima, lambda 0.02, saga tol 1e-12 agrees with glmnet to ~1e-8."""
+    import statprune
+
+    pm = datasets.load_pima()
+    X, y = pm.drop(columns="type"), pm["type"]
+    rep = statprune.crosscheck(None, X, y, family="binomial", alpha=1.0, lambda_=0.02, checks=("fit",))
+    assert rep.ok, rep.summary()
+    assert _rows(rep, "coefficient", "r", "sklearn")["rel_diff"].max() < 1e-7
+    lam_row = _rows(rep, "lambda", "r", "sklearn").iloc[0]
+    assert lam_row["term"].startswith("C=") and float(lam_row["term"][2:]) == pytest.approx(1 / (len(pm) * 0.02), rel=1e-5)
+
+
+@pytest.mark.against_r
+def test_multinomial_glmnet_vs_saga(boston, r):
+    import statprune
+
+    X, y = boston
+    yc = pd.cut(y, [0, 18, 25, 100], labels=["lo", "mid", "hi"])
+    rep = statprune.crosscheck(None, X, yc, family="multinomial", alpha=1.0, lambda_=0.03, checks=("fit",))
+    assert rep.ok, rep.summary()
+    coef = _rows(rep, "coefficient", "r", "sklearn")
+    assert len(coef) == 3 * 13 and coef["term"].iloc[0] == "lo:crim"  # glmnet's class order
+
+
+@pytest.mark.against_r
+def test_poisson_l1_vs_statsmodels_and_ridge_vs_poissonregressor(r):
+    import statprune
+    from statprune._data import prepare_xy
+
+    q = prepare_xy(datasets.load_quine(), "Days", categorical="encode")
+    rep = statprune.crosscheck(None, q.X, q.y, family="poisson", alpha=1.0, lambda_=0.05, checks=("fit",))
+    assert rep.ok, rep.summary()
+    assert set(rep.to_frame()["engine_b"]) == {"statsmodels"}
+    assert _rows(rep, "coefficient", "r", "statsmodels")["rel_diff"].max() < 1e-6
+    assert any("PoissonRegressor has only an L2 penalty" in n for n in rep.info["notes"])
+    ridge = statprune.crosscheck(None, q.X, q.y, family="poisson", alpha=0.0, lambda_=0.3, checks=("fit",))
+    assert ridge.ok, ridge.summary()
+    assert _rows(ridge, "coefficient", "r", "sklearn")["rel_diff"].max() < 1e-6
+
+
+@pytest.mark.against_r
+def test_weights_and_penalty_factor(boston, r):
+    import statprune
+
+    X, y = boston
+    w = np.random.default_rng(3).uniform(0.5, 2.0, len(y))
+    rep = statprune.crosscheck(None, X, y, family="gaussian", lambda_=0.2, sample_weight=w, checks=("fit", "path"))
+    assert rep.ok, rep.summary()
+    pf = np.r_[np.full(6, 2.0), np.ones(7)]
+    rep = statprune.crosscheck(None, X, y, family="gaussian", lambda_=0.2, penalty_factor=pf, checks=("fit",))
+    assert rep.ok, rep.summary()
+    pm = datasets.load_pima()
+    wb = np.random.default_rng(4).integers(1, 4, len(pm)).astype(float)
+    rep = statprune.crosscheck(None, pm.drop(columns="type"), pm["type"], family="binomial", lambda_=0.01, sample_weight=wb, checks=("fit",))
+    assert rep.ok, rep.summary()
+
+
+# --------------------------------------------------------------------------- against R: a wrong mapping is caught
+@pytest.mark.against_r
+def test_wrong_logistic_C_is_caught(monkeypatch, r):
+    """C = 1/lambda (forgetting n) must make the report fail."""
+    import statprune
+
+    monkeypatch.setattr(_mapping, "logistic_C", lambda lam, n: 1.0 / lam)
+    pm = datasets.load_pima()
+    rep = statprune.crosscheck(None, pm.drop(columns="type"), pm["type"], family="binomial", lambda_=0.02, checks=("fit",))
+    assert not rep.ok
+    failed = rep.failed()
+    assert (failed["quantity"] == "coefficient").any() and (failed["engine_b"] == "sklearn").all()
+    assert failed["rel_diff"].max() > 1e-2
+
+
+@pytest.mark.against_r
+def test_forgetting_the_sd_scaling_is_caught(monkeypatch, boston, r):
+    import statprune
+
+    real = _mapping.glmnet_x_scale
+    monkeypatch.setattr(_mapping, "glmnet_x_scale", lambda X, w, standardize=True: (real(X, w, standardize)[0], np.ones(X.shape[1])))
+    X, y = boston
+    rep = statprune.crosscheck(None, X, y, family="gaussian", lambda_=0.3, checks=("fit",))
+    assert not rep.ok
+    assert rep.failed()["rel_diff"].max() > 1e-2
+
+
+@pytest.mark.against_r
+def test_forgetting_y_sd_for_elastic_net_is_caught(monkeypatch, boston, r):
+    import statprune
+
+    monkeypatch.setattr(_mapping, "lasso_alpha", lambda lam, s_y: lam)  # right for the lasso only
+    X, y = boston
+    rep = statprune.crosscheck(None, X, y, family="gaussian", alpha=0.5, lambda_=0.3, checks=("fit",))
+    assert not rep.ok
+
+
+# --------------------------------------------------------------------------- against R: CV on the same folds
+@pytest.mark.against_r
+def test_cv_crosscheck_with_glmnetcv(boston, r):
+    import statprune
+    from statprune.lasso import GlmnetCV
+
+    X, y = boston
+    est = GlmnetCV(seed=42).fit(X, y)
+    rep = statprune.crosscheck(est, X, y, checks=("fit", "cv"))
+    assert rep.ok, rep.summary()
+    df = rep.to_frame()
+    exact = df[df["quantity"].str.contains("fold fits at glmnet's lambdas")]
+    assert len(exact) == 4 and exact["rel_diff"].max() < 1e-6
+    info = df[df["tolerance"].isna()]
+    assert {"cvm raw (LassoCV mse_path_.mean)", "cvm reconciled (LassoCV, fold-size weights)", "cvsd raw (LassoCV mse_path_.std)"} <= set(info["quantity"])
+    # raw sklearn std is a standard deviation across folds: about sqrt(K-1)=3 times glmnet's cvsd
+    raw_sd = info[info["quantity"].str.startswith("cvsd raw")].iloc[0]
+    assert 2.0 < raw_sd["value_b"] / raw_sd["value_a"] < 4.5
+    rec_sd = info[info["quantity"].str.startswith("cvsd reconciled")].iloc[0]
+    assert rec_sd["rel_diff"] < 0.05
+    # the result's numbers (thresh 1e-7) against the tight refit: within the stated tolerance
+    res_rows = _rows(rep, "coefficient", "r:result", "r")
+    assert len(res_rows) == 13 and (res_rows["tolerance"] == 0.01).all() and res_rows["ok"].all()
+    assert rep.info["selected"] == est.result_.selected
+
+
+# --------------------------------------------------------------------------- against R: lm/glm and PCA
+@pytest.mark.against_r
+@pytest.mark.parametrize(
+    ("name", "target", "family", "columns"),
+    [("boston", "medv", "gaussian", ["crim", "rm", "lstat", "chas"]), ("pima", "type", "binomial", ["glu", "bmi", "ped"]), ("quine", "Days", "poisson", None)],
+)
+def test_glm_refit_vs_r_reference_script(name, target, family, columns, r):
+    from statprune._data import prepare_xy
+    from statprune.crosscheck import crosscheck_glm
+
+    prep = prepare_xy(DATA / f"{name}.csv", target, categorical="encode")
+    X = prep.X if columns is None else prep.X[columns]
+    rep = crosscheck_glm(X, prep.y if family != "binomial" else (prep.y == "Yes").astype(float), family=family)
+    assert rep.ok, rep.summary()
+    # the pure-R script (no bridge) gives the same numbers
+    args = [str(DATA / f"{name}.csv"), "--target", target, "--family", family]
+    if columns is not None:
+        args += ["--columns", ",".join(columns)]
+    ref = run_rscript("lm_glm_reference.R", *args)
+    df = rep.to_frame()
+    coef = df[df["quantity"] == "refit coefficient"].set_index("term")["value_b"]
+    assert_allclose(coef.to_numpy(), [ref["coefficients"][t] for t in coef.index], rtol=1e-8)
+    se = df[df["quantity"] == "refit std error"].set_index("term")["value_b"]
+    assert_allclose(se.to_numpy(), [ref["std_errors"][t] for t in se.index], rtol=1e-8)
+    aic = df[df["quantity"] == "refit AIC"]["value_b"].iloc[0]
+    assert_allclose(aic, ref["aic"], rtol=1e-10)
+
+
+@pytest.mark.against_r
+@pytest.mark.parametrize("scale", [True, False])
+def test_pca_vs_prcomp(scale, r):
+    from statprune.crosscheck import crosscheck_pca
+
+    sw = datasets.load_swiss()
+    rep = crosscheck_pca(sw, scale=scale)
+    assert rep.ok, rep.summary()
+    ref = run_rscript("prcomp_reference.R", str(DATA / "swiss.csv"), "", "TRUE" if scale else "FALSE")
+    sdev = rep.to_frame().query("quantity == 'pca sdev'")["value_b"].to_numpy()
+    assert_allclose(sdev, ref["sdev"], rtol=1e-10)
+
+
+# --------------------------------------------------------------------------- against R: the CLI (done-when)
+@pytest.mark.against_r
+@pytest.mark.parametrize(
+    ("data", "args"),
+    [
+        ("boston.csv", ["--target", "medv", "--seed", "42"]),
+        ("pima.csv", ["--target", "type", "--family", "binomial", "--seed", "42"]),
+        ("quine.csv", ["--target", "Days", "--family", "poisson", "--seed", "1"]),
+    ],
+)
+def test_cli_validate_ok(data, args, r):
+    from typer.testing import CliRunner
+
+    from statprune.cli import app
+
+    res = CliRunner().invoke(app, ["validate", str(DATA / data), *args, "--json", "-"])
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.stdout)
+    assert out["ok"] is True and set(out) >= {"checks", "ok", "max_rel_diff", "provenance"}
+    assert out["provenance"]["glmnet_version"]
+    kinds = {c["engine_b"] for c in out["checks"]}
+    assert "statsmodels.OLS" in kinds or "statsmodels.GLM" in kinds
+    assert all(c["ok"] for c in out["checks"])
+
+
+@pytest.mark.against_r
+def test_cli_validate_matches_pure_r_script(tmp_path, r):
+    """lambda.min of `statprune validate` is the one the pure-R cv_glmnet.R script finds."""
+    from typer.testing import CliRunner
+
+    from statprune.cli import app
+
+    res = CliRunner().invoke(app, ["validate", str(DATA / "boston.csv"), "--target", "medv", "--seed", "42", "--json", str(tmp_path / "v.json")])
+    assert res.exit_code == 0, res.output
+    out = json.loads((tmp_path / "v.json").read_text())
+    ref = run_rscript("cv_glmnet.R", str(DATA / "boston.csv"), "--target", "medv", "--seed", "42")
+    lam = ref.get("lambda_min", ref.get("lambda.min"))
+    assert_allclose(out["info"]["lambda"], lam, rtol=1e-12)
+
+
+def test_cli_validate_bad_input_exit_2(tmp_path):
+    from typer.testing import CliRunner
+
+    from statprune.cli import app
+
+    runner = CliRunner()
+    res = runner.invoke(app, ["validate", str(DATA / "boston.csv"), "--target", "nope"])
+    assert res.exit_code == 2 and "not found" in res.output
+    res = runner.invoke(app, ["validate", str(DATA / "boston.csv"), "--target", "medv", "--alpha", "2"])
+    assert res.exit_code == 2
+    res = runner.invoke(app, ["validate", str(DATA / "boston.csv"), "--target", "medv", "--family", "cox"])
+    assert res.exit_code == 2
+    res = runner.invoke(app, ["validate", str(DATA / "boston.csv"), "--target", "medv", "--foldid-column", "chas"])
+    assert res.exit_code == 2 and "fold" in res.output
+
+
+@pytest.mark.against_r
+def test_cli_validate_exit_1_when_a_check_fails(monkeypatch, r):
+    from typer.testing import CliRunner
+
+    from statprune.cli import app
+
+    monkeypatch.setattr(_mapping, "logistic_C", lambda lam, n: 1.0 / lam)
+    res = CliRunner().invoke(app, ["validate", str(DATA / "pima.csv"), "--target", "type", "--family", "binomial", "--seed", "1"])
+    assert res.exit_code == 1
+    assert "FAIL" in res.stdout
+
+
+def test_validate_data_errors():
+    from statprune.crosscheck import validate
+
+    df = pd.DataFrame({"a": [1.0, 2, 3, 4], "y": ["u", "v", "w", "u"]})
+    with pytest.raises(DataError, match="2 classes"):
+        validate(df, "y", family="binomial")
+    with pytest.raises(DataError, match="numeric target"):
+        validate(df, "y", family="gaussian")
