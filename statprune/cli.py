@@ -139,6 +139,7 @@ def importance(
     alpha: float = typer.Option(0.05, "--alpha", help="Family-wise level of the shadow test."),
     exclude: list[str] = typer.Option([], "--exclude", help="Column to leave out (repeatable)."),
     drop_missing: bool = typer.Option(False, "--drop-missing", help="Drop rows with NaN/inf instead of failing."),
+    encode_categoricals: bool = typer.Option(False, "--encode-categoricals", help="Expand non-numeric columns into R's treatment dummies."),
     json_out: Optional[str] = JsonOpt,
 ) -> None:
     """Tree-ensemble feature importance (impurity, held-out permutation, shadow test) and the features it keeps."""
@@ -153,6 +154,7 @@ def importance(
             data, target, exclude=exclude, drop_missing=drop_missing, method=method, model=model,
             threshold=threshold, top_k=top, cumulative=cumulative, random_state=seed, n_estimators=trees,
             n_repeats=repeats, test_size=test_size, n_shadow=rounds, alpha=alpha,
+            categorical="encode" if encode_categoricals else "error",
         )
     if json_out is not None:
         emit_json(res.to_dict(), json_out)
@@ -173,6 +175,7 @@ def pca(
     no_scale: bool = typer.Option(False, "--no-scale", help="Do not scale columns to unit variance (prcomp scale.=FALSE)."),
     loading_threshold: float = typer.Option(0.5, "--loading-threshold", help="|corr(feature, PC)| for a feature to load on a PC."),
     drop_missing: bool = typer.Option(False, "--drop-missing", help="Drop rows with NaN/inf instead of failing."),
+    encode_categoricals: bool = typer.Option(False, "--encode-categoricals", help="Expand non-numeric columns into R's treatment dummies."),
     json_out: Optional[str] = JsonOpt,
 ) -> None:
     """Principal components exactly as R's prcomp(scale.=TRUE), and which features load on the kept ones."""
@@ -189,7 +192,8 @@ def pca(
     elif n is not None:
         rule = n
     res = pca_table(data, n_components=rule, exclude=exclude, scale=not no_scale,
-                    loading_threshold=loading_threshold, drop_missing=drop_missing)
+                    loading_threshold=loading_threshold, drop_missing=drop_missing,
+                    categorical="encode" if encode_categoricals else "error")
     if json_out is not None:
         emit_json(res.to_dict(), json_out)
     else:
@@ -385,6 +389,92 @@ def validate(
     else:
         typer.echo(rep.summary())
     raise typer.Exit(code=0 if rep.ok else 1)
+
+
+# --- compare (issue 7)
+@app.command()
+@handle_errors
+def compare(
+    data: str = typer.Argument(..., help="CSV or Parquet file."),
+    target: str = typer.Option(..., "--target", help="Numeric target (OLS refit) or two-class target (logistic refit)."),
+    seed: int = typer.Option(1, "--seed", help="Seeds the split, R's set.seed before cv.glmnet, the forest."),
+    test_size: float = typer.Option(0.25, "--test-size", help="Held-out share."),
+    method: list[str] = typer.Option([], "--method", help="Run only these (repeatable): lasso, stepwise, importance, pca."),
+    trees: Optional[int] = typer.Option(None, "--trees", help="Trees of the importance forest (default 500)."),
+    exclude: list[str] = typer.Option([], "--exclude", help="Column to leave out (repeatable)."),
+    drop_missing: bool = typer.Option(False, "--drop-missing", help="Drop rows with NaN/inf instead of failing."),
+    encode_categoricals: bool = typer.Option(False, "--encode-categoricals", help="Expand non-numeric columns into R's treatment dummies."),
+    json_out: Optional[str] = JsonOpt,
+) -> None:
+    """Lasso, stepwise, tree importance and PCA on one seeded split: kept features side by side, held-out error."""
+    from tqdm.auto import tqdm  # noqa: PLC0415
+
+    from .compare import METHODS  # noqa: PLC0415
+    from .compare import compare as run_compare  # noqa: PLC0415
+
+    methods = tuple(method) or METHODS
+    bar = tqdm(total=len(methods), disable=quiet_progress(json_out), desc="compare", leave=False)
+
+    def tick(name: str) -> None:
+        bar.set_postfix_str(name)
+        bar.update(1)
+
+    try:
+        res = run_compare(data, target, seed=seed, test_size=test_size, exclude=exclude, methods=methods,
+                          importance_params={"n_estimators": trees} if trees else None,
+                          drop_missing=drop_missing, progress=tick,
+                          categorical="encode" if encode_categoricals else "error")
+    finally:
+        bar.close()
+    if json_out is not None:
+        emit_json(res.to_dict(), json_out)
+    else:
+        typer.echo(res.summary())
+
+
+# --- lasso-ooc (issue 6)
+@app.command("lasso-ooc")
+@handle_errors
+def lasso_ooc(
+    data: str = typer.Argument(..., help="Parquet/CSV file, directory or glob (quote it), e.g. 'data/*.parquet'."),
+    target: str = typer.Option(..., "--target", "-y", help="Target column."),
+    exclude: list[str] = typer.Option([], "--exclude", help="Columns that are not predictors."),
+    weights: Optional[str] = typer.Option(None, "--weights", help="Column of observation weights."),
+    fold_column: Optional[str] = typer.Option(None, "--fold-column", help="Column of fold ids 1..K."),
+    nfolds: int = typer.Option(10, "--nfolds", help="Number of CV folds K."),
+    seed: int = typer.Option(0, "--seed", help="Seed of the row-number fold assignment."),
+    alpha: float = typer.Option(1.0, "--alpha", help="Elastic-net mixing (1 = Lasso)."),
+    s: str = typer.Option("lambda.min", "--s", help="lambda.min | lambda.1se | a number."),
+    scheduler: str = typer.Option("threads", "--scheduler", help="Local Dask scheduler: threads | processes | synchronous."),
+    address: Optional[str] = typer.Option(None, "--address", help="Address of a Dask distributed scheduler (tcp://host:8786)."),
+    blocksize: Optional[str] = typer.Option(None, "--blocksize", help="CSV bytes per partition (e.g. 64MB)."),
+    json_out: Optional[str] = JsonOpt,
+) -> None:
+    """Gaussian cv.glmnet on data larger than memory (Dask partitions -> Gram statistics -> glmnet path)."""
+    from .outofcore import cv_glmnet_ooc  # noqa: PLC0415
+
+    s_val: Any = s if s in ("lambda.min", "lambda.1se") else float(s)
+    client = None
+    if address is not None:
+        from distributed import Client  # noqa: PLC0415
+
+        client = Client(address)
+    try:
+        res = cv_glmnet_ooc(
+            data, target, exclude=exclude, weights=weights, fold_column=fold_column, nfolds=nfolds, seed=seed,
+            alpha=alpha, s=s_val, scheduler=scheduler, client=client, blocksize=blocksize,
+            progress_bar=not quiet_progress(json_out),
+        )
+    finally:
+        if client is not None:
+            client.close()
+    if json_out is not None:
+        d = res.to_dict()
+        d.update({"n_rows": res.n_rows, "n_partitions": res.n_partitions, "fold_method": res.fold_method})
+        emit_json(d, json_out)
+    else:
+        typer.echo(res.summary())
+        typer.echo(f"{res.n_rows} rows in {res.n_partitions} partitions; folds: {res.fold_method}")
 
 
 def main() -> None:  # console-script entry point

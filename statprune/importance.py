@@ -660,6 +660,7 @@ def importance_table(
     *,
     exclude: tuple[str, ...] | list[str] = (),
     drop_missing: bool = False,
+    categorical: str = "error",
     **params: Any,
 ) -> ImportanceResult:
     """Run :class:`ImportancePruner` on a table (path or DataFrame); what ``statprune importance`` runs.
@@ -673,7 +674,7 @@ def importance_table(
     """
     from ._data import prepare_xy  # noqa: PLC0415
 
-    prep = prepare_xy(data, target, exclude=exclude, drop_missing=drop_missing, categorical="error", constant="keep")
+    prep = prepare_xy(data, target, exclude=exclude, drop_missing=drop_missing, categorical=categorical, constant="keep")
     if prep.constant:
         warnings.warn(f"constant column(s) {prep.constant} carry no information; they get importance 0", SelectionWarning, stacklevel=2)
     return ImportancePruner(**params).fit(prep.X, prep.y).result_

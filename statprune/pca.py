@@ -316,10 +316,12 @@ def pca_table(
     scale: bool = True,
     loading_threshold: float = 0.5,
     drop_missing: bool = False,
+    categorical: str = "error",
 ) -> PCAResult:
     """PCA of every numeric column of a table (path or DataFrame) except ``exclude``.
 
-    Non-numeric columns are refused with a message naming them (exclude them).
+    Non-numeric columns are refused with a message naming them (exclude them), or with
+    ``categorical="encode"`` expanded into R's treatment dummies.
     This is what ``statprune pca`` runs.
 
     Examples
@@ -331,7 +333,7 @@ def pca_table(
     """
     from ._data import prepare_xy  # noqa: PLC0415
 
-    prep = prepare_xy(data, None, exclude=exclude, drop_missing=drop_missing, categorical="error", constant="error")
+    prep = prepare_xy(data, None, exclude=exclude, drop_missing=drop_missing, categorical=categorical, constant="error")
     return PCAPruner(n_components, scale=scale, loading_threshold=loading_threshold).fit(prep.X).result_
 
 

@@ -1,0 +1,453 @@
+"""Side-by-side comparison of the pruning methods on one data set and one split.
+
+:func:`compare` splits the data once (seeded ``train_test_split``, stratified for
+a binary target), runs every method on the *training* rows only, refits a plain
+model on what each method keeps, and scores it on the *held-out* rows:
+
+========================  =====================================================  ==========================
+column                    selection (training rows)                              refit (training rows)
+========================  =====================================================  ==========================
+``lasso.min``             ``GlmnetCV`` (R ``cv.glmnet``, 10 folds, ``set.seed``)   OLS / logistic on the
+                          non-zero coefficients at ``lambda.min``                 kept features
+``lasso.1se``             the same fit, at ``lambda.1se``                         idem
+``stepwise``              ``stepwise(train, "y ~ .", direction="backward",        idem
+                          criterion="aic")``: R's ``step(lm(y ~ ., train))``
+``importance``            ``ImportancePruner`` (random forest, permutation         idem
+                          importance on a held-out part of the training rows,
+                          ``mean - 2 sd > 0``)
+``pca``                   ``PCAPruner`` (``prcomp(scale.=TRUE)``, 90% of the       OLS / logistic on the kept
+                          variance; features loading on kept components with       component scores (principal
+                          ``|corr| >= 0.5``)                                      components regression)
+``all`` / ``none``        every feature / intercept only (reference rows)         idem
+========================  =====================================================  ==========================
+
+Held-out error: mean squared error (and R^2) for a numeric target; misclassification
+rate at probability 0.5 (and mean binomial deviance) for a two-class target. The
+p-values of a refitted model would not be valid after selection; none are reported.
+
+A method that cannot run here (R missing for the Lasso) is reported as not run,
+with the reason; the others still run. Bad input raises ``DataError``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import sys
+import types
+import warnings
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .errors import DataError, ParameterError, RError, RNotAvailableError
+
+__all__ = ["CompareDisplay", "CompareResult", "compare"]
+
+METHODS = ("lasso", "stepwise", "importance", "pca")
+_LABELS = {
+    "lasso.min": "Lasso (lambda.min)",
+    "lasso.1se": "Lasso (lambda.1se)",
+    "stepwise": "stepwise (AIC, backward)",
+    "importance": "RF permutation importance",
+    "pca": "PCA (components regression)",
+    "all": "all features",
+    "none": "intercept only",
+}
+
+
+def _quote(name: str) -> str:
+    return name if re.fullmatch(r"[A-Za-z.][A-Za-z0-9._]*", name) else f"`{name}`"
+
+
+def _unquote(term: str) -> str:
+    return term[1:-1] if term.startswith("`") and term.endswith("`") else term
+
+
+class _Refit:
+    """OLS / logistic regression through statsmodels (R's lm / glm), with held-out metrics."""
+
+    def __init__(self, binary: bool):
+        self.binary = binary
+
+    def score(self, Ztr: np.ndarray, ytr: np.ndarray, Zte: np.ndarray, yte: np.ndarray) -> dict[str, float]:
+        import statsmodels.api as sm  # noqa: PLC0415
+
+        A = np.column_stack([np.ones(len(ytr)), Ztr])
+        B = np.column_stack([np.ones(len(yte)), Zte])
+        if not self.binary:
+            beta = sm.OLS(ytr, A).fit().params
+            pred = B @ beta
+            mse = float(np.mean((yte - pred) ** 2))
+            sst = float(np.sum((yte - yte.mean()) ** 2))
+            return {"mse": mse, "rmse": math.sqrt(mse), "r2": 1.0 - mse * len(yte) / sst if sst > 0 else math.nan}
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # (quasi-)separation: the refit still predicts
+            try:
+                beta = sm.GLM(ytr, A, family=sm.families.Binomial()).fit().params
+            except Exception:  # noqa: BLE001 - perfect separation in statsmodels raises
+                beta = sm.GLM(ytr, A, family=sm.families.Binomial()).fit_regularized(alpha=1e-8, L1_wt=0.0).params
+        eta = np.clip(B @ beta, -30, 30)
+        prob = 1.0 / (1.0 + np.exp(-eta))
+        err = float(np.mean((prob > 0.5).astype(float) != yte))
+        eps = 1e-15
+        dev = float(-2 * np.mean(yte * np.log(np.clip(prob, eps, 1)) + (1 - yte) * np.log(np.clip(1 - prob, eps, 1))))
+        return {"error_rate": err, "deviance": dev}
+
+
+def compare(
+    data: Any,
+    target: str,
+    *,
+    seed: int = 1,
+    test_size: float = 0.25,
+    exclude: Sequence[str] = (),
+    methods: Sequence[str] = METHODS,
+    lasso_params: dict[str, Any] | None = None,
+    stepwise_params: dict[str, Any] | None = None,
+    importance_params: dict[str, Any] | None = None,
+    pca_params: dict[str, Any] | None = None,
+    drop_missing: bool = False,
+    categorical: str = "error",
+    progress: Callable[[str], None] | None = None,
+) -> CompareResult:
+    """Run Lasso, stepwise, tree importance and PCA on the same split; compare what each keeps.
+
+    Parameters
+    ----------
+    data : path or DataFrame
+    target : str
+        A numeric target (gaussian / OLS) or a two-class target (binomial / logistic).
+    seed : int
+        Seeds the train/test split, R's ``set.seed`` before ``cv.glmnet``, the forest and the shuffles.
+    test_size : float
+        Held-out share (default 0.25).
+    exclude : columns that are not predictors
+    methods : subset of ``("lasso", "stepwise", "importance", "pca")``
+    lasso_params, stepwise_params, importance_params, pca_params : dict, optional
+        Extra arguments for ``GlmnetCV``, ``stepwise``, ``ImportancePruner``, ``PCAPruner``.
+    drop_missing : drop rows with NaN/inf instead of raising
+    categorical : "error" (refuse non-numeric predictors) or "encode" (R's treatment dummies)
+    progress : callable, optional
+        Called with a method name before it runs (the CLI's progress bar).
+
+    Returns
+    -------
+    CompareResult
+
+    Examples
+    --------
+    >>> from statprune.datasets import load_swiss
+    >>> res = compare(load_swiss(), "Fertility", methods=("stepwise", "pca"), seed=1)
+    >>> list(res.table.columns)
+    ['stepwise', 'pca']
+    >>> int(res.metrics.loc["all", "n_kept"])
+    5
+    """
+    from ._data import prepare_xy  # noqa: PLC0415
+
+    unknown = [m for m in methods if m not in METHODS]
+    if unknown or not methods:
+        raise ParameterError(f"methods {unknown or list(methods)} not understood; choose from {', '.join(METHODS)}")
+    if not (0 < float(test_size) < 1):
+        raise ParameterError(f"test_size={test_size} must be in (0, 1)")
+    prep = prepare_xy(data, target, exclude=exclude, drop_missing=drop_missing, categorical=categorical, constant="error")
+    X, y_raw = prep.X, prep.y
+    names = prep.feature_names
+    ys = pd.Series(np.asarray(y_raw), name=target)
+    n, p = X.shape
+    numeric = pd.api.types.is_numeric_dtype(ys.dtype) and not pd.api.types.is_bool_dtype(ys.dtype)
+    nlev = ys.nunique()
+    if nlev < 2:
+        raise DataError(f"target '{target}' has a single value ({ys.iloc[0]!r}); there is nothing to predict")
+    binary = nlev == 2
+    if not binary and not numeric:
+        raise DataError(
+            f"target '{target}' has {nlev} classes; compare handles a numeric target (OLS) or two classes (logistic)"
+        )
+    if binary:
+        levels = list(y_raw.cat.categories) if isinstance(y_raw.dtype, pd.CategoricalDtype) else sorted(ys.unique(), key=str)
+        y = (ys.to_numpy() == levels[1]).astype(np.float64)  # R: the second factor level is the "success"
+    else:
+        levels = None
+        y = ys.to_numpy(dtype=np.float64)
+    from sklearn.model_selection import train_test_split  # noqa: PLC0415
+
+    idx = np.arange(n)
+    n_test = math.ceil(test_size * n)
+    if n - n_test < max(p + 2, 20) or n_test < 5:
+        raise DataError(
+            f"{n} rows for {p} features: the training part ({n - n_test} rows) must have at least "
+            f"max(p + 2, 20) rows and the held-out part ({n_test}) at least 5; use more data or fewer features"
+        )
+    if binary and np.bincount(y.astype(int)).min() < 4:
+        raise DataError(f"target '{target}': a class has fewer than 4 rows; a stratified split cannot hold it out")
+    tr, te = train_test_split(idx, test_size=test_size, random_state=seed, stratify=y if binary else None)
+    Xtr, Xte = X.iloc[tr].reset_index(drop=True), X.iloc[te].reset_index(drop=True)
+    ytr, yte = y[tr], y[te]
+    refit = _Refit(binary)
+    family = "binomial" if binary else "gaussian"
+
+    kept: dict[str, list[str]] = {}
+    scores: dict[str, dict[str, float]] = {}
+    notes: dict[str, str] = {}
+    details: dict[str, Any] = {}
+
+    def _score_features(key: str, feats: list[str]) -> None:
+        kept[key] = feats
+        scores[key] = refit.score(Xtr[feats].to_numpy(), ytr, Xte[feats].to_numpy(), yte)
+
+    def _tick(m: str) -> None:
+        if progress is not None:
+            progress(m)
+
+    _score_features("all", list(names))
+    _score_features("none", [])
+    if "lasso" in methods:
+        _tick("lasso")
+        try:
+            from .lasso import GlmnetCV  # noqa: PLC0415
+
+            kw = {"family": family, "seed": seed, **(lasso_params or {})}
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                est = GlmnetCV(**kw).fit(Xtr, ytr)
+            res = est.result_
+            for key, s in (("lasso.min", "lambda.min"), ("lasso.1se", "lambda.1se")):
+                cf = res.coef(s)
+                cf = cf.drop("(Intercept)", errors="ignore")
+                _score_features(key, [f for f in names if f in cf.index and cf[f] != 0])
+            details["lasso"] = {"lambda_min": res.lambda_min, "lambda_1se": res.lambda_1se, "measure": res.measure_name}
+        except (RNotAvailableError, RError, ImportError) as exc:
+            notes["lasso.min"] = notes["lasso.1se"] = f"not run: {exc}"
+    if "stepwise" in methods:
+        _tick("stepwise")
+        from .stepwise import stepwise  # noqa: PLC0415
+
+        train = Xtr.assign(**{target: ytr})
+        formula = f"{_quote(target)} ~ " + " + ".join(_quote(f) for f in names)
+        kw = {"family": family, "direction": "backward", "criterion": "aic", **(stepwise_params or {})}
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            sres = stepwise(train, formula, **kw)
+        terms = {_unquote(t) for t in sres.final_terms}
+        _score_features("stepwise", [f for f in names if f in terms])
+        details["stepwise"] = {"aic": getattr(sres, "aic", None), "criterion": kw["criterion"], "direction": kw["direction"]}
+    if "importance" in methods:
+        _tick("importance")
+        from .errors import SelectionWarning  # noqa: PLC0415
+        from .importance import ImportancePruner  # noqa: PLC0415
+
+        kw = {"method": "permutation", "random_state": seed, **(importance_params or {})}
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", SelectionWarning)
+            ires = ImportancePruner(**kw).fit(Xtr, ytr).result_
+        _score_features("importance", list(ires.selected))
+        details["importance"] = {"method": ires.method, "rule": ires.rule, "scores": dict(zip(names, ires.scores.tolist()))}
+    if "pca" in methods:
+        _tick("pca")
+        from .pca import PCAPruner  # noqa: PLC0415
+
+        kw = {"n_components": 0.9, **(pca_params or {})}
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            pca = PCAPruner(**kw).fit(Xtr)
+        kept["pca"] = list(pca.result_.selected)
+        scores["pca"] = refit.score(pca.transform(Xtr), ytr, pca.transform(Xte), yte)
+        details["pca"] = {"n_components": pca.n_components_, "rule": pca.result_.rule_description,
+                          "loading_threshold": pca.result_.loading_threshold}
+    order = [k for k in ("lasso.min", "lasso.1se", "stepwise", "importance", "pca")
+             if k in kept or k in notes]
+    return CompareResult(
+        target=target,
+        family=family,
+        feature_names=list(names),
+        order=order,
+        kept=kept,
+        scores=scores,
+        notes=notes,
+        details=details,
+        seed=seed,
+        test_size=float(test_size),
+        n_train=len(tr),
+        n_test=len(te),
+        levels=levels,
+    )
+
+
+class CompareResult:
+    """What each method keeps (``table``) and the held-out error of its refit (``metrics``).
+
+    Attributes
+    ----------
+    table : DataFrame (features x methods) of bool, True = kept
+    metrics : DataFrame (methods + "all"/"none") with ``n_kept`` and the held-out metrics
+    kept : dict method -> list of kept features
+    notes : dict method -> reason it did not run
+    details : dict method -> method-specific numbers (lambda.min/1se, AIC, rule...)
+    """
+
+    def __init__(self, *, target, family, feature_names, order, kept, scores, notes, details, seed, test_size,
+                 n_train, n_test, levels):
+        from ._provenance import provenance  # noqa: PLC0415
+
+        self.target = target
+        self.family = family
+        self.feature_names = feature_names
+        self.order = order
+        self.kept = kept
+        self.scores = scores
+        self.notes = notes
+        self.details = details
+        self.seed = seed
+        self.test_size = test_size
+        self.n_train = n_train
+        self.n_test = n_test
+        self.levels = levels
+        self.metric = "error_rate" if family == "binomial" else "mse"
+        ran = [m for m in order if m in kept]
+        self.table = pd.DataFrame(
+            {m: [f in set(kept[m]) for f in feature_names] for m in ran},
+            index=pd.Index(feature_names, name="feature"),
+        )
+        rows = []
+        for m in [*ran, "all", "none"]:
+            rows.append({"method": m, "n_kept": len(kept[m]), **scores[m]})
+        self.metrics = pd.DataFrame(rows).set_index("method")
+        self.provenance = provenance(seed=seed, with_r=False)
+
+    def to_frame(self) -> pd.DataFrame:
+        """The feature x method table of kept (True) / pruned (False)."""
+        return self.table.copy()
+
+    def to_dict(self) -> dict[str, Any]:
+        methods = {}
+        for m in [*self.order, "all", "none"]:
+            if m in self.kept:
+                methods[m] = {
+                    "label": _LABELS[m],
+                    "selected": list(self.kept[m]),
+                    "pruned": [f for f in self.feature_names if f not in set(self.kept[m])],
+                    "n_kept": len(self.kept[m]),
+                    "heldout": self.scores[m],
+                    **({"details": self.details[m.split(".")[0]]} if m.split(".")[0] in self.details else {}),
+                }
+            else:
+                methods[m] = {"label": _LABELS[m], "not_run": self.notes.get(m)}
+        return {
+            "method": "compare",
+            "target": self.target,
+            "family": self.family,
+            "metric": self.metric,
+            "methods": methods,
+            "selected": {m: v["selected"] for m, v in methods.items() if "selected" in v},
+            "pruned": {m: v["pruned"] for m, v in methods.items() if "pruned" in v},
+            "table": {f: {m: bool(self.table.loc[f, m]) for m in self.table.columns} for f in self.feature_names},
+            "split": {"seed": self.seed, "test_size": self.test_size, "n_train": self.n_train, "n_test": self.n_test,
+                      "stratified": self.family == "binomial"},
+            "levels": self.levels,
+            "provenance": self.provenance,
+        }
+
+    def to_json(self, **kwargs: Any) -> str:
+        from .cli import _jsonable  # noqa: PLC0415
+
+        kwargs.setdefault("indent", 2)
+        return json.dumps(_jsonable(self.to_dict()), allow_nan=False, **kwargs)
+
+    def summary(self) -> str:
+        """The side-by-side table (x = kept, . = pruned) and the held-out errors."""
+        cols = list(self.table.columns)
+        w = max([len(f) for f in self.feature_names] + [7])
+        cw = max([len(c) for c in cols] + [5])
+        head = f"{'feature':<{w}}  " + "  ".join(f"{c:>{cw}}" for c in cols)
+        lines = [
+            f"Feature selection compared on '{self.target}' ({'logistic' if self.family == 'binomial' else 'OLS'} refit); "
+            f"train {self.n_train} / held-out {self.n_test} rows, seed {self.seed}",
+            "",
+            head,
+            "-" * len(head),
+        ]
+        for f in self.feature_names:
+            lines.append(f"{f:<{w}}  " + "  ".join(f"{('x' if self.table.loc[f, c] else '.'):>{cw}}" for c in cols))
+        lines.append("")
+        mcols = [c for c in self.metrics.columns if c != "n_kept"]
+        lines.append(f"{'method':<{max(len(_LABELS[m]) for m in self.metrics.index)}}  {'kept':>4}  " + "  ".join(f"{c:>10}" for c in mcols))
+        lw = max(len(_LABELS[m]) for m in self.metrics.index)
+        for m, row in self.metrics.iterrows():
+            lines.append(f"{_LABELS[m]:<{lw}}  {int(row['n_kept']):>4}  " + "  ".join(f"{row[c]:>10.4f}" for c in mcols))
+        for m, why in self.notes.items():
+            lines.append(f"{_LABELS[m]}: {why}")
+        if "pca" in self.table.columns:
+            d = self.details["pca"]
+            lines.append(f"PCA: {d['n_components']} component(s) ({d['rule']}); 'x' = loads on a kept component "
+                         f"(|corr| >= {d['loading_threshold']:g}); its error is that of regression on the components.")
+        lines.append("Held-out errors of refits after selection; p-values of such refits are not valid (selective inference).")
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return f"<CompareResult target={self.target!r} methods={list(self.table.columns)}>"
+
+    def _repr_html_(self) -> str:
+        t = self.table.replace({True: "kept", False: "."})
+        return f"<div>{t.to_html()}{self.metrics.to_html(float_format=lambda v: f'{v:.4f}')}</div>"
+
+
+class CompareDisplay:
+    """Kept/pruned matrix (features x methods) next to the held-out error of each method.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from statprune.datasets import load_swiss
+    >>> res = compare(load_swiss(), "Fertility", methods=("stepwise", "pca"))
+    >>> disp = CompareDisplay.from_result(res).plot()
+    >>> len(disp.axes_)
+    2
+    """
+
+    def __init__(self, result: CompareResult):
+        self.result = result
+
+    @classmethod
+    def from_result(cls, result: CompareResult) -> CompareDisplay:
+        return cls(result)
+
+    def plot(self, axes: Any = None) -> CompareDisplay:
+        import matplotlib.pyplot as plt  # noqa: PLC0415
+
+        res = self.result
+        if axes is None:
+            fig, axes = plt.subplots(1, 2, figsize=(9, 0.3 * len(res.feature_names) + 2),
+                                     gridspec_kw={"width_ratios": [2, 1]})
+        ax0, ax1 = axes
+        M = res.table.to_numpy(dtype=float)
+        self.image_ = ax0.imshow(M, aspect="auto", cmap="Blues", vmin=0, vmax=1.3)
+        ax0.set_xticks(range(M.shape[1]))
+        ax0.set_xticklabels(res.table.columns, rotation=30, ha="right")
+        ax0.set_yticks(range(M.shape[0]))
+        ax0.set_yticklabels(res.feature_names)
+        ax0.set_title("kept (dark) / pruned")
+        met = res.metrics[res.metric]
+        ax1.barh(range(len(met)), met.to_numpy(), color="C0")
+        ax1.set_yticks(range(len(met)))
+        ax1.set_yticklabels(met.index)
+        ax1.invert_yaxis()
+        ax1.set_xlabel(f"held-out {res.metric}")
+        self.axes_ = [ax0, ax1]
+        self.figure_ = ax0.figure
+        return self
+
+
+class _CallableModule(types.ModuleType):
+    """``statprune.compare`` is both this module and the function: ``statprune.compare(data, target)``."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> CompareResult:
+        return compare(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule
