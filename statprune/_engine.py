@@ -81,9 +81,12 @@ class Engine:
     def label(self, t: frozenset) -> str:
         return term_label(t, self.var_order)
 
-    def blocks(self, terms: Sequence[frozenset]) -> list[tuple]:
-        """Coding keys of the blocks of a model with these terms (R's coding)."""
-        return self.design.codings(terms, self.intercept, self.var_order)
+    def blocks(self, terms: Sequence[frozenset], var_order: Sequence[str] | None = None) -> list[tuple]:
+        """Coding keys of the blocks of a model with these terms (R's coding).
+
+        ``var_order`` only changes the order and names of an interaction's columns.
+        """
+        return self.design.codings(terms, self.intercept, var_order or self.var_order)
 
     def matrix(self, keys: Sequence[tuple]) -> np.ndarray:
         mats = [np.ones((self.n, 1))] if self.intercept else []
@@ -337,9 +340,9 @@ class Engine:
         return out
 
     # ------------------------------------------------------------------ final fit
-    def coef_table(self, terms: Sequence[frozenset]) -> pd.DataFrame:
+    def coef_table(self, terms: Sequence[frozenset], var_order: Sequence[str] | None = None) -> pd.DataFrame:
         """R's ``summary()`` coefficient table; aliased coefficients are NaN (R's ``NA``)."""
-        keys = self.blocks(terms)
+        keys = self.blocks(terms, var_order)
         X = self.matrix(keys)
         names = self.column_names(keys)
         if self.is_lm:

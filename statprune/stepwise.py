@@ -252,6 +252,7 @@ class StepwiseResult:
     provenance: dict[str, Any] = field(default_factory=dict)
     _problem: Any = field(default=None, repr=False)
     _final: Any = field(default=None, repr=False)
+    _final_order: Any = field(default=None, repr=False)
     _final_model: Any = field(default=None, repr=False)
 
     # ------------------------------------------------------------------ accessors
@@ -271,7 +272,7 @@ class StepwiseResult:
     def final_model(self) -> Any:
         """The statsmodels results object of the final model (fitted on first access)."""
         if self._final_model is None:
-            self._final_model = _statsmodels_fit(self._problem.engine, self._final)
+            self._final_model = _statsmodels_fit(self._problem.engine, self._final, self._final_order)
         return self._final_model
 
     def to_frame(self) -> pd.DataFrame:
@@ -451,11 +452,11 @@ def _format_table(df: pd.DataFrame, index_name: str = "") -> str:
     return "\n".join(out)
 
 
-def _statsmodels_fit(engine: Engine, terms: Sequence[frozenset]) -> Any:
+def _statsmodels_fit(engine: Engine, terms: Sequence[frozenset], var_order: Any = None) -> Any:
     """The final model as a statsmodels results object (R's ``NA`` columns left out)."""
     import statsmodels.api as sm  # noqa: PLC0415
 
-    tab = engine.coef_table(terms)
+    tab = engine.coef_table(terms, var_order)
     X = tab.attrs["X"]
     keep = np.isfinite(tab["Estimate"].to_numpy())
     exog = pd.DataFrame(X[:, keep], columns=list(tab.index[keep]))
@@ -963,7 +964,8 @@ def stepwise(
     final = out["fit"]
     lab_final = out.get("labels")
     final_label = lab_final if lab_final is not None else eng.label
-    tab = eng.coef_table(final)
+    final_order = lab_final.order if lab_final is not None else None
+    tab = eng.coef_table(final, final_order)
     final_tests = None
     sc = [t for t in final]
     if sc:
@@ -1001,6 +1003,7 @@ def stepwise(
         provenance=provenance(with_r=False),
         _problem=prob,
         _final=final,
+        _final_order=final_order,
     )
     for m in eng.messages:
         from ._glmfit import _warning_category  # noqa: PLC0415
