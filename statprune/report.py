@@ -280,33 +280,41 @@ def _run_pca(ctx: dict[str, Any]) -> Section:
 
 
 def _run_stepwise(ctx: dict[str, Any]) -> Section:
-    from . import stepwise  # noqa: PLC0415
+    from .stepwise import stepwise  # noqa: PLC0415
 
-    prep = ctx["prepared"]
-    est = stepwise.StepwiseSelector(family=ctx["family"]).fit(prep.X, prep.y)
-    res = est.result_
-    tables = [Table.from_frame(res.to_frame(), "Terms of the final model",
-                               row_class=lambda r: "kept" if r.get("selected", True) else "pruned")]
-    trace = _trace_frame(res)
-    if trace is not None:
-        tables.append(Table.from_frame(trace, "Stepwise trace (as step(..., trace = 1))", index=False))
-    headline = f"{len(res.selected)} of {len(res.selected) + len(res.pruned)} terms kept"
-    if hasattr(res, "criterion"):
-        headline = f"step() by {res.criterion}: " + headline
-    notes = ["p-values of the final model are not valid after selection (selective inference)."]
-    r_code = res.r_code(data=ctx["data_name"], target=ctx["target"]) if hasattr(res, "r_code") else None
-    return Section("stepwise", "Stepwise selection (step)", headline, list(res.selected), list(res.pruned), tables,
-                   [], notes, r_code, res.to_dict() if hasattr(res, "to_dict") else {})
+    fam = {"gaussian": "gaussian", "binomial": "binomial", "poisson": "poisson"}.get(ctx["family"])
+    if fam is None:
+        raise ParameterError(f"stepwise selection has no {ctx['family']!r} family (R's step() on lm/glm); "
+                             "leave 'stepwise' out of the methods")
+    target = ctx["target"]
+    frame = ctx["frame"]
+    res = stepwise(frame, f"`{target}` ~ .", family=fam)
+    final = set(res.final_terms)
+    selected = [t for t in res.candidate_terms if t in final]
+    pruned = [t for t in res.candidate_terms if t not in final]
+    tables = [
+        Table.from_frame(res.steps, "Stepwise trace (R's step(...)$anova)", index=False),
+        Table.from_frame(res.to_frame(), "Candidate terms", index=False,
+                         row_class=lambda r: "kept" if r["selected"] else "pruned"),
+        Table.from_frame(res.coef_table, "Final model: summary() coefficients"),
+    ]
+    headline = (f"step() backward by AIC on {'lm' if fam == 'gaussian' else f'glm({fam})'}: "
+                f"{len(selected)} of {len(res.candidate_terms)} terms kept; final AIC = {res.aic:.7g}")
+    notes = ["p-values of the final model are not valid p-values: the same data chose the model "
+             "(selective inference).", *res.warnings, *res.notes]
+    model = "lm" if fam == "gaussian" else "glm"
+    fam_arg = "" if fam == "gaussian" else f", family = {fam}"
+    r_code = (f'd <- read.csv("{ctx["data_name"]}", stringsAsFactors = TRUE)\n'
+              f"fit <- step({model}({_r_name(target)} ~ ., data = d{fam_arg}))\n"
+              "fit$anova\nsummary(fit)\n")
+    return Section("stepwise", "Stepwise selection (step)", headline, selected, pruned, tables, [], notes, r_code,
+                   res.to_dict())
 
 
-def _trace_frame(res: Any) -> pd.DataFrame | None:
-    for name in ("trace_frame", "anova_frame", "trace"):
-        obj = getattr(res, name, None)
-        if callable(obj):
-            obj = obj()
-        if isinstance(obj, pd.DataFrame):
-            return obj
-    return None
+def _r_name(name: str) -> str:
+    import re  # noqa: PLC0415
+
+    return name if re.fullmatch(r"[A-Za-z.][A-Za-z0-9._]*", name) else f"`{name}`"
 
 
 def _run_importance(ctx: dict[str, Any]) -> Section:
@@ -528,7 +536,7 @@ def build_report(
     summary["encoded"] = prep.encoded
     fam = _family_for(prep.y) if family == "auto" else family
     ctx: dict[str, Any] = {
-        "prepared": prep, "seed": int(seed), "family": fam, "target": target,
+        "prepared": prep, "frame": df.loc[prep.X.index], "seed": int(seed), "family": fam, "target": target,
         "data_name": summary["file"] or "data.csv",
     }
     steps = [*methods, *(["crosscheck"] if crosscheck and "lasso" in methods else []), "session info"]

@@ -20,7 +20,7 @@ from statprune.errors import DataError, ParameterError
 from statprune.report import build_report
 
 BOSTON = dataset_path("boston")
-FULL_METHODS = "lasso,importance,pca"  # stepwise added when statprune.stepwise lands
+FULL_METHODS = "lasso,stepwise,importance,pca"
 VENV_BIN = Path(sys.executable).parent
 
 
@@ -75,7 +75,14 @@ def test_report_sections_and_numbers_match_r(boston_report):
     assert s["data_sha256"] == hashlib.sha256(Path(BOSTON).read_bytes()).hexdigest()
 
 
-def test_crosscheck_is_in_the_report(boston_report):
+def test_stepwise_trace_and_crosscheck_are_in_the_report(boston_report):
+    step = next(s for s in boston_report.sections if s.key == "stepwise")
+    trace = step.tables[0]
+    assert "trace" in trace.caption and trace.columns == ["Step", "Df", "Deviance", "Resid. Df", "Resid. Dev", "AIC"]
+    # R: step(lm(medv ~ ., Boston)) drops age then indus; final AIC 1585.760592
+    assert [r["Step"] for r in trace.records] == ["", "- age", "- indus"]
+    assert trace.records[-1]["AIC"] == pytest.approx(1585.760592, abs=1e-6)
+    assert step.pruned == ["indus", "age"]
     cc = boston_report.crosscheck
     assert cc is not None and cc.classes and set(cc.classes) <= {"pass", "fail"}
     assert "fail" not in cc.classes, cc.rows
