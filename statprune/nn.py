@@ -266,7 +266,10 @@ class PolynomialDecay(PruningSchedule):
             # tf.math.maximum / minimum propagate NaN (end_step == begin_step at that step)
             p = np.minimum(f32(1.0), np.maximum(f32(0.0), ratio))
             delta = f32(self.initial_sparsity - self.final_sparsity)
-            out = delta * np.power(f32(1.0) - p, f32(self.power)) + f32(self.final_sparsity)
+            # pow as a correctly rounded float32 (as TF's CPU kernel; numpy's float32 power is
+            # off by up to a few ulps), then float32 multiply and add
+            powered = f32(np.power(np.float64(f32(1.0) - p), np.float64(f32(self.power))))
+            out = delta * powered + f32(self.final_sparsity)
         return float(f32(out))
 
     def get_config(self) -> dict[str, Any]:
@@ -720,6 +723,7 @@ class NNPruneResult:
     dense_kernels: list[np.ndarray] = field(repr=False, default_factory=list)
     model: Any = field(repr=False, default=None)
     pruned_model: Any = field(repr=False, default=None)
+    preprocessing: dict[str, Any] = field(repr=False, default_factory=dict)
 
     @property
     def pruned_features(self) -> list[str]:
@@ -823,12 +827,13 @@ def _layer_table(kernels: Sequence[np.ndarray], thresholds: Sequence[float], tar
 
 
 # --------------------------------------------------------------------------- high-level entry
-def _metrics(est: Any, X: np.ndarray, y: np.ndarray, task: str) -> tuple[float, float]:
-    from sklearn.metrics import log_loss, mean_squared_error  # noqa: PLC0415
+def _metrics(est: Any, X: np.ndarray, y: np.ndarray, task: str, y_mean: float = 0.0, y_scale: float = 1.0) -> tuple[float, float]:
+    from sklearn.metrics import log_loss, mean_squared_error, r2_score  # noqa: PLC0415
 
     if task == "classification":
         return float(est.score(X, y)), float(log_loss(y, est.predict_proba(X), labels=est.classes_))
-    return float(est.score(X, y)), float(mean_squared_error(y, est.predict(X)))
+    pred = est.predict(X) * y_scale + y_mean  # back on the scale of the target
+    return float(r2_score(y, pred)), float(mean_squared_error(y, pred))
 
 
 def _parse_hidden(hidden: Any) -> tuple[int, ...]:
@@ -865,7 +870,10 @@ def prune_nn(
 
     The rows are split into training and test sets (``test_size``, stratified for
     classification, ``seed``); the predictors are standardised with the training
-    means and sds. A dense ``MLPClassifier``/``MLPRegressor`` (adam, ``hidden``
+    means and sds (and, for regression, the target too; metrics are on the target's
+    own scale). ``result.model`` is the stripped network; it expects inputs
+    standardised with ``result.preprocessing["x_mean"]``/``["x_scale"]`` (and predicts
+    ``(y - y_mean) / y_scale`` for regression). A dense ``MLPClassifier``/``MLPRegressor`` (adam, ``hidden``
     layers, ``epochs`` epochs, ``random_state=seed``) is trained, then fine-tuned
     ``prune_epochs`` epochs by :class:`MagnitudePruner` and stripped. Test metrics
     are reported before and after (accuracy and log loss for classification, R^2
@@ -931,6 +939,8 @@ def prune_nn(
             )
     else:
         y = check_target(ys, target, kind="numeric")
+        if np.ptp(y) == 0:
+            raise DataError(f"target '{target}' is constant; there is nothing to predict")
     X = prep.X.to_numpy(dtype=np.float64)
     if len(X) < 10:
         raise DataError(f"only {len(X)} rows; pruning a network needs a training and a test set (>= 10 rows)")
@@ -943,13 +953,17 @@ def prune_nn(
     mu, sd = Xtr.mean(axis=0), Xtr.std(axis=0)
     sd[sd == 0] = 1.0
     Xtr, Xte = (Xtr - mu) / sd, (Xte - mu) / sd
+    y_mean, y_scale = 0.0, 1.0
+    if task == "regression":  # the network learns the standardised target; metrics on y's own scale
+        y_mean, y_scale = float(ytr.mean()), float(ytr.std()) or 1.0
+    ytr_fit = ytr if task == "classification" else (ytr - y_mean) / y_scale
 
     cls = MLPClassifier if task == "classification" else MLPRegressor
     dense = cls(hidden_layer_sizes=hidden_t, solver="adam", max_iter=int(epochs), batch_size=batch_size, random_state=seed)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", category=UserWarning)
-        dense.fit(Xtr, ytr)
-    score_b, loss_b = _metrics(dense, Xte, yte, task)
+        dense.fit(Xtr, ytr_fit)
+    score_b, loss_b = _metrics(dense, Xte, yte, task, y_mean, y_scale)
 
     bs = min(200, len(Xtr)) if batch_size == "auto" else int(np.clip(batch_size, 1, len(Xtr)))
     spe = math.ceil(len(Xtr) / bs)
@@ -962,9 +976,9 @@ def prune_nn(
     target_s = sched.target_sparsity if isinstance(sched, ConstantSparsity) else sched.final_sparsity
 
     pruner = MagnitudePruner(dense, sched, scope=scope, epochs=int(prune_epochs), batch_size=batch_size, random_state=seed)
-    pruner.fit(Xtr, ytr)
+    pruner.fit(Xtr, ytr_fit)
     plain = strip_pruning(pruner)
-    score_a, loss_a = _metrics(plain, Xte, yte, task)
+    score_a, loss_a = _metrics(plain, Xte, yte, task, y_mean, y_scale)
 
     names = [f"dense_{i}" for i in range(len(plain.coefs_))]
     last = pruner.history_[-1]["target_sparsity"] if pruner.history_ else 0.0
@@ -1002,6 +1016,7 @@ def prune_nn(
         kernels=[w.copy() for w in plain.coefs_],
         dense_kernels=[w.copy() for w in dense.coefs_],
         model=plain,
+        preprocessing={"x_mean": mu, "x_scale": sd, "y_mean": y_mean, "y_scale": y_scale},
     )
 
 
