@@ -154,7 +154,7 @@ def importance(
             data, target, exclude=exclude, drop_missing=drop_missing, method=method, model=model,
             threshold=threshold, top_k=top, cumulative=cumulative, random_state=seed, n_estimators=trees,
             n_repeats=repeats, test_size=test_size, n_shadow=rounds, alpha=alpha,
-            categorical="encode" if encode_categoricals else "error",
+            categorical="encode" if encode_categoricals else "error", progress=not quiet_progress(json_out),
         )
     if json_out is not None:
         emit_json(res.to_dict(), json_out)
@@ -475,6 +475,43 @@ def lasso_ooc(
     else:
         typer.echo(res.summary())
         typer.echo(f"{res.n_rows} rows in {res.n_partitions} partitions; folds: {res.fold_method}")
+
+
+# --- stepwise (issue 5)
+@app.command()
+@handle_errors
+def stepwise(
+    data: str = typer.Argument(..., help="CSV or Parquet file."),
+    formula: str = typer.Option(..., "--formula", help="R formula, e.g. 'Fertility ~ .' or 'low ~ age + race'."),
+    family: str = typer.Option("gaussian", "--family", help="gaussian (lm), binomial, poisson, Gamma (glm)."),
+    direction: str = typer.Option("backward", "--direction", help="backward, forward or both (as step())."),
+    criterion: str = typer.Option("aic", "--criterion", help="aic, bic, pvalue, adjusted, vif, stdcoef."),
+    k: Optional[float] = typer.Option(None, "--k", help="Penalty per parameter (default 2; log(n) for bic)."),
+    threshold: Optional[float] = typer.Option(None, "--threshold", help="p-value level (0.05), VIF (10), std. coef (0.1)."),
+    test: Optional[str] = typer.Option(None, "--test", help="F, Chisq or Wald for the p-value rules."),
+    keep: list[str] = typer.Option([], "--keep", help="Term forced into the model (R's scope lower); repeatable."),
+    lower: Optional[str] = typer.Option(None, "--lower", help="Lower scope formula, e.g. '~ Education'."),
+    upper: Optional[str] = typer.Option(None, "--upper", help="Upper scope formula, e.g. '~ .^2'."),
+    steps: Optional[int] = typer.Option(None, "--steps", help="Maximum number of steps (R's steps)."),
+    adjust: str = typer.Option("holm", "--adjust", help="multipletests method for --criterion adjusted."),
+    json_out: Optional[str] = JsonOpt,
+) -> None:
+    """Stepwise selection with R's step()/drop1() semantics (same path, AIC and final model as R)."""
+    import warnings as _w  # noqa: PLC0415
+
+    from .stepwise import stepwise as _stepwise  # noqa: PLC0415
+
+    with _w.catch_warnings(record=True) as caught:
+        _w.simplefilter("always")
+        res = _stepwise(data, formula, family=family, direction=direction, criterion=criterion, k=k,
+                        threshold=threshold, test=test, keep=keep or None, scope_lower=lower, scope_upper=upper,
+                        max_steps=steps, adjust=adjust)
+    for w in caught:  # R's warnings (e.g. glm.fit's perfect separation) go to stderr
+        typer.echo(f"warning: {w.message}", err=True)
+    if json_out is not None:
+        emit_json(res.to_dict(), json_out)
+        return
+    typer.echo(res.summary())
 
 
 def main() -> None:  # console-script entry point

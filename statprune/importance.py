@@ -162,6 +162,8 @@ class ImportancePruner(SelectorMixin, BaseEstimator):
         seeds the split, the model and the shuffles (None: a seed is drawn and recorded).
     n_jobs : int, optional
         passed to the forest and to ``permutation_importance``.
+    progress : bool, default False
+        show a tqdm progress bar over the shadow rounds.
 
     Attributes
     ----------
@@ -201,6 +203,7 @@ class ImportancePruner(SelectorMixin, BaseEstimator):
         alpha: float = 0.05,
         random_state: int | None = None,
         n_jobs: int | None = None,
+        progress: bool = False,
     ):
         self.model = model
         self.method = method
@@ -217,6 +220,7 @@ class ImportancePruner(SelectorMixin, BaseEstimator):
         self.alpha = alpha
         self.random_state = random_state
         self.n_jobs = n_jobs
+        self.progress = progress
 
     # ------------------------------------------------------------------ validation
     def _check_params(self) -> None:
@@ -379,7 +383,9 @@ class ImportancePruner(SelectorMixin, BaseEstimator):
             )
         imps = np.empty((p, R))
         shadow_max = np.empty(R)
-        for r in range(R):
+        from tqdm.auto import tqdm  # noqa: PLC0415
+
+        for r in tqdm(range(R), disable=not self.progress, desc="shadow rounds", leave=False):
             shadow = np.empty_like(X)
             for j in range(p):
                 shadow[:, j] = X[rng.permutation(n), j]

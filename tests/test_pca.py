@@ -208,3 +208,45 @@ def test_cli_pca_json(capsys) -> None:
     assert r.exit_code == 2
     r = CliRunner().invoke(app, ["pca", datasets.path("boston"), "--kaiser", "--elbow"])
     assert r.exit_code == 2
+
+
+# ----------------------------------------------------------------------------- rpy2 tier: random matrices
+@pytest.mark.against_r
+@pytest.mark.parametrize(("n", "p", "scale", "seed"), [(50, 6, True, 0), (30, 12, True, 1), (200, 3, False, 2), (12, 20, True, 3)])
+def test_matches_r_prcomp_through_rpy2(r, n, p, scale, seed) -> None:
+    rng = np.random.default_rng(seed)
+    # correlated columns on very different scales
+    X = rng.normal(size=(n, p)) @ rng.normal(size=(p, p)) * np.logspace(-2, 3, p) + rng.normal(size=p) * 100
+    ref = r.call("pca_importance", "spi_prcomp", X, scale)
+    pca = PCAPruner(1.0, scale=scale).fit(X)
+    m = min(n - 1, p)  # with n <= p the last component is null (sdev ~ 0, direction arbitrary)
+    assert_allclose(pca.sdev_[:m], np.asarray(ref["sdev"])[:m], rtol=1e-10)
+    r_rot = np.asarray(ref["rotation"])[:, :m]
+    assert_allclose(pca.rotation_[:, :m], r_rot * sign_convention(r_rot), atol=1e-10)
+    r_x = np.asarray(ref["x"])[:, :m]
+    assert_allclose(pca.result_.scores[:, :m], r_x * sign_convention(r_rot), atol=1e-10 * max(1.0, np.abs(r_x).max()))
+    assert_allclose(pca.center_, ref["center"], rtol=1e-13)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_column_order_invariance(seed) -> None:
+    X = _boston_X()
+    perm = np.random.default_rng(seed).permutation(X.shape[1])
+    a = PCAPruner("kaiser").fit(X)
+    b = PCAPruner("kaiser").fit(X.iloc[:, perm])
+    assert_allclose(a.sdev_, b.sdev_, rtol=1e-12)
+    assert_allclose(a.rotation_[perm], b.rotation_, atol=1e-12)
+    assert set(a.result_.selected) == set(b.result_.selected)
+
+
+def test_matches_stored_r_prcomp() -> None:
+    """Stored tier (no R needed): tests/expected/prcomp_boston_scaled.json was written by
+    ``Rscript r_scripts/prcomp_reference.R statprune/data/boston.csv medv TRUE`` (R version inside)."""
+    from helpers import load_expected
+
+    ref = load_expected("prcomp_boston_scaled.json")
+    pca = PCAPruner(1.0).fit(_boston_X())
+    assert_allclose(pca.sdev_, ref["sdev"], rtol=1e-10)
+    r_rot = np.asarray(ref["rotation"], float)
+    assert_allclose(pca.rotation_, r_rot * sign_convention(r_rot), atol=1e-10)
+    assert_allclose(pca.result_.scores, np.asarray(ref["x"]) * sign_convention(r_rot), atol=1e-9)
