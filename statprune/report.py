@@ -115,7 +115,7 @@ def _plain(v: Any) -> Any:
     if isinstance(v, (np.floating, float)):
         f = float(v)
         return f if np.isfinite(f) else None
-    if v is None or (isinstance(v, float) and np.isnan(v)):
+    if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)):
         return None
     return v if isinstance(v, (int, str)) else str(v)
 
@@ -132,8 +132,8 @@ def _cell(v: Any, digits: int = 7) -> str:
         if np.isinf(f):
             return "Inf" if f > 0 else "-Inf"
         return f"{f:.{digits}g}"
-    if v is None:
-        return ""
+    if v is None or v is pd.NA:
+        return "NA" if v is pd.NA else ""
     return str(v)
 
 
@@ -296,12 +296,14 @@ def _run_stepwise(ctx: dict[str, Any]) -> Section:
         Table.from_frame(res.steps, "Stepwise trace (R's step(...)$anova)", index=False),
         Table.from_frame(res.to_frame(), "Candidate terms", index=False,
                          row_class=lambda r: "kept" if r["selected"] else "pruned"),
-        Table.from_frame(res.coef_table, "Final model: summary() coefficients"),
+        Table.from_frame(res.coef_table.rename_axis("term"), "Final model: summary() coefficients"),
     ]
     headline = (f"step() backward by AIC on {'lm' if fam == 'gaussian' else f'glm({fam})'}: "
                 f"{len(selected)} of {len(res.candidate_terms)} terms kept; final AIC = {res.aic:.7g}")
-    notes = ["p-values of the final model are not valid p-values: the same data chose the model "
-             "(selective inference).", *res.warnings, *res.notes]
+    notes = [*res.warnings, *res.notes]
+    if not any("selective" in n for n in notes):
+        notes.insert(0, "p-values of the final model are not valid p-values: the same data chose the model "
+                        "(selective inference).")
     model = "lm" if fam == "gaussian" else "glm"
     fam_arg = "" if fam == "gaussian" else f", family = {fam}"
     r_code = (f'd <- read.csv("{ctx["data_name"]}", stringsAsFactors = TRUE)\n'
