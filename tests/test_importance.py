@@ -279,3 +279,30 @@ def test_cli_importance() -> None:
     assert r.exit_code == 2 and "not found" in r.stderr
     r = run(app, ["importance", datasets.path("boston"), "--target", "medv", "--threshold", "0.1", "--top", "2"])
     assert r.exit_code == 2
+
+
+def test_cli_bad_target(tmp_path) -> None:
+    from typer.testing import CliRunner
+
+    from statprune.cli import app
+
+    df = datasets.load_boston().assign(grp="a")
+    f = tmp_path / "one_class.csv"
+    df.to_csv(f, index=False)
+    r = CliRunner().invoke(app, ["importance", str(f), "--target", "grp"])
+    assert r.exit_code == 2 and "single class" in r.stderr
+    r = CliRunner().invoke(app, ["importance", str(f), "--target", "medv", "--exclude", "grp", "--model", "hgb",
+                                 "--method", "impurity"])
+    assert r.exit_code == 2 and "no impurity importance" in r.stderr
+
+
+def test_custom_estimator(boston) -> None:
+    from sklearn.ensemble import ExtraTreesRegressor, RandomForestClassifier
+
+    X, y = boston
+    sel = _quiet(_sel=ImportancePruner(ExtraTreesRegressor(n_estimators=10), method="impurity", random_state=4), _xy=(X, y))
+    ref = ExtraTreesRegressor(n_estimators=10, random_state=4).fit(X.to_numpy(), y.to_numpy())
+    np.testing.assert_array_equal(sel.scores_, ref.feature_importances_)
+    assert sel.result_.estimator_name == "ExtraTreesRegressor"
+    with pytest.raises(ParameterError, match="classifier"):
+        ImportancePruner(RandomForestClassifier(n_estimators=5), method="impurity").fit(X, y)
