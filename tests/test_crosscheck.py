@@ -342,6 +342,34 @@ def test_pca_vs_prcomp(scale, r):
     assert_allclose(sdev, ref["sdev"], rtol=1e-10)
 
 
+# --------------------------------------------------------------------------- against R: stepwise vs step()
+@pytest.mark.against_r
+def test_stepwise_vs_r_step(r):
+    from statprune.crosscheck import crosscheck_stepwise
+
+    rep = crosscheck_stepwise(datasets.load_swiss(), "Fertility ~ .")
+    assert rep.ok, rep.summary()
+    steps = rep.to_frame().query("quantity == 'step'")["value_a"].tolist()
+    assert steps == ["<start>", "- Examination"]
+    b = datasets.load_birthwt()
+    b["race"] = b["race"].map({1: "white", 2: "black", 3: "other"})
+    rep = crosscheck_stepwise(b, "low ~ age + lwt + race + smoke + ht + ui", family="binomial", direction="both")
+    assert rep.ok, rep.summary()
+    assert {"raceother", "racewhite"} <= set(rep.to_frame()["term"])  # a factor, compared dummy by dummy
+    rep = crosscheck_stepwise(datasets.load_swiss(), "Fertility ~ .", direction="forward")
+    assert rep.ok, rep.summary()
+
+
+@pytest.mark.against_r
+@pytest.mark.parametrize("text", ['y ~ system("ls")', "y ~ a + zz", "y ~ log(a)", "~ a", "y ~ a; b"])
+def test_r_formula_guard_refuses_non_column_text(text, r):
+    from statprune.errors import RError
+
+    with pytest.raises(RError):
+        r.call("crosscheck", "cc_safe_formula", text, ["y", "a", "b"])
+    assert str(r.call("crosscheck", "cc_safe_formula", "y ~ a * b - 1", ["y", "a", "b"])) != ""
+
+
 # --------------------------------------------------------------------------- against R: the CLI (done-when)
 @pytest.mark.against_r
 @pytest.mark.parametrize(

@@ -4,6 +4,14 @@
 # strings: models are fitted on a model matrix built in Python, with column
 # names made here ("x1", "x2", ...), so no user text reaches a formula.
 
+# A factor passed from Python, rebuilt at R level (see cc_rebuild_df); other
+# vectors unchanged.
+cc_y <- function(y) {
+  lev <- attr(y, "levels")
+  if (is.null(lev) || is.matrix(y)) return(y)
+  factor(lev[as.integer(unclass(y))], levels = lev)
+}
+
 # glmnet at fixed lambda value(s), run to a tight tolerance. `lambda` may be a
 # single value or a decreasing sequence (the whole path). Coefficients come back
 # on the original x scale, as glmnet reports them.
@@ -12,6 +20,7 @@ cc_glmnet_fit <- function(x, y, family = "gaussian", alpha = 1, lambda,
                           standardize = TRUE, intercept = TRUE,
                           thresh = 1e-14, maxit = 1e7,
                           type_multinomial = "ungrouped") {
+  y <- cc_y(y)
   if (is.null(weights)) weights <- rep(1, nrow(x))
   if (is.null(penalty_factor)) penalty_factor <- rep(1, ncol(x))
   args <- list(x = x, y = y, family = family, alpha = alpha, lambda = lambda,
@@ -72,6 +81,7 @@ cc_glmnet_folds <- function(x, y, foldid, alpha = 1, lambda, weights = NULL,
 cc_cv_glmnet <- function(x, y, family = "gaussian", alpha = 1, foldid = NULL,
                          nfolds = 10L, seed = NULL, weights = NULL,
                          type_measure = "default", thresh = 1e-7) {
+  y <- cc_y(y)
   if (is.null(weights)) weights <- rep(1, nrow(x))
   if (is.null(foldid)) {
     if (!is.null(seed)) set.seed(seed)
@@ -148,4 +158,78 @@ cc_prcomp <- function(x, scale = FALSE) {
     if (rot[i, j] < 0) rot[, j] <- -rot[, j]
   }
   list(sdev = as.array(pc$sdev), rotation = unname(rot))
+}
+
+# Check that a model formula given as text only uses the data's columns, ".",
+# numbers and the formula operators; nothing is evaluated while checking. Returns
+# the formula object. Anything else (a function call such as log(), I(), or a
+# name that is not a column) is refused, so no user text is ever evaluated.
+cc_safe_formula <- function(text, columns) {
+  if (!is.character(text) || length(text) != 1L) stop("the formula must be one string")
+  expr <- tryCatch(str2lang(text), error = function(e) stop("cannot parse the formula: ", conditionMessage(e)))
+  ops <- c("~", "+", "-", "*", ":", "^", "(", "/", "%in%")
+  walk <- function(e) {
+    if (is.name(e)) {
+      nm <- as.character(e)
+      if (!(nm %in% c(columns, "."))) stop("the formula refers to '", nm, "', which is not a column of the data")
+    } else if (is.call(e)) {
+      fn <- e[[1L]]
+      if (!is.name(fn) || !(as.character(fn) %in% ops))
+        stop("the formula may only use column names, '.', numbers and the operators ", paste(ops, collapse = " "))
+      for (a in as.list(e)[-1L]) walk(a)
+    } else if (!(is.numeric(e) && length(e) == 1L)) {
+      stop("unexpected element in the formula")
+    }
+  }
+  walk(expr)
+  if (!is.call(expr) || !identical(expr[[1L]], as.name("~")) || length(expr) != 3L)
+    stop("the formula needs a response: 'y ~ terms'")
+  stats::as.formula(expr, env = baseenv())
+}
+
+# Rebuild a data.frame (and its factors) at R level: objects assembled by the
+# Python side carry the class attribute but not R's internal "object" flag, which
+# C code (terms.formula, model.matrix) and S3 dispatch rely on.
+cc_rebuild_df <- function(d) {
+  cols <- lapply(unclass(d), function(v) {
+    lev <- attr(v, "levels")
+    if (!is.null(lev)) factor(lev[as.integer(unclass(v))], levels = lev) else as.vector(unclass(v))
+  })
+  names(cols) <- names(d)
+  as.data.frame(cols, check.names = FALSE, stringsAsFactors = FALSE)
+}
+
+# R's step() on lm/glm with AIC penalty k; the path (anova table) and the final
+# model's coefficients and AIC.
+cc_step <- function(data, formula, family = "gaussian", direction = "backward", k = 2) {
+  data <- cc_rebuild_df(data)
+  fml <- cc_safe_formula(formula, names(data))
+  # step() refits through update() and eval.parent(): the model call must be
+  # evaluable in THIS frame, so it names these two local variables
+  .data <- data
+  .family <- switch(family, gaussian = NULL, binomial = stats::binomial(), poisson = stats::poisson(),
+                    Gamma = stats::Gamma(), stop("unknown family"))
+  here <- environment()
+  environment(fml) <- here
+  fit_fun <- function(f) {
+    cl <- if (identical(family, "gaussian")) bquote(stats::lm(.(f), data = .data))
+          else bquote(stats::glm(.(f), data = .data, family = .family))
+    eval(cl, here)
+  }
+  if (identical(direction, "forward")) {
+    start <- stats::update(fml, . ~ 1)
+    full <- stats::terms(fml, data = data)
+    upper <- stats::reformulate(attr(full, "term.labels"), response = NULL)
+    fit0 <- fit_fun(start)
+    res <- stats::step(fit0, scope = list(lower = ~1, upper = upper), direction = "forward", k = k, trace = 0)
+  } else {
+    fit0 <- fit_fun(fml)
+    res <- stats::step(fit0, direction = direction, k = k, trace = 0)
+  }
+  an <- res$anova
+  cf <- stats::coef(res)
+  list(step = as.character(an$Step), aic = as.array(an$AIC),
+       final_terms = attr(stats::terms(res), "term.labels"),
+       coef = as.array(unname(cf)), coef_names = names(cf),
+       final_aic = stats::extractAIC(res, k = k)[2L])
 }
