@@ -35,6 +35,8 @@ _LAZY = {
     "PolynomialDecay": "statprune.nn",
     "MagnitudePruner": "statprune.nn",
     "strip_pruning": "statprune.nn",
+    "prune_low_magnitude": "statprune.nn",
+    "prune_keras": "statprune.nn",
     "prune_nn": "statprune.nn",
     "NNPruneResult": "statprune.nn",
     "NNPruneDisplay": "statprune.nn",

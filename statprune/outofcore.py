@@ -1,0 +1,393 @@
+"""Gaussian ``cv.glmnet`` on data larger than memory, on one machine or a Dask cluster.
+
+Everything the Gaussian Lasso needs from the rows is in per-fold sufficient
+statistics (weighted counts, means and centred ``X'WX``, ``X'Wy``, ``y'Wy``: see
+:mod:`statprune._gram`), and these are *sums over row blocks*. So the data are read
+in partitions with ``dask.dataframe`` (Parquet files or directories, CSV globs),
+each partition is reduced to its per-fold :class:`~statprune._gram.GramStats` in
+one pass, the partial statistics are combined in a tree (Chan's exact pairwise
+update), and the small ``K x p x p`` result is solved by the gram engine
+(:func:`statprune._gram.cv_glmnet_gram_from_stats`): the answer is the in-memory
+engine's answer on the same rows and folds, and the rows are never all in memory.
+
+Fold assignment (``foldid`` of ``cv.glmnet``), one of:
+
+* ``fold_column="name"``: a column holding integers ``1..K``;
+* default: a deterministic function of the *global row number* ``i`` (0-based, in
+  file/partition order) and ``seed``: the rows are cut into consecutive blocks of
+  ``K`` (``i // K``), and within each block the folds ``1..K`` are assigned in the
+  order of the keys ``splitmix64(seed, i)`` (:func:`ooc_foldid`). Folds are balanced
+  as in ``cv.glmnet`` (sizes differ by at most one), random-looking, and do not
+  depend on how the files are partitioned or on the scheduler; compute the same
+  ``foldid`` for in-memory data with ``ooc_foldid(np.arange(n), K, seed)``. (They are
+  not R's ``sample()`` folds: R would need every row in memory.)
+
+The global row numbers need each partition's length first: a metadata-only pass
+for Parquet, a counting pass over the rows for CSV (skipped with ``fold_column``).
+
+Schedulers: the local threaded scheduler by default (``scheduler="threads"``;
+``"synchronous"`` and ``"processes"`` also work), or a ``distributed.Client``
+passed as ``client=`` (any cluster: local processes, SSH, Kubernetes...). Workers
+only need statprune, numpy, pandas and pyarrow (no R).
+
+Examples
+--------
+>>> import numpy as np, pandas as pd, tempfile, os
+>>> from statprune.outofcore import cv_glmnet_ooc
+>>> d = tempfile.mkdtemp()
+>>> rng = np.random.default_rng(0)
+>>> for i in range(3):
+...     X = rng.standard_normal((200, 4))
+...     df = pd.DataFrame(X, columns=list("abcd")).assign(y=X[:, 0] - X[:, 2] + rng.standard_normal(200))
+...     df.to_parquet(os.path.join(d, f"part{i}.parquet"))
+>>> res = cv_glmnet_ooc(os.path.join(d, "*.parquet"), "y", nfolds=5, seed=1, scheduler="synchronous")
+>>> {"a", "c"} <= set(res.selected), res.n_rows, res.n_partitions
+(True, 600, 3)
+"""
+
+from __future__ import annotations
+
+import glob as _glob
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from .errors import DataError, ParameterError
+
+__all__ = ["GramStatsResult", "cv_glmnet_ooc", "gram_stats_dask", "ooc_foldid", "read_partitions"]
+
+_M64 = np.uint64(0xFFFFFFFFFFFFFFFF)
+
+
+# =========================================================================== folds
+def _splitmix64(x: np.ndarray) -> np.ndarray:
+    """splitmix64 finaliser on uint64 (wrapping arithmetic)."""
+    z = x + np.uint64(0x9E3779B97F4A7C15)
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return z ^ (z >> np.uint64(31))
+
+
+def ooc_foldid(index: Any, nfolds: int, seed: int = 0) -> np.ndarray:
+    """Fold (1..nfolds) of each global row number: balanced, seeded, partition-independent.
+
+    Row ``i`` belongs to block ``i // nfolds``; within a block the folds are given in
+    the order of ``splitmix64(splitmix64(seed) + i)``.
+
+    Examples
+    --------
+    >>> from statprune.outofcore import ooc_foldid
+    >>> f = ooc_foldid(np.arange(20), 5, seed=1)
+    >>> sorted(np.bincount(f)[1:].tolist()), bool((ooc_foldid(np.arange(10, 20), 5, seed=1) == f[10:]).all())
+    ([4, 4, 4, 4, 4], True)
+    """
+    idx = np.asarray(index, dtype=np.int64).reshape(-1)
+    K = int(nfolds)
+    if K < 1:
+        raise ParameterError(f"nfolds must be positive, got {nfolds}")
+    if idx.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    if (idx < 0).any():
+        raise ParameterError("row numbers must be >= 0")
+    with np.errstate(over="ignore"):
+        salt = _splitmix64(np.array([int(seed) & 0xFFFFFFFFFFFFFFFF], dtype=np.uint64))[0]
+        b0, b1 = int(idx.min() // K), int(idx.max() // K)
+        full = np.arange(b0 * K, (b1 + 1) * K, dtype=np.int64)
+        keys = _splitmix64(full.astype(np.uint64) + salt).reshape(-1, K)
+    ranks = np.empty_like(keys, dtype=np.int64)
+    order = np.argsort(keys, axis=1, kind="stable")
+    np.put_along_axis(ranks, order, np.arange(K, dtype=np.int64)[None, :].repeat(keys.shape[0], 0), axis=1)
+    return ranks.reshape(-1)[idx - b0 * K] + 1
+
+
+# =========================================================================== reading
+def _expand(source: str | os.PathLike[str] | Sequence[str]) -> tuple[list[str], str]:
+    if isinstance(source, (list, tuple)):
+        files = [str(s) for s in source]
+    else:
+        s = str(source)
+        if os.path.isdir(s):
+            files = sorted(str(p) for p in Path(s).rglob("*") if p.is_file() and p.suffix.lower() in (".parquet", ".pq", ".csv", ".gz"))
+        elif any(ch in s for ch in "*?["):
+            files = sorted(_glob.glob(s))
+        else:
+            files = [s]
+    files = [f for f in files if os.path.exists(f)]
+    if not files:
+        raise DataError(f"no data files match {source!r}")
+    kinds = {"parquet" if (".parquet" in f.lower() or f.lower().endswith(".pq")) else "csv" for f in files}
+    if len(kinds) > 1:
+        raise DataError("mix of Parquet and CSV files; give one kind")
+    return files, kinds.pop()
+
+
+def read_partitions(source: Any, *, columns: Sequence[str] | None = None, blocksize: str | int | None = None) -> Any:
+    """A ``dask.dataframe`` over Parquet files/directories or CSV files (globs allowed).
+
+    Parquet: one partition per file (``split_row_groups`` when a file is large); CSV:
+    ``blocksize`` bytes per partition (default 64 MB). Only ``columns`` are read.
+    """
+    import dask.dataframe as dd  # noqa: PLC0415
+
+    files, kind = _expand(source)
+    if kind == "parquet":
+        return dd.read_parquet(files, columns=list(columns) if columns is not None else None)
+    return dd.read_csv(files, usecols=list(columns) if columns is not None else None,
+                       blocksize=blocksize or "64MB", dtype="float64" if columns is not None else None)
+
+
+def _schema(source: Any) -> list[str]:
+    files, kind = _expand(source)
+    if kind == "parquet":
+        import pyarrow.parquet as pq  # noqa: PLC0415
+
+        return [str(c) for c in pq.read_schema(files[0]).names if not str(c).startswith("__index_level_")]
+    return [str(c) for c in pd.read_csv(files[0], nrows=0).columns]
+
+
+# =========================================================================== per-partition work
+def _partition_stats(part: pd.DataFrame, offset: int, features: list[str], target: str, weights: str | None,
+                     fold_column: str | None, nfolds: int, seed: int) -> Any:
+    """Per-fold GramStats of one partition (runs on a worker)."""
+    from ._gram import GramStats, gram_stats  # noqa: PLC0415
+
+    n = len(part)
+    if n == 0:
+        return GramStats.empty(nfolds, len(features))
+    X = part[features].to_numpy(dtype=np.float64)
+    y = part[target].to_numpy(dtype=np.float64)
+    w = None if weights is None else part[weights].to_numpy(dtype=np.float64)
+    bad = ~np.isfinite(X)
+    if bad.any() or not np.isfinite(y).all() or (w is not None and not np.isfinite(w).all()):
+        cols = [features[j] for j in np.flatnonzero(bad.any(axis=0))]
+        raise DataError(
+            f"rows {offset}..{offset + n - 1} hold NaN or inf (predictor columns {cols[:10]}"
+            f"{', target' if not np.isfinite(y).all() else ''}); clean the data first"
+        )
+    if fold_column is not None:
+        fid = part[fold_column].to_numpy()
+        if not np.all(np.equal(np.mod(fid, 1), 0)) or fid.min() < 1 or fid.max() > nfolds:
+            raise DataError(f"fold column '{fold_column}' must hold integers 1..{nfolds}")
+        fid = fid.astype(np.int64)
+    else:
+        fid = ooc_foldid(np.arange(offset, offset + n), nfolds, seed)
+    return gram_stats(X, y, w, fid, nfolds=nfolds)
+
+
+def _combine(*parts: Any) -> Any:
+    out = parts[0]
+    for p in parts[1:]:
+        out = out + p
+    return out
+
+
+def _tree_reduce(items: list[Any], fanin: int = 8) -> Any:
+    from dask import delayed  # noqa: PLC0415
+
+    level = items
+    while len(level) > 1:
+        level = [delayed(_combine, pure=True)(*level[i : i + fanin]) for i in range(0, len(level), fanin)]
+    return level[0]
+
+
+def _partition_lengths(source: Any, nparts: int) -> list[int] | None:
+    """Row counts per partition from Parquet metadata when partitions are whole files."""
+    files, kind = _expand(source)
+    if kind != "parquet" or len(files) != nparts:
+        return None
+    import pyarrow.parquet as pq  # noqa: PLC0415
+
+    return [int(pq.ParquetFile(f).metadata.num_rows) for f in files]
+
+
+@dataclass
+class GramStatsResult:
+    """Per-fold Gram statistics of a partitioned data set (:func:`gram_stats_dask`)."""
+
+    stats: Any  # statprune._gram.GramStats
+    feature_names: list[str]
+    target: str
+    n_rows: int
+    n_partitions: int
+    nfolds: int
+    fold_method: str
+    seed: int | None
+    partition_rows: list[int] = field(default_factory=list)
+
+
+def _compute(obj: Any, client: Any, scheduler: str | None, progress_bar: bool = False) -> Any:
+    if client is not None:
+        fut = client.compute(obj)
+        return fut.result()
+    import dask  # noqa: PLC0415
+
+    if progress_bar:
+        import sys  # noqa: PLC0415
+
+        from dask.diagnostics import ProgressBar  # noqa: PLC0415
+
+        with ProgressBar(out=sys.stderr):
+            return dask.compute(obj, scheduler=scheduler or "threads")[0]
+    return dask.compute(obj, scheduler=scheduler or "threads")[0]
+
+
+def gram_stats_dask(
+    source: Any,
+    target: str,
+    *,
+    features: Sequence[str] | None = None,
+    exclude: Sequence[str] = (),
+    weights: str | None = None,
+    fold_column: str | None = None,
+    nfolds: int = 10,
+    seed: int = 0,
+    client: Any = None,
+    scheduler: str | None = None,
+    blocksize: str | int | None = None,
+    fanin: int = 8,
+    progress_bar: bool = False,
+) -> GramStatsResult:
+    """Per-fold Gram statistics of Parquet/CSV data in one pass over the partitions.
+
+    Parameters
+    ----------
+    source : file, directory, glob pattern or list of files (Parquet or CSV)
+    target : target column
+    features : predictor columns (default: every other column, minus ``exclude``,
+        ``weights`` and ``fold_column``)
+    weights : column of observation weights
+    fold_column : column of fold ids 1..K; default: :func:`ooc_foldid` of the global
+        row number with ``seed``
+    nfolds : K
+    client : a ``distributed.Client``; default the local scheduler ``scheduler``
+        (``"threads"``)
+    blocksize : CSV bytes per partition
+    fanin : partial statistics combined per reduction task
+    progress_bar : show dask's progress bar on stderr (local schedulers)
+    """
+    from dask import delayed  # noqa: PLC0415
+
+    cols = _schema(source)
+    for c in [target, weights, fold_column, *exclude]:
+        if c is not None and c not in cols:
+            raise DataError(f"column '{c}' not found; columns are: {', '.join(cols[:30])}")
+    special = {target, weights, fold_column, *exclude} - {None}
+    if features is None:
+        feats = [c for c in cols if c not in special]
+    else:
+        feats = [str(f) for f in features]
+        missing = [f for f in feats if f not in cols]
+        if missing:
+            raise DataError(f"feature column(s) {missing} not found")
+    if not feats:
+        raise DataError("no predictor columns are left after removing the target and excluded columns")
+    K = int(nfolds)
+    if K < 3:
+        raise ParameterError("nfolds must be at least 3")
+    use = feats + [target] + [c for c in (weights, fold_column) if c is not None]
+    ddf = read_partitions(source, columns=use, blocksize=blocksize)
+    non_num = [c for c, dt in ddf.dtypes.items() if not (pd.api.types.is_numeric_dtype(dt) or pd.api.types.is_bool_dtype(dt))]
+    if non_num:
+        raise DataError(f"non-numeric column(s) {non_num}; encode them before the out-of-core fit")
+    parts = ddf.to_delayed(optimize_graph=True)
+    if fold_column is None:
+        lens = _partition_lengths(source, len(parts))
+        if lens is None:  # CSV, or Parquet files split into several partitions: a counting pass
+            lens = [int(v) for v in _compute([delayed(len)(p) for p in parts], client, scheduler)]
+    else:
+        lens = [0] * len(parts)
+    offsets = np.concatenate([[0], np.cumsum(lens)])[:-1].tolist()
+    tasks = [
+        delayed(_partition_stats, pure=True)(p, int(off), feats, target, weights, fold_column, K, int(seed))
+        for p, off in zip(parts, offsets)
+    ]
+    stats = _compute(_tree_reduce(tasks, fanin=fanin), client, scheduler, progress_bar)
+    return GramStatsResult(
+        stats=stats, feature_names=feats, target=target, n_rows=int(stats.n.sum()), n_partitions=len(parts),
+        nfolds=K, fold_method="column" if fold_column is not None else "hash", seed=None if fold_column else int(seed),
+        partition_rows=lens if fold_column is None else [],
+    )
+
+
+def cv_glmnet_ooc(
+    source: Any,
+    target: str,
+    *,
+    features: Sequence[str] | None = None,
+    exclude: Sequence[str] = (),
+    weights: str | None = None,
+    fold_column: str | None = None,
+    nfolds: int = 10,
+    seed: int = 0,
+    client: Any = None,
+    scheduler: str | None = None,
+    blocksize: str | int | None = None,
+    s: str | float = "lambda.min",
+    alpha: float = 1.0,
+    lambda_: Any = None,
+    nlambda: int = 100,
+    lambda_min_ratio: float | None = None,
+    standardize: bool = True,
+    fit_intercept: bool = True,
+    penalty_factor: Any = None,
+    thresh: float = 1e-7,
+    maxit: int = 100000,
+    progress: Callable[[int, int], None] | None = None,
+    progress_bar: bool = False,
+) -> Any:
+    """``cv.glmnet(family = "gaussian")`` on partitioned data, without loading it: a :class:`~statprune.lasso.LassoResult`.
+
+    The statistics are computed by :func:`gram_stats_dask` (same arguments), then
+    solved by the gram engine with glmnet's parameters (``alpha``, ``lambda_``,
+    ``nlambda``, ``lambda_min_ratio``, ``standardize``, ``fit_intercept``,
+    ``penalty_factor``, ``thresh``, ``maxit``). The result's ``foldid`` is ``None``
+    (the folds are a function of the row number, see :func:`ooc_foldid`);
+    ``n_rows``, ``n_partitions`` and ``fold_method`` are set on it. Methods that need
+    the rows or an R fit (``assess``, ``save_rds``) are not available.
+    """
+    from ._gram import cv_glmnet_gram_from_stats  # noqa: PLC0415
+    from ._provenance import provenance  # noqa: PLC0415
+    from .lasso import LassoResult  # noqa: PLC0415
+
+    gs = gram_stats_dask(
+        source, target, features=features, exclude=exclude, weights=weights, fold_column=fold_column,
+        nfolds=nfolds, seed=seed, client=client, scheduler=scheduler, blocksize=blocksize, progress_bar=progress_bar,
+    )
+    out = cv_glmnet_gram_from_stats(
+        gs.stats, alpha=alpha, lambda_=lambda_, nlambda=nlambda, lambda_min_ratio=lambda_min_ratio,
+        standardize=standardize, fit_intercept=fit_intercept, penalty_factor=penalty_factor, thresh=thresh,
+        maxit=maxit, progress=progress,
+    )
+    tot = gs.stats.total()
+    constant = [f for f, lo, hi in zip(gs.feature_names, tot.x_min[0], tot.x_max[0]) if not hi > lo]
+    prov = provenance(seed=seed, with_r=False)
+    prov.update({"engine": "gram-dask", "n_rows": gs.n_rows, "n_partitions": gs.n_partitions,
+                 "fold_method": gs.fold_method, "scheduler": "distributed" if client is not None else (scheduler or "threads")})
+    res = LassoResult(
+        out, family="gaussian", alpha=alpha, s=s, feature_names=gs.feature_names, class_names=None,
+        constant=constant, penalty_factor=None if penalty_factor is None else np.asarray(penalty_factor, float),
+        provenance=prov, seed=seed,
+    )
+    res.n_rows = gs.n_rows
+    res.n_partitions = gs.n_partitions
+    res.fold_method = gs.fold_method
+    res.gram = gs
+    return res
+
+
+def _nbytes_on_disk(source: Any) -> int:
+    files, _ = _expand(source)
+    return int(sum(os.path.getsize(f) for f in files))
+
+
+def _fmt_bytes(n: float) -> str:
+    for unit in ("B", "KB", "MB", "GB", "TB"):
+        if n < 1024 or unit == "TB":
+            return f"{n:.1f} {unit}"
+        n /= 1024
+    return f"{n:.1f} TB"  # pragma: no cover
+
