@@ -69,3 +69,17 @@ def load_expected(name: str) -> dict:
 
 def assert_allclose(actual, desired, rtol=0.0, atol=0.0, err_msg=""):
     np.testing.assert_allclose(np.asarray(actual, float), np.asarray(desired, float), rtol=rtol, atol=atol, err_msg=err_msg)
+
+
+def child_env() -> dict:
+    """Environment for child processes (Python, Rscript) started by tests.
+
+    Starting the embedded R (rpy2) prepends R's library folders, among them
+    ``/usr/lib/x86_64-linux-gnu``, to this process's ``LD_LIBRARY_PATH``; a child
+    Python would then load the system ``libpython`` instead of its own (a different
+    patch version). Children start R themselves when they need it.
+    """
+    env = dict(os.environ)
+    if "/usr/lib/R/lib" in env.get("LD_LIBRARY_PATH", "").split(":"):
+        env.pop("LD_LIBRARY_PATH")
+    return env
