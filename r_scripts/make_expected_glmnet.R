@@ -71,6 +71,8 @@ cases <- list(
   multinomial_grouped = list(data = file.path("tests", "data", "glmnet_multi.csv"),
                              args = c("--target", "class", "--family", "multinomial", "--seed", "5",
                                       "--nfolds", "5", "--type-multinomial", "grouped", "--nlambda", "40")),
+  mgaussian_seed = list(data = boston, args = c("--target", "medv,crim", "--family", "mgaussian", "--seed", "13",
+                                                 "--alpha", "0.8", "--nfolds", "5")),
   cox_seed = list(data = file.path("tests", "data", "glmnet_cox.csv"),
                   args = c("--target", "time,status", "--family", "cox", "--seed", "9", "--nfolds", "5"))
 )

@@ -330,6 +330,7 @@ class LassoResult:
             d = self._data
             res = _r.call("glmnet", "spg_coef_exact", self._fit, float(lam), d["X"], d["y"], d["opts"],
                           weights=d.get("weights"), offset=d.get("offset"), dimnames_x=self.feature_names,
+                          ynames=d.get("ynames"),
                           _context="coef(exact=TRUE)")
         else:
             res = _r.call("glmnet", "spg_lambda_interp_coef", self._fit, float(lam), gamma=self._gamma_of(self.s))
@@ -932,7 +933,8 @@ class GlmnetCV(SelectorMixin, BaseEstimator):
                 raise DataError("family='mgaussian' needs a 2-D y with at least two response columns")
             if not np.isfinite(a).all():
                 raise DataError("y holds NaN or inf")
-            return a, None
+            resp = [str(c) for c in y.columns] if isinstance(y, pd.DataFrame) else [f"y{k + 1}" for k in range(a.shape[1])]
+            return a, resp
         if isinstance(y, pd.DataFrame):
             if y.shape[1] != 1:
                 raise DataError(f"y has {y.shape[1]} columns; family={fam!r} needs one")
@@ -1007,7 +1009,7 @@ class GlmnetCV(SelectorMixin, BaseEstimator):
                 raise DataError(f"offset must be finite with {n} rows")
         constant = constant_columns(Xv, names)
         opts = self._r_opts(prm, p)
-        out = self._run(Xv, yr, opts, prm, w, off, foldid, names)
+        out = self._run(Xv, yr, opts, prm, w, off, foldid, names, ynames=classes if self.family == "mgaussian" else None)
         prov = provenance(seed=self.seed, with_r=True)
         prov["engine"] = "r" if out.get("fit") is not None else self.engine
         r_call = None
@@ -1019,9 +1021,10 @@ class GlmnetCV(SelectorMixin, BaseEstimator):
             out, family=self.family, alpha=prm["alpha"], s=self.s, feature_names=names,
             class_names=classes, constant=constant, excluded=prm["exclude"], kept=prm["keep"],
             penalty_factor=prm["pf"], provenance=prov, seed=self.seed,
-            data={"X": Xv, "y": yr, "opts": opts, "weights": w, "offset": off}, r_call=r_call,
+            data={"X": Xv, "y": yr, "opts": opts, "weights": w, "offset": off,
+                  "ynames": classes if self.family == "mgaussian" else None}, r_call=r_call,
         )
-        self._set_fitted(res, classes)
+        self._set_fitted(res, classes if self.family in ("binomial", "multinomial") else None)
         return self
 
     def _set_fitted(self, res: LassoResult, classes: list | None) -> None:
@@ -1087,7 +1090,7 @@ class GlmnetCV(SelectorMixin, BaseEstimator):
             o["type.multinomial"] = "grouped"
         return o
 
-    def _run(self, X, y, opts, prm, w, off, foldid, names) -> CVGlmnetOutput:  # noqa: ANN001
+    def _run(self, X, y, opts, prm, w, off, foldid, names, ynames=None) -> CVGlmnetOutput:  # noqa: ANN001
         from . import _r  # noqa: PLC0415
 
         _r.require_r_packages("glmnet", *(("survival",) if self.family == "cox" else ()))
@@ -1112,7 +1115,7 @@ class GlmnetCV(SelectorMixin, BaseEstimator):
             warnings.simplefilter("always")
             out = _r.call("glmnet", "spg_cv_fit", X, y, opts, weights=w, offset=off, foldid=foldid,
                           seed=None if self.seed is None else int(self.seed), nfolds=int(self.nfolds),
-                          dimnames_x=names, _context="cv.glmnet")
+                          dimnames_x=names, ynames=ynames, _context="cv.glmnet")
         seen: set[str] = set()
         for wmsg in caught:
             if str(wmsg.message) not in seen:
@@ -1217,7 +1220,7 @@ class GlmnetCV(SelectorMixin, BaseEstimator):
             s = "lambda.min" if "cv.glmnet" in rcls else float(np.asarray(out["lambda"]).reshape(-1)[-1])
         est = cls(family=fam, alpha=1.0 if alpha is None or (isinstance(alpha, float) and math.isnan(alpha)) else alpha, s=s)
         cn = out.get("class_names")
-        classes = None if cn is None or fam not in ("binomial", "multinomial") else [str(c) for c in np.atleast_1d(cn)]
+        classes = None if cn is None or fam not in ("binomial", "multinomial", "mgaussian") else [str(c) for c in np.atleast_1d(cn)]
         prov = provenance(seed=None, with_r=True)
         prov["source"] = os.path.abspath(p)
         r_call = _r.call("glmnet", "spg_call_text", obj)
@@ -1227,7 +1230,7 @@ class GlmnetCV(SelectorMixin, BaseEstimator):
         if est.feature_names_in_ is None:
             del est.feature_names_in_
         est.n_features_in_ = len(names)
-        est._set_fitted(res, classes)
+        est._set_fitted(res, classes if fam in ("binomial", "multinomial") else None)
         return est
 
 

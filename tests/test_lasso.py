@@ -40,7 +40,7 @@ def fit_case(case: dict) -> tuple[GlmnetCV, pd.DataFrame]:
     fold_col, w_col = _arg(args, "--foldid-column"), _arg(args, "--weights-column")
     feats = [c for c in d.columns if c not in {*targets, fold_col, w_col}]
     family = _arg(args, "--family", "gaussian")
-    y = d[targets].to_numpy(float) if family == "cox" else d[targets[0]]
+    y = d[targets].to_numpy(float) if family == "cox" else d[targets] if family == "mgaussian" else d[targets[0]]
     pf = None
     if _arg(args, "--penalty-factor"):
         pf = {k: float(v) for k, v in (kv.split("=") for kv in _arg(args, "--penalty-factor").split(","))}
@@ -401,3 +401,22 @@ def test_demo_prints_r_equivalent():
     assert r.exit_code == 0, r.output
     assert "lambda.min = 0.02118501942" in r.stdout and "set.seed(42)" in r.stdout
     assert "pruned at lambda.min (2): indus, age" in r.stdout
+
+
+@pytest.mark.against_r
+def test_engine_gram_same_numbers_and_fallback(boston):
+    X, y = boston
+    a = GlmnetCV(seed=42).fit(X, y).result_
+    b = GlmnetCV(seed=42, engine="gram").fit(X, y).result_
+    assert b.provenance["engine"] == "gram" and b._fit is None
+    np.testing.assert_array_equal(b.foldid, a.foldid)  # R's folds (set.seed(42)) in both
+    assert_allclose(b.lambdas, a.lambdas, rtol=RTOL_LAMBDA)
+    assert_allclose(b.cvm, a.cvm, rtol=RTOL_CV)
+    assert_allclose(b.cvsd, a.cvsd, rtol=RTOL_CV)
+    assert_allclose(b.coef("lambda.min").to_numpy(), a.coef("lambda.min").to_numpy(), atol=ATOL_COEF)
+    with pytest.raises(ParameterError, match="engine='r'"):
+        b.save_rds("never.rds")
+    # not covered by the gram engine (binomial): silently runs in R
+    d = datasets.load_pima()
+    c = GlmnetCV(family="binomial", seed=1, engine="gram", nfolds=3, nlambda=10).fit(d.drop(columns="type"), d["type"])
+    assert c.result_.provenance["engine"] == "r"

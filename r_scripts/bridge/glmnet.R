@@ -23,8 +23,9 @@ spg_draw_foldid <- function(n, nfolds, seed = NULL) {
 # opts: named list of cv.glmnet/glmnet options (family, alpha, nlambda, ...),
 # already in R's names and R's defaults removed (NULL entries are dropped).
 spg_cv_fit <- function(x, y, opts, weights = NULL, offset = NULL, foldid = NULL,
-                       seed = NULL, nfolds = 10L, dimnames_x = NULL) {
+                       seed = NULL, nfolds = 10L, dimnames_x = NULL, ynames = NULL) {
   if (!is.null(dimnames_x)) colnames(x) <- dimnames_x
+  if (!is.null(ynames) && is.matrix(y)) colnames(y) <- ynames
   family <- if (is.null(opts$family)) "gaussian" else opts$family
   y <- spg_make_y(y, family)
   n <- nrow(x)
@@ -133,8 +134,10 @@ spg_coef_list <- function(cf) {
 
 # R's coef(fit, s, exact = TRUE): refit glmnet on lambda = sort(c(s, lambda)) with
 # the original data, exactly as predict.glmnet does through update().
-spg_coef_exact <- function(fit, s, x, y, opts, weights = NULL, offset = NULL, dimnames_x = NULL) {
+spg_coef_exact <- function(fit, s, x, y, opts, weights = NULL, offset = NULL, dimnames_x = NULL,
+                           ynames = NULL) {
   if (!is.null(dimnames_x)) colnames(x) <- dimnames_x
+  if (!is.null(ynames) && is.matrix(y)) colnames(y) <- ynames
   g <- if (inherits(fit, "cv.glmnet")) fit$glmnet.fit else fit
   family <- if (is.null(opts$family)) "gaussian" else opts$family
   y <- spg_make_y(y, family)
