@@ -368,50 +368,72 @@ except ImportError:  # pragma: no cover
 
 
 @_njit(cache=True, nogil=True)
-def _partial_fit(G, g, a, xv, vp, cl, ju, ia, nin, active, da, ab, dem, thr, maxit, nlp, rsq):  # pragma: no cover - compiled
-    """Coordinate descent restricted to the active set, then the gradient update of the others."""
+def _partial_fit(G, Ga, g, a, xv, vp, cl, ia, nin, active, ju, da, ga, aa, tmp, ab, dem, thr, maxit, nlp, rsq):  # pragma: no cover - compiled
+    """Coordinate descent restricted to the active set, then the gradient update of the others.
+
+    Works on compact copies (``Ga`` is the active-set Gram matrix, kept up to date
+    as variables enter): the arithmetic is glmnet's, the memory access contiguous.
+    """
     ni = G.shape[0]
     for l in range(nin):
-        da[l] = a[ia[l]]
+        k = ia[l]
+        da[l] = a[k]
+        aa[l] = a[k]
+        ga[l] = g[k]
+    failed = False
     while True:
         nlp += 1
         dlx = 0.0
         for l in range(nin):
             k = ia[l]
-            ak = a[k]
-            u = g[k] + ak * xv[k]
+            ak = aa[l]
+            u = ga[l] + ak * xv[k]
             v = abs(u) - vp[k] * ab
             anew = 0.0
             if v > 0.0:
                 anew = max(cl[0, k], min(cl[1, k], math.copysign(v, u) / (xv[k] + vp[k] * dem)))
-            a[k] = anew
+            aa[l] = anew
             if anew == ak:
                 continue
             d = anew - ak
             dlx = max(xv[k] * d * d, dlx)
-            rsq += d * (2.0 * g[k] - d * xv[k])
+            rsq += d * (2.0 * ga[l] - d * xv[k])
+            row = Ga[l]
             for jj in range(nin):
-                j = ia[jj]
-                g[j] -= G[j, k] * d
+                ga[jj] -= row[jj] * d
         if dlx < thr:
             break
         if nlp > maxit:
-            return nlp, rsq, True
+            failed = True
+            break
     for l in range(nin):
-        da[l] -= a[ia[l]]
+        k = ia[l]
+        a[k] = aa[l]
+        g[k] = ga[l]
+    if failed:
+        return nlp, rsq, True
+    for j in range(ni):
+        tmp[j] = 0.0
+    for l in range(nin):
+        dl = da[l] - aa[l]
+        if dl == 0.0:
+            continue
+        row = G[ia[l]]
+        for j in range(ni):
+            tmp[j] += dl * row[j]
     for j in range(ni):
         if active[j] or not ju[j]:
             continue
-        s = 0.0
-        for l in range(nin):
-            s += da[l] * G[j, ia[l]]
-        g[j] += s
+        g[j] += tmp[j]
     return nlp, rsq, False
 
 
 @_njit(cache=True, nogil=True)
 def _elnet_cov_path(G, g_in, xv, vp, cl, ju, beta, flmin, ulam, nlam, thr, maxit, sml, rsqmax, mnlam, eps, big, ne):  # pragma: no cover - compiled
-    """glmnetpp's dense Gaussian covariance path (ElnetPath<gaussian, cov>), on a precomputed Gram matrix."""
+    """glmnetpp's dense Gaussian covariance path (ElnetPath<gaussian, cov>), on a precomputed Gram matrix.
+
+    ``G`` must be exactly symmetric with zero rows/columns for excluded variables.
+    """
     ni = G.shape[0]
     g = g_in.copy()
     a = np.zeros(ni)
@@ -420,7 +442,11 @@ def _elnet_cov_path(G, g_in, xv, vp, cl, ju, beta, flmin, ulam, nlam, thr, maxit
     rsqo = np.zeros(nlam)
     ia = np.zeros(ni, dtype=np.int64)
     active = np.zeros(ni, dtype=np.bool_)
+    Ga = np.zeros((ni, ni))
     da = np.zeros(ni)
+    ga = np.zeros(ni)
+    aa = np.zeros(ni)
+    tmp = np.zeros(ni)
     nin = 0
     nlp = 0
     jerr = 0
@@ -454,7 +480,8 @@ def _elnet_cov_path(G, g_in, xv, vp, cl, ju, beta, flmin, ulam, nlam, thr, maxit
         rsq0 = rsq
         failed = False
         if iz:
-            nlp, rsq, failed = _partial_fit(G, g, a, xv, vp, cl, ju, ia, nin, active, da, ab, dem, thr, maxit, nlp, rsq)
+            nlp, rsq, failed = _partial_fit(G, Ga, g, a, xv, vp, cl, ia, nin, active, ju, da, ga, aa, tmp, ab, dem,
+                                            thr, maxit, nlp, rsq)
         while not failed:
             # full pass over all variables
             nlp += 1
@@ -472,22 +499,29 @@ def _elnet_cov_path(G, g_in, xv, vp, cl, ju, beta, flmin, ulam, nlam, thr, maxit
                 if anew == ak:
                     continue
                 if not active[k]:
+                    row = G[k]
+                    for l in range(nin):
+                        c = row[ia[l]]
+                        Ga[nin, l] = c
+                        Ga[l, nin] = c
+                    Ga[nin, nin] = row[k]
                     ia[nin] = k
                     nin += 1
                     active[k] = True
                 d = anew - ak
                 dlx = max(xv[k] * d * d, dlx)
                 rsq += d * (2.0 * g[k] - d * xv[k])
-                for j in range(ni):
-                    if ju[j]:
-                        g[j] -= G[j, k] * d
+                row = G[k]
+                for j in range(ni):  # rows of excluded variables are zero: g[j] unchanged
+                    g[j] -= row[j] * d
             if dlx < thr:
                 break
             if nlp > maxit:
                 failed = True
                 break
             iz = True
-            nlp, rsq, failed = _partial_fit(G, g, a, xv, vp, cl, ju, ia, nin, active, da, ab, dem, thr, maxit, nlp, rsq)
+            nlp, rsq, failed = _partial_fit(G, Ga, g, a, xv, vp, cl, ia, nin, active, ju, da, ga, aa, tmp, ab, dem,
+                                            thr, maxit, nlp, rsq)
         if failed:
             jerr = -(m + 1)
             break
