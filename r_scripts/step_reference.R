@@ -217,6 +217,12 @@ sr_run <- function(spec) {
     initial_terms = I(attr(terms(fit), "term.labels")),
     final_terms = I(attr(terms(final), "term.labels")),
     coefficients = as.list(setNames(sr_num(cf), names(cf))),
+    pvalues = {
+      sm <- summary(final)$coefficients
+      pv <- setNames(rep(NA_real_, length(cf)), names(cf))
+      pv[rownames(sm)] <- sm[, 4L]
+      as.list(setNames(sr_num(pv), names(pv)))
+    },
     aliased = I(names(cf)[is.na(cf)]),
     dropped = if (criterion == "pvalue") I(dropped) else NULL,
     dropped_p = if (criterion == "pvalue") I(sr_num(dropped_p)) else NULL,

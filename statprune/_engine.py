@@ -180,7 +180,8 @@ class Engine:
             rdf = n - rank0
             if test == "F":
                 rms = rss[0] / rdf
-                Fs = (out["Sum of Sq"].to_numpy() / ddf) / rms
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    Fs = (out["Sum of Sq"].to_numpy() / ddf) / rms
                 Fs[~(ddf >= 1e-4)] = np.nan
                 out["F value"] = Fs
                 out["Pr(>F)"] = _pf_upper(Fs, ddf, rdf)
@@ -219,7 +220,8 @@ class Engine:
             rdf = fit0.df_residual
             rms = dev[0] / rdf
             d = np.maximum(0, dev - dev[0])
-            Fs = (d / ddf) / rms
+            with np.errstate(divide="ignore", invalid="ignore"):
+                Fs = (d / ddf) / rms
             Fs[~(ddf >= 1e-4)] = np.nan
             out["F value"] = Fs
             out["Pr(>F)"] = _pf_upper(Fs, ddf, rdf)
@@ -253,7 +255,8 @@ class Engine:
         dfa = np.array(df_w)
         if self.is_lm or (self.fam is not None and self.fam.name == "Gamma"):
             rdf = tab.attrs["df_resid"]
-            Fs = stat_a / dfa
+            with np.errstate(divide="ignore", invalid="ignore"):
+                Fs = stat_a / dfa
             out["Wald F"] = Fs
             out["Pr(>F)"] = _pf_upper(Fs, dfa, rdf)
         else:
@@ -295,8 +298,9 @@ class Engine:
             rdf = self.info(terms, k).df_resid
             if test == "F":
                 dev = out["Sum of Sq"].to_numpy()
-                rms = (rss[0] - dev) / (rdf - ddf)
-                Fs = (dev / ddf) / rms
+                with np.errstate(divide="ignore", invalid="ignore"):
+                    rms = (rss[0] - dev) / (rdf - ddf)
+                    Fs = (dev / ddf) / rms
                 Fs[~(ddf >= np.finfo(float).eps)] = np.nan
                 out["F value"] = Fs
                 out["Pr(>F)"] = _pf_upper(Fs, ddf, rdf - ddf)
@@ -332,8 +336,9 @@ class Engine:
             out["Pr(>Chi)"] = _pchisq_upper(lrt, ddf)
         elif test == "F":
             rdf = obj.df_residual
-            diff = np.maximum(0, (dev[0] - dev) / ddf)
-            Fs = diff / (dev / (rdf - ddf))
+            with np.errstate(divide="ignore", invalid="ignore"):
+                diff = np.maximum(0, (dev[0] - dev) / ddf)
+                Fs = diff / (dev / (rdf - ddf))
             Fs[~(ddf >= np.finfo(float).eps)] = np.nan
             out["F value"] = Fs
             out["Pr(>F)"] = _pf_upper(Fs, ddf, rdf - ddf)

@@ -63,6 +63,8 @@ def _compare(res, msgs: list[str], exp: dict) -> None:
     c_rtol = 1e-4 if case == "separation" else 1e-7
     assert_allclose(list(coef_py.values()), list(coef_r.values()), rtol=c_rtol, atol=1e-10, err_msg=f"{case}: coef")
     assert sorted(k for k, v in coef_py.items() if np.isnan(v)) == sorted(exp["aliased"])
+    p_r = [np.nan if v is None else v for v in exp["pvalues"].values()]
+    assert_allclose(res.pvalues, p_r, rtol=1e-4 if case == "separation" else 1e-6, err_msg=f"{case}: p-values")
     if exp["spec"].get("criterion") == "pvalue":
         moved = res.dropped if exp["spec"]["direction"] == "backward" else res.added
         moved_p = res.dropped_p if exp["spec"]["direction"] == "backward" else res.added_p
