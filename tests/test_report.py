@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from helpers import IN_CI, ROOT, assert_allclose, load_expected
+from helpers import IN_CI, assert_allclose, child_env, load_expected
 
 from statprune.datasets import path as dataset_path
 from statprune.errors import DataError, ParameterError
@@ -22,20 +22,6 @@ from statprune.report import build_report
 BOSTON = dataset_path("boston")
 FULL_METHODS = "lasso,stepwise,importance,pca"
 VENV_BIN = Path(sys.executable).parent
-
-
-def clean_env() -> dict[str, str]:
-    """The environment for child processes, without what starting the embedded R put there.
-
-    rpy2 prepends R's library folders (``/usr/lib/x86_64-linux-gnu`` ...) to
-    ``LD_LIBRARY_PATH`` of this process; a child Python would then load the system
-    libpython instead of its own. Children start R themselves when they need it.
-    """
-    env = dict(os.environ)
-    ld = env.get("LD_LIBRARY_PATH", "")
-    if "/usr/lib/R/lib" in ld.split(":"):
-        env.pop("LD_LIBRARY_PATH")
-    return env
 
 
 @pytest.fixture(scope="module")
@@ -154,7 +140,7 @@ def test_cli_report_same_bytes_across_processes(r, tmp_path, boston_report):
     args = ["report", BOSTON, "--target", "medv", "--methods", "lasso,pca", "--seed", "42", "--no-timestamp",
             "--no-crosscheck", "--out", str(out)]
     proc = subprocess.run([str(VENV_BIN / "statprune"), *args], capture_output=True, text=True, timeout=300,
-                          env=clean_env())
+                          env=child_env())
     assert proc.returncode == 0, proc.stderr
     first = out.read_bytes()
     assert not list(tmp_path.glob(".*.tmp")), "atomic write leaves no temporary file"
@@ -199,7 +185,7 @@ def _run_chromium(exe: str, url: str, tmp: Path, *extra: str) -> subprocess.Comp
     cmd = [exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
            "--disable-background-networking", "--disable-component-update", "--disable-sync",
            f"--user-data-dir={profile}", "--enable-logging=stderr", "--v=0", *extra, url]
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=120, env=clean_env())
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=120, env=child_env())
 
 
 def _console_messages(stderr: str) -> list[str]:
