@@ -134,8 +134,11 @@ def prune_keras(
     batch_size = _check_int(batch_size, "batch_size")
     if epochs < 1 or batch_size < 1:
         raise ParameterError(f"epochs and batch_size must be >= 1 (got {epochs}, {batch_size})")
+    feature_names = [str(c) for c in X.columns] if hasattr(X, "columns") else None
     X = np.asarray(X, dtype=np.float32)
     y = np.asarray(y)
+    if feature_names is None and X.ndim == 2:
+        feature_names = [f"x{i}" for i in range(X.shape[1])]
     if len(X) != len(y) or len(X) == 0:
         raise DataError(f"X has {len(X)} rows and y has {len(y)}; they must be equal and > 0")
     if not np.isfinite(X).all():
@@ -210,7 +213,9 @@ def prune_keras(
     res = NNPruneResult(
         method="tfmot",
         task="keras",
-        feature_names=[],
+        # inputs map to the first kernel's rows only when the first layer is a Dense on X
+        feature_names=feature_names if kernels and kernels[0].ndim == 2 and feature_names
+        and kernels[0].shape[0] == len(feature_names) else [],
         layers=layers,
         metrics=metrics_out,
         sizes={"dense": model_sizes(dense_kernels, dense_other), "pruned": model_sizes(kernels, other)},

@@ -73,6 +73,7 @@ __all__ = [
     "magnitude_mask",
     "global_magnitude_masks",
     "MagnitudePruner",
+    "prune_low_magnitude",
     "strip_pruning",
     "prune_nn",
     "prune_keras",
@@ -651,6 +652,22 @@ class MagnitudePruner:
     def score(self, X: Any, y: Any) -> float:
         self._check_fitted()
         return float(self.estimator_.score(X, y))
+
+
+def prune_low_magnitude(
+    estimator: Any,
+    pruning_schedule: PruningSchedule | None = None,
+    **kwargs: Any,
+) -> MagnitudePruner:
+    """TF-MOT's spelling: ``prune_low_magnitude(mlp, pruning_schedule=...)`` is ``MagnitudePruner(mlp, ...)``.
+
+    Examples
+    --------
+    >>> from sklearn.neural_network import MLPClassifier
+    >>> prune_low_magnitude(MLPClassifier(), ConstantSparsity(0.5, 0), epochs=3)
+    MagnitudePruner(estimator=MLPClassifier, schedule=ConstantSparsity(target_sparsity=0.5, begin_step=0, end_step=-1, frequency=100), scope='layer')
+    """
+    return MagnitudePruner(estimator, pruning_schedule, **kwargs)
 
 
 def strip_pruning(model: Any) -> Any:
