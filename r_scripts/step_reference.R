@@ -7,7 +7,8 @@
 #   Rscript r_scripts/step_reference.R --data swiss --formula "Fertility ~ ." \
 #       [--family gaussian|binomial|poisson|Gamma] [--direction backward|forward|both] \
 #       [--criterion aic|bic|pvalue] [--k 2] [--lower "~ Examination"] [--upper "~ ."] \
-#       [--start "~ 1"] [--threshold 0.05] [--test F|Chisq] [--steps 1000]
+#       [--start "~ 1"] [--threshold 0.05] [--test F|Chisq] [--steps 1000] [--no_drop1 1]
+# The output records `seconds`: the elapsed time of step() (or of the p-value loop) alone.
 # --data is an R data set name known below (swiss, mtcars, bwt, quine, warpbreaks, Boston, ...)
 # or a CSV file (character columns become factors, as read.csv(stringsAsFactors = TRUE)).
 #
@@ -147,8 +148,8 @@ sr_run <- function(spec) {
   lower <- if (is.null(spec$lower)) ~ 1 else update.formula(full, as.formula(spec$lower))
   lower <- formula(delete.response(terms(lower)))
   upper <- formula(delete.response(terms(upper)))
-  first_drop1 <- NULL
   dropped <- character(); dropped_p <- numeric()
+  t0 <- proc.time()[["elapsed"]]
   if (criterion %in% c("aic", "bic")) {
     res <- collect(step(fit, scope = list(lower = lower, upper = upper), direction = direction,
                         k = k, trace = 0, steps = steps))
@@ -205,9 +206,11 @@ sr_run <- function(spec) {
       resid_df = rdf[i], resid_dev = rd[i], aic = models[[i]]$aic))
     final <- cur
   }
+  seconds <- proc.time()[["elapsed"]] - t0
   # drop1 of the starting model (default scope, k) for table-level parity
   d1test <- if (family == "gaussian") "F" else "Chisq"
-  d1 <- if (length(attr(terms(fit), "term.labels"))) collect(drop1(fit, k = k, test = d1test)) else NULL
+  d1 <- if (is.null(spec$no_drop1) && length(attr(terms(fit), "term.labels")))
+    collect(drop1(fit, k = k, test = d1test)) else NULL
   cf <- coef(final)
   list(
     spec = spec,
@@ -226,7 +229,8 @@ sr_run <- function(spec) {
     aliased = I(names(cf)[is.na(cf)]),
     dropped = if (criterion == "pvalue") I(dropped) else NULL,
     dropped_p = if (criterion == "pvalue") I(sr_num(dropped_p)) else NULL,
-    drop1_start = if (is.null(d1)) NULL else sr_table(d1),
+    drop1_start = if (is.null(spec$no_drop1) && !is.null(d1)) sr_table(d1) else NULL,
+    seconds = seconds,
     warnings = I(warns),
     r_version = R.version.string,
     mass_version = as.character(packageVersion("MASS"))
