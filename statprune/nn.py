@@ -601,15 +601,9 @@ class MagnitudePruner:
 
     def partial_fit(self, X: Any, y: Any) -> "MagnitudePruner":
         """One more epoch over ``(X, y)`` with the current masks; the step keeps counting."""
+        X, y = self._validate(X, y)
         if not hasattr(self, "estimator_"):
-            X, y = self._validate(X, y)
             self._init_state()
-        else:
-            n_in = self.estimator_.coefs_[0].shape[0]
-            X = np.asarray(X, dtype=np.float64)
-            y = np.asarray(y)
-            if X.ndim != 2 or X.shape[1] != n_in or len(X) != len(y):
-                raise DataError(f"X must be 2-D with {n_in} columns and as many rows as y")
         self._epoch(X, y)
         return self
 

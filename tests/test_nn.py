@@ -556,3 +556,25 @@ def test_tfmot_step_counting_is_what_magnitude_pruner_uses(tfmot, digits):
         mlp = MLPClassifier((6,), max_iter=2, batch_size=8, random_state=0).fit(X, y)
     pr = MagnitudePruner(mlp, sched, epochs=1, shuffle=False).fit(X, y)
     assert pr.step_ == 8 and [h["step"] for h in pr.history_] == [2, 5, 8]
+
+
+def test_masks_are_nested_in_sparsity_property():
+    """Pruning more never revives a weight: masks shrink as the sparsity grows (threshold rule)."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+    from hypothesis.extra.numpy import arrays
+
+    @settings(max_examples=60, deadline=None)
+    @given(
+        arrays(np.float64, st.integers(1, 60), elements=st.floats(-10, 10, allow_nan=False)),
+        st.floats(0, 0.99),
+        st.floats(0, 0.99),
+    )
+    def check(w, s1, s2):
+        lo, hi = sorted((s1, s2))
+        m_lo, m_hi = magnitude_mask(w, lo)[1], magnitude_mask(w, hi)[1]
+        assert np.all(m_lo | ~m_hi)  # m_hi implies m_lo
+        assert m_hi.sum() >= n_keep(w.size, hi)  # ties only ever keep more
+        assert m_hi.any()
+
+    check()
