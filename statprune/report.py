@@ -284,8 +284,9 @@ def _run_stepwise(ctx: dict[str, Any]) -> Section:
 
     fam = {"gaussian": "gaussian", "binomial": "binomial", "poisson": "poisson"}.get(ctx["family"])
     if fam is None:
-        raise ParameterError(f"stepwise selection has no {ctx['family']!r} family (R's step() on lm/glm); "
-                             "leave 'stepwise' out of the methods")
+        why = (f"not run: R's step() works on lm/glm fits, which have no {ctx['family']!r} family "
+               "(leave 'stepwise' out of --methods to drop this section)")
+        return Section("stepwise", "Stepwise selection (step)", why, [], [], notes=[why])
     target = ctx["target"]
     frame = ctx["frame"]
     res = stepwise(frame, f"`{target}` ~ .", family=fam)
