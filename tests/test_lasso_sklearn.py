@@ -70,3 +70,15 @@ def test_pickle_roundtrip_keeps_r_fit(boston, tmp_path):
     assert est2.result_.assess(X, y)["mse"] == pytest.approx(est.result_.assess(X, y)["mse"], rel=1e-12)
     est2.result_.save_rds(tmp_path / "fit.rds")
     assert (tmp_path / "fit.rds").stat().st_size > 0
+
+
+def test_lambda_maps_to_sklearn_lasso_alpha(boston):
+    """glmnet's gaussian lambda (standardize=FALSE) is sklearn's Lasso alpha."""
+    from sklearn.linear_model import Lasso
+
+    X, y = boston[0].to_numpy(float), boston[1].to_numpy(float)
+    est = GlmnetCV(seed=1, standardize=False, thresh=1e-14, lambda_=[1.0, 0.5, 0.2], s=0.2).fit(X, y)
+    sk = Lasso(alpha=0.2, tol=1e-12, max_iter=500_000).fit(X, y)
+    # glmnet stops on its own convergence rule (change in objective), hence 1e-5 not 1e-8
+    np.testing.assert_allclose(est.coef_, sk.coef_, atol=1e-5)
+    np.testing.assert_allclose(est.intercept_, sk.intercept_, atol=1e-4)
