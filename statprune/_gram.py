@@ -67,6 +67,8 @@ __all__ = [
     "glmnet_path_from_stats",
     "gram_stats",
     "gram_unsupported_reason",
+    "progress_hook",
+    "r_foldid",
 ]
 
 # glmnet.control() factory defaults
@@ -913,6 +915,37 @@ def _cv_from_stats(stats: GramStats, *, alpha: float, lambda_: Any, nlambda: int
     }
 
 
+_PROGRESS_HOOK: list[Callable[[int, int], None]] = []
+
+
+class progress_hook:  # noqa: N801 - used as a context manager, like contextlib helpers
+    """Route the progress of every Gram-engine CV run inside the block to ``callback(done, total)``.
+
+    Lets a caller that does not build the call itself (the CLI, through
+    :class:`statprune.lasso.GlmnetCV`) show a progress bar.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X = np.random.default_rng(0).standard_normal((60, 3)); y = X[:, 0] + 1
+    >>> seen = []
+    >>> with progress_hook(lambda done, total: seen.append(done)):
+    ...     _ = cv_glmnet_gram(X, y, foldid=np.arange(60) % 3 + 1)
+    >>> seen
+    [1, 2, 3, 4]
+    """
+
+    def __init__(self, callback: Callable[[int, int], None]) -> None:
+        self.callback = callback
+
+    def __enter__(self) -> progress_hook:
+        _PROGRESS_HOOK.append(self.callback)
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        _PROGRESS_HOOK.remove(self.callback)
+
+
 def cv_glmnet_gram(
     X: Any,
     y: Any,
@@ -957,6 +990,8 @@ def cv_glmnet_gram(
     K = int(foldid.max())
     if n / K < 3:
         raise GramNotSupported(gram_unsupported_reason(n=n, nfolds=K))
+    if progress is None and _PROGRESS_HOOK:
+        progress = _PROGRESS_HOOK[-1]
     stats = gram_stats(X, y, weights, foldid, nfolds=K)
     out = cv_glmnet_gram_from_stats(
         stats, alpha=alpha, lambda_=lambda_, nlambda=nlambda, lambda_min_ratio=lambda_min_ratio,
