@@ -157,3 +157,39 @@ def test_stored_plot_references_are_current():
         assert_allclose(live["cvm"], stored["cvm"], rtol=1e-12)
         assert live["panels"][0]["lambda"]["prettydf"] == stored["panels"][0]["lambda"]["prettydf"]
         json.dumps(live)
+
+
+# --------------------------------------------------------------------------- the real objects
+@pytest.mark.against_r
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_displays_of_a_real_glmnetcv_fit_draw_its_numbers(r, name):
+    """GlmnetCV (R's cv.glmnet through the bridge) -> displays: the drawn data are the result's numbers,
+    and, with the same seed, the same numbers plain R draws (the stored reference)."""
+    import pandas as pd
+
+    from statprune.lasso import GlmnetCV
+
+    csv, target, family, seed = CASES[name]
+    df = pd.read_csv(ROOT / "statprune" / "data" / csv)
+    X = df.drop(columns=target)
+    y = df[target].astype(str) if family == "multinomial" else df[target]
+    est = GlmnetCV(family=family, seed=int(seed)).fit(X, y)
+    res = est.result_
+    cv = CVPathDisplay.from_result(est).plot()  # the estimator works as well as its result_
+    assert_allclose(cv.points_.get_xdata(), np.log(res.lambdas), rtol=1e-15)
+    assert_allclose(cv.points_.get_ydata(), res.cvm, rtol=0)
+    assert cv.top_labels_ == [str(int(v)) for v in res.nzero]
+    assert_allclose([ln.get_xdata()[0] for ln in cv.vlines_], np.log([res.lambda_min, res.lambda_1se]), rtol=1e-15)
+    assert cv.ax_.get_ylabel() == res.measure_name
+    ref = load_expected(name)
+    assert_allclose(cv.points_.get_ydata(), ref["cvm"], rtol=1e-8)
+    for xvar in ("norm", "lambda", "dev"):
+        d = CoefPathDisplay.from_result(res, xvar=xvar).plot()
+        beta = res.beta if res.beta.ndim == 3 else res.beta[None]
+        for i, panel in enumerate(ref["panels"]):
+            for ln, w in zip(d.lines_[i], d.which_[i]):
+                assert_allclose(ln.get_ydata(), beta[i, w], rtol=0)
+            assert (d.which_[i] + 1).tolist() == panel["which"]
+            assert_allclose(d.top_ticks_[i], panel[xvar]["atdf"], rtol=1e-9)
+            assert d.top_labels_[i] == [f"{v:.15g}" for v in panel[xvar]["prettydf"]]
+        plt.close("all")
