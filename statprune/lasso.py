@@ -408,8 +408,8 @@ class LassoResult:
     def assess(self, X: Any, y: Any, s: str | float | None = None, sample_weight: Any = None, offset: Any = None) -> dict[str, float]:
         """R's ``assess.glmnet``: every type.measure of this family on new data, at ``s``.
 
-        Returns ``{measure code: value}``; the R labels are in ``assess_names_`` of
-        the returned dict's attribute-free companion :meth:`assess_frame`.
+        Returns ``{measure code: value}`` (e.g. ``{"mse": ..., "mae": ...}``);
+        :meth:`assess_frame` gives the same with R's measure names.
         """
         return {k: v["value"] for k, v in self._assess_raw(X, y, s, sample_weight, offset).items()}
 
@@ -1235,10 +1235,9 @@ class GlmnetCV(SelectorMixin, BaseEstimator):
 
 
 def _labels_as(lab: np.ndarray, classes: np.ndarray) -> np.ndarray:
-    """Map string labels coming from R back to the original class values."""
+    """Map the string labels used in R back to the original class values (and dtype)."""
     m = {str(c): c for c in classes}
-    return np.asarray([m.get(str(v), v) for v in lab], dtype=classes.dtype if classes.dtype.kind != "U" else object).astype(classes.dtype) \
-        if classes.dtype.kind != "O" else np.asarray([m.get(str(v), v) for v in lab], dtype=object)
+    return np.asarray([m[str(v)] for v in lab], dtype=classes.dtype)
 
 
 _SEPARATION_HINTS = ("fitted probabilities numerically 0 or 1", "perfect separation", "saturated")
