@@ -156,26 +156,31 @@ def _partition_stats(part: pd.DataFrame, offset: int, features: list[str], targe
     from ._gram import GramStats, gram_stats  # noqa: PLC0415
 
     n = len(part)
-    if n == 0:
-        return GramStats.empty(nfolds, len(features))
-    X = part[features].to_numpy(dtype=np.float64)
-    y = part[target].to_numpy(dtype=np.float64)
-    w = None if weights is None else part[weights].to_numpy(dtype=np.float64)
-    bad = ~np.isfinite(X)
-    if bad.any() or not np.isfinite(y).all() or (w is not None and not np.isfinite(w).all()):
-        cols = [features[j] for j in np.flatnonzero(bad.any(axis=0))]
-        raise DataError(
-            f"rows {offset}..{offset + n - 1} hold NaN or inf (predictor columns {cols[:10]}"
-            f"{', target' if not np.isfinite(y).all() else ''}); clean the data first"
-        )
-    if fold_column is not None:
-        fid = part[fold_column].to_numpy()
-        if not np.all(np.equal(np.mod(fid, 1), 0)) or fid.min() < 1 or fid.max() > nfolds:
-            raise DataError(f"fold column '{fold_column}' must hold integers 1..{nfolds}")
-        fid = fid.astype(np.int64)
-    else:
-        fid = ooc_foldid(np.arange(offset, offset + n), nfolds, seed)
-    return gram_stats(X, y, w, fid, nfolds=nfolds)
+    p = len(features)
+    acc = GramStats.empty(nfolds, p)
+    # rows in chunks: only a few MB are converted to float64 at a time, whatever the partition size
+    step = max(256, (1 << 19) // max(p, 1))
+    for a in range(0, n, step):
+        chunk = part.iloc[a : a + step]
+        X = chunk[features].to_numpy(dtype=np.float64)
+        y = chunk[target].to_numpy(dtype=np.float64)
+        w = None if weights is None else chunk[weights].to_numpy(dtype=np.float64)
+        bad = ~np.isfinite(X)
+        if bad.any() or not np.isfinite(y).all() or (w is not None and not np.isfinite(w).all()):
+            cols = [features[j] for j in np.flatnonzero(bad.any(axis=0))]
+            raise DataError(
+                f"rows {offset + a}..{offset + a + len(chunk) - 1} hold NaN or inf (predictor columns {cols[:10]}"
+                f"{', target' if not np.isfinite(y).all() else ''}); clean the data first"
+            )
+        if fold_column is not None:
+            fid = chunk[fold_column].to_numpy()
+            if not np.all(np.equal(np.mod(fid, 1), 0)) or fid.min() < 1 or fid.max() > nfolds:
+                raise DataError(f"fold column '{fold_column}' must hold integers 1..{nfolds}")
+            fid = fid.astype(np.int64)
+        else:
+            fid = ooc_foldid(np.arange(offset + a, offset + a + len(chunk)), nfolds, seed)
+        acc = acc + gram_stats(X, y, w, fid, nfolds=nfolds)
+    return acc
 
 
 def _combine(*parts: Any) -> Any:

@@ -1,0 +1,150 @@
+"""Out-of-core Gaussian cv.glmnet on Dask: 5,000,000 x 100 in Parquet (quick: 200,000 x 100).
+
+Writes seeded synthetic data (``benchmarks._synth``-style: AR(1) correlated columns,
+sparse coefficients) as many uncompressed Parquet files in a temporary folder, then
+times ``statprune.outofcore.cv_glmnet_ooc`` (10-fold CV, row-number folds):
+
+* on the local threaded scheduler, in a fresh subprocess (so its peak RSS growth is
+  measurable);
+* on a local ``distributed`` cluster of 2 worker processes x 1 thread (peak RSS
+  growth of each worker);
+* the in-memory gram engine on the same rows and folds (data loaded whole), for
+  parity (max |coefficient difference|, cvm relative difference) and time.
+
+Run: ``python -m benchmarks.bench_outofcore [--quick]`` or through ``run_all``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+FULL = (5_000_000, 100, 100)  # n, p, files
+QUICK = (200_000, 100, 20)
+NFOLDS, SEED = 10, 1
+
+
+def _log(msg: str) -> None:
+    print(f"[outofcore] {msg}", file=sys.stderr, flush=True)
+
+
+def write_data(folder: Path, n: int, p: int, files: int, seed: int = 2024, rho: float = 0.5) -> int:
+    """Seeded synthetic regression data as ``files`` Parquet files; returns bytes on disk."""
+    import pandas as pd
+
+    rng0 = np.random.default_rng(seed)
+    beta = np.zeros(p)
+    nz = rng0.choice(p, size=max(5, p // 20), replace=False)
+    beta[nz] = rng0.choice([-1.0, 1.0], size=nz.size) * rng0.uniform(0.5, 2.0, size=nz.size)
+    rows = np.full(files, n // files)
+    rows[: n % files] += 1
+    cols = [f"x{j}" for j in range(p)]
+    for i, m in enumerate(rows):
+        rng = np.random.default_rng([seed, i])
+        e = rng.standard_normal((m, p))
+        X = np.empty_like(e)
+        X[:, 0] = e[:, 0]
+        for j in range(1, p):  # AR(1) across columns: corr(x_j, x_k) = rho^|j-k|
+            X[:, j] = rho * X[:, j - 1] + np.sqrt(1 - rho**2) * e[:, j]
+        y = X @ beta + 3.0 + rng.standard_normal(m) * 2.0
+        pd.DataFrame(X, columns=cols).assign(y=y).to_parquet(folder / f"part{i:04d}.parquet", compression=None)
+    return int(sum(f.stat().st_size for f in folder.glob("*.parquet")))
+
+
+_LOCAL = r"""
+import json, resource, sys, time, numpy as np
+from statprune.outofcore import cv_glmnet_ooc
+src, out, warm = sys.argv[1], sys.argv[2], sys.argv[3:]
+peak = lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+cv_glmnet_ooc(warm, "y", nfolds=10, seed=1)
+before = peak(); t0 = time.perf_counter()
+r = cv_glmnet_ooc(src, "y", nfolds=10, seed=1)
+sec = time.perf_counter() - t0
+np.savez(out, beta=r.beta, cvm=r.cvm, a0=r.a0, lam=r.lambdas)
+print(json.dumps({"seconds": sec, "grew": peak() - before, "peak": peak(), "n": r.n_rows, "parts": r.n_partitions,
+                  "index_min": r.index_min}))
+"""
+
+
+def _peak() -> int:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
+def run(quick: bool = False) -> list[dict]:
+    from distributed import Client, LocalCluster
+
+    from statprune._gram import cv_glmnet_gram
+    from statprune.outofcore import cv_glmnet_ooc, ooc_foldid
+
+    n, p, files = QUICK if quick else FULL
+    rows: list[dict] = []
+    with tempfile.TemporaryDirectory(prefix="statprune_ooc_") as tmp:
+        folder = Path(tmp)
+        _log(f"writing {n:,} x {p} in {files} Parquet files")
+        t0 = time.perf_counter()
+        size = write_data(folder, n, p, files)
+        _log(f"wrote {size / 1e9:.2f} GB in {time.perf_counter() - t0:.1f} s")
+        case = {"bench": "outofcore", "case": f"{n:,} x {p} ({files} Parquet files, {size / 1e9:.2f} GB)", "n": n,
+                "p": p, "data_mb": size / 1e6}
+        src = str(folder / "*.parquet")
+        paths = sorted(str(f) for f in folder.glob("*.parquet"))
+
+        # 1. local threaded scheduler, fresh process
+        _log("local scheduler (threads)")
+        npz = folder / "local.npz"
+        proc = subprocess.run([sys.executable, "-c", _LOCAL, src, str(npz), *paths[:2]], capture_output=True,
+                              text=True, check=True)
+        loc = json.loads(proc.stdout)
+        local = np.load(npz)
+        rows.append({**case, "engine": "gram + dask, local threads", "seconds": loc["seconds"],
+                     "peak_rss_growth_mb": loc["grew"] / 1e6})
+
+        # 2. local distributed cluster, 2 worker processes
+        _log("distributed LocalCluster (2 workers x 1 thread)")
+        with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+                Client(cluster) as client:
+            cv_glmnet_ooc(paths[:4], "y", nfolds=NFOLDS, seed=SEED, client=client)
+            before = client.run(_peak)
+            t0 = time.perf_counter()
+            dist = cv_glmnet_ooc(src, "y", nfolds=NFOLDS, seed=SEED, client=client)
+            t_dist = time.perf_counter() - t0
+            after = client.run(_peak)
+        grew = max(after[w] - before[w] for w in before)
+        rows.append({**case, "engine": "gram + dask, distributed 2 workers", "seconds": t_dist,
+                     "peak_rss_growth_mb": grew / 1e6,
+                     "max_coef_diff_vs_local": float(np.abs(dist.beta - local["beta"]).max())})
+
+        # 3. in memory (the whole data loaded), same rows and folds
+        _log("in-memory gram engine")
+        import pandas as pd
+
+        before_mem = _peak()
+        t0 = time.perf_counter()
+        df = pd.read_parquet(paths)
+        y = df.pop("y").to_numpy()
+        X = df.to_numpy()
+        del df
+        t_read = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        ref = cv_glmnet_gram(X, y, foldid=ooc_foldid(np.arange(n), NFOLDS, SEED))
+        t_mem = time.perf_counter() - t0
+        rows.append({**case, "engine": "gram in memory (read + fit)", "seconds": t_read + t_mem,
+                     "fit_seconds": t_mem, "peak_rss_growth_mb": (_peak() - before_mem) / 1e6,
+                     "max_coef_diff_vs_local": float(np.abs(ref["beta"] - local["beta"]).max()),
+                     "cvm_rel_diff_vs_local": float(np.max(np.abs(ref["cvm"] - local["cvm"]) / ref["cvm"])),
+                     "same_lambda_min": int(ref["index_min"]) == int(loc["index_min"])})
+    return rows
+
+
+if __name__ == "__main__":
+    for r in run(quick="--quick" in sys.argv):
+        print(json.dumps(r))
