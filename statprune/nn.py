@@ -705,6 +705,9 @@ def model_sizes(kernels: Sequence[np.ndarray], biases: Sequence[np.ndarray]) -> 
         "kernel_nonzero": int(sum(np.count_nonzero(a) for a in kernels)),
         "float32_bytes": 4 * n,
         "gzip_bytes": _gzip_size(arrays),
+        # kernels stored as CSR (float32 values, int32 column indices and row pointers), biases dense
+        "csr_bytes": int(sum(8 * np.count_nonzero(k) + 4 * (k.reshape(k.shape[0], -1).shape[0] + 1) for k in kernels))
+        + 4 * int(sum(b.size for b in biases)),
     }
 
 
