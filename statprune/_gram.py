@@ -860,16 +860,17 @@ def _cv_from_stats(stats: GramStats, *, alpha: float, lambda_: Any, nlambda: int
     L = lam.shape[0]
     cvraw = np.empty((K, L))
     fold_w = stats.w.copy()
-    # prefix/suffix combinations give every training set in O(K) combines
-    prefix = [GramStats.empty(1, p)]
-    for k in range(K):
-        prefix.append(prefix[-1] + stats.fold(k))
+    # every training set as (folds before k) + (folds after k): O(K) pairwise combines, no subtraction
     suffix = [GramStats.empty(1, p)]
-    for k in range(K - 1, -1, -1):
+    for k in range(K - 1, 0, -1):
         suffix.append(suffix[-1] + stats.fold(k))
-    suffix = suffix[::-1]  # suffix[k] = folds k..K-1
+    suffix = suffix[::-1]  # suffix[k] = folds k+1..K-1
+    prefix = GramStats.empty(1, p)
     for k in range(K):
-        train = prefix[k] + suffix[k + 1]
+        if k:
+            prefix = prefix + stats.fold(k - 1)
+        train = prefix + suffix[k]
+        suffix[k] = None  # free as we go
         fit = glmnet_path_from_stats(train, _settings_obj=settings)
         left, right, frac = _lambda_interp(fit["lambda"], lam)
         b = fit["beta"][:, left] * frac + fit["beta"][:, right] * (1.0 - frac)
