@@ -46,22 +46,20 @@ def qr_fit(X: np.ndarray, y: np.ndarray, tol: float = LM_TOL) -> QRFit:
         return QRFit(np.empty(0), 0, np.zeros(n), float(y @ y), np.empty(0, int), np.empty((0, 0)))
     norms = np.sqrt(np.einsum("ij,ij->j", X, X))
     kept = list(range(p))
-    while True:
+    Q = R = None
+    while kept:
         Q, R = np.linalg.qr(X[:, kept], mode="reduced")
         d = np.abs(np.diag(R))
         ref = norms[kept]
         bad = np.flatnonzero(~(d >= tol * ref) | (ref == 0))
-        if bad.size == 0 or not kept:
+        if bad.size == 0:
             break
         kept.pop(int(bad[0]))  # dqrdc2: the first deficient column goes; later ones are re-checked
-        if not kept:
-            break
+        Q = R = None
     coef = np.full(p, np.nan)
-    if kept:
-        Q, R = np.linalg.qr(X[:, kept], mode="reduced")
+    if kept and Q is not None and R is not None:
         qty = Q.T @ y
-        b = np.linalg.solve(R, qty) if R.size else np.empty(0)
-        coef[kept] = b
+        coef[kept] = np.linalg.solve(R, qty)
         fitted = Q @ qty
     else:
         R = np.empty((0, 0))

@@ -276,7 +276,14 @@ class StepwiseResult:
         return self._final_model
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per candidate term: selected, forced, when it left/entered, its p-value."""
+        """One row per candidate term.
+
+        Columns: ``selected``, ``forced`` (lower scope), ``step`` (row of ``steps`` where
+        it left or entered), ``aic_if_dropped`` (criterion change when a selected term
+        is dropped from the final model, ``drop1``; positive = the term earns its place),
+        ``p_value`` (p-value rules: the p-value at removal/entry; otherwise the final
+        model's ``drop1`` test of a selected term, not valid inference after selection).
+        """
         rows = []
         when: dict[str, int] = {}
         for i, s in enumerate(self.steps["Step"]):
@@ -298,16 +305,20 @@ class StepwiseResult:
                 p = ap[t]
             elif sel and ft is not None and pcol is not None and t in ft.index:
                 p = ft.loc[t, pcol]
+            delta = np.nan
+            if sel and ft is not None and t in ft.index and "AIC" in ft.columns:
+                delta = float(ft.loc[t, "AIC"] - ft["AIC"].iloc[0])
             rows.append(
                 {
                     "term": t,
                     "selected": sel,
                     "forced": t in self.forced_terms,
                     "step": when.get(t, pd.NA),
+                    "aic_if_dropped": delta,
                     "p_value": p,
                 }
             )
-        return pd.DataFrame(rows, columns=["term", "selected", "forced", "step", "p_value"])
+        return pd.DataFrame(rows, columns=["term", "selected", "forced", "step", "aic_if_dropped", "p_value"])
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON document of the CLI (keys as in the issue), plain Python types."""

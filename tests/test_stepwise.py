@@ -186,6 +186,21 @@ def test_result_api():
     assert_allclose(fm.pvalues.to_numpy(), res.pvalues.to_numpy(), rtol=1e-6)
 
 
+def test_trace_prints_r_like_tables(capsys):
+    stepwise(load_swiss(), "Fertility ~ .", direction="both", trace=True)
+    out = capsys.readouterr().out
+    assert out.startswith("Start:  AIC=190.69\nFertility ~ Agriculture + Examination")
+    assert "Step:  AIC=189.86" in out and "+ Examination" in out
+
+
+def test_to_frame_columns():
+    fr = stepwise(load_swiss(), "Fertility ~ .").to_frame().set_index("term")
+    assert list(fr.columns) == ["selected", "forced", "step", "aic_if_dropped", "p_value"]
+    assert fr.loc["Examination", "step"] == 1 and not fr.loc["Examination", "selected"]
+    assert fr.loc["Education", "aic_if_dropped"] > 0
+    assert_allclose(fr.loc["Agriculture", "aic_if_dropped"], 193.2882 - 189.8606, atol=1e-3)
+
+
 def test_glm_final_model_is_statsmodels():
     res = stepwise(C.bwt(), "low ~ .", family="binomial")
     fm = res.final_model
