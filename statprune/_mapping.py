@@ -182,12 +182,6 @@ class GlmnetProblem:
         n, p = X.shape
         w = glmnet_weights(sample_weight, n)
         pf = glmnet_penalty_factor(penalty_factor, p)
-        if not np.allclose(pf, 1.0, rtol=0, atol=1e-12) and (float(alpha) < 1.0 or np.any(pf == 0)):
-            raise ParameterError(
-                "penalty_factor other than all-equal is cross-checked for the lasso (alpha=1) with positive "
-                "factors only: scikit-learn has no per-feature penalty, and column rescaling reproduces one "
-                "for the L1 penalty alone"
-            )
         mean, sd = glmnet_x_scale(X, w, standardize)
         if np.any(sd == 0):
             raise ParameterError("a predictor column is constant (sd = 0); drop it before the crosscheck")
@@ -197,6 +191,21 @@ class GlmnetProblem:
             yv = np.asarray(y).reshape(-1)
         s_y = glmnet_y_scale(yv, w, fit_intercept) if family == "gaussian" else 1.0
         return cls(X, yv, family, float(alpha), w, pf, mean, sd, s_y, fit_intercept)
+
+    @property
+    def sklearn_ok(self) -> bool:
+        """scikit-learn can reproduce the penalty.
+
+        Equal factors always; the lasso with positive factors (column rescaling);
+        gaussian also with zero factors (partialled out, Frisch-Waugh) when the
+        positive factors are equal or alpha = 1.
+        """
+        if bool(np.allclose(self.pf, 1.0, rtol=0, atol=1e-12)):
+            return True
+        if self.family == "gaussian":
+            pos = self.pf[self.pf > 0]
+            return self.alpha == 1.0 or bool(np.allclose(pos, pos[0], rtol=1e-12, atol=0))
+        return self.alpha == 1.0 and bool(np.all(self.pf > 0))
 
     @property
     def col_scale(self) -> np.ndarray:
@@ -227,7 +236,15 @@ class Refit:
 def refit(prob: GlmnetProblem, lam: float, engine: str = "sklearn", *, tol: float = 1e-12, max_iter: int = 1_000_000) -> Refit:
     """Fit the glmnet problem ``prob`` at ``lam`` with scikit-learn or statsmodels."""
     fam = prob.family
-    Z = prob.X / prob.col_scale
+    if engine == "sklearn" and not prob.sklearn_ok:
+        raise ParameterError(
+            "scikit-learn has no per-feature penalty: penalty factors are reproduced by column rescaling for the "
+            "lasso (alpha=1) with positive factors only; use engine 'statsmodels' (per-parameter alpha)"
+        )
+    if engine == "sklearn" and fam == "gaussian" and np.any(prob.pf == 0):
+        return _gaussian_unpenalized_columns(prob, lam, tol, max_iter)
+    # statsmodels' coordinate descent converges poorly against a large intercept: centre x for it
+    Z = prob.X / prob.col_scale if engine == "sklearn" else (prob.X - (prob.x_mean if prob.fit_intercept else 0.0)) / prob.x_sd
     if engine == "sklearn":
         if fam == "gaussian":
             from sklearn.linear_model import ElasticNet  # noqa: PLC0415
@@ -262,24 +279,70 @@ def refit(prob: GlmnetProblem, lam: float, engine: str = "sklearn", *, tol: floa
             m.fit(Z, prob.y, sample_weight=prob.w)
             return Refit("sklearn", f"PoissonRegressor(alpha={a:.6g})", "alpha", a, a, np.atleast_1d(m.intercept_), m.coef_ / prob.col_scale, None, m.n_iter_)
     if engine == "statsmodels":
-        if fam != "poisson":
-            raise ParameterError(f"the penalised statsmodels refit is used for the poisson family, not {fam!r}")
+        if fam not in ("binomial", "poisson"):
+            # statsmodels has no penalised multinomial model, and its OLS elastic net stops ~2e-2 (of the
+            # coefficient scale) away from the optimum on Boston whatever the tolerance
+            raise ParameterError(f"the penalised statsmodels refit is used for binomial and poisson, not {fam!r}")
         import statsmodels.api as sm  # noqa: PLC0415
 
         if not np.allclose(prob.w, 1.0):
             raise ParameterError("the statsmodels elastic-net crosscheck does not support sample weights")
-        a = statsmodels_alpha(lam)
+        # per-parameter alpha: glmnet's penalty factors multiply both the L1 and the L2 part, as here
+        a = statsmodels_alpha(lam) / (prob.s_y if fam == "gaussian" else 1.0)
+        yy = prob.y / prob.s_y if fam == "gaussian" else prob.y
         design = np.column_stack([np.ones(prob.n), Z]) if prob.fit_intercept else Z
-        pen = np.full(design.shape[1], a)
-        if prob.fit_intercept:
-            pen[0] = 0.0
-        model = sm.GLM(prob.y, design, family=sm.families.Poisson())
+        pen = a * (np.r_[0.0, prob.pf] if prob.fit_intercept else prob.pf)
+        model = sm.GLM(yy, design, family=sm.families.Poisson() if fam == "poisson" else sm.families.Binomial())
+        label = "GLM(Poisson)" if fam == "poisson" else "GLM(Binomial)"
         res = model.fit_regularized(method="elastic_net", alpha=pen, L1_wt=prob.alpha, cnvrg_tol=min(tol, 1e-10) * 1e-2, maxiter=max_iter)
-        params = np.asarray(res.params)
-        icpt = np.atleast_1d(params[0] if prob.fit_intercept else 0.0)
-        coef = (params[1:] if prob.fit_intercept else params) / prob.col_scale
-        return Refit("statsmodels", f"GLM(Poisson).fit_regularized(method='elastic_net', alpha={a:.6g}, L1_wt={prob.alpha:g})", "alpha", a, a, icpt, coef)
+        params = np.asarray(res.params, dtype=float) * (prob.s_y if fam == "gaussian" else 1.0)
+        coef = (params[1:] if prob.fit_intercept else params) / prob.x_sd
+        icpt = np.atleast_1d(params[0] - prob.x_mean @ coef if prob.fit_intercept else 0.0)
+        pf_txt = "" if np.allclose(prob.pf, 1.0) else " x penalty factors"
+        return Refit("statsmodels", f"{label}.fit_regularized(method='elastic_net', alpha={a:.6g}{pf_txt}, L1_wt={prob.alpha:g})"
+                     + (f" on y/{prob.s_y:.6g}" if fam == "gaussian" else ""), "alpha", a, a * (prob.s_y if fam == "gaussian" else 1.0), icpt, coef)
     raise ParameterError(f"no {engine!r} refit for family {fam!r}")
+
+
+def _gaussian_unpenalized_columns(prob: GlmnetProblem, lam: float, tol: float, max_iter: int) -> Refit:
+    """Gaussian with some penalty factors 0 (always kept): partial them out, then ElasticNet.
+
+    For fixed penalised coefficients ``b`` the unpenalised ones (and the
+    intercept) are a weighted least-squares fit, so glmnet's problem is the
+    penalised one on the residuals of y and of the penalised columns after
+    projecting out the unpenalised columns (Frisch-Waugh-Lovell).
+    """
+    from sklearn.linear_model import ElasticNet  # noqa: PLC0415
+
+    zero = prob.pf == 0
+    pos = ~zero
+    n = prob.n
+    sw = np.sqrt(prob.w)
+    U = prob.X[:, zero]
+    Ud = np.column_stack([np.ones(n), U]) if prob.fit_intercept else U
+    Q, _ = np.linalg.qr(Ud * sw[:, None])
+    V = prob.X[:, pos] * sw[:, None]
+    yt = prob.y * sw
+    Vr = V - Q @ (Q.T @ V)
+    yr = yt - Q @ (Q.T @ yt)
+    pfp = prob.pf[pos]
+    if prob.alpha == 1.0:
+        scale, lam_eff = prob.x_sd[pos] * pfp, lam
+    else:  # equal positive factors c: lambda * c
+        scale, lam_eff = prob.x_sd[pos], lam * float(pfp[0])
+    a = lasso_alpha(lam_eff, prob.s_y)
+    m = ElasticNet(alpha=a, l1_ratio=prob.alpha, fit_intercept=False, tol=tol * 1e-2, max_iter=max_iter)
+    m.fit(Vr / scale, yr / prob.s_y)
+    coef = np.zeros(prob.X.shape[1])
+    coef[pos] = m.coef_ * prob.s_y / scale
+    resid = (prob.y - prob.X[:, pos] @ coef[pos]) * sw
+    sol, *_ = np.linalg.lstsq(Ud * sw[:, None], resid, rcond=None)
+    if prob.fit_intercept:
+        icpt, coef[zero] = np.atleast_1d(sol[0]), sol[1:]
+    else:
+        icpt, coef[zero] = np.zeros(1), sol
+    est = f"ElasticNet(alpha={a:.6g}, l1_ratio={prob.alpha:g}) on y/{prob.s_y:.6g}, unpenalised columns partialled out"
+    return Refit("sklearn", est, "alpha", a, a * prob.s_y / (lam_eff / lam), icpt, coef, None, m.n_iter_)
 
 
 def sklearn_path(prob: GlmnetProblem, lambdas: np.ndarray, *, tol: float = 1e-14, max_iter: int = 1_000_000) -> tuple[np.ndarray, np.ndarray]:

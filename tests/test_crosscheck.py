@@ -58,10 +58,15 @@ def test_population_sd_is_used():
     assert_allclose(sdw, Xr.std(axis=0), rtol=1e-12)
 
 
-def test_problem_rejects_penalty_factor_with_elastic_net():
-    X = np.random.default_rng(1).normal(size=(10, 2))
-    with pytest.raises(ParameterError, match="lasso"):
-        _mapping.GlmnetProblem.build(X, X[:, 0], "gaussian", 0.5, penalty_factor=[1, 2])
+def test_which_penalty_factors_sklearn_can_reproduce():
+    X = np.random.default_rng(1).normal(size=(10, 3))
+    ok = lambda fam, a, pf: _mapping.GlmnetProblem.build(X, (X[:, 0] > 0).astype(float), fam, a, penalty_factor=pf).sklearn_ok  # noqa: E731
+    assert ok("gaussian", 0.5, None) and ok("binomial", 0.5, [2, 2, 2])
+    assert ok("gaussian", 1.0, [1, 2, 0]) and ok("binomial", 1.0, [1, 2, 3])  # column rescaling (+ partialling out)
+    assert ok("gaussian", 0.5, [0, 2, 2])  # equal positive factors: lambda * c
+    assert not ok("gaussian", 0.5, [1, 2, 3]) and not ok("binomial", 1.0, [0, 1, 1])
+    with pytest.raises(ParameterError, match="no per-feature penalty"):
+        _mapping.refit(_mapping.GlmnetProblem.build(X, X[:, 0], "gaussian", 0.5, penalty_factor=[1, 2, 3]), 0.1)
     with pytest.raises(ParameterError, match="family"):
         _mapping.GlmnetProblem.build(X, X[:, 0], "gamma", 1.0)
 
@@ -230,12 +235,27 @@ def test_weights_and_penalty_factor(boston, r):
     rep = statprune.crosscheck(None, X, y, family="gaussian", lambda_=0.2, sample_weight=w, checks=("fit", "path"))
     assert rep.ok, rep.summary()
     pf = np.r_[np.full(6, 2.0), np.ones(7)]
-    rep = statprune.crosscheck(None, X, y, family="gaussian", lambda_=0.2, penalty_factor=pf, checks=("fit",))
+    rep = statprune.crosscheck(None, X, y, family="gaussian", lambda_=0.2, penalty_factor=pf, checks=("fit", "path"))
     assert rep.ok, rep.summary()
+    assert _rows(rep, "path coefficient")["rel_diff"].iloc[0] < 1e-6
+    # always-kept columns (factor 0): partialled out (Frisch-Waugh), lasso and elastic net
+    for alpha, pf in ((1.0, np.r_[0.0, np.full(5, 2.0), np.ones(7)]), (0.5, np.r_[0.0, 0.0, np.full(11, 3.0)])):
+        rep = statprune.crosscheck(None, X, y, family="gaussian", alpha=alpha, lambda_=0.2, penalty_factor=pf, sample_weight=w, checks=("fit",))
+        assert rep.ok, rep.summary()
+        assert _rows(rep, "coefficient", "r", "sklearn")["rel_diff"].max() < 1e-6
+    # factors scikit-learn cannot express: said so, not a wrong number
+    rep = statprune.crosscheck(None, X, y, family="gaussian", alpha=0.5, lambda_=0.2, penalty_factor=np.arange(1.0, 14.0), checks=("fit",))
+    assert rep.ok and _rows(rep, "coefficient", "r", "sklearn").empty
+    assert any("no per-feature penalty" in n for n in rep.info["notes"])
     pm = datasets.load_pima()
     wb = np.random.default_rng(4).integers(1, 4, len(pm)).astype(float)
     rep = statprune.crosscheck(None, pm.drop(columns="type"), pm["type"], family="binomial", lambda_=0.01, sample_weight=wb, checks=("fit",))
     assert rep.ok, rep.summary()
+    # binomial with an always-kept column: statsmodels with a per-parameter alpha
+    rep = statprune.crosscheck(None, pm.drop(columns="type"), pm["type"], family="binomial", alpha=0.5, lambda_=0.02,
+                               penalty_factor=np.r_[0.0, np.ones(6)], checks=("fit",))
+    assert rep.ok, rep.summary()
+    assert _rows(rep, "coefficient", "r", "statsmodels")["rel_diff"].max() < 1e-6
 
 
 # --------------------------------------------------------------------------- against R: a wrong mapping is caught
