@@ -39,12 +39,13 @@ spg_cv_fit <- function(x, y, opts, weights = NULL, offset = NULL, foldid = NULL,
   if (!is.null(offset)) { e$offset <- offset; args$offset <- quote(offset) }
   if (drawn && !is.null(seed)) {
     # reproduce set.seed(seed); cv.glmnet(x, y, nfolds = k): cv.glmnet draws the folds itself
-    if (nfolds != 10L) args$nfolds <- nfolds
+    if (nfolds != 10L) args$nfolds <- as.numeric(nfolds)  # the call then reads nfolds = 5, not 5L
   } else {
     e$foldid <- foldid_used
     args$foldid <- quote(foldid)
   }
   opts <- opts[!vapply(opts, is.null, logical(1))]
+  for (nm in intersect(names(opts), c("nlambda", "maxit"))) opts[[nm]] <- as.numeric(opts[[nm]])
   args <- c(args, opts)
   cl <- as.call(c(list(quote(cv.glmnet)), args))
   if (drawn && !is.null(seed)) set.seed(seed)
