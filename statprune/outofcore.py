@@ -382,17 +382,3 @@ def cv_glmnet_ooc(
     res.fold_method = gs.fold_method
     res.gram = gs
     return res
-
-
-def _nbytes_on_disk(source: Any) -> int:
-    files, _ = _expand(source)
-    return int(sum(os.path.getsize(f) for f in files))
-
-
-def _fmt_bytes(n: float) -> str:
-    for unit in ("B", "KB", "MB", "GB", "TB"):
-        if n < 1024 or unit == "TB":
-            return f"{n:.1f} {unit}"
-        n /= 1024
-    return f"{n:.1f} TB"  # pragma: no cover
-

@@ -39,7 +39,6 @@ high-dimensional situations: boosting with stability selection. BMC Bioinformati
 
 from __future__ import annotations
 
-import json
 import math
 import os
 import sys
