@@ -395,7 +395,7 @@ def session_info(seed: int | None, data_path: str | None, command_line: str | No
         "r_blas": prov.get("r_blas"),
         "python_blas": blas,
         "packages": {k[: -len("_version")]: v for k, v in prov.items() if k.endswith("_version")
-                     and k not in ("r_version", "glmnet_version", "rpy2_version")},
+                     and k not in ("r_version", "glmnet_version", "rpy2_version", "python_version")},
     }
 
 
