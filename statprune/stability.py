@@ -997,7 +997,7 @@ def stabsel(
     if len(yv) != n:
         raise DataError(f"X has {n} rows but y has {len(yv)}")
     if n < 4:
-        raise DataError("stability selection needs at least 4 rows")
+        raise DataError(f"stability selection needs at least 4 rows (got n_samples = {n})")
     pars = stabsel_parameters(p, cutoff=cutoff, q=q, pfer=pfer, B=B, assumption=assumption,
                               sampling_type=sampling_type, warn=True)
     qi = int(math.ceil(pars.q))

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from helpers import run_rscript
+from sklearn.utils.estimator_checks import parametrize_with_checks
 from typer.testing import CliRunner
 
 from statprune.errors import DataError, ParameterError
@@ -267,6 +268,14 @@ def test_selector_in_pipeline(boston):
     assert list(pipe[0].get_feature_names_out()) == pipe[0].result_.selected
     assert isinstance(pipe[0].result_, StabilityResult)
     assert clone(sel).get_params()["q"] == 4
+
+
+@pytest.mark.sklearn
+@parametrize_with_checks([StabilitySelection(q=1, cutoff=0.6, assumption="none", B=3, engine="sklearn", seed=0)])
+def test_sklearn_compliance(estimator, check):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        check(estimator)
 
 
 def test_bad_input():
