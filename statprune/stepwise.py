@@ -194,7 +194,12 @@ def _setup(
 
 
 def _check_fit(engine: Engine, terms: Sequence[frozenset], info: ModelInfo) -> None:
-    if info.df_resid <= 0 or (engine.is_lm and info.deviance <= 0):
+    if info.df_resid > 0 and engine.is_lm and info.deviance <= 0:
+        raise DataError(
+            "the starting model fits the response exactly (RSS = 0, AIC is -infinity, so 'step' cannot "
+            "proceed): is the response, or a copy of it, among the predictors?"
+        )
+    if info.df_resid <= 0:
         p = info.edf
         raise DataError(
             f"zero residual degrees of freedom: the starting model has {p} estimable coefficients for "

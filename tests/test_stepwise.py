@@ -248,6 +248,10 @@ def test_zero_residual_df():
     df = pd.DataFrame({"y": [1.0, 2.0, 4.0], "a": [1.0, 2.0, 3.5], "b": [0.0, 1.0, 0.5]})
     with pytest.raises(DataError, match="zero residual degrees of freedom"):
         stepwise(df, "y ~ a + b")
+    b = C.bwt()
+    small = pd.concat([b[b.low == "0"].iloc[:3], b[b.low == "1"].iloc[:2]])
+    with pytest.raises(DataError, match="zero residual degrees of freedom"):
+        stepwise(small, "low ~ age + lwt + I(age * lwt) + I(age^2)", family="binomial")
 
 
 @pytest.mark.parametrize(
