@@ -824,8 +824,12 @@ def _cv_rows(res: Any, prob: _mapping.GlmnetProblem, X: np.ndarray, y: np.ndarra
     for k in range(1, K + 1):
         test = foldid == k
         sw = None if sample_weight is None else np.asarray(sample_weight, dtype=float)[~test]
-        pk = _mapping.GlmnetProblem.build(X[~test], y[~test], "gaussian", prob.alpha, sample_weight=sw, standardize=standardize, fit_intercept=fit_intercept)
-        a0, beta = _mapping.sklearn_path(pk, lambdas, tol=tol * 1e-2)
+        Xk = X[~test]
+        live = np.ptp(Xk, axis=0) > 0  # a column constant on the training rows gets a zero coefficient, as in glmnet
+        pk = _mapping.GlmnetProblem.build(Xk[:, live], y[~test], "gaussian", prob.alpha, sample_weight=sw, standardize=standardize, fit_intercept=fit_intercept)
+        a0, bl = _mapping.sklearn_path(pk, lambdas, tol=tol * 1e-2)
+        beta = np.zeros((X.shape[1], bl.shape[1]))
+        beta[live] = bl
         pred = X[test] @ beta + a0
         err = (y[test][:, None] - pred) ** 2
         wt = np.ones(test.sum()) if sample_weight is None else np.asarray(sample_weight, dtype=float)[test]
@@ -1004,6 +1008,9 @@ def crosscheck_glm(X: Any, y: Any, *, family: str = "gaussian", feature_names: S
     terms = ["(Intercept)", *names]
     rows = []
     rc, rse, rp = (np.atleast_1d(np.asarray(r[k], dtype=float)) for k in ("coef", "se", "pvalue"))
+    if np.isnan(rc).any():
+        aliased = [t for t, v in zip(terms, rc) if np.isnan(v)]
+        notes.append(f"R reports {aliased} as aliased (NA: the model matrix is rank deficient); the refit rows are not comparable and are informational")
     for k, t in enumerate(terms):
         rows.append(_num_row("refit coefficient", t, "r.lm" if family == "gaussian" else "r.glm", eng, rc[k], fit.params[k], EXACT_TOL, scale=max(abs(rc[k]), rse[k])))
     for k, t in enumerate(terms):
@@ -1012,6 +1019,9 @@ def crosscheck_glm(X: Any, y: Any, *, family: str = "gaussian", feature_names: S
         rows.append(_num_row("refit p-value", t, "r.lm" if family == "gaussian" else "r.glm", eng, rp[k], fit.pvalues[k], PVALUE_TOL,
                              note=f"{r['test']}-test"))
     a = "r.lm" if family == "gaussian" else "r.glm"
+    if np.isnan(rc).any():
+        for row in rows:
+            row.update(tolerance=math.nan, ok=True, note="rank-deficient model matrix")
     rows.append(_num_row("refit deviance", "", a, eng, r["deviance"], dev, EXACT_TOL))
     rows.append(_num_row("refit AIC", "", a, eng, r["aic"], aic_sm, EXACT_TOL))
     rows.append(_num_row("refit logLik", "", a, eng, r["loglik"], fit.llf, EXACT_TOL))

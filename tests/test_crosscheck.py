@@ -350,6 +350,35 @@ def test_glm_refit_vs_r_reference_script(name, target, family, columns, r):
 
 
 @pytest.mark.against_r
+def test_glm_refit_rank_deficient_is_informational(r):
+    from statprune.crosscheck import crosscheck_glm
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(20, 3))
+    X = np.column_stack([X, X[:, 0] + X[:, 1]])
+    with pytest.warns(Warning):
+        rep = crosscheck_glm(X, X[:, 0] + rng.normal(size=20))
+    assert rep.ok and any("aliased" in n for n in rep.info["notes"])
+    assert rep.to_frame().query("quantity == 'refit deviance'")["rel_diff"].iloc[0] < 1e-8  # still checked
+
+
+@pytest.mark.against_r
+def test_cv_crosscheck_column_constant_in_a_fold(r):
+    """A dummy present in one fold only is constant on the other folds' training rows: zero coefficient, as glmnet."""
+    import statprune
+
+    b = datasets.load_boston()
+    X, y = b.drop(columns="medv"), b["medv"]
+    X = X.assign(rare=0.0)
+    X.loc[X.index[:3], "rare"] = 1.0
+    foldid = np.r_[np.ones(3, int), np.resize(np.arange(1, 6), len(y) - 3)]
+    res = statprune.crosscheck.cv_glmnet_r(X, y, foldid=foldid)
+    rep = statprune.crosscheck(res, X, y, checks=("cv",))
+    assert rep.ok, rep.summary()
+    assert rep.to_frame()["quantity"].str.contains("fold fits").any()
+
+
+@pytest.mark.against_r
 @pytest.mark.parametrize("scale", [True, False])
 def test_pca_vs_prcomp(scale, r):
     from statprune.crosscheck import crosscheck_pca
