@@ -50,6 +50,13 @@ tt <- round(rexp(n, rate = exp(0.9 * Xc[, 1] - 0.6 * Xc[, 2])), 6) + 1e-3
 st <- as.integer(runif(n) < 0.75)
 write_csv(data.frame(Xc, time = tt, status = st), "glmnet_cox.csv")
 
+pm <- read.csv(file.path(root, "statprune", "data", "pima.csv"))
+pm$fold <- rep(1:4, length.out = nrow(pm))
+write_csv(pm, "glmnet_pima_fold.csv")
+cx <- read.csv(file.path(data_dir, "glmnet_cox.csv"))
+cx$fold <- rep(1:5, length.out = nrow(cx))
+write_csv(cx, "glmnet_cox_fold.csv")
+
 # ---- cases: arguments of r_scripts/cv_glmnet.R ----------------------------
 boston <- file.path("statprune", "data", "boston.csv")
 pima <- file.path("statprune", "data", "pima.csv")
@@ -64,6 +71,12 @@ cases <- list(
                                                    "--penalty-factor", "lstat=0,rm=0.5,crim=2", "--exclude", "age",
                                                    "--s", "lambda.1se")),
   binomial_seed = list(data = pima, args = c("--target", "type", "--family", "binomial", "--seed", "1")),
+  binomial_foldid_auc = list(data = file.path("tests", "data", "glmnet_pima_fold.csv"),
+                             args = c("--target", "type", "--family", "binomial", "--foldid-column", "fold",
+                                      "--type-measure", "auc", "--alpha", "0.5")),
+  cox_foldid_C = list(data = file.path("tests", "data", "glmnet_cox_fold.csv"),
+                      args = c("--target", "time,status", "--family", "cox", "--foldid-column", "fold",
+                               "--type-measure", "C")),
   poisson_seed = list(data = file.path("tests", "data", "glmnet_birthwt_ftv.csv"),
                       args = c("--target", "ftv", "--family", "poisson", "--seed", "11")),
   multinomial_seed = list(data = file.path("tests", "data", "glmnet_multi.csv"),

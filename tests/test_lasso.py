@@ -99,14 +99,9 @@ def compare_with(res: LassoResult, ref: dict, label: str) -> None:
     _compare_coefs(res.coefficients_at_s(), ref["coefficients"], f"{label}: coefficients at s")
 
 
-@pytest.fixture(scope="module")
-def fitted_cases():
-    return {}
-
-
 @pytest.mark.against_r
 @pytest.mark.parametrize("name", sorted(CASES))
-def test_parity_with_r(name, fitted_cases):
+def test_parity_with_r(name):
     case = CASES[name]
     est, _ = fit_case(case)
     res = est.result_
@@ -118,7 +113,6 @@ def test_parity_with_r(name, fitted_cases):
     # the fold ids statprune used are R's
     if "--foldid-column" not in case["args"]:
         assert res.foldid.min() == 1 and res.foldid.max() == int(_arg(case["args"], "--nfolds", 10))
-    fitted_cases[name] = est
 
 
 def test_stored_expected_records_versions_and_seeds():
