@@ -70,6 +70,7 @@ CASES = {
     "elastic_net": dict(n=300, p=15, kw={"alpha": 0.3}),
     "ridge": dict(n=200, p=8, kw={"alpha": 0.0, "nlambda": 30}),
     "weights": dict(n=300, p=15, kw={}, weights=True),
+    "zero_weights": dict(n=300, p=15, kw={"alpha": 0.9}, weights="zeros"),
     "penalty_factor": dict(n=300, p=12, kw={"penalty.factor": [0, 0.5, 1, 2, 1, 1, 1, 1, 3, 1, 1, np.inf]}),
     "no_standardize": dict(n=250, p=10, kw={"standardize": False}),
     "no_intercept": dict(n=250, p=10, kw={"intercept": False}, weights=True),
@@ -103,6 +104,8 @@ def test_matches_cv_glmnet_tight(r, case):
     spec = CASES[case]
     X, y, foldid = _data(spec["n"], spec["p"], seed=len(case))
     w = np.random.default_rng(5).uniform(0.2, 3.0, spec["n"]) if spec.get("weights") else None
+    if spec.get("weights") == "zeros":
+        w[::6] = 0.0
     kw = dict(spec["kw"], thresh=TIGHT)
     ref = _r_reference(r, X, y, foldid, w, **{k: (np.asarray(v, float) if isinstance(v, list) else v) for k, v in kw.items()})
     out = cv_glmnet_gram(X, y, weights=w, foldid=foldid, **_py_kwargs(kw))
