@@ -233,17 +233,14 @@ class Engine:
         """Wald test of each term's coefficients in the current fit (not an R default)."""
         tab = self.coef_table(terms)
         cov = tab.attrs["cov"]
-        names = self.column_names(keys)
-        kept_names = list(cov.index)
+        kept_names = set(cov.index)
         stat = [np.nan]
-        pv = [np.nan]
         df_w = [np.nan]
         for t in scope:
             bk = self.design.block(*keys[terms.index(t)])[1]
             J = [nm for nm in bk if nm in kept_names]
             if not J:
                 stat.append(np.nan)
-                pv.append(np.nan)
                 df_w.append(0.0)
                 continue
             b = tab.loc[J, "Estimate"].to_numpy()
@@ -262,7 +259,6 @@ class Engine:
         else:
             out["Wald"] = stat_a
             out["Pr(>Chi)"] = _pchisq_upper(stat_a, dfa)
-        del names, pv
 
     # ------------------------------------------------------------------ add1
     def add1(

@@ -83,6 +83,7 @@ class _Expr:
     terms: list[frozenset]  # ordered, unique
     intercept: int | None = None  # 1 add, 0 remove, None unspecified
     is_dot: bool = False
+    removed: list[frozenset] = field(default_factory=list)  # terms subtracted ("- x")
 
 
 def _union(a: Iterable[frozenset], b: Iterable[frozenset]) -> list[frozenset]:
@@ -145,24 +146,15 @@ class _Parser:
 
     @staticmethod
     def _neg(e: _Expr) -> _Expr:
-        out = _Expr([], None)
-        if e.intercept == 1:
-            out.intercept = 0
-        elif e.intercept == 0:
-            out.intercept = 1
-        out.terms = []
-        out.removed = e.terms  # type: ignore[attr-defined]
-        return out
+        icpt = {1: 0, 0: 1}.get(e.intercept) if e.intercept is not None else None
+        return _Expr([], icpt, removed=list(e.terms))
 
     @staticmethod
     def _plus(a: _Expr, b: _Expr) -> _Expr:
-        terms = _union(a.terms, b.terms)
-        removed = getattr(b, "removed", [])
-        terms = [t for t in terms if t not in set(removed)]
+        gone = set(b.removed)
+        terms = [t for t in _union(a.terms, b.terms) if t not in gone]
         icpt = b.intercept if b.intercept is not None else a.intercept
-        out = _Expr(terms, icpt)
-        out.removed = list(getattr(a, "removed", [])) + list(removed)  # type: ignore[attr-defined]
-        return out
+        return _Expr(terms, icpt, removed=a.removed + b.removed)
 
     @staticmethod
     def _minus(a: _Expr, b: _Expr) -> _Expr:
@@ -173,9 +165,7 @@ class _Parser:
             icpt = 0
         elif b.intercept == 0:
             icpt = 1
-        out = _Expr(terms, icpt)
-        out.removed = list(getattr(a, "removed", [])) + list(b.terms)  # type: ignore[attr-defined]
-        return out
+        return _Expr(terms, icpt, removed=a.removed + list(b.terms))
 
     def parse_prod(self) -> _Expr:
         left = self.parse_in()

@@ -101,11 +101,9 @@ class GramSweep:
             Xc, yc = X, y
         Z = np.column_stack([Xc, yc])
         self.G = Z.T @ Z  # (P+1, P+1); last row/col is y
-        # dqrdc2 compares with the column norm of the raw column (the intercept included)
+        # dqrdc2 compares a column's residual norm (after the columns before it, the
+        # intercept included: the centred norm) with the norm of the raw column
         self.norm2 = np.einsum("ij,ij->j", X, X)
-        if intercept:
-            # the intercept column itself: norm^2 = n; residual of a column after it = centred norm
-            pass
         self.yy = float(self.G[-1, -1])
 
     def sweep_model(self, cols: Sequence[int]) -> tuple[np.ndarray, list[int], list[int]]:

@@ -729,7 +729,7 @@ def _gvif(eng: Engine, terms: Sequence[frozenset]) -> dict[frozenset, float]:
     good = sd > 0
     R = np.corrcoef(X[:, good], rowvar=False) if good.sum() > 1 else np.ones((1, 1))
     col_term = np.repeat(np.arange(len(terms)), [b.shape[1] for b in blocks])[good]
-    _, logdet_all = np.linalg.slogdet(R)
+    sa, la = np.linalg.slogdet(R)
     out: dict[frozenset, float] = {}
     for j, t in enumerate(terms):
         J = np.flatnonzero(col_term == j)
@@ -737,14 +737,12 @@ def _gvif(eng: Engine, terms: Sequence[frozenset]) -> dict[frozenset, float]:
         if J.size == 0 or notJ.size == 0:
             out[t] = 1.0
             continue
-        s1, l1 = np.linalg.slogdet(R[np.ix_(J, J)])
-        s2, l2 = np.linalg.slogdet(R[np.ix_(notJ, notJ)])
-        sa, la = np.linalg.slogdet(R)
+        _, l1 = np.linalg.slogdet(R[np.ix_(J, J)])
+        _, l2 = np.linalg.slogdet(R[np.ix_(notJ, notJ)])
         if sa <= 0 or not np.isfinite(la):
             out[t] = float("inf")
             continue
         out[t] = float(np.exp((l1 + l2 - la) / J.size))
-    del logdet_all
     return out
 
 
