@@ -248,6 +248,8 @@ def stability(
     exclude: list[str] = typer.Option([], "--exclude", help="Columns that are not predictors."),
     seed: Optional[int] = typer.Option(None, "--seed", help="Seed of the subsampling."),
     n_jobs: int = typer.Option(1, "--n-jobs", help="Worker processes (-1: all cores)."),
+    fit_type: str = typer.Option("conservative", "--type", help="conservative (pmax = q) | anticonservative (dfmax = q - 1)"),
+    plot: Optional[str] = typer.Option(None, "--plot", help="Save the stability paths figure to this file (png, pdf, svg)."),
     json_out: Optional[str] = JsonOpt,
 ) -> None:
     """Stability selection with the Lasso (R's stabs::stabsel with glmnet.lasso): give two of --q, --cutoff, --pfer."""
@@ -260,9 +262,25 @@ def stability(
     prep = prepare_xy(data, target, exclude=exclude)
     res = stabsel(
         prep.X, prep.y, q=q, cutoff=cutoff, pfer=pfer, B=B, assumption=assumption, sampling_type=sampling_type,  # type: ignore[arg-type]
-        family=family, alpha=alpha, engine=engine, seed=seed, n_jobs=n_jobs,  # type: ignore[arg-type]
+        family=family, alpha=alpha, engine=engine, seed=seed, n_jobs=n_jobs, type=fit_type,  # type: ignore[arg-type]
         progress=not quiet_progress(json_out),
     )
+    if plot is not None:
+        import os  # noqa: PLC0415
+        import tempfile  # noqa: PLC0415
+
+        import matplotlib  # noqa: PLC0415
+
+        matplotlib.use("Agg")
+        from .stability import StabilityPathDisplay  # noqa: PLC0415
+
+        disp = StabilityPathDisplay.from_result(res).plot()
+        folder = os.path.dirname(os.path.abspath(plot))
+        fd, tmp = tempfile.mkstemp(dir=folder, suffix=os.path.splitext(plot)[1] or ".png")
+        os.close(fd)
+        disp.figure_.savefig(tmp, bbox_inches="tight")
+        os.replace(tmp, plot)
+        typer.echo(f"wrote {plot}", err=True)
     if json_out is not None:
         emit_json(res.to_dict(), json_out)
     else:

@@ -1138,12 +1138,11 @@ class StabilityPathDisplay:
                 (ln,) = ax.plot(steps, self.phat.loc[name].to_numpy(), lw=1.6 if sel else 0.9,
                                 color=None if sel else "0.6", label=name if sel else None, **line_kw)
                 self.lines_.append(ln)
-                if sel and label_selected:
-                    ax.annotate(name, (steps[-1], self.phat.loc[name].iloc[-1]), xytext=(3, 0),
-                                textcoords="offset points", va="center", fontsize=8)
+            if label_selected and self.selected:
+                ax.legend(title="selected", loc="best", fontsize=8)
             ax.set_xlabel("Step (lambda = lambda_max x ratio^(step/(nlambda-1)))")
             ax.set_ylabel("Selection probability")
-            ax.set_ylim(0, 1.02)
+            ax.set_ylim(0, 1.05)
         else:
             order = self.max.loc[keep].sort_values()
             ypos = np.arange(len(order))

@@ -295,8 +295,10 @@ def test_cli_stability_json(tmp_path):
 
     out = tmp_path / "s.json"
     r = CliRunner().invoke(app, ["stability", path("boston"), "--target", "medv", "--q", "4", "--pfer", "1",
-                                 "--B", "5", "--seed", "1", "--engine", "sklearn", "--json", str(out)])
+                                 "--B", "5", "--seed", "1", "--engine", "sklearn", "--json", str(out),
+                                 "--plot", str(tmp_path / "paths.png")])
     assert r.exit_code == 0, r.output
+    assert (tmp_path / "paths.png").stat().st_size > 1000
     d = json.loads(out.read_text())
     assert d["q"] == 4 and d["assumption"] == "unimodal" and "rm" in d["selected"]
     r2 = CliRunner().invoke(app, ["stability", path("boston"), "--target", "medv", "--q", "4", "--B", "5"])
