@@ -569,6 +569,10 @@ def crosscheck(
         penalty_factor = params.get("penalty_factor")
         if isinstance(penalty_factor, dict):
             raise ParameterError("pass penalty_factor as an array when crosschecking an estimator that got a dict")
+    for lim, bound in (("lower_limits", -np.inf), ("upper_limits", np.inf)):
+        v = params.get(lim)
+        if v is not None and np.any(np.asarray(v, dtype=float) != bound):
+            raise ParameterError(f"{lim} are not cross-checked (scikit-learn has no box constraints); refit without them to compare")
     res_thresh = float(getattr(res, "thresh", None) or params.get("thresh", 1e-7))
     class_names = getattr(res, "class_names", None)
 
@@ -634,7 +638,10 @@ def crosscheck(
 
     if "fit" in checks:
         # ---- the result as reported vs the tight refit
-        if res is not None:
+        if res is not None and getattr(res, "relaxed", None):
+            notes.append("the result is a relaxed lasso: its coefficients are not glmnet's at lambda and are not compared; "
+                         "the other rows check the (unrelaxed) glmnet fit at that lambda")
+        elif res is not None:
             rows += _result_rows(res, lam, r_beta, r_a0, std, coef_scale, terms, family, res_thresh, names, r_support, keep_idx)
             notes.append(
                 f"r:result is glmnet at thresh={res_thresh:g}; r is glmnet refitted at thresh={thresh:g}: their "
@@ -690,6 +697,9 @@ def crosscheck(
             notes.append(f"CV crosscheck skipped: it compares mean squared errors, the result's measure is {measure!r}")
         else:
             rows += _cv_rows(res, prob, Xa, y_py, np.asarray(fid, dtype=np.int64), sample_weight, standardize, fit_intercept, thresh, tol, coef_tolerance, notes)
+
+    if family != "gaussian" and ("path" in checks or "cv" in checks) and set(checks) & {"path", "cv"}:
+        notes.append("the path and CV crosschecks use enet_path/LassoCV and are done for the gaussian family only")
 
     # ---- unpenalised refit on the selected support: statsmodels vs R lm/glm
     if "refit" in checks and "statsmodels" in engines and family in ("gaussian", "binomial", "poisson"):
