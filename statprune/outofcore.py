@@ -260,7 +260,8 @@ def gram_stats_dask(
 
     Parameters
     ----------
-    source : file, directory, glob pattern or list of files (Parquet or CSV)
+    source : file, directory, glob pattern or list of files (Parquet or CSV), or a
+        ``dask.dataframe.DataFrame`` you built yourself
     target : target column
     features : predictor columns (default: every other column, minus ``exclude``,
         ``weights`` and ``fold_column``)
@@ -276,7 +277,8 @@ def gram_stats_dask(
     """
     from dask import delayed  # noqa: PLC0415
 
-    cols = _schema(source)
+    is_ddf = hasattr(source, "to_delayed") and hasattr(source, "npartitions")
+    cols = [str(c) for c in source.columns] if is_ddf else _schema(source)
     for c in [target, weights, fold_column, *exclude]:
         if c is not None and c not in cols:
             raise DataError(f"column '{c}' not found; columns are: {', '.join(cols[:30])}")
@@ -294,13 +296,13 @@ def gram_stats_dask(
     if K < 3:
         raise ParameterError("nfolds must be at least 3")
     use = feats + [target] + [c for c in (weights, fold_column) if c is not None]
-    ddf = read_partitions(source, columns=use, blocksize=blocksize)
+    ddf = source[use] if is_ddf else read_partitions(source, columns=use, blocksize=blocksize)
     non_num = [c for c, dt in ddf.dtypes.items() if not (pd.api.types.is_numeric_dtype(dt) or pd.api.types.is_bool_dtype(dt))]
     if non_num:
         raise DataError(f"non-numeric column(s) {non_num}; encode them before the out-of-core fit")
     parts = ddf.to_delayed(optimize_graph=True)
     if fold_column is None:
-        lens = _partition_lengths(source, len(parts))
+        lens = None if is_ddf else _partition_lengths(source, len(parts))
         if lens is None:  # CSV, or Parquet files split into several partitions: a counting pass
             lens = [int(v) for v in _compute([delayed(len)(p) for p in parts], client, scheduler)]
     else:

@@ -176,6 +176,18 @@ def test_parquet_hash_folds_alpha_partition_independent(small):
     _assert_same_fit(_as_dict(res2), ref)
 
 
+def test_dask_dataframe_input(small):
+    import dask.dataframe as dd
+
+    _, df = small
+    X = df[[f"v{j}" for j in range(6)]].to_numpy()
+    ref = cv_glmnet_gram(X, df["y"].to_numpy(), foldid=ooc_foldid(np.arange(len(df)), 5, seed=2))
+    ddf = dd.from_pandas(df.drop(columns=["w", "fold"]), npartitions=7)
+    res = cv_glmnet_ooc(ddf, "y", nfolds=5, seed=2, scheduler="synchronous")
+    assert res.n_partitions == 7
+    _assert_same_fit(_as_dict(res), ref)
+
+
 def test_ooc_foldid_properties():
     f = ooc_foldid(np.arange(1003), 10, seed=5)
     counts = np.bincount(f)[1:]
