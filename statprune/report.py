@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import html as _html
 import io
 import os
 import platform
@@ -353,7 +352,11 @@ def _crosscheck(ctx: dict[str, Any]) -> Table | None:
     if res is None:
         return None
     prep = ctx["prepared"]
-    cc = crosscheck(res, prep.X, prep.y)
+    try:
+        cc = crosscheck(res, prep.X, prep.y)
+    except (ParameterError, DataError) as exc:  # a configuration the cross-check does not cover
+        ctx["crosscheck_note"] = f"not run: {exc}"
+        return None
     ctx["crosscheck_report"] = cc
     frame = cc.to_frame()
     return Table.from_frame(frame, "Cross-check: the Lasso at s refitted in R (glmnet), scikit-learn and statsmodels; "
@@ -410,6 +413,7 @@ class Report:
     crosscheck: Table | None
     session: dict[str, Any]
     generated: str | None = None
+    crosscheck_note: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-able content (plots left out; everything else, with full-precision numbers)."""
@@ -425,8 +429,8 @@ class Report:
                 }
                 for s in self.sections
             },
-            "crosscheck": None if self.crosscheck is None else {"caption": self.crosscheck.caption,
-                                                                 "rows": self.crosscheck.records},
+            "crosscheck": ({"note": self.crosscheck_note} if self.crosscheck is None else
+                           {"caption": self.crosscheck.caption, "rows": self.crosscheck.records}),
             "session": self.session,
         }
 
@@ -565,5 +569,5 @@ def build_report(
 
         generated = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
     name = summary["file"] or "data frame"
-    return Report(title or f"statprune report: {target} ~ . ({_html.unescape(name)})", summary, sections, cc, sess,
-                  generated)
+    return Report(title or f"statprune report: {target} ~ . ({name})", summary, sections, cc, sess, generated,
+                  ctx.get("crosscheck_note"))

@@ -229,3 +229,25 @@ def test_report_in_headless_chromium(boston_html, tmp_path):
     assert m and m.group(1) == m.group(2) and int(m.group(2)) >= 3, m and m.group(0)
     assert dom.stdout.count("<table") >= 5
     assert _console_messages(dom.stderr) == []
+
+
+def test_crosscheck_not_covering_a_configuration_is_said_not_fatal(monkeypatch):
+    from types import SimpleNamespace
+
+    import statprune.crosscheck as cc_mod
+    from statprune import report as rmod
+
+    def refuse(*args, **kwargs):
+        raise ParameterError("lower_limits are not cross-checked")
+
+    monkeypatch.setattr(cc_mod, "crosscheck", refuse)
+    ctx = {"lasso_result": object(), "prepared": SimpleNamespace(X=None, y=None)}
+    assert rmod._crosscheck(ctx) is None
+    assert ctx["crosscheck_note"] == "not run: lower_limits are not cross-checked"
+    import dataclasses
+
+    base = build_report(dataset_path("swiss"), "Fertility", methods="pca", timestamp=False)
+    rep = dataclasses.replace(base, crosscheck_note=ctx["crosscheck_note"])
+    assert "not run: lower_limits are not cross-checked" in rep.render("html")
+    assert "not run: lower_limits are not cross-checked" in rep.render("md")
+    assert json.loads(rep.render("json"))["crosscheck"] == {"note": ctx["crosscheck_note"]}
