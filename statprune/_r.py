@@ -130,10 +130,19 @@ def start() -> Any:
         # R's console output goes nowhere; messages we want come back as values.
         callbacks.consolewrite_print = lambda s: None
         callbacks.consolewrite_warnerror = lambda s: None
+        ld_before = os.environ.get("LD_LIBRARY_PATH")
         try:
             ri.initr_simple()
         except Exception as exc:
             raise _not_available(f"R could not be started: {exc}") from exc
+        finally:
+            # R's start-up (ldpaths) prepends R's library folders to the process environment's
+            # LD_LIBRARY_PATH; child processes would then load the system libpython instead of
+            # this interpreter's. R needs it only to start: put the caller's value back.
+            if ld_before is None:
+                os.unsetenv("LD_LIBRARY_PATH")
+            else:
+                os.environ["LD_LIBRARY_PATH"] = ld_before
         env = ri.baseenv["new.env"](parent=ri.globalenv)
         _STATE["env"] = env
         _STATE["ri"] = ri
@@ -264,6 +273,14 @@ def r_vector(v: Any) -> Any:
     raise TypeError(f"cannot pass an array of dtype {a.dtype} to R")
 
 
+def _set_class(sexp: Any, cls: str) -> Any:
+    """Set the class through R's ``class<-`` so the object bit is set too (``is.object()`` is TRUE;
+    a bare attribute assignment leaves it unset and S3 dispatch / ``lm(data=)`` then misbehave)."""
+    ri = start()
+    with _LOCK:
+        return ri.baseenv["class<-"](sexp, ri.StrSexpVector([cls]))
+
+
 def _r_factor(values: Any, categories: Sequence[Any] | None = None) -> Any:
     import pandas as pd  # noqa: PLC0415
 
@@ -273,8 +290,7 @@ def _r_factor(values: Any, categories: Sequence[Any] | None = None) -> Any:
     codes_r = np.where(codes == 0, -(2**31), codes).astype(np.int32)  # NA_integer_
     vec = ri.IntSexpVector.from_memoryview(memoryview(np.ascontiguousarray(codes_r))) if codes_r.size else ri.IntSexpVector([])
     vec.do_slot_assign("levels", ri.StrSexpVector([str(c) for c in cat.categories]))
-    vec.do_slot_assign("class", ri.StrSexpVector(["factor"]))
-    return vec
+    return _set_class(vec, "factor")
 
 
 def _r_data_frame(df: Any) -> Any:
@@ -298,8 +314,7 @@ def _r_data_frame(df: Any) -> Any:
         lst = ri.ListSexpVector(cols)
         lst.do_slot_assign("names", ri.StrSexpVector([str(c) for c in df.columns]))
         lst.do_slot_assign("row.names", ri.IntSexpVector([-(2**31), -len(df)]))
-        lst.do_slot_assign("class", ri.StrSexpVector(["data.frame"]))
-    return lst
+        return _set_class(lst, "data.frame")
 
 
 def to_r(obj: Any) -> Any:

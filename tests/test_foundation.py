@@ -121,6 +121,15 @@ def test_data_frame_and_factor_round_trip(r):
     np.testing.assert_array_equal(back["a"].to_numpy(), df["a"].to_numpy())
     assert list(back["g"].cat.categories) == ["a", "b"]  # R's alphabetical levels
     assert list(back["g"].astype(str)) == ["b", "a", "b"]
+    # S3 objects for R: is.object() is TRUE, so lm(data=) and factor dispatch work
+    info = r.call("_bridge", "sp_describe", df)
+    assert info["class"] == "data.frame"
+    assert r.call("_bridge", "sp_is_object", df) is True
+    assert r.call("_bridge", "sp_is_object", pd.Categorical(["a", "b"])) is True
+    d2 = pd.DataFrame({"y": [1.0, 2.5, 2.0, 4.0], "x": [0.0, 1.0, 2.0, 3.0]})
+    coef = r.call("_bridge", "sp_lm_coef", d2, "y")
+    slope = np.polyfit(d2["x"], d2["y"], 1)[0]
+    np.testing.assert_allclose(coef[1], slope, rtol=1e-12)
 
 
 @pytest.mark.against_r
@@ -222,3 +231,18 @@ def test_doctor_exits_1_without_r():
     assert out["ok"] is False
     r_check = next(c for c in out["checks"] if c["name"] == "R")
     assert "apt-get install" in r_check["fix"]
+
+
+@pytest.mark.against_r
+def test_starting_r_does_not_leak_library_path_into_children():
+    code = (
+        "import os, subprocess, sys\n"
+        "before = os.environ.get('LD_LIBRARY_PATH')\n"
+        "from statprune import _r\n_r.start()\n"
+        "child = subprocess.run(['sh', '-c', 'printf %s \"${LD_LIBRARY_PATH-UNSET}\"'], capture_output=True, text=True).stdout\n"
+        "print(repr(child), repr(before if before is not None else 'UNSET'))\n"
+        "assert child == (before if before is not None else 'UNSET')\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "LD_LIBRARY_PATH"}
+    proc = _py(code, env=env)
+    assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -73,3 +73,7 @@ sp_colsums <- function(x) colSums(x)
 sp_element <- function(x, i, j) x[i, j]
 sp_describe <- function(x) list(class = if (is.matrix(x)) "matrix" else class(x)[1L],
                                 has_dim = !is.null(dim(x)), length = length(x))
+sp_lm_coef <- function(df, response) {
+  stats::coef(stats::lm(stats::reformulate(setdiff(names(df), response), response = response), data = df))
+}
+sp_is_object <- function(x) is.object(x)
