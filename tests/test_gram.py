@@ -257,3 +257,28 @@ def test_empty_stats_is_neutral():
     z = GramStats.empty(10, 3)
     np.testing.assert_array_equal((z + s).xx, s.xx)
     np.testing.assert_array_equal((s + z).mean_x, s.mean_x)
+
+
+# ------------------------------------------------------------------ benchmark tooling (no timing assertions)
+
+
+def test_benchmark_report_tooling(tmp_path):
+    import sys
+
+    from helpers import ROOT
+
+    sys.path.insert(0, str(ROOT))
+    from benchmarks import run_all
+    from benchmarks._synth import make_foldid, make_regression
+
+    d = make_regression(300, 12, sparsity=3, rho=0.3, seed=4)
+    assert d.X.shape == (300, 12) and (d.beta != 0).sum() == 3
+    f = make_foldid(300, 10, seed=1)
+    assert sorted(np.bincount(f)[1:]) == [30] * 10
+    assert run_all.slope([1, 10, 100], [2, 20, 200]) == pytest.approx(1.0)
+    rows = [{"bench": "x", "case": f"{n}", "n": n, "p": 5, "engine": "e", "seconds": 1e-3 * n ** 2} for n in (10, 20, 40)]
+    sc = run_all.scaling(rows)
+    assert len(sc) == 1 and sc[0]["exponent k"] == pytest.approx(2.0)
+    text = run_all.render(rows, {"cpus": 2}, True, [], 1.0)
+    assert "## x" in text and "Scaling exponents" in text and "time ~ n^k" in text
+    assert "bench_glmnet" in run_all.discover() and "bench_transfer" in run_all.discover()
