@@ -80,6 +80,7 @@ CASES = {
     "limits": dict(n=300, p=10, kw={"lower.limits": 0.0, "upper.limits": 2.5}),
     "exclude": dict(n=300, p=10, kw={"exclude": [2, 5]}),
     "user_lambda": dict(n=200, p=10, kw={"lambda": [2.0, 1.0, 0.5, 0.2, 0.1, 0.01]}),
+    "type_measure_deviance": dict(n=200, p=10, kw={"type.measure": "deviance"}),
     "lambda_min_ratio": dict(n=200, p=10, kw={"lambda.min.ratio": 0.05, "nlambda": 40, "alpha": 0.7}),
 }
 
@@ -282,3 +283,13 @@ def test_benchmark_report_tooling(tmp_path):
     text = run_all.render(rows, {"cpus": 2}, True, [], 1.0)
     assert "## x" in text and "Scaling exponents" in text and "time ~ n^k" in text
     assert "bench_glmnet" in run_all.discover() and "bench_transfer" in run_all.discover()
+
+
+def test_cli_engine_option_validated():
+    from typer.testing import CliRunner
+
+    from statprune.cli import app
+
+    res = CliRunner().invoke(app, ["lasso", "data.csv", "--target", "y", "--engine", "julia"])
+    assert res.exit_code == 2
+    assert "--engine" in res.output + (res.stderr if res.stderr_bytes is not None else "")
