@@ -845,6 +845,8 @@ def _cv_from_stats(stats: GramStats, *, alpha: float, lambda_: Any, nlambda: int
         raise ParameterError("Need more than one value of lambda for cv.glmnet")
     if np.any(stats.n == 0):
         raise ParameterError("every fold must hold at least one row (foldid must use every value 1..K)")
+    if not (np.isfinite(stats.xx).all() and np.isfinite(stats.xy).all() and np.isfinite(stats.yy).all()):
+        raise DataError("X or y holds NaN or inf values; remove or impute them first")
     p = stats.n_features
     settings = _settings(
         p, alpha=alpha, lambda_=lambda_, nlambda=nlambda, lambda_min_ratio=lambda_min_ratio,

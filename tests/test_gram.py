@@ -241,6 +241,10 @@ def test_bad_input_messages():
         cv_glmnet_gram(X, y, foldid=foldid, penalty_factor=[1, 1, 1])
     with pytest.raises(ValueError, match="same nfolds"):
         gram_stats(X, y, foldid=foldid) + gram_stats(X, y)
+    Xn = X.copy()
+    Xn[3, 1] = np.nan
+    with pytest.raises(ValueError, match="NaN"):
+        cv_glmnet_gram(Xn, y, foldid=foldid)
     with pytest.raises(ValueError, match="alpha"):
         cv_glmnet_gram(X, y, foldid=foldid, alpha=2)
 
