@@ -297,3 +297,24 @@ def test_cli_engine_option_validated():
     res = CliRunner().invoke(app, ["lasso", "data.csv", "--target", "y", "--engine", "julia"])
     assert res.exit_code == 2
     assert "--engine" in res.output + (res.stderr if res.stderr_bytes is not None else "")
+
+
+@pytest.mark.against_r
+def test_matches_pure_rscript_reference(tmp_path):
+    """Same comparison through a fresh Rscript process (r_scripts/bench_cv_glmnet.R), no bridge."""
+    from helpers import run_rscript
+
+    X, y, foldid = _data(500, 25, seed=21)
+    np.asfortranarray(X).T.astype("<f8").tofile(tmp_path / "x.bin")
+    y.astype("<f8").tofile(tmp_path / "y.bin")
+    foldid.astype("<i4").tofile(tmp_path / "foldid.bin")
+    ref = run_rscript("bench_cv_glmnet.R", str(tmp_path), "500", "25", "1e-14")
+    out = cv_glmnet_gram(X, y, foldid=foldid, thresh=TIGHT)
+    np.testing.assert_allclose(out["lambda"], ref["lambda"], rtol=1e-10)
+    np.testing.assert_allclose(out["cvm"], ref["cvm"], rtol=1e-6)
+    np.testing.assert_allclose(out["cvsd"], ref["cvsd"], rtol=1e-6)
+    assert out["lambda_min"] == pytest.approx(ref["lambda_min"], rel=1e-12)
+    assert out["lambda_1se"] == pytest.approx(ref["lambda_1se"], rel=1e-12)
+    i = out["index_min"] - 1
+    coef = np.concatenate([[out["a0"][i]], out["beta"][:, i]])
+    assert _rel(coef, ref["coef_min"]) < 1e-6
