@@ -108,8 +108,10 @@ def gram_unsupported_reason(
     """
     if family != "gaussian":
         return f"family={family!r}: the Gram engine is Gaussian only"
+    if type_measure == "mae":
+        return "type_measure='mae' needs per-row residuals, which Gram statistics do not keep"
     if type_measure not in ("default", "mse", "deviance"):
-        return f"type_measure={type_measure!r} needs per-row residuals, which Gram statistics do not keep"
+        return f"type_measure={type_measure!r}: the Gram engine computes the Gaussian mse/deviance only"
     if offset is not None:
         return "offset is not supported by the Gram engine"
     if relax:
