@@ -150,18 +150,21 @@ def _schema(source: Any) -> list[str]:
 
 
 # =========================================================================== per-partition work
-def _partition_stats(part: pd.DataFrame, offset: int, features: list[str], target: str, weights: str | None,
+def _chunk_step(p: int) -> int:
+    return max(256, (1 << 19) // max(p, 1))  # rows per chunk: about 4 MB of float64
+
+
+def _stats_of_chunks(chunks: Any, offset: int, features: list[str], target: str, weights: str | None,
                      fold_column: str | None, nfolds: int, seed: int) -> Any:
-    """Per-fold GramStats of one partition (runs on a worker)."""
+    """Per-fold GramStats of consecutive row chunks (DataFrames) starting at global row ``offset``."""
     from ._gram import GramStats, gram_stats  # noqa: PLC0415
 
-    n = len(part)
-    p = len(features)
-    acc = GramStats.empty(nfolds, p)
-    # rows in chunks: only a few MB are converted to float64 at a time, whatever the partition size
-    step = max(256, (1 << 19) // max(p, 1))
-    for a in range(0, n, step):
-        chunk = part.iloc[a : a + step]
+    acc = GramStats.empty(nfolds, len(features))
+    a = offset
+    for chunk in chunks:
+        m = len(chunk)
+        if m == 0:
+            continue
         X = chunk[features].to_numpy(dtype=np.float64)
         y = chunk[target].to_numpy(dtype=np.float64)
         w = None if weights is None else chunk[weights].to_numpy(dtype=np.float64)
@@ -169,7 +172,7 @@ def _partition_stats(part: pd.DataFrame, offset: int, features: list[str], targe
         if bad.any() or not np.isfinite(y).all() or (w is not None and not np.isfinite(w).all()):
             cols = [features[j] for j in np.flatnonzero(bad.any(axis=0))]
             raise DataError(
-                f"rows {offset + a}..{offset + a + len(chunk) - 1} hold NaN or inf (predictor columns {cols[:10]}"
+                f"rows {a}..{a + m - 1} hold NaN or inf (predictor columns {cols[:10]}"
                 f"{', target' if not np.isfinite(y).all() else ''}); clean the data first"
             )
         if fold_column is not None:
@@ -178,9 +181,34 @@ def _partition_stats(part: pd.DataFrame, offset: int, features: list[str], targe
                 raise DataError(f"fold column '{fold_column}' must hold integers 1..{nfolds}")
             fid = fid.astype(np.int64)
         else:
-            fid = ooc_foldid(np.arange(offset + a, offset + a + len(chunk)), nfolds, seed)
+            fid = ooc_foldid(np.arange(a, a + m), nfolds, seed)
         acc = acc + gram_stats(X, y, w, fid, nfolds=nfolds)
+        a += m
     return acc
+
+
+def _partition_stats(part: pd.DataFrame, offset: int, features: list[str], target: str, weights: str | None,
+                     fold_column: str | None, nfolds: int, seed: int) -> Any:
+    """Per-fold GramStats of one dask partition (runs on a worker)."""
+    step = _chunk_step(len(features))
+    chunks = (part.iloc[a : a + step] for a in range(0, len(part), step))
+    return _stats_of_chunks(chunks, offset, features, target, weights, fold_column, nfolds, seed)
+
+
+def _parquet_file_stats(path: str, offset: int, features: list[str], target: str, weights: str | None,
+                        fold_column: str | None, nfolds: int, seed: int) -> Any:
+    """Per-fold GramStats of one Parquet file, read in record batches by the worker itself.
+
+    Reading inside the task (instead of a separate read task) means no partition is ever
+    shipped between workers, and only one batch is in memory at a time.
+    """
+    import pyarrow.parquet as pq  # noqa: PLC0415
+
+    use = features + [target] + [c for c in (weights, fold_column) if c is not None]
+    pf = pq.ParquetFile(path)
+    batches = pf.iter_batches(batch_size=_chunk_step(len(features)), columns=use)
+    return _stats_of_chunks((b.to_pandas() for b in batches), offset, features, target, weights, fold_column,
+                            nfolds, seed)
 
 
 def _combine(*parts: Any) -> Any:
@@ -300,21 +328,32 @@ def gram_stats_dask(
     non_num = [c for c, dt in ddf.dtypes.items() if not (pd.api.types.is_numeric_dtype(dt) or pd.api.types.is_bool_dtype(dt))]
     if non_num:
         raise DataError(f"non-numeric column(s) {non_num}; encode them before the out-of-core fit")
-    parts = ddf.to_delayed(optimize_graph=True)
-    if fold_column is None:
-        lens = None if is_ddf else _partition_lengths(source, len(parts))
-        if lens is None:  # CSV, or Parquet files split into several partitions: a counting pass
-            lens = [int(v) for v in _compute([delayed(len)(p) for p in parts], client, scheduler)]
+    files = None if is_ddf else _expand(source)[0]
+    file_lens = None if is_ddf else _partition_lengths(source, ddf.npartitions)
+    if file_lens is not None and files is not None:
+        # Parquet, one partition per file: each task reads its own file in batches
+        lens = file_lens
+        offsets = np.concatenate([[0], np.cumsum(lens)])[:-1].tolist()
+        tasks = [
+            delayed(_parquet_file_stats, pure=True)(f, int(off), feats, target, weights, fold_column, K, int(seed))
+            for f, off in zip(files, offsets)
+        ]
+        nparts = len(files)
     else:
-        lens = [0] * len(parts)
-    offsets = np.concatenate([[0], np.cumsum(lens)])[:-1].tolist()
-    tasks = [
-        delayed(_partition_stats, pure=True)(p, int(off), feats, target, weights, fold_column, K, int(seed))
-        for p, off in zip(parts, offsets)
-    ]
+        parts = ddf.to_delayed(optimize_graph=True)
+        if fold_column is None:  # CSV or a dask DataFrame: a counting pass gives the row numbers
+            lens = [int(v) for v in _compute([delayed(len)(p) for p in parts], client, scheduler)]
+        else:
+            lens = [0] * len(parts)
+        offsets = np.concatenate([[0], np.cumsum(lens)])[:-1].tolist()
+        tasks = [
+            delayed(_partition_stats, pure=True)(p, int(off), feats, target, weights, fold_column, K, int(seed))
+            for p, off in zip(parts, offsets)
+        ]
+        nparts = len(parts)
     stats = _compute(_tree_reduce(tasks, fanin=fanin), client, scheduler, progress_bar)
     return GramStatsResult(
-        stats=stats, feature_names=feats, target=target, n_rows=int(stats.n.sum()), n_partitions=len(parts),
+        stats=stats, feature_names=feats, target=target, n_rows=int(stats.n.sum()), n_partitions=nparts,
         nfolds=K, fold_method="column" if fold_column is not None else "hash", seed=None if fold_column else int(seed),
         partition_rows=lens if fold_column is None else [],
     )
