@@ -577,6 +577,189 @@ def _elnet_cov_path(G, g_in, xv, vp, cl, ju, beta, flmin, ulam, nlam, thr, maxit
     return lmu, ao, almo, rsqo, nlp, jerr
 
 
+@_njit(cache=True, nogil=True)
+def _naive_pass(G, g, a, xv, vp, cl, sel, ia, nin, active, ab, dem, rsq):  # pragma: no cover - compiled
+    """One coordinate-descent pass over the variables flagged in ``sel`` (naive-mode order)."""
+    ni = G.shape[0]
+    dlx = 0.0
+    for k in range(ni):
+        if not sel[k]:
+            continue
+        ak = a[k]
+        gk = g[k]
+        u = gk + ak * xv[k]
+        v = abs(u) - vp[k] * ab
+        anew = 0.0
+        if v > 0.0:
+            anew = max(cl[0, k], min(cl[1, k], math.copysign(v, u) / (xv[k] + vp[k] * dem)))
+        a[k] = anew
+        if anew == ak:
+            continue
+        if not active[k]:
+            ia[nin] = k
+            nin += 1
+            active[k] = True
+        d = anew - ak
+        dlx = max(xv[k] * d * d, dlx)
+        rsq += d * (2.0 * gk - d * xv[k])
+        row = G[k]
+        for j in range(ni):
+            g[j] -= row[j] * d
+    return dlx, nin, rsq
+
+
+@_njit(cache=True, nogil=True)
+def _naive_active_pass(G, g, a, xv, vp, cl, ia, nin, ab, dem, rsq):  # pragma: no cover - compiled
+    """One pass over the active set in order of entry (naive mode)."""
+    ni = G.shape[0]
+    dlx = 0.0
+    for l in range(nin):
+        k = ia[l]
+        ak = a[k]
+        gk = g[k]
+        u = gk + ak * xv[k]
+        v = abs(u) - vp[k] * ab
+        anew = 0.0
+        if v > 0.0:
+            anew = max(cl[0, k], min(cl[1, k], math.copysign(v, u) / (xv[k] + vp[k] * dem)))
+        a[k] = anew
+        if anew == ak:
+            continue
+        d = anew - ak
+        dlx = max(xv[k] * d * d, dlx)
+        rsq += d * (2.0 * gk - d * xv[k])
+        row = G[k]
+        for j in range(ni):
+            g[j] -= row[j] * d
+    return dlx, rsq
+
+
+@_njit(cache=True, nogil=True)
+def _elnet_naive_path(G, g_in, xv, vp, cl, ju, beta, flmin, ulam, nlam, thr, maxit, sml, rsqmax, mnlam, eps, big, ne):  # pragma: no cover - compiled
+    """glmnetpp's dense Gaussian *naive* path (what R uses when ``nvars >= 500``), on a Gram matrix.
+
+    Same iterations as the naive method (strong-rule set, KKT checks on the stale
+    absolute gradients, full passes over the strong set, active-set passes); the
+    gradient ``x_k'r`` is maintained through the Gram matrix instead of recomputed
+    from the residual, which is equal up to rounding.
+    """
+    ni = G.shape[0]
+    g = g_in.copy()
+    gabs = np.zeros(ni)  # glmnet's stored absolute gradient (refreshed only at KKT checks)
+    for j in range(ni):
+        if ju[j]:
+            gabs[j] = abs(g[j])
+    a = np.zeros(ni)
+    ao = np.zeros((nlam, ni))
+    almo = np.zeros(nlam)
+    rsqo = np.zeros(nlam)
+    ia = np.zeros(ni, dtype=np.int64)
+    active = np.zeros(ni, dtype=np.bool_)
+    strong = np.zeros(ni, dtype=np.bool_)
+    nin = 0
+    nlp = 0
+    jerr = 0
+    lmu = 0
+    rsq = 0.0
+    iz = False
+    omb = 1.0 - beta
+    alf = 1.0
+    if flmin < 1.0:
+        eqs = max(eps, flmin)
+        alf = eqs ** (1.0 / (nlam - 1.0))
+    mnl = min(mnlam, nlam)
+    alm = 0.0
+    for m in range(nlam):
+        prev = alm
+        if flmin >= 1.0:
+            alm = ulam[m]
+        elif m > 1:
+            alm = alm * alf
+        elif m == 0:
+            alm = big
+        else:
+            alm0 = 0.0
+            for j in range(ni):
+                if (not ju[j]) or vp[j] <= 0.0:
+                    continue
+                alm0 = max(alm0, gabs[j] / vp[j])
+            alm0 = alm0 / max(beta, 1e-3)
+            prev = alm0
+            alm = alm0 * alf
+        dem = alm * omb
+        ab = alm * beta
+        rsq0 = rsq
+        tlam = beta * (2.0 * alm - prev)
+        for j in range(ni):
+            if ju[j] and not strong[j] and gabs[j] > tlam * vp[j]:
+                strong[j] = True
+        failed = False
+        if iz:  # warm start: active-set passes first
+            while True:
+                nlp += 1
+                dlx, rsq = _naive_active_pass(G, g, a, xv, vp, cl, ia, nin, ab, dem, rsq)
+                if dlx < thr:
+                    break
+                if nlp > maxit:
+                    failed = True
+                    break
+        while not failed:
+            done = False
+            while True:  # full passes over the strong set until converged and the KKT conditions hold
+                if nlp > maxit:
+                    failed = True
+                    break
+                nlp += 1
+                dlx, nin, rsq = _naive_pass(G, g, a, xv, vp, cl, strong, ia, nin, active, ab, dem, rsq)
+                if dlx < thr:
+                    updated = False
+                    for j in range(ni):
+                        if strong[j] or not ju[j]:
+                            continue
+                        gabs[j] = abs(g[j])
+                        if gabs[j] > ab * vp[j]:
+                            strong[j] = True
+                            updated = True
+                    if not updated:
+                        done = True
+                        break
+                    continue
+                if nlp > maxit:
+                    failed = True
+                break
+            if failed or done:
+                break
+            iz = True
+            while True:
+                nlp += 1
+                dlx, rsq = _naive_active_pass(G, g, a, xv, vp, cl, ia, nin, ab, dem, rsq)
+                if dlx < thr:
+                    break
+                if nlp > maxit:
+                    failed = True
+                    break
+        if failed:
+            jerr = -(m + 1)
+            break
+        me = 0
+        for l in range(nin):
+            ao[m, ia[l]] = a[ia[l]]
+            if a[ia[l]] != 0.0:
+                me += 1
+        rsqo[m] = rsq
+        almo[m] = alm
+        lmu = m + 1
+        if lmu < mnl or flmin >= 1.0:
+            continue
+        if rsq == 0.0:
+            prop = np.inf
+        else:
+            prop = (rsq - rsq0) / rsq
+        if me > ne or prop < sml or rsq > rsqmax:
+            break
+    return lmu, ao, almo, rsqo, nlp, jerr
+
+
 # ----------------------------------------------------------------------------- glmnet on stats
 
 
@@ -594,6 +777,7 @@ class _Settings:
     thresh: float
     maxit: int
     sml: float
+    naive: bool = False
 
 
 def _settings(
@@ -611,6 +795,7 @@ def _settings(
     thresh: float,
     maxit: int,
     exclude_idx: Any,
+    type_gaussian: str | None = None,
 ) -> _Settings:
     alpha = float(alpha)
     if not 0.0 <= alpha <= 1.0:
@@ -657,8 +842,14 @@ def _settings(
         lam = np.sort(lam)[::-1].copy()
     elif lambda_min_ratio is not None and lambda_min_ratio >= 1:
         raise ParameterError("lambda_min_ratio should be less than 1")
+    if type_gaussian is None:
+        naive = p >= 500  # glmnet: type.gaussian = ifelse(nvars < 500, "covariance", "naive")
+    elif type_gaussian in ("covariance", "naive"):
+        naive = type_gaussian == "naive"
+    else:
+        raise ParameterError(f"type_gaussian={type_gaussian!r}; use 'covariance', 'naive' or None (glmnet's rule)")
     return _Settings(alpha, lam, int(nlambda), lambda_min_ratio, bool(standardize), bool(fit_intercept),
-                     vp, cl, exclude, float(thresh), int(maxit), sml)
+                     vp, cl, exclude, float(thresh), int(maxit), sml, naive)
 
 
 def glmnet_path_from_stats(stats: GramStats, *, _settings_obj: _Settings | None = None, **kwargs: Any) -> dict:
@@ -737,7 +928,8 @@ def glmnet_path_from_stats(stats: GramStats, *, _settings_obj: _Settings | None 
         flmin = float(lmr)
         ulam = np.zeros(1)
         nlam = s.nlambda
-    lmu, ao, almo, rsqo, nlp, jerr = _elnet_cov_path(
+    kernel = _elnet_naive_path if s.naive else _elnet_cov_path
+    lmu, ao, almo, rsqo, nlp, jerr = kernel(
         np.ascontiguousarray(G), g, xv, s.vp, np.ascontiguousarray(cl), ju, s.alpha, flmin, ulam, nlam,
         s.thresh, s.maxit, s.sml, _DEVMAX, _MNLAM, _EPS, _BIG, p + 1,
     )
@@ -773,7 +965,7 @@ def _path_kwargs(kwargs: dict) -> dict:
     defaults = dict(
         alpha=1.0, lambda_=None, nlambda=100, lambda_min_ratio=None, standardize=True, fit_intercept=True,
         penalty_factor=None, lower_limits=-np.inf, upper_limits=np.inf, thresh=1e-7, maxit=100000,
-        exclude_idx=None,
+        exclude_idx=None, type_gaussian=None,
     )
     unknown = set(kwargs) - set(defaults)
     if unknown:
@@ -829,6 +1021,7 @@ def cv_glmnet_gram_from_stats(
     exclude_idx: Any = None,
     type_measure: str = "default",
     progress: Callable[[int, int], None] | None = None,
+    type_gaussian: str | None = None,
 ) -> dict:
     """``cv.glmnet(family="gaussian")`` from per-fold :class:`GramStats`.
 
@@ -854,14 +1047,14 @@ def cv_glmnet_gram_from_stats(
             stats, alpha=alpha, lambda_=lambda_, nlambda=nlambda, lambda_min_ratio=lambda_min_ratio,
             standardize=standardize, fit_intercept=fit_intercept, penalty_factor=penalty_factor,
             lower_limits=lower_limits, upper_limits=upper_limits, thresh=thresh, maxit=maxit,
-            exclude_idx=exclude_idx, type_measure=type_measure, progress=progress,
+            exclude_idx=exclude_idx, type_measure=type_measure, progress=progress, type_gaussian=type_gaussian,
         )
 
 
 def _cv_from_stats(stats: GramStats, *, alpha: float, lambda_: Any, nlambda: int, lambda_min_ratio: float | None,
                    standardize: bool, fit_intercept: bool, penalty_factor: Any, lower_limits: Any,
                    upper_limits: Any, thresh: float, maxit: int, exclude_idx: Any, type_measure: str,
-                   progress: Callable[[int, int], None] | None) -> dict:
+                   progress: Callable[[int, int], None] | None, type_gaussian: str | None = None) -> dict:
     reason = gram_unsupported_reason(type_measure=type_measure)
     if reason:
         raise GramNotSupported(reason)
@@ -883,7 +1076,7 @@ def _cv_from_stats(stats: GramStats, *, alpha: float, lambda_: Any, nlambda: int
         p, alpha=alpha, lambda_=lambda_, nlambda=nlambda, lambda_min_ratio=lambda_min_ratio,
         standardize=standardize, fit_intercept=fit_intercept, penalty_factor=penalty_factor,
         lower_limits=lower_limits, upper_limits=upper_limits, thresh=thresh, maxit=maxit,
-        exclude_idx=exclude_idx,
+        exclude_idx=exclude_idx, type_gaussian=type_gaussian,
     )
     total = K + 1
     full = glmnet_path_from_stats(stats.total(), _settings_obj=settings)
@@ -1002,6 +1195,7 @@ def cv_glmnet_gram(
     exclude_idx: Any = None,
     type_measure: str = "default",
     progress: Callable[[int, int], None] | None = None,
+    type_gaussian: str | None = None,
 ) -> dict:
     """``cv.glmnet(X, y, family="gaussian", ...)`` computed from Gram statistics.
 
@@ -1031,7 +1225,7 @@ def cv_glmnet_gram(
         stats, alpha=alpha, lambda_=lambda_, nlambda=nlambda, lambda_min_ratio=lambda_min_ratio,
         standardize=standardize, fit_intercept=fit_intercept, penalty_factor=penalty_factor,
         lower_limits=lower_limits, upper_limits=upper_limits, thresh=thresh, maxit=maxit,
-        exclude_idx=exclude_idx, type_measure=type_measure, progress=progress,
+        exclude_idx=exclude_idx, type_measure=type_measure, progress=progress, type_gaussian=type_gaussian,
     )
     out["foldid"] = foldid
     return out
