@@ -24,9 +24,10 @@ method, ``cv.glmnet.raw``, ``buildPredmat.default``, ``lambda.interp``,
 gradient after the unpenalised variables are fitted, ``lambda.min.ratio``
 1e-4 or 1e-2 when ``n < p``, early stop on ``fdev``/``devmax`` after ``mnlam``
 lambdas, first lambda re-extrapolated by ``fix.lam``), each fold fitted with
-its own sequence and interpolated at the full-data lambdas.  R uses the
-"naive" algorithm when ``p >= 500``; both converge to the same solution, so
-results agree to the convergence threshold (exactly so at ``thresh=1e-14``).
+its own sequence and interpolated at the full-data lambdas.  Coordinate
+descent follows glmnet's own iterations (the covariance method for ``p < 500``,
+the naive method for ``p >= 500``, as R's default ``type.gaussian`` picks), so
+results agree with R to rounding at any ``thresh``, not only when converged.
 
 Not covered (callers fall back to R): ``type_measure="mae"`` (needs per-row
 residuals), ungrouped CV (fewer than 3 rows per fold), offsets, relaxed fits,
