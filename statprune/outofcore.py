@@ -154,12 +154,117 @@ def _chunk_step(p: int) -> int:
     return max(256, (1 << 19) // max(p, 1))  # rows per chunk: about 4 MB of float64
 
 
+class _FoldAccumulator:
+    """Per-fold statistics accumulated block by block, in place (same semantics as ``GramStats``).
+
+    Each block is centred at its own (weighted) means and merged with Chan's pairwise
+    update, exactly as ``GramStats.__add__`` does, but without allocating new ``K x p x p``
+    arrays per block: Dask workers run with a low ``MALLOC_TRIM_THRESHOLD_``, which makes
+    every large temporary array cost fresh page faults.
+    """
+
+    def __init__(self, nfolds: int, p: int) -> None:
+        self.n = np.zeros(nfolds, dtype=np.int64)
+        self.w = np.zeros(nfolds)
+        self.mean_x = np.zeros((nfolds, p))
+        self.mean_y = np.zeros(nfolds)
+        self.xx = np.zeros((nfolds, p, p))
+        self.xy = np.zeros((nfolds, p))
+        self.yy = np.zeros(nfolds)
+        self.x_min = np.full((nfolds, p), np.inf)
+        self.x_max = np.full((nfolds, p), -np.inf)
+
+    def add_block(self, k: int, X: np.ndarray, y: np.ndarray, w: np.ndarray | None) -> None:
+        """Merge rows ``X`` (modified in place: pass an owned buffer or a view of one) into fold ``k``."""
+        m = X.shape[0]
+        if m == 0:
+            return
+        np.minimum(self.x_min[k], X.min(axis=0), out=self.x_min[k])
+        np.maximum(self.x_max[k], X.max(axis=0), out=self.x_max[k])
+        if w is None:
+            W = float(m)
+            mx = X.mean(axis=0)
+            my = float(y.mean())
+            X -= mx
+            yc = y - my
+        else:
+            W = float(w.sum())
+            mx = (w @ X) / W if W > 0 else np.zeros(X.shape[1])
+            my = float(w @ y) / W if W > 0 else 0.0
+            sw = np.sqrt(w)
+            X -= mx
+            X *= sw[:, None]
+            yc = (y - my) * sw
+        wa = self.w[k]
+        wt = wa + W
+        fb = W / wt if wt > 0 else 0.0
+        c = wa * W / wt if wt > 0 else 0.0
+        dx = mx - self.mean_x[k]
+        dy = my - self.mean_y[k]
+        xxk = self.xx[k]
+        xxk += X.T @ X
+        if c != 0.0:
+            xxk += c * np.outer(dx, dx)
+        self.xy[k] += X.T @ yc + c * dx * dy
+        self.yy[k] += float(yc @ yc) + c * dy * dy
+        self.mean_x[k] += dx * fb
+        self.mean_y[k] += dy * fb
+        self.w[k] = wt
+        self.n[k] += m
+
+    def to_stats(self) -> Any:
+        from ._gram import GramStats  # noqa: PLC0415
+
+        return GramStats(n=self.n, w=self.w, mean_x=self.mean_x, mean_y=self.mean_y, xx=self.xx, xy=self.xy,
+                         yy=self.yy, x_min=self.x_min, x_max=self.x_max)
+
+
+def _accumulate(acc: _FoldAccumulator, X: np.ndarray, y: np.ndarray, w: np.ndarray | None, fid: np.ndarray,
+                buf: np.ndarray) -> None:
+    """Sort a chunk's rows by fold into ``buf`` and merge each fold's rows into ``acc``."""
+    m = X.shape[0]
+    order = np.argsort(fid, kind="stable")
+    Xs = buf[:m]
+    np.take(X, order, axis=0, out=Xs)
+    _accumulate_sorted(acc, Xs, y[order], None if w is None else w[order], fid[order])
+
+
+def _accumulate_sorted(acc: _FoldAccumulator, Xs: np.ndarray, ys: np.ndarray, ws: np.ndarray | None,
+                       fid_sorted: np.ndarray) -> None:
+    """Merge rows already grouped by fold (``fid_sorted`` non-decreasing) into ``acc``."""
+    bounds = np.searchsorted(fid_sorted, np.arange(1, acc.n.shape[0] + 2))
+    for k in range(acc.n.shape[0]):
+        a, b = bounds[k], bounds[k + 1]
+        if b > a:
+            acc.add_block(k, Xs[a:b], ys[a:b], None if ws is None else ws[a:b])
+
+
+def _check_chunk(X: np.ndarray, y: np.ndarray, w: np.ndarray | None, features: list[str], a: int) -> None:
+    bad = ~np.isfinite(X)
+    if bad.any() or not np.isfinite(y).all() or (w is not None and not np.isfinite(w).all()):
+        cols = [features[j] for j in np.flatnonzero(bad.any(axis=0))]
+        raise DataError(
+            f"rows {a}..{a + X.shape[0] - 1} hold NaN or inf (predictor columns {cols[:10]}"
+            f"{', target' if not np.isfinite(y).all() else ''}); clean the data first"
+        )
+
+
+def _fold_ids(chunk_fold: np.ndarray | None, a: int, m: int, fold_column: str | None, nfolds: int,
+              seed: int) -> np.ndarray:
+    if fold_column is not None:
+        fid = np.asarray(chunk_fold)
+        if not np.all(np.equal(np.mod(fid, 1), 0)) or fid.min() < 1 or fid.max() > nfolds:
+            raise DataError(f"fold column '{fold_column}' must hold integers 1..{nfolds}")
+        return fid.astype(np.int64)
+    return ooc_foldid(np.arange(a, a + m), nfolds, seed)
+
+
 def _stats_of_chunks(chunks: Any, offset: int, features: list[str], target: str, weights: str | None,
                      fold_column: str | None, nfolds: int, seed: int) -> Any:
     """Per-fold GramStats of consecutive row chunks (DataFrames) starting at global row ``offset``."""
-    from ._gram import GramStats, gram_stats  # noqa: PLC0415
-
-    acc = GramStats.empty(nfolds, len(features))
+    p = len(features)
+    acc = _FoldAccumulator(nfolds, p)
+    buf = np.empty((_chunk_step(p), p))
     a = offset
     for chunk in chunks:
         m = len(chunk)
@@ -168,23 +273,13 @@ def _stats_of_chunks(chunks: Any, offset: int, features: list[str], target: str,
         X = chunk[features].to_numpy(dtype=np.float64)
         y = chunk[target].to_numpy(dtype=np.float64)
         w = None if weights is None else chunk[weights].to_numpy(dtype=np.float64)
-        bad = ~np.isfinite(X)
-        if bad.any() or not np.isfinite(y).all() or (w is not None and not np.isfinite(w).all()):
-            cols = [features[j] for j in np.flatnonzero(bad.any(axis=0))]
-            raise DataError(
-                f"rows {a}..{a + m - 1} hold NaN or inf (predictor columns {cols[:10]}"
-                f"{', target' if not np.isfinite(y).all() else ''}); clean the data first"
-            )
-        if fold_column is not None:
-            fid = chunk[fold_column].to_numpy()
-            if not np.all(np.equal(np.mod(fid, 1), 0)) or fid.min() < 1 or fid.max() > nfolds:
-                raise DataError(f"fold column '{fold_column}' must hold integers 1..{nfolds}")
-            fid = fid.astype(np.int64)
-        else:
-            fid = ooc_foldid(np.arange(a, a + m), nfolds, seed)
-        acc = acc + gram_stats(X, y, w, fid, nfolds=nfolds)
+        _check_chunk(X, y, w, features, a)
+        fid = _fold_ids(None if fold_column is None else chunk[fold_column].to_numpy(), a, m, fold_column, nfolds, seed)
+        if m > buf.shape[0]:
+            buf = np.empty((m, p))
+        _accumulate(acc, X, y, w, fid, buf)
         a += m
-    return acc
+    return acc.to_stats()
 
 
 def _partition_stats(part: pd.DataFrame, offset: int, features: list[str], target: str, weights: str | None,
@@ -200,15 +295,36 @@ def _parquet_file_stats(path: str, offset: int, features: list[str], target: str
     """Per-fold GramStats of one Parquet file, read in record batches by the worker itself.
 
     Reading inside the task (instead of a separate read task) means no partition is ever
-    shipped between workers, and only one batch is in memory at a time.
+    shipped between workers; each batch's columns are copied straight from Arrow into one
+    reused buffer, so only one batch is in memory at a time.
     """
     import pyarrow.parquet as pq  # noqa: PLC0415
 
+    p = len(features)
+    step = _chunk_step(p)
     use = features + [target] + [c for c in (weights, fold_column) if c is not None]
-    pf = pq.ParquetFile(path)
-    batches = pf.iter_batches(batch_size=_chunk_step(len(features)), columns=use)
-    return _stats_of_chunks((b.to_pandas() for b in batches), offset, features, target, weights, fold_column,
-                            nfolds, seed)
+    acc = _FoldAccumulator(nfolds, p)
+    Xs = np.empty((step, p), order="F")  # rows grouped by fold; each column contiguous
+    a = offset
+    for batch in pq.ParquetFile(path).iter_batches(batch_size=step, columns=use):
+        m = batch.num_rows
+        if m == 0:
+            continue
+        if m > Xs.shape[0]:
+            Xs = np.empty((m, p), order="F")
+        cols = {name: batch.column(i) for i, name in enumerate(batch.schema.names)}
+        fold = None if fold_column is None else cols[fold_column].to_numpy(zero_copy_only=False)
+        fid = _fold_ids(fold, a, m, fold_column, nfolds, seed)
+        order = np.argsort(fid, kind="stable")
+        Xm = Xs[:m]
+        for j, name in enumerate(features):
+            np.take(np.asarray(cols[name].to_numpy(zero_copy_only=False), dtype=np.float64), order, out=Xm[:, j])
+        y = np.asarray(cols[target].to_numpy(zero_copy_only=False), dtype=np.float64)[order]
+        w = None if weights is None else np.asarray(cols[weights].to_numpy(zero_copy_only=False), dtype=np.float64)[order]
+        _check_chunk(Xm, y, w, features, a)
+        _accumulate_sorted(acc, Xm, y, w, fid[order])
+        a += m
+    return acc.to_stats()
 
 
 def _combine(*parts: Any) -> Any:
