@@ -194,6 +194,10 @@ def main(argv: list[str] | None = None) -> int:
             traceback.print_exc()
             failures.append({"module": name, "error": f"{type(exc).__name__}: {exc}"})
     elapsed = time.perf_counter() - t0
+    try:
+        env["load_average_at_end"] = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        pass
     out = Path(args.output)
     write_atomic(out, render(rows, env, args.quick, failures, elapsed))
     write_atomic(out.with_suffix(".json"), json.dumps({"environment": env, "quick": args.quick, "rows": rows},
