@@ -338,3 +338,25 @@ def test_matches_pure_rscript_reference(tmp_path):
     i = out["index_min"] - 1
     coef = np.concatenate([[out["a0"][i]], out["beta"][:, i]])
     assert _rel(coef, ref["coef_min"]) < 1e-6
+
+
+@pytest.mark.against_r
+def test_glmnetcv_engine_gram_equals_engine_r(r):
+    """Through the public estimator, at default settings, weights, keep and exclude."""
+    import pandas as pd
+
+    from statprune import datasets
+    from statprune.lasso import GlmnetCV
+
+    d = datasets.load_boston()
+    X = d.drop(columns="medv")
+    y = d["medv"]
+    w = np.random.default_rng(0).uniform(0.5, 2.0, len(y))
+    kw = dict(seed=7, alpha=0.5, keep=["lstat"], exclude=["age"])
+    a = GlmnetCV(**kw).fit(X, y, sample_weight=w)
+    b = GlmnetCV(engine="gram", **kw).fit(X, y, sample_weight=w)
+    assert a.lambda_min_ == pytest.approx(b.lambda_min_, rel=1e-12)
+    assert a.lambda_1se_ == pytest.approx(b.lambda_1se_, rel=1e-12)
+    np.testing.assert_allclose(b.coef_, a.coef_, rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(b.cv_results_["mean_score"], a.cv_results_["mean_score"], rtol=1e-10)
+    assert list(pd.Index(b.get_feature_names_out())) == list(pd.Index(a.get_feature_names_out()))
