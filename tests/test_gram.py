@@ -360,3 +360,15 @@ def test_glmnetcv_engine_gram_equals_engine_r(r):
     np.testing.assert_allclose(b.coef_, a.coef_, rtol=1e-10, atol=1e-12)
     np.testing.assert_allclose(b.cv_results_["mean_score"], a.cv_results_["mean_score"], rtol=1e-10)
     assert list(pd.Index(b.get_feature_names_out())) == list(pd.Index(a.get_feature_names_out()))
+
+
+def test_maxit_truncates_path_with_glmnet_warning():
+    from statprune.errors import ConvergenceWarning
+
+    X, y, foldid = _data(300, 15)
+    with pytest.warns(ConvergenceWarning, match=r"th lambda value not reached after maxit=60"):
+        out = cv_glmnet_gram(X, y, foldid=foldid, maxit=60)
+    full = cv_glmnet_gram(X, y, foldid=foldid)
+    L = len(out["lambda"])
+    assert 5 <= L < len(full["lambda"])
+    np.testing.assert_allclose(out["lambda"], full["lambda"][:L], rtol=1e-12)
