@@ -11,7 +11,8 @@ For each size, on the same seeded data and the same 10 folds:
   BLAS and glmnet are single-threaded);
 * ``sklearn LassoCV``: on the globally standardized design (population sd, so
   sklearn's ``alpha`` is glmnet's ``lambda``) with glmnet's lambda sequence and the
-  same folds; ``skglm``/``glum`` too when installed.
+  same folds.  (``skglm`` and ``glum`` are not dependencies of statprune and are
+  not benchmarked.)
 
 All at default settings (``thresh=1e-7``), plus one size at ``thresh=1e-14`` for
 the tight parity numbers.  Run through ``python -m benchmarks.run_all``.
@@ -131,13 +132,6 @@ def _sklearn_lassocv(X: np.ndarray, y: np.ndarray, foldid: np.ndarray, lambdas: 
     return t, model, coef
 
 
-def _optional(name: str) -> Any:
-    try:
-        return __import__(name)
-    except ImportError:
-        return None
-
-
 def run(quick: bool = False) -> list[dict]:
     from threadpoolctl import threadpool_limits
 
@@ -183,9 +177,6 @@ def run(quick: bool = False) -> list[dict]:
         idx_sk = int(np.argmin(np.abs(out["lambda"] - model.alpha_))) + 1
         add(case, "sklearn LassoCV", t_sk, speedup_of_gram=t_sk / t_gram,
             coef_rel_vs_glmnet=_rel(coef_sk, glm_at), alpha_index=idx_sk, glmnet_index_min=int(out["index_min"]))
-        for mod in ("skglm", "glum"):
-            if _optional(mod) is not None:  # pragma: no cover - optional
-                add(case, f"{mod} (installed, not benchmarked)", float("nan"))
         del X, y, data
 
     # tight-threshold parity (both sides converged)
