@@ -285,9 +285,12 @@ def _stats_of_chunks(chunks: Any, offset: int, features: list[str], target: str,
 def _partition_stats(part: pd.DataFrame, offset: int, features: list[str], target: str, weights: str | None,
                      fold_column: str | None, nfolds: int, seed: int) -> Any:
     """Per-fold GramStats of one dask partition (runs on a worker)."""
+    from threadpoolctl import threadpool_limits  # noqa: PLC0415
+
     step = _chunk_step(len(features))
     chunks = (part.iloc[a : a + step] for a in range(0, len(part), step))
-    return _stats_of_chunks(chunks, offset, features, target, weights, fold_column, nfolds, seed)
+    with threadpool_limits(limits=1, user_api="blas"):  # small products; parallelism comes from the tasks
+        return _stats_of_chunks(chunks, offset, features, target, weights, fold_column, nfolds, seed)
 
 
 def _parquet_file_stats(path: str, offset: int, features: list[str], target: str, weights: str | None,
@@ -298,6 +301,14 @@ def _parquet_file_stats(path: str, offset: int, features: list[str], target: str
     shipped between workers; each batch's columns are copied straight from Arrow into one
     reused buffer, so only one batch is in memory at a time.
     """
+    from threadpoolctl import threadpool_limits  # noqa: PLC0415
+
+    with threadpool_limits(limits=1, user_api="blas"):  # small products; parallelism comes from the tasks
+        return _parquet_file_stats_1(path, offset, features, target, weights, fold_column, nfolds, seed)
+
+
+def _parquet_file_stats_1(path: str, offset: int, features: list[str], target: str, weights: str | None,
+                          fold_column: str | None, nfolds: int, seed: int) -> Any:
     import pyarrow.parquet as pq  # noqa: PLC0415
 
     p = len(features)
