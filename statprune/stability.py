@@ -667,12 +667,15 @@ def _fit_chunk(engine: str, x: np.ndarray, y: np.ndarray, folds: np.ndarray, col
                 path = np.asarray(r["path"], dtype=np.int8).reshape(x.shape[1], -1)
                 out.append((path, path[:, -1].astype(bool)))
         return out
-    for c in cols:
-        inbag = folds[:, c].astype(bool)
-        try:
-            out.append(_path_sklearn(x[inbag], y[inbag], q, opts))
-        except Exception as exc:  # noqa: BLE001 - reported like stabs: a failing fold is dropped with a warning
-            out.append(f"{type(exc).__name__}: {exc}")
+    from threadpoolctl import threadpool_limits  # noqa: PLC0415
+
+    with threadpool_limits(limits=1, user_api="blas"):  # small problems; parallelism comes from the workers
+        for c in cols:
+            inbag = folds[:, c].astype(bool)
+            try:
+                out.append(_path_sklearn(x[inbag], y[inbag], q, opts))
+            except Exception as exc:  # noqa: BLE001 - reported like stabs: a failing fold is dropped with a warning
+                out.append(f"{type(exc).__name__}: {exc}")
     return out
 
 
