@@ -373,3 +373,15 @@ def test_maxit_truncates_path_with_glmnet_warning():
     L = len(out["lambda"])
     assert 5 <= L < len(full["lambda"])
     np.testing.assert_allclose(out["lambda"], full["lambda"][:L], rtol=1e-12)
+
+
+def test_memory_layout_and_dataframe_input_do_not_change_results():
+    import pandas as pd
+
+    X, y, foldid = _data(400, 7, seed=8)
+    a = gram_stats(X, y, foldid=foldid)
+    b = gram_stats(np.asfortranarray(X), y, foldid=foldid)
+    c = gram_stats(pd.DataFrame(X), pd.Series(y), foldid=foldid)
+    for other in (b, c):
+        np.testing.assert_array_equal(other.xx, a.xx)
+        np.testing.assert_array_equal(other.xy, a.xy)
