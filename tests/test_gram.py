@@ -77,6 +77,7 @@ CASES = {
     "no_intercept_no_std": dict(n=250, p=10, kw={"intercept": False, "standardize": False}),
     "n_less_than_p": dict(n=60, p=90, kw={}),
     "p500_r_uses_naive": dict(n=150, p=500, kw={"alpha": 0.8}),
+    "folds_n_less_than_p_only": dict(n=100, p=92, kw={"nlambda": 40}),  # full fit 1e-4, training sets 1e-2
     "limits": dict(n=300, p=10, kw={"lower.limits": 0.0, "upper.limits": 2.5}),
     "exclude": dict(n=300, p=10, kw={"exclude": [2, 5]}),
     "user_lambda": dict(n=200, p=10, kw={"lambda": [2.0, 1.0, 0.5, 0.2, 0.1, 0.01]}),
