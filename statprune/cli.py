@@ -11,8 +11,6 @@ Conventions shared by every command:
 
 from __future__ import annotations
 
-import json
-import math
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -20,6 +18,7 @@ from typing import Any, Optional
 
 import typer
 
+from ._json import dumps
 from .errors import DataError, ParameterError, RError, RNotAvailableError, StatpruneError
 
 app = typer.Typer(
@@ -41,30 +40,6 @@ JsonOpt = typer.Option(None, "--json", help="Write JSON to this path, or '-' for
 
 
 # --------------------------------------------------------------------------- helpers
-def _jsonable(obj: Any) -> Any:
-    import numpy as np  # noqa: PLC0415
-
-    if isinstance(obj, dict):
-        return {str(k): _jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [_jsonable(v) for v in obj]
-    if isinstance(obj, np.ndarray):
-        return [_jsonable(v) for v in obj.tolist()]
-    if isinstance(obj, (np.floating, float)):
-        f = float(obj)
-        return f if math.isfinite(f) else None
-    if isinstance(obj, np.integer):
-        return int(obj)
-    if isinstance(obj, np.bool_):
-        return bool(obj)
-    return obj
-
-
-def dumps(obj: Any) -> str:
-    """JSON text of a result dict (numpy values converted, NaN/inf as null)."""
-    return json.dumps(_jsonable(obj), indent=2, allow_nan=False)
-
-
 def emit_json(obj: Any, dest: str) -> None:
     """Write JSON to stdout (``-``) or atomically to a file."""
     text = dumps(obj) + "\n"
@@ -362,10 +337,6 @@ def lasso(
             raise _PE(f"--penalty-factor {item!r}: use NAME=VALUE")
     if engine not in ("r", "gram"):
         raise _PE(f"--engine {engine!r}: use r or gram")
-    import inspect  # noqa: PLC0415
-
-    if engine != "r" and "engine" not in inspect.signature(cv_glmnet_table).parameters:
-        raise _PE("--engine gram: statprune.lasso.cv_glmnet_table has no engine parameter in this build; use --engine r")
     import contextlib  # noqa: PLC0415
 
     with contextlib.ExitStack() as stack:  # issue 6: --engine and a progress bar for the gram engine
@@ -378,8 +349,7 @@ def lasso(
             stack.enter_context(progress_hook(lambda done, total: (setattr(bar, "total", total), bar.update(done - bar.n))))
         res = cv_glmnet_table(data, target, family=family, alpha=alpha, nfolds=nfolds, foldid_column=foldid_column,
                               weights_column=weights_column, seed=seed, type_measure=type_measure, s=s, keep=keep,
-                              exclude=exclude, penalty_factor=pf or None, nlambda=nlambda,
-                              **({"engine": engine} if engine != "r" else {}))
+                              exclude=exclude, penalty_factor=pf or None, nlambda=nlambda, engine=engine)
     if save_rds:
         res.save_rds(save_rds)
         typer.echo(f"wrote {save_rds}", err=True)

@@ -33,7 +33,6 @@ mean, not the standard deviation across folds that scikit-learn reports.
 
 from __future__ import annotations
 
-import json
 import math
 import warnings
 from collections.abc import Mapping, Sequence
@@ -46,6 +45,7 @@ from sklearn.feature_selection import SelectorMixin
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
 
+from ._json import dumps
 from .errors import (
     ConvergenceWarning,
     DataError,
@@ -544,7 +544,7 @@ class LassoResult:
 
     def to_json(self, indent: int | None = 2) -> str:
         """JSON text of :meth:`to_dict` (NaN as null)."""
-        return json.dumps(_jsonable(self.to_dict()), indent=indent, allow_nan=False)
+        return dumps(self.to_dict(), indent=indent)
 
     def summary(self) -> str:
         """A text summary in the layout of R's ``print.cv.glmnet`` plus the selection."""
@@ -607,23 +607,6 @@ class LassoResult:
             "c(lambda.min = fit$lambda.min, lambda.1se = fit$lambda.1se)\n"
             f"coef(fit, s = {s})\n"
         )
-
-
-def _jsonable(obj: Any) -> Any:
-    if isinstance(obj, dict):
-        return {str(k): _jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [_jsonable(v) for v in obj]
-    if isinstance(obj, np.ndarray):
-        return _jsonable(obj.tolist())
-    if isinstance(obj, (float, np.floating)):
-        f = float(obj)
-        return f if math.isfinite(f) else None
-    if isinstance(obj, np.integer):
-        return int(obj)
-    if isinstance(obj, np.bool_):
-        return bool(obj)
-    return obj
 
 
 def _y_for_r(family: str, y: Any, class_names: Sequence[Any] | None) -> Any:
@@ -1096,14 +1079,12 @@ class GlmnetCV(SelectorMixin, BaseEstimator):
         _r.require_r_packages("glmnet", *(("survival",) if self.family == "cox" else ()))
         n = X.shape[0]
         if self.engine == "gram" and self.family == "gaussian" and not self.relax and off is None:
+            from ._gram import GramNotSupported, cv_glmnet_gram  # noqa: PLC0415
+
+            fid = foldid if foldid is not None else np.asarray(
+                _r.call("glmnet", "spg_draw_foldid", n, int(self.nfolds), self.seed), dtype=int)
+            excl_idx = [names.index(e) for e in prm["exclude"]]
             try:
-                from ._gram import cv_glmnet_gram  # noqa: PLC0415
-            except ImportError:
-                cv_glmnet_gram = None
-            if cv_glmnet_gram is not None:
-                fid = foldid if foldid is not None else np.asarray(
-                    _r.call("glmnet", "spg_draw_foldid", n, int(self.nfolds), self.seed), dtype=int)
-                excl_idx = [names.index(e) for e in prm["exclude"]]
                 return cv_glmnet_gram(
                     X, y, weights=w, foldid=fid, alpha=prm["alpha"], lambda_=prm["lambda"], nlambda=int(self.nlambda),
                     lambda_min_ratio=self.lambda_min_ratio, standardize=bool(self.standardize),
@@ -1111,6 +1092,10 @@ class GlmnetCV(SelectorMixin, BaseEstimator):
                     lower_limits=prm["lower_limits"], upper_limits=prm["upper_limits"], thresh=float(self.thresh),
                     maxit=int(self.maxit), exclude_idx=excl_idx, type_measure=self.type_measure,
                 )
+            except GramNotSupported:
+                # what the gram engine does not cover (MAE, tiny folds...) runs in R, silently,
+                # with the same folds (R's own draw for the seed)
+                foldid = fid
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             out = _r.call("glmnet", "spg_cv_fit", X, y, opts, weights=w, offset=off, foldid=foldid,
@@ -1274,6 +1259,7 @@ def cv_glmnet_table(
     penalty_factor: Mapping[str, float] | None = None,
     nlambda: int = 100,
     drop_missing: bool = False,
+    engine: str = "r",
 ) -> LassoResult:
     """Cross-validated glmnet on a table: every column other than the target, fold and
     weight columns is a predictor, in file order (what ``statprune lasso`` runs).
@@ -1308,7 +1294,7 @@ def cv_glmnet_table(
             pass
     est = GlmnetCV(family=family, alpha=alpha, nfolds=nfolds, foldid=foldid, seed=seed, type_measure=type_measure,
                    s=s, keep=list(keep) or None, exclude=list(exclude) or None,
-                   penalty_factor=dict(penalty_factor) if penalty_factor else None, nlambda=nlambda)
+                   penalty_factor=dict(penalty_factor) if penalty_factor else None, nlambda=nlambda, engine=engine)
     est.fit(prep.X, y, sample_weight=w)
     return est.result_
 

@@ -386,3 +386,45 @@ def test_memory_layout_and_dataframe_input_do_not_change_results():
     for other in (b, c):
         np.testing.assert_array_equal(other.xx, a.xx)
         np.testing.assert_array_equal(other.xy, a.xy)
+
+
+@pytest.mark.against_r
+def test_engine_gram_falls_back_to_r_silently_for_what_it_does_not_cover():
+    import warnings as _w
+
+    from statprune import datasets
+    from statprune.lasso import GlmnetCV
+
+    d = datasets.load_boston()
+    X, y = d.drop(columns="medv"), d["medv"]
+    with _w.catch_warnings():
+        _w.simplefilter("error")  # the fallback must be warning-free
+        g = GlmnetCV(engine="gram", seed=3, type_measure="mae", nlambda=30).fit(X, y)
+    r = GlmnetCV(engine="r", seed=3, type_measure="mae", nlambda=30).fit(X, y)
+    np.testing.assert_allclose(g.cv_results_["mean_score"], r.cv_results_["mean_score"], rtol=1e-12)
+    assert g.lambda_min_ == r.lambda_min_
+    assert g.result_.measure_name == "Mean Absolute Error"
+
+
+@pytest.mark.against_r
+def test_cli_lasso_engine_gram_equals_engine_r():
+    import json as _json
+    import subprocess
+    import sys
+
+    from statprune import datasets
+
+    def run(engine):
+        proc = subprocess.run(
+            [sys.executable, "-m", "statprune.cli", "lasso", datasets.path("boston"), "--target", "medv",
+             "--seed", "42", "--engine", engine, "--json", "-"],
+            capture_output=True, text=True, check=False,
+        )
+        assert proc.returncode == 0, proc.stderr
+        return _json.loads(proc.stdout)
+
+    g, r = run("gram"), run("r")
+    assert g["lambda_min"] == pytest.approx(r["lambda_min"], rel=1e-12)
+    assert g["selected"] == r["selected"]
+    for k, v in r["coefficients"].items():
+        assert g["coefficients"][k] == pytest.approx(v, rel=1e-6, abs=1e-8), k
