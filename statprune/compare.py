@@ -31,7 +31,6 @@ with the reason; the others still run. Bad input raises ``DataError``.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 import sys
@@ -43,6 +42,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ._json import dumps
 from .errors import DataError, ParameterError, RError, RNotAvailableError
 
 __all__ = ["CompareDisplay", "CompareResult", "compare"]
@@ -353,10 +353,7 @@ class CompareResult:
         }
 
     def to_json(self, **kwargs: Any) -> str:
-        from .cli import _jsonable  # noqa: PLC0415
-
-        kwargs.setdefault("indent", 2)
-        return json.dumps(_jsonable(self.to_dict()), allow_nan=False, **kwargs)
+        return dumps(self.to_dict(), **kwargs)
 
     def summary(self) -> str:
         """The side-by-side table (x = kept, . = pruned) and the held-out errors."""

@@ -33,7 +33,6 @@ and never fail.
 from __future__ import annotations
 
 import html
-import json
 import math
 import sys
 import types
@@ -46,6 +45,7 @@ import numpy as np
 import pandas as pd
 
 from . import _mapping
+from ._json import dumps_to, to_jsonable
 from .errors import DataError, ParameterError
 
 __all__ = ["CrosscheckReport", "crosscheck", "crosscheck_glm", "crosscheck_pca", "crosscheck_stepwise", "result_tolerance", "validate"]
@@ -122,21 +122,16 @@ class CrosscheckReport:
     def to_dict(self) -> dict[str, Any]:
         """``checks`` (the rows), ``ok``, ``max_rel_diff``, ``info``, ``provenance``."""
         return {
-            "checks": [{k: _plain(r[k]) for k in COLUMNS} for r in self.rows],
+            "checks": [{k: to_jsonable(r[k]) for k in COLUMNS} for r in self.rows],
             "ok": self.ok,
             "max_rel_diff": self.max_rel_diff,
-            "info": _plain(self.info),
-            "provenance": _plain(self.provenance),
+            "info": to_jsonable(self.info),
+            "provenance": to_jsonable(self.provenance),
         }
 
     def to_json(self, path: str | None = None) -> str:
         """JSON text (NaN as null); written atomically to ``path`` when given."""
-        text = json.dumps(self.to_dict(), indent=2, allow_nan=False)
-        if path is not None:
-            from ._data import write_atomic  # noqa: PLC0415
-
-            write_atomic(path, text + "\n")
-        return text
+        return dumps_to(self.to_dict(), path)
 
     def _table_rows(self, only_failed: bool = False, limit: int | None = None) -> list[list[str]]:
         out = []
@@ -225,22 +220,6 @@ def _fmt(v: Any, digits: int = 6) -> str:
         return str(int(v))
     s = str(v)
     return s if len(s) <= 40 else s[:37] + "..."
-
-
-def _plain(v: Any) -> Any:
-    if isinstance(v, dict):
-        return {str(k): _plain(x) for k, x in v.items()}
-    if isinstance(v, (list, tuple)):
-        return [_plain(x) for x in v]
-    if isinstance(v, np.ndarray):
-        return [_plain(x) for x in v.tolist()]
-    if isinstance(v, (np.bool_, bool)):
-        return bool(v)
-    if isinstance(v, (np.integer,)):
-        return int(v)
-    if isinstance(v, (float, np.floating)):
-        return float(v) if math.isfinite(float(v)) else None
-    return v
 
 
 def _num_row(quantity: str, term: str, a: str, b: str, va: float, vb: float, tol: float, scale: float | None = None, note: str = "") -> dict[str, Any]:

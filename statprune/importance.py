@@ -43,7 +43,6 @@ A feature with a score ``<= 0`` is never kept.
 
 from __future__ import annotations
 
-import json
 import math
 import warnings
 from typing import Any
@@ -55,6 +54,7 @@ from sklearn.feature_selection import SelectorMixin
 from sklearn.utils.validation import check_is_fitted
 from sklearn_compat.utils.validation import validate_data
 
+from ._json import dumps
 from .errors import DataError, NothingSelectedWarning, ParameterError, SelectionWarning
 
 __all__ = ["ImportanceDisplay", "ImportancePruner", "ImportanceResult", "importance_table"]
@@ -558,10 +558,7 @@ class ImportanceResult:
 
     def to_json(self, **kwargs: Any) -> str:
         """JSON text (keys ``method``, ``scores``, ``selected``, ``pruned``, ...)."""
-        from .cli import _jsonable  # noqa: PLC0415
-
-        kwargs.setdefault("indent", 2)
-        return json.dumps(_jsonable(self.to_dict()), allow_nan=False, **kwargs)
+        return dumps(self.to_dict(), **kwargs)
 
     def summary(self) -> str:
         """Text summary: the rule, the held-out score where there is one, the table."""

@@ -54,7 +54,6 @@ from __future__ import annotations
 import copy
 import gzip
 import html
-import json
 import math
 import numbers
 import warnings
@@ -64,6 +63,7 @@ from typing import Any, Literal, Sequence
 import numpy as np
 import pandas as pd
 
+from ._json import dumps_to
 from .errors import DataError, ParameterError, SelectionWarning
 
 __all__ = [
@@ -811,14 +811,7 @@ class NNPruneResult:
 
     def to_json(self, path: Any = None) -> str:
         """JSON text (NaN as null); written atomically to ``path`` when given."""
-        from .cli import dumps  # noqa: PLC0415
-
-        text = dumps(self.to_dict())
-        if path is not None:
-            from ._data import write_atomic  # noqa: PLC0415
-
-            write_atomic(path, text + "\n")
-        return text
+        return dumps_to(self.to_dict(), path)
 
 
 def _layer_table(kernels: Sequence[np.ndarray], thresholds: Sequence[float], target: Sequence[float], names: Sequence[str] | None = None) -> pd.DataFrame:

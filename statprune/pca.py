@@ -41,7 +41,6 @@ load on at least one kept component are ``selected``; the others are ``pruned``.
 
 from __future__ import annotations
 
-import json
 import warnings
 from collections.abc import Sequence
 from typing import Any
@@ -52,6 +51,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 from sklearn_compat.utils.validation import validate_data
 
+from ._json import dumps
 from .errors import DataError, NothingSelectedWarning, ParameterError
 
 __all__ = ["PCAPruner", "PCAResult", "ScreeDisplay", "elbow_point", "pca_table", "sign_convention"]
@@ -464,10 +464,7 @@ class PCAResult:
 
     def to_json(self, **kwargs: Any) -> str:
         """JSON text (keys ``method``, ``components``, ``selected``, ``pruned``, ...)."""
-        from .cli import _jsonable  # noqa: PLC0415
-
-        kwargs.setdefault("indent", 2)
-        return json.dumps(_jsonable(self.to_dict()), allow_nan=False, **kwargs)
+        return dumps(self.to_dict(), **kwargs)
 
     def summary(self) -> str:
         """Text summary in the spirit of ``summary(prcomp(...))``."""

@@ -43,6 +43,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ._json import dumps
 from .errors import DataError, ParameterError
 
 __all__ = ["Report", "Section", "Table", "Plot", "build_report", "METHODS", "svg_of"]
@@ -437,8 +438,6 @@ class Report:
     def render(self, format: str = "html") -> str:  # noqa: A002 - the CLI option is --format
         """The report as text: ``"html"`` (self-contained), ``"md"`` or ``"json"``."""
         if format == "json":
-            from .cli import dumps  # noqa: PLC0415
-
             return dumps(self.to_dict()) + "\n"
         if format not in ("html", "md"):
             raise ParameterError(f"format must be 'html', 'md' or 'json', got {format!r}")

@@ -52,6 +52,7 @@ import pandas as pd
 from sklearn.base import BaseEstimator
 from sklearn.feature_selection import SelectorMixin
 
+from ._json import dumps_to
 from .errors import DataError, ParameterError
 
 __all__ = [
@@ -843,14 +844,7 @@ class StabilityResult:
 
     def to_json(self, path: str | os.PathLike[str] | None = None) -> str:
         """JSON text (NaN as null); written atomically to ``path`` when given."""
-        from .cli import dumps  # noqa: PLC0415 - cli is light (typer only)
-
-        text = dumps(self.to_dict())
-        if path is not None:
-            from ._data import write_atomic  # noqa: PLC0415
-
-            write_atomic(path, text + "\n")
-        return text
+        return dumps_to(self.to_dict(), path)
 
     def summary(self) -> str:
         head = {"none": "without further assumptions", "unimodal": "with unimodality assumption",

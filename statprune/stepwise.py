@@ -37,7 +37,6 @@ The R equivalent is ``step(lm(Fertility ~ ., data = swiss))``.
 
 from __future__ import annotations
 
-import json
 import math
 import sys as _sys
 import types as _types
@@ -51,6 +50,7 @@ import pandas as pd
 
 from ._engine import Engine, ModelInfo
 from ._formula import Design, Formula, add_scope, drop_scope, parse_formula, sort_terms, term_label
+from ._json import dumps_to
 from .errors import DataError, ParameterError, SelectionWarning
 
 __all__ = ["StepwiseResult", "StepwiseSelector", "add1", "drop1", "stepwise"]
@@ -160,6 +160,12 @@ def _setup(
         if v.is_factor:
             bad |= v.codes < 0
         else:
+            n_inf = int(np.isinf(v.values).sum())
+            if n_inf:  # R's na.omit keeps Inf and lm.fit then stops ("NA/NaN/Inf in 'x'"): never drop silently
+                raise DataError(
+                    f"column {lab!r} holds {n_inf} infinite value(s) (R's lm/glm stop with 'NA/NaN/Inf in x'); "
+                    "replace or remove those rows"
+                )
             bad |= ~np.isfinite(v.values)
     dropped = int(bad.sum())
     if dropped:
@@ -370,12 +376,7 @@ class StepwiseResult:
 
     def to_json(self, path: str | None = None) -> str:
         """JSON text of :meth:`to_dict` (NaN as null); written atomically when ``path`` is given."""
-        text = json.dumps(_clean(self.to_dict()), indent=2, allow_nan=False)
-        if path is not None:
-            from ._data import write_atomic  # noqa: PLC0415
-
-            write_atomic(path, text + "\n")
-        return text
+        return dumps_to(self.to_dict(), path)
 
     def summary(self) -> str:
         """Text like R's ``print(fit$anova)`` followed by ``summary(fit)``'s coefficient table."""
@@ -429,20 +430,6 @@ def _num(v: Any) -> Any:
 def _intish(v: Any) -> Any:
     f = _num(v)
     return int(f) if isinstance(f, float) and f.is_integer() else f
-
-
-def _clean(obj: Any) -> Any:
-    if isinstance(obj, dict):
-        return {str(k): _clean(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [_clean(v) for v in obj]
-    if isinstance(obj, (float, np.floating)):
-        return float(obj) if math.isfinite(obj) else None
-    if isinstance(obj, np.integer):
-        return int(obj)
-    if isinstance(obj, np.bool_):
-        return bool(obj)
-    return obj
 
 
 def _format_table(df: pd.DataFrame, index_name: str = "") -> str:
