@@ -16,18 +16,10 @@ suppressPackageStartupMessages({
   library(jsonlite)
 })
 
-args <- commandArgs(trailingOnly = TRUE)
-if (length(args) < 1L) stop("usage: cv_glmnet.R data.csv --target Y [options]")
-opt <- list(data = args[[1L]], family = "gaussian", alpha = 1, nfolds = 10L,
-            `type-measure` = "default", s = "lambda.min")
-i <- 2L
-while (i <= length(args)) {
-  key <- sub("^--", "", args[[i]])
-  if (i + 1L > length(args)) stop("option --", key, " needs a value")
-  opt[[key]] <- args[[i + 1L]]
-  i <- i + 2L
-}
-if (is.null(opt$target)) stop("--target is required")
+here <- dirname(sub("--file=", "", grep("--file=", commandArgs(FALSE), value = TRUE)))
+source(file.path(here, "_args.R"))  # ref_args(): "data.csv --key value ..." -> named list
+opt <- ref_args("usage: cv_glmnet.R data.csv --target Y [options]",
+                list(family = "gaussian", alpha = 1, nfolds = 10L, `type-measure` = "default", s = "lambda.min"))
 
 d <- read.csv(opt$data, check.names = FALSE, stringsAsFactors = FALSE)
 targets <- strsplit(opt$target, ",", fixed = TRUE)[[1]]

@@ -15,17 +15,9 @@
 
 suppressPackageStartupMessages(library(jsonlite))
 
-args <- commandArgs(trailingOnly = TRUE)
-if (length(args) < 1L) stop("usage: lm_glm_reference.R data.csv --target Y [options]")
-opt <- list(data = args[[1L]], family = "gaussian")
-i <- 2L
-while (i <= length(args)) {
-  key <- sub("^--", "", args[[i]])
-  if (i + 1L > length(args)) stop("option --", key, " needs a value")
-  opt[[key]] <- args[[i + 1L]]
-  i <- i + 2L
-}
-if (is.null(opt$target)) stop("--target is required")
+here <- dirname(sub("--file=", "", grep("--file=", commandArgs(FALSE), value = TRUE)))
+source(file.path(here, "_args.R"))  # ref_args(): "data.csv --key value ..." -> named list
+opt <- ref_args("usage: lm_glm_reference.R data.csv --target Y [options]", list(family = "gaussian"))
 d <- read.csv(opt$data, check.names = FALSE, stringsAsFactors = FALSE)
 if (!opt$target %in% names(d)) stop("target column '", opt$target, "' not found")
 split <- function(s) if (is.null(s) || !nzchar(s)) character(0) else strsplit(s, ",", fixed = TRUE)[[1]]
