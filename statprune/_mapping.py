@@ -105,26 +105,24 @@ def poisson_ridge_alpha(lam: float) -> float:
 # --------------------------------------------------------------------------- glmnet's preprocessing
 def glmnet_weights(sample_weight: Any, n: int) -> np.ndarray:
     """Weights as glmnet uses them: rescaled to sum to ``n`` (ones when None)."""
-    if sample_weight is None:
-        return np.ones(n)
-    w = np.asarray(sample_weight, dtype=float).reshape(-1)
-    if w.shape[0] != n:
-        raise ParameterError(f"sample_weight has {w.shape[0]} values but the data has {n} rows")
-    if not np.all(np.isfinite(w)) or np.any(w < 0) or w.sum() <= 0:
-        raise ParameterError("sample_weight must be finite, non-negative and not all zero")
-    return w * (n / w.sum())
+    return _rescaled_to_count(sample_weight, n, "sample_weight", f"the data has {n} rows")
 
 
 def glmnet_penalty_factor(penalty_factor: Any, p: int) -> np.ndarray:
     """Penalty factors as glmnet uses them: rescaled to sum to ``p`` (ones when None)."""
-    if penalty_factor is None:
-        return np.ones(p)
-    pf = np.asarray(penalty_factor, dtype=float).reshape(-1)
-    if pf.shape[0] != p:
-        raise ParameterError(f"penalty_factor has {pf.shape[0]} values but there are {p} predictors")
-    if not np.all(np.isfinite(pf)) or np.any(pf < 0) or pf.sum() <= 0:
-        raise ParameterError("penalty_factor must be finite, non-negative and not all zero")
-    return pf * (p / pf.sum())
+    return _rescaled_to_count(penalty_factor, p, "penalty_factor", f"there are {p} predictors")
+
+
+def _rescaled_to_count(values: Any, count: int, name: str, expected: str) -> np.ndarray:
+    """``values`` (finite, >= 0, not all zero) times ``count / sum``: glmnet's rule for weights and penalty factors."""
+    if values is None:
+        return np.ones(count)
+    v = np.asarray(values, dtype=float).reshape(-1)
+    if v.shape[0] != count:
+        raise ParameterError(f"{name} has {v.shape[0]} values but {expected}")
+    if not np.all(np.isfinite(v)) or np.any(v < 0) or v.sum() <= 0:
+        raise ParameterError(f"{name} must be finite, non-negative and not all zero")
+    return v * (count / v.sum())
 
 
 def glmnet_x_scale(X: np.ndarray, w: np.ndarray, standardize: bool = True) -> tuple[np.ndarray, np.ndarray]:
