@@ -195,19 +195,8 @@ class Engine:
                 self._wald(out, terms, scope, keys)
             return out
         fit0 = self.glm(keys)
-        devs = [fit0.deviance]
-        dfs_l = [fit0.rank]
-        for i in pos:
-            sub = [kk for j, kk in enumerate(keys) if j != i]
-            z = self.glm(sub)
-            devs.append(z.deviance)
-            dfs_l.append(z.rank)
-        dev = np.array(devs)
-        dfs = np.array(dfs_l, float)
-        disp = fit0.dispersion(self.fam)  # type: ignore[arg-type]
-        loglik = dev / disp
-        aic = loglik + k * dfs
-        aic = aic + ((fit0.aic + (k - 2) * fit0.rank) - aic[0])
+        drops = [[kk for j, kk in enumerate(keys) if j != i] for i in pos]
+        dev, dfs, disp, loglik, aic = self._glm_rows(fit0, [keys, *drops], k)
         ddf = dfs[0] - dfs
         ddf[0] = np.nan
         out = pd.DataFrame({"Df": ddf, "Deviance": dev, "AIC": aic}, index=rows)
@@ -228,6 +217,24 @@ class Engine:
         elif test == "Wald":
             self._wald(out, terms, scope, keys)
         return out
+
+    def _glm_rows(
+        self, ref: GLMFit, key_sets: Sequence[Sequence[tuple]], k: float
+    ) -> tuple[np.ndarray, np.ndarray, float, np.ndarray, np.ndarray]:
+        """Deviance, rank, ``ref``'s dispersion, scaled deviance and AIC of the glm of each key set.
+
+        The part R's ``drop1.glm`` and ``add1.glm`` share: ``loglik <- dev / dispersion``,
+        ``aic <- loglik + k * dfs``, shifted so the first row has ``extractAIC(ref, k)``.
+        The fits run in the order of ``key_sets``.
+        """
+        fits = [self.glm(ks) for ks in key_sets]
+        dev = np.array([z.deviance for z in fits])
+        dfs = np.array([z.rank for z in fits], float)
+        disp = ref.dispersion(self.fam)  # type: ignore[arg-type]
+        loglik = dev / disp
+        aic = loglik + k * dfs
+        aic = aic + ((ref.aic + (k - 2) * ref.rank) - aic[0])
+        return dev, dfs, disp, loglik, aic
 
     def _wald(self, out: pd.DataFrame, terms, scope, keys) -> None:
         """Wald test of each term's coefficients in the current fit (not an R default)."""
@@ -308,20 +315,8 @@ class Engine:
                 out["Pr(>Chi)"] = _pchisq_upper(dev, ddf)
             return out
         obj = self.glm(self.blocks(terms))
-        z0 = self.glm(base)
-        devs = [z0.deviance]
-        dfs_l = [z0.rank]
-        for t in scope:
-            ks = [ckeys[j] for j, u in enumerate(combined) if u in terms or u == t]
-            z = self.glm(ks)
-            devs.append(z.deviance)
-            dfs_l.append(z.rank)
-        dev = np.array(devs)
-        dfs = np.array(dfs_l, float)
-        disp = obj.dispersion(self.fam)  # type: ignore[arg-type]
-        loglik = dev / disp
-        aic = loglik + k * dfs
-        aic = aic + ((obj.aic + (k - 2) * obj.rank) - aic[0])
+        adds = [[ckeys[j] for j, u in enumerate(combined) if u in terms or u == t] for t in scope]
+        dev, dfs, disp, loglik, aic = self._glm_rows(obj, [base, *adds], k)
         ddf = dfs - dfs[0]
         ddf[0] = np.nan
         out = pd.DataFrame({"Df": ddf, "Deviance": dev, "AIC": aic}, index=rows)
