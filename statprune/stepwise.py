@@ -477,6 +477,16 @@ def _statsmodels_fit(engine: Engine, terms: Sequence[frozenset], var_order: Any 
 
 
 # =========================================================================== algorithms
+def _start_fit(prob: _Problem, k: float, *, with_upper: bool) -> tuple[list[frozenset], ModelInfo]:
+    """The starting model's terms and its fit, checked; ``with_upper`` also prepares the full scope."""
+    eng = prob.engine
+    fit = list(prob.start)
+    eng.prepare([fit, sort_terms(list(dict.fromkeys(fit + prob.upper)))] if with_upper else [fit])
+    info = eng.info(fit, k)
+    _check_fit(eng, fit, info)
+    return fit, info
+
+
 def _row(change: str, info: ModelInfo) -> dict[str, Any]:
     return {"change": change, "deviance": info.deviance, "df_resid": info.df_resid, "AIC": info.aic}
 
@@ -544,10 +554,7 @@ def _step_aic(prob: _Problem, direction: str, k: float, max_steps: int, trace: b
     backward = direction in ("both", "backward")
     forward = direction in ("both", "forward")
     lab = _Labels(eng.var_order, prob.formula.response)
-    fit = list(prob.start)
-    eng.prepare([fit, sort_terms(list(dict.fromkeys(fit + prob.upper)))])
-    info = eng.info(fit, k)
-    _check_fit(eng, fit, info)
+    fit, info = _start_fit(prob, k, with_upper=True)
     if trace:
         print(f"Start:  AIC={info.aic:.2f}\n{_formula_text(prob, fit, lab)}\n")
     models = [_row("", info)]
@@ -610,10 +617,7 @@ def _step_pvalue(
     """Backward elimination by the largest ``drop1`` p-value / forward entry by the smallest ``add1`` p-value."""
     eng = prob.engine
     lab = _Labels(eng.var_order, prob.formula.response)
-    fit = list(prob.start)
-    eng.prepare([fit, sort_terms(list(dict.fromkeys(fit + prob.upper)))])
-    info = eng.info(fit, k)
-    _check_fit(eng, fit, info)
+    fit, info = _start_fit(prob, k, with_upper=True)
     models = [_row("", info)]
     history: list[pd.DataFrame] = []
     moved: list[str] = []
@@ -675,10 +679,7 @@ def _one_shot(prob: _Problem, k: float, threshold: float, test: str, adjust: str
 
     eng = prob.engine
     lookup = {eng.label(t): t for t in prob.upper + prob.start + prob.lower}
-    fit = list(prob.start)
-    eng.prepare([fit])
-    info = eng.info(fit, k)
-    _check_fit(eng, fit, info)
+    fit, info = _start_fit(prob, k, with_upper=False)
     models = [_row("", info)]
     sc = [t for t in fit if t not in prob.lower]
     if not sc:
@@ -751,10 +752,7 @@ def _stdcoef(eng: Engine, terms: Sequence[frozenset]) -> dict[frozenset, float]:
 def _coef_rule(prob: _Problem, k: float, threshold: float, rule: str, max_steps: int) -> dict[str, Any]:
     eng = prob.engine
     lookup = {eng.label(t): t for t in prob.upper + prob.start + prob.lower}
-    fit = list(prob.start)
-    eng.prepare([fit])
-    info = eng.info(fit, k)
-    _check_fit(eng, fit, info)
+    fit, info = _start_fit(prob, k, with_upper=False)
     models = [_row("", info)]
     moved, moved_p, history = [], [], []
     steps = max_steps
