@@ -29,21 +29,24 @@ cc_glmnet_fit <- function(x, y, family = "gaussian", alpha = 1, lambda,
                thresh = thresh, maxit = maxit)
   if (identical(family, "multinomial")) args$type.multinomial <- type_multinomial
   fit <- do.call(glmnet::glmnet, args)
-  if (identical(family, "multinomial")) {
-    K <- length(fit$beta)
-    beta <- array(0, c(K, ncol(x), length(fit$lambda)))
-    for (k in seq_len(K)) beta[k, , ] <- as.matrix(fit$beta[[k]])
-    a0 <- as.matrix(fit$a0)
-    classes <- names(fit$beta)
-  } else {
-    beta <- as.matrix(fit$beta)
-    a0 <- as.array(fit$a0)
-    classes <- NULL
-  }
-  list(lambda = as.array(fit$lambda), a0 = a0, beta = beta,
+  path <- cc_path_arrays(fit, family, ncol(x), classes = NULL)
+  list(lambda = as.array(fit$lambda), a0 = path$a0, beta = path$beta,
        dev_ratio = as.array(fit$dev.ratio), nulldev = fit$nulldev,
        deviance = as.array(stats::deviance(fit)), npasses = fit$npasses,
-       classes = classes)
+       classes = path$classes)
+}
+
+# Coefficients of a glmnet fit `g` as arrays: beta (p x L; K x p x L for
+# multinomial), a0 (L; K x L) and the class names (names(g$beta) for multinomial,
+# else `classes`).
+cc_path_arrays <- function(g, family, p, classes) {
+  if (identical(family, "multinomial")) {
+    K <- length(g$beta)
+    beta <- array(0, c(K, p, length(g$lambda)))
+    for (k in seq_len(K)) beta[k, , ] <- as.matrix(g$beta[[k]])
+    return(list(beta = beta, a0 = as.matrix(g$a0), classes = names(g$beta)))
+  }
+  list(beta = as.matrix(g$beta), a0 = as.array(g$a0), classes = classes)
 }
 
 # glmnet's cross-validation recomputed at a FIXED lambda sequence, every fold
@@ -91,22 +94,12 @@ cc_cv_glmnet <- function(x, y, family = "gaussian", alpha = 1, foldid = NULL,
                            weights = weights, type.measure = type_measure,
                            thresh = thresh)
   g <- fit$glmnet.fit
-  if (identical(family, "multinomial")) {
-    K <- length(g$beta)
-    beta <- array(0, c(K, ncol(x), length(g$lambda)))
-    for (k in seq_len(K)) beta[k, , ] <- as.matrix(g$beta[[k]])
-    a0 <- as.matrix(g$a0)
-    classes <- names(g$beta)
-  } else {
-    beta <- as.matrix(g$beta)
-    a0 <- as.array(g$a0)
-    classes <- g$classnames
-  }
+  path <- cc_path_arrays(g, family, ncol(x), classes = g$classnames)
   list(lambda = as.array(fit$lambda), cvm = as.array(fit$cvm),
        cvsd = as.array(fit$cvsd), nzero = as.array(fit$nzero),
        lambda_min = fit$lambda.min, lambda_1se = fit$lambda.1se,
        name = unname(fit$name), foldid = as.array(as.integer(foldid)),
-       beta = beta, a0 = a0, classes = classes)
+       beta = path$beta, a0 = path$a0, classes = path$classes)
 }
 
 # lm / glm on a numeric model matrix (no intercept column: R adds it). The
