@@ -122,6 +122,10 @@ class GramSweep:
     def rss_of(self, cols: Sequence[int]) -> tuple[float, int]:
         """RSS and rank of the model with the intercept (if any) and ``cols``."""
         A, kept, _ = self.sweep_model(cols)
+        return self._rss_rank(A, kept)
+
+    def _rss_rank(self, A: np.ndarray, kept: Sequence[int]) -> tuple[float, int]:
+        """RSS (clipped at 0) and rank of a swept model from :meth:`sweep_model`."""
         return max(float(A[-1, -1]), 0.0), len(kept) + int(self.intercept)
 
     def drop_candidates(
@@ -129,8 +133,7 @@ class GramSweep:
     ) -> tuple[float, int, list[tuple[float, int]]]:
         """RSS/rank of the current model and of the model without each block of columns."""
         A, kept, aliased = self.sweep_model(cols)
-        rss = max(float(A[-1, -1]), 0.0)
-        rank = len(kept) + int(self.intercept)
+        rss, rank = self._rss_rank(A, kept)
         out: list[tuple[float, int]] = []
         kept_set = set(kept)
         for blk in blocks:
@@ -159,8 +162,7 @@ class GramSweep:
     ) -> tuple[float, int, list[tuple[float, int]]]:
         """RSS/rank of the current model and of the model plus each block of columns."""
         A, kept, _ = self.sweep_model(cols)
-        rss = max(float(A[-1, -1]), 0.0)
-        rank = len(kept) + int(self.intercept)
+        rss, rank = self._rss_rank(A, kept)
         out: list[tuple[float, int]] = []
         for blk in blocks:
             idx = list(blk) + [self.P]
