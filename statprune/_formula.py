@@ -1,27 +1,54 @@
 """R model formulas with R's semantics: terms, factors, contrasts, model matrices.
 
 This module reproduces what R's ``terms.formula``, ``model.frame`` and
-``model.matrix`` do for the formulas used in model selection:
+``model.matrix`` do for the formulas used in model selection. The work is split
+between formulaic and statprune as follows.
 
-* the term algebra ``+ - * / : ^ %in% ( )``, ``.`` (all other columns), ``0``/``1``
-  for the intercept; terms are sorted by order (main effects, then two-way
-  interactions, ...) and by appearance within an order, like ``terms()``;
-* variables are column names (R's dotted names such as ``Infant.Mortality`` are
-  kept verbatim; backticks quote anything else) or calls: ``factor(x)``,
-  ``C(x)``, ``as.factor(x)``, ``relevel(x, ref = "b")``, ``I(...)``, ``log``,
-  ``exp``, ``sqrt``, ``abs``, ``scale``, ``log2``, ``log10``, ``log1p``;
-* strings, booleans and pandas categoricals are factors: levels sorted (R's
-  ``factor()``), categoricals keep their category order, unused levels are
-  dropped (``drop.unused.levels = TRUE``);
-* a factor in a term is coded by treatment contrasts or by full dummies exactly
-  as R's ``TermCode`` decides (contrasts when the term without that variable is
-  contained in a preceding term), columns of an interaction vary fastest in the
-  first variable, names are R's (``racewhite:smokeTRUE``);
-* ``drop_scope``/``add_scope`` are R's ``factor.scope`` (marginality).
+**formulaic** (``formulaic.parser``) tokenizes the formula text and does the
+term algebra: ``+ - * / : ^ ( )``, ``0``/``1``/``-1`` for the intercept, ``.``
+(expanded through the parse context ``__formulaic_variables_available__``),
+dotted names such as ``Infant.Mortality`` and backtick-quoted names, and the set
+semantics of terms (``a:a`` is ``a``, ``b:a`` is ``a:b``, duplicates collapse,
+``- term`` removes it).
 
-R's grammar is not Python's, so this is a small dedicated parser rather than
-formulaic's (whose ``.``, term ordering and coding rules differ from R's in the
-cases that decide which term ``step()`` drops next). Nothing here calls R.
+**statprune** adds what R decides differently, each a small documented shim
+checked against R's ``terms()`` in ``tests/test_formula.py``:
+
+* ``%in%``: formulaic reads ``a %in% b`` as nesting (``b + b:a``) at the
+  precedence of ``*``; R reads it as the interaction ``a:b`` only, binding
+  tighter than ``*`` and looser than ``:`` (``a*b %in% c`` is
+  ``a + b:c + a:b:c``). A replacement ``in`` operator does R's.
+* term order: formulaic keeps appearance order (``_ordering="none"``); R sorts
+  by order of interaction, then appearance (``sort_terms``).
+* labels: R names an interaction by its variables in the order they first
+  appear in the formula (``y ~ b:a + a`` gives ``b:a``; ``y ~ a + b:a`` gives
+  ``a:b``). formulaic's terms are sets, so the variable order is read from the
+  token stream (``.`` standing for its columns) and ``term_label`` uses it.
+* calls (``log(x)``, ``I(x^2)``, ``relevel(g, ref = "b")``, ``as.factor(g)``)
+  are one variable each, labelled as R deparses them. formulaic would reformat
+  them as Python (``I(x ^ 2)``) and cannot read R names such as ``as.factor``,
+  so each call is handed to formulaic as an opaque placeholder name and keeps
+  R's label. Inside a call, formulaic's tokenizer splits the text and
+  statprune evaluates it as R would (``^`` is a power, not ``xor``).
+* ``.`` in a scope formula means the terms of the model being updated (R's
+  ``update.formula``), interactions included; formulaic's ``.`` only knows
+  columns, so the terms are substituted before parsing. In a model formula
+  ``.`` is every column except the variables of the response.
+* numbers other than ``0``/``1`` (outside a power) are errors as in R
+  (formulaic would read ``2:a`` as a scaled term), and ``|`` is not R's.
+
+statprune also keeps, as R has them: variable evaluation and factors
+(strings, booleans and pandas categoricals are factors; levels sorted as
+``factor()`` does, categoricals keep their category order, unused levels are
+dropped as ``drop.unused.levels = TRUE``; ``factor()``, ``C()``, ``as.factor()``,
+``relevel(x, ref = )``); coding of a factor in a term by treatment contrasts or
+full dummies exactly as R's ``TermCode`` decides (contrasts when the term
+without that variable is contained in a preceding term), with the columns of an
+interaction varying fastest in the first variable and R's column names
+(``racewhite:smokeTRUE``) — formulaic's coding and level rules differ from R's
+in the cases that decide which term ``step()`` drops next; and
+``drop_scope``/``add_scope`` (R's ``factor.scope``, marginality). Nothing here
+calls R.
 """
 
 from __future__ import annotations
@@ -35,6 +62,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from formulaic.errors import FormulaicError
+from formulaic.parser import DefaultFormulaParser, DefaultOperatorResolver
+from formulaic.parser.algos.tokenize import tokenize as _fl_tokenize
+from formulaic.parser.types import Operator, OrderedSet, Token
 
 from .errors import DataError, ParameterError
 
@@ -50,225 +81,78 @@ __all__ = [
 
 Term = frozenset  # a term is the set of its variable labels
 
-# --------------------------------------------------------------------------- tokenizer
-_TOKEN = re.compile(
-    r"""\s*(?:
-      (?P<bq>`[^`]*`)
-    | (?P<str>"[^"]*"|'[^']*')
-    | (?P<num>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)
-    | (?P<name>[A-Za-z.][A-Za-z0-9._]*)
-    | (?P<op>%in%|%[^%]*%|==|!=|<=|>=|\*\*|[-+*/:^~(),<>=!&|])
-    )""",
-    re.VERBOSE,
-)
+
+# --------------------------------------------------------------------------- formulaic, with R's %in%
+def _interaction(*term_sets: OrderedSet) -> OrderedSet:
+    return OrderedSet(a * b for a in term_sets[0] for b in term_sets[1])
 
 
-def _tokenize(text: str) -> list[tuple[str, str]]:
+class _ROperatorResolver(DefaultOperatorResolver):
+    """formulaic's operators with R's ``%in%``: an interaction, between ``:`` and ``*``."""
+
+    @property
+    def operators(self) -> list[Operator]:
+        ops = [op for op in super().operators if op.symbol != "in"]
+        ops.append(Operator("in", arity=2, precedence=250, associativity="left", to_terms=_interaction))
+        return ops
+
+
+_FLAGS = DefaultFormulaParser.FeatureFlags
+_PARSER = DefaultFormulaParser(operator_resolver=_ROperatorResolver(), feature_flags=_FLAGS.NONE)
+_TWO_CHAR_OPS = {"==", "!=", "<=", ">=", "**", "&&", "||"}
+_SCI = re.compile(r"^(?:\d+\.?\d*|\.\d+)[eE]$")
+
+
+def _raw_tokens(text: str, whole: str | None = None) -> list[Token]:
+    try:
+        return list(_fl_tokenize(text))
+    except FormulaicError as exc:
+        raise ParameterError(f"cannot parse formula {whole or text!r}: {str(exc).splitlines()[0]}") from None
+
+
+def _r_tokens(text: str) -> list[tuple[str, str]]:
+    """R tokens of an expression as ``(kind, text)``, from formulaic's tokenizer.
+
+    Kinds: ``name``, ``bq`` (backtick-quoted, quotes kept), ``num``, ``str``,
+    ``op`` (operators, parentheses, commas). formulaic keeps a call as one
+    Python token; it is split here (``f``, ``(``, arguments, ``)``), runs of
+    operators it merges (``& !``) are split, and ``1e-5`` is rejoined.
+    """
     out: list[tuple[str, str]] = []
-    pos = 0
-    text = text.rstrip()
-    while pos < len(text):
-        m = _TOKEN.match(text, pos)
-        if m is None or m.end() == pos:
-            raise ParameterError(f"cannot parse formula {text!r} at {text[pos:]!r}")
-        kind = m.lastgroup
-        out.append((kind, m.group(kind)))
-        pos = m.end()
-    return out
-
-
-# --------------------------------------------------------------------------- term algebra
-@dataclass
-class _Expr:
-    terms: list[frozenset]  # ordered, unique
-    intercept: int | None = None  # 1 add, 0 remove, None unspecified
-    is_dot: bool = False
-    removed: list[frozenset] = field(default_factory=list)  # terms subtracted ("- x")
-
-
-def _union(a: Iterable[frozenset], b: Iterable[frozenset]) -> list[frozenset]:
-    out = list(a)
-    seen = set(out)
-    for t in b:
-        if t not in seen:
-            out.append(t)
-            seen.add(t)
-    return out
-
-
-class _Parser:
-    """Recursive descent over R's precedence: ``+ -`` < ``* /`` < ``%in%`` < ``:`` < ``^``."""
-
-    def __init__(
-        self,
-        tokens: list[tuple[str, str]],
-        dot_vars: Sequence[str],
-        columns: Sequence[str],
-        dot_terms: Sequence[frozenset] | None = None,
-    ) -> None:
-        self.toks = tokens
-        self.dot_terms = None if dot_terms is None else list(dot_terms)
-        self.i = 0
-        self.dot_vars = list(dot_vars)
-        self.columns = set(columns)
-        self.var_order: list[str] = []
-
-    # helpers
-    def peek(self) -> tuple[str, str] | None:
-        return self.toks[self.i] if self.i < len(self.toks) else None
-
-    def take(self) -> tuple[str, str]:
-        tok = self.peek()
-        if tok is None:
-            raise ParameterError("formula ends unexpectedly")
-        self.i += 1
-        return tok
-
-    def _var(self, label: str) -> _Expr:
-        if label not in self.var_order:
-            self.var_order.append(label)
-        return _Expr([frozenset([label])])
-
-    # grammar
-    def parse_sum(self) -> _Expr:
-        tok = self.peek()
-        if tok is not None and tok[1] in ("-", "+"):  # leading unary sign: "~ -1 + x", "~ +x"
-            self.take()
-            rhs = self.parse_prod()
-            left = self._neg(rhs) if tok[1] == "-" else rhs
-        else:
-            left = self.parse_prod()
-        while (tok := self.peek()) is not None and tok[1] in ("+", "-"):
-            self.take()
-            right = self.parse_prod()
-            left = self._plus(left, right) if tok[1] == "+" else self._minus(left, right)
-        return left
-
-    @staticmethod
-    def _neg(e: _Expr) -> _Expr:
-        icpt = {1: 0, 0: 1}.get(e.intercept) if e.intercept is not None else None
-        return _Expr([], icpt, removed=list(e.terms))
-
-    @staticmethod
-    def _plus(a: _Expr, b: _Expr) -> _Expr:
-        gone = set(b.removed)
-        terms = [t for t in _union(a.terms, b.terms) if t not in gone]
-        icpt = b.intercept if b.intercept is not None else a.intercept
-        return _Expr(terms, icpt, removed=a.removed + b.removed)
-
-    @staticmethod
-    def _minus(a: _Expr, b: _Expr) -> _Expr:
-        drop = set(b.terms)
-        terms = [t for t in a.terms if t not in drop]
-        icpt = a.intercept
-        if b.intercept == 1:
-            icpt = 0
-        elif b.intercept == 0:
-            icpt = 1
-        return _Expr(terms, icpt, removed=a.removed + list(b.terms))
-
-    def parse_prod(self) -> _Expr:
-        left = self.parse_in()
-        while (tok := self.peek()) is not None and tok[1] in ("*", "/"):
-            self.take()
-            right = self.parse_in()
-            if tok[1] == "*":
-                left = _Expr(_union(_union(left.terms, right.terms), _inter(left.terms, right.terms)), left.intercept)
-            else:  # a/b = a + (all of a):b
-                allvars = frozenset().union(*left.terms) if left.terms else frozenset()
-                nested = _inter([allvars], right.terms) if allvars else list(right.terms)
-                left = _Expr(_union(left.terms, nested), left.intercept)
-        return left
-
-    def parse_in(self) -> _Expr:
-        left = self.parse_colon()
-        while (tok := self.peek()) is not None and tok[1] == "%in%":
-            self.take()
-            right = self.parse_colon()
-            left = _Expr(_inter(left.terms, right.terms), left.intercept)
-        return left
-
-    def parse_colon(self) -> _Expr:
-        left = self.parse_pow()
-        while (tok := self.peek()) is not None and tok[1] == ":":
-            self.take()
-            right = self.parse_pow()
-            left = _Expr(_inter(left.terms, right.terms), None)
-        return left
-
-    def parse_pow(self) -> _Expr:
-        base = self.parse_atom()
-        tok = self.peek()
-        if tok is not None and tok[1] in ("^", "**"):
-            self.take()
-            kind, val = self.take()
-            if kind != "num" or float(val) != int(float(val)) or int(float(val)) < 1:
-                raise ParameterError(f"the power in a formula must be a positive integer, got {val!r}")
-            n = int(float(val))
-            out = list(base.terms)
-            for _ in range(n - 1):
-                out = _union(out, _inter(out, base.terms))
-            out = [t for t in out if len(t) <= max((len(b) for b in base.terms), default=0) * n]
-            base = _Expr(out, base.intercept)
-        return base
-
-    def parse_atom(self) -> _Expr:
-        kind, val = self.take()
-        if val == "(":
-            e = self.parse_sum()
-            if self.take()[1] != ")":
-                raise ParameterError("unbalanced parentheses in formula")
-            return e
-        if kind == "num":
-            if float(val) == 1:
-                return _Expr([], 1)
-            if float(val) == 0:
-                return _Expr([], 0)
-            raise ParameterError(f"unexpected number {val!r} in formula (only 0 and 1 are allowed)")
-        if kind == "bq":
-            return self._var(val[1:-1])
-        if kind == "name":
-            nxt = self.peek()
-            if nxt is not None and nxt[1] == "(":
-                return self._var(self._call(val))
-            if val == "." and self.dot_terms is not None:  # update.formula: "." is the old right side
-                for t in self.dot_terms:
-                    for v in sorted(t):
-                        if v not in self.var_order:
-                            self.var_order.append(v)
-                return _Expr(list(self.dot_terms), None, is_dot=True)
-            if val == ".":
-                terms = []
-                for v in self.dot_vars:
-                    terms.extend(self._var(v).terms)
-                return _Expr(terms, None, is_dot=True)
-            return self._var(val)
-        raise ParameterError(f"unexpected {val!r} in formula")
-
-    def _call(self, fname: str) -> str:
-        """A function call is one variable; its label is R's deparsed text."""
-        self.take()  # "("
-        depth = 1
-        parts: list[tuple[str, str]] = []
-        while depth:
-            tok = self.take()
-            if tok[1] == "(":
-                depth += 1
-            elif tok[1] == ")":
-                depth -= 1
-                if depth == 0:
-                    break
-            parts.append(tok)
-        return f"{fname}({_deparse(parts)})"
-
-
-def _inter(a: Sequence[frozenset], b: Sequence[frozenset]) -> list[frozenset]:
-    out: list[frozenset] = []
-    for s in a:
-        for t in b:
-            u = s | t
-            if u not in out:
-                out.append(u)
+    toks = _raw_tokens(text)
+    i = 0
+    while i < len(toks):
+        t = toks[i]
+        tok, kind = t.token, t.kind
+        src = t.source[t.source_start] if t.source is not None and t.source_start is not None else ""
+        if kind is Token.Kind.NAME and _SCI.match(tok) and i + 2 < len(toks) and toks[i + 1].token in ("-", "+"):
+            out.append(("num", tok + toks[i + 1].token + toks[i + 2].token))
+            i += 3
+            continue
+        if kind is Token.Kind.NAME:
+            if src == "`":
+                out.append(("bq", f"`{tok}`"))
+            elif re.match(r"^(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$", tok):
+                out.append(("num", tok))
+            else:
+                out.append(("name", tok))
+        elif kind is Token.Kind.VALUE:
+            out.append(("str" if tok[:1] in "'\"" else "num", tok))
+        elif kind is Token.Kind.PYTHON:
+            cut = tok.find("(")
+            if cut <= 0 or not tok.endswith(")"):
+                raise ParameterError(f"cannot parse {tok!r} in formula")
+            out += [("name", tok[:cut].strip()), ("op", "(")] + _r_tokens(tok[cut + 1 : -1]) + [("op", ")")]
+        elif tok == "in":
+            out.append(("op", "%in%"))
+        else:  # formulaic merges a run of operators ("& !"): split it into R's operators
+            run = tok.replace(" ", "")
+            j = 0
+            while j < len(run):
+                n = 2 if run[j : j + 2] in _TWO_CHAR_OPS else 1
+                out.append(("op", "^" if run[j : j + n] == "**" else run[j : j + n]))  # R reads ** as ^
+                j += n
+        i += 1
     return out
 
 
@@ -276,11 +160,12 @@ _BINOPS_SPACED = {"+", "-", "*", "/", "==", "!=", "<", ">", "<=", ">=", "&", "|"
 
 
 def _deparse(tokens: Sequence[tuple[str, str]]) -> str:
-    """Approximate R's deparse spacing: spaces around binary operators, ``^`` and ``:`` tight."""
+    """R's deparse spacing: spaces around binary operators, ``^`` and ``:`` tight."""
     out = ""
     prev: tuple[str, str] | None = None
     for kind, val in tokens:
-        if kind == "op" and val in _BINOPS_SPACED and prev is not None and prev[1] not in ("(", ","):
+        unary = prev is None or (prev[0] == "op" and prev[1] not in (")",))
+        if kind == "op" and val in _BINOPS_SPACED and not unary:
             out += f" {val} "
         elif kind == "op" and val == ",":
             out += ", "
@@ -382,7 +267,7 @@ def evaluate_variable(label: str, data: pd.DataFrame) -> Variable:
         if not pd.api.types.is_numeric_dtype(s.dtype):
             raise DataError(f"column {label!r} has dtype {s.dtype}, which is neither numeric nor categorical")
         return Variable(label, values=s.to_numpy(dtype=float))
-    toks = _tokenize(label)
+    toks = _r_tokens(label)
     if len(toks) >= 3 and toks[0][0] == "name" and toks[1][1] == "(" and toks[-1][1] == ")":
         fname = toks[0][1]
         if fname in _FACTOR_FUNCS:
@@ -511,9 +396,19 @@ def parse_formula(
 ) -> Formula:
     """Parse ``"y ~ x1 + x2"`` (or a one-sided ``"~ x1"`` when ``response`` is given).
 
-    ``.`` expands to every column except the response, or, for a scope formula
-    (``dot_terms`` given), to the terms of the model being updated, as in R's
-    ``update.formula``. ``var_order`` seeds the variable order (labels of interactions).
+    ``.`` expands to every column except the variables of the response, or, for
+    a scope formula (``dot_terms`` given), to the terms of the model being
+    updated, as in R's ``update.formula``. ``var_order`` seeds the variable order
+    (labels of interactions). The term algebra is formulaic's (see the module
+    docstring for the shims); terms come back in R's ``terms()`` order.
+
+    Examples
+    --------
+    >>> f = parse_formula("y ~ b:a + a + I(x^2)", ["y", "a", "b", "x"])
+    >>> f.labels(), f.intercept
+    (['a', 'I(x^2)', 'b:a'], True)
+    >>> parse_formula("y ~ 0 + a %in% b", ["y", "a", "b"]).labels()
+    ['a:b']
     """
     if not isinstance(text, str) or not text.strip():
         raise ParameterError(f"formula must be a non-empty string like 'y ~ x1 + x2', got {text!r}")
@@ -521,28 +416,108 @@ def parse_formula(
     if not sep:
         raise ParameterError(f"formula {text!r} has no '~'; write it like 'y ~ x1 + x2'")
     lhs = lhs_text.strip()
+    lhs_names: set[str] = set()
     if lhs:
-        ltoks = _tokenize(lhs)
+        ltoks = _r_tokens(lhs)
         resp = ltoks[0][1][1:-1] if len(ltoks) == 1 and ltoks[0][0] == "bq" else _deparse(ltoks)
+        nxt = [*ltoks[1:], ("", "")]
+        lhs_names = {v[1:-1] if k == "bq" else v for (k, v), n in zip(ltoks, nxt) if k in ("name", "bq") and n[1] != "("}
     else:
         if need_response and response is None:
             raise ParameterError(f"formula {text!r} has no response on the left of '~'")
         resp = response
-    dot_vars = [str(c) for c in columns if str(c) != resp]
-    toks = _tokenize(rhs_text)
+    cols = [str(c) for c in columns]
+    # R's "." is every column but the variables of the response (all.vars(lhs))
+    dot_vars = [c for c in cols if c != resp and c not in lhs_names]
+    toks = _raw_tokens(rhs_text, text)
     if not toks:
         raise ParameterError(f"formula {text!r} has nothing on the right of '~' (use '~ 1' for the null model)")
-    p = _Parser(toks, dot_vars, columns, dot_terms)
     if var_order is not None:
-        p.var_order = [v for v in var_order if v != resp]
-    expr = p.parse_sum()
-    if p.peek() is not None:
-        raise ParameterError(f"cannot parse formula {text!r} near {p.peek()[1]!r}")
-    terms = [t for t in expr.terms if t]
-    var_order = ([resp] if resp else []) + [v for v in p.var_order if v != resp]
+        order = [v for v in var_order if v != resp]
+    else:
+        order = []
+    # Hand formulaic the right side with every call replaced by a placeholder
+    # name (R's label kept aside) and, in a scope formula, "." by the old terms
+    # (then every variable is a placeholder, so that "- a:b" meets the "a:b" of ".").
+    names: dict[str, str] = {}  # placeholder -> R label
+
+    def alias(label: str) -> str:
+        for key, lab in names.items():
+            if lab == label:
+                return key
+        key = f"_statprune{len(names)}_"
+        names[key] = label
+        return key
+
+    def see(label: str) -> None:
+        if label not in order:
+            order.append(label)
+
+    pieces: list[str] = []
+    pos = 0
+    prev: Token | None = None
+    for t in toks:
+        start, end = t.source_start, t.source_end + 1
+        if t.kind is Token.Kind.PYTHON:
+            label = _deparse(_r_tokens(t.token))
+            see(label)
+            new = alias(label)
+        elif t.token == "." and t.kind is not Token.Kind.PYTHON:
+            if dot_terms is not None:
+                for term in dot_terms:
+                    for v in sorted(term):
+                        see(v)
+                new = "(" + (" + ".join(":".join(alias(v) for v in sorted(term)) for term in dot_terms) or "1") + ")"
+            else:
+                for v in dot_vars:
+                    see(v)
+                new = None
+        elif t.kind is Token.Kind.NAME:
+            if re.match(r"^\.?\d", t.token):
+                raise ParameterError(f"unexpected number {t.token!r} in formula {text!r}")
+            see(t.token)
+            # a scope's "." is spelled with placeholders: its variables must be the same names here
+            new = alias(t.token) if dot_terms is not None else None
+            if new is not None and rhs_text[start : start + 1] == "`":
+                end += 1  # formulaic's span stops before the closing backtick
+        elif t.kind is Token.Kind.VALUE:
+            after_power = prev is not None and prev.token in ("^", "**")
+            if t.token[:1] in "'\"" or (t.token not in ("0", "1") and not after_power):
+                raise ParameterError(
+                    f"unexpected {t.token!r} in formula {text!r} (only 0 and 1 are allowed, or a power after ^)"
+                )
+            if after_power and not re.fullmatch(r"[1-9]\d*", t.token):
+                raise ParameterError(f"the power in a formula must be a positive integer, got {t.token!r}")
+            new = None
+        else:
+            new = None
+        if new is not None:
+            pieces.append(rhs_text[pos:start] + new)
+            pos = end
+        prev = t
+    pieces.append(rhs_text[pos:])
+    context: dict[str, Any] = {"__formulaic_variables_available__": dot_vars}
+    try:
+        parsed = _PARSER.get_terms("~ " + "".join(pieces), context=context)
+    except FormulaicError as exc:
+        msg = str(exc).splitlines()[0]
+        if "operator" in msg.lower() and rhs_text.rstrip()[-1:] in "+-*/:^~":
+            msg = "formula ends unexpectedly"
+        raise ParameterError(f"cannot parse formula {text!r}: {msg}") from None
+    intercept = False
+    terms: list[frozenset] = []
+    for term in parsed:
+        labels = [f.expr for f in term.factors]
+        if labels == ["1"]:
+            intercept = True
+            continue
+        t = frozenset(names.get(v, v) for v in labels)
+        if t and t not in terms:
+            terms.append(t)
+    var_order = ([resp] if resp else []) + [v for v in order if v != resp]
     if resp is not None:
         terms = [t for t in terms if resp not in t]
-    return Formula(resp, sort_terms(terms), expr.intercept != 0, var_order)
+    return Formula(resp, sort_terms(terms), intercept, var_order)
 
 
 # --------------------------------------------------------------------------- design
