@@ -58,16 +58,34 @@ def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
 
     @wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        import os  # noqa: PLC0415
+        import warnings  # noqa: PLC0415
+
         try:
-            return fn(*args, **kwargs)
+            with warnings.catch_warnings():
+                warnings.showwarning = _show_warning  # one line on stderr, not Python's source echo
+                return fn(*args, **kwargs)
         except (DataError, ParameterError) as exc:
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(code=2) from None
         except (RNotAvailableError, RError, StatpruneError) as exc:
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(code=1) from None
+        except (typer.Exit, typer.Abort, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # a bug, not bad input: say so in one line (the traceback on request)
+            if os.environ.get("STATPRUNE_TRACEBACK"):
+                raise
+            typer.echo(f"error: unexpected {type(exc).__name__}: {exc}\n"
+                       "this is a bug in statprune; please report it (STATPRUNE_TRACEBACK=1 shows the traceback)",
+                       err=True)
+            raise typer.Exit(code=1) from None
 
     return wrapper
+
+
+def _show_warning(message: Any, category: Any, filename: str, lineno: int, file: Any = None, line: Any = None) -> None:
+    typer.echo(f"warning: {message}", err=True)
 
 
 def quiet_progress(json_dest: Optional[str]) -> bool:
@@ -85,6 +103,12 @@ def doctor(json_out: Optional[str] = JsonOpt) -> None:
     if json_out is not None:
         emit_json(report, json_out)
     else:
+        typer.echo(f"statprune {report.get('statprune')} on Python {report.get('python')}")
+        for lib in report.get("blas") or []:
+            typer.echo(f"  Python {lib.get('user_api')}: {lib.get('internal_api')} {lib.get('version') or ''} "
+                       f"({lib.get('num_threads')} threads) {lib.get('filepath')}")
+        if report.get("r_blas"):
+            typer.echo(f"  R BLAS: {report['r_blas']}; LAPACK: {report.get('r_lapack')}")
         for check in report["checks"]:
             mark = "ok  " if check["ok"] else "FAIL"
             line = f"[{mark}] {check['name']:<14} {check.get('version') or ''}"
@@ -198,7 +222,7 @@ def prune_nn_cmd(
 
     res = prune_nn(data, target, sparsity=sparsity, schedule=schedule, hidden=hidden, epochs=epochs,  # type: ignore[arg-type]
                    prune_epochs=prune_epochs, scope="global" if global_ else "layer", task=task,  # type: ignore[arg-type]
-                   test_size=test_size, seed=seed, exclude=exclude)
+                   test_size=test_size, seed=seed, exclude=exclude, progress=not quiet_progress(json_out))
     if json_out is not None:
         emit_json(res.to_dict(), json_out)
     else:
@@ -225,6 +249,7 @@ def stability(
     n_jobs: int = typer.Option(1, "--n-jobs", help="Worker processes (-1: all cores)."),
     fit_type: str = typer.Option("conservative", "--type", help="conservative (pmax = q) | anticonservative (dfmax = q - 1)"),
     plot: Optional[str] = typer.Option(None, "--plot", help="Save the stability paths figure to this file (png, pdf, svg)."),
+    drop_missing: bool = typer.Option(False, "--drop-missing", help="Drop rows with NaN/inf instead of failing."),
     json_out: Optional[str] = JsonOpt,
 ) -> None:
     """Stability selection with the Lasso (R's stabs::stabsel with glmnet.lasso): give two of --q, --cutoff, --pfer."""
@@ -234,7 +259,10 @@ def stability(
     given = sum(v is not None for v in (q, cutoff, pfer))
     if given != 2:
         raise ParameterError("give exactly two of --q, --cutoff and --pfer; the third is solved for")
-    prep = prepare_xy(data, target, exclude=exclude)
+    prep = prepare_xy(data, target, exclude=exclude, drop_missing=drop_missing)
+    from ._data import check_target  # noqa: PLC0415
+
+    check_target(prep.y, target, kind={"binomial": "binary", "poisson": "count"}.get(family, "numeric"))
     res = stabsel(
         prep.X, prep.y, q=q, cutoff=cutoff, pfer=pfer, B=B, assumption=assumption, sampling_type=sampling_type,  # type: ignore[arg-type]
         family=family, alpha=alpha, engine=engine, seed=seed, n_jobs=n_jobs, type=fit_type,  # type: ignore[arg-type]
@@ -320,6 +348,7 @@ def lasso(
     nlambda: int = typer.Option(100, "--nlambda", help="Number of lambda values."),
     save_rds: Optional[str] = typer.Option(None, "--save-rds", help="Also write the cv.glmnet object for readRDS()."),
     engine: str = typer.Option("r", "--engine", help="r (cv.glmnet in R) | gram (exact Gaussian engine, 20x+ faster; falls back to R)."),
+    drop_missing: bool = typer.Option(False, "--drop-missing", help="Drop rows with NaN/inf instead of failing."),
     json_out: Optional[str] = JsonOpt,
 ) -> None:
     """Cross-validated Lasso / elastic net with R's glmnet (same numbers as cv.glmnet in R)."""
@@ -341,15 +370,15 @@ def lasso(
 
     with contextlib.ExitStack() as stack:  # issue 6: --engine and a progress bar for the gram engine
         if engine == "gram" and not quiet_progress(json_out):
-            from tqdm import tqdm  # noqa: PLC0415
-
             from ._gram import progress_hook  # noqa: PLC0415
+            from ._progress import progress  # noqa: PLC0415
 
-            bar = stack.enter_context(tqdm(total=None, desc="cv.glmnet (gram engine)", unit="fit", leave=False))
+            bar = stack.enter_context(progress(total=None, desc="cv.glmnet (gram engine)", unit="fit"))
             stack.enter_context(progress_hook(lambda done, total: (setattr(bar, "total", total), bar.update(done - bar.n))))
         res = cv_glmnet_table(data, target, family=family, alpha=alpha, nfolds=nfolds, foldid_column=foldid_column,
                               weights_column=weights_column, seed=seed, type_measure=type_measure, s=s, keep=keep,
-                              exclude=exclude, penalty_factor=pf or None, nlambda=nlambda, engine=engine)
+                              exclude=exclude, penalty_factor=pf or None, nlambda=nlambda,
+                              drop_missing=drop_missing, engine=engine)
     if save_rds:
         res.save_rds(save_rds)
         typer.echo(f"wrote {save_rds}", err=True)
@@ -413,13 +442,12 @@ def compare(
     json_out: Optional[str] = JsonOpt,
 ) -> None:
     """Lasso, stepwise, tree importance and PCA on one seeded split: kept features side by side, held-out error."""
-    from tqdm.auto import tqdm  # noqa: PLC0415
-
+    from ._progress import progress  # noqa: PLC0415
     from .compare import METHODS  # noqa: PLC0415
     from .compare import compare as run_compare  # noqa: PLC0415
 
     methods = tuple(method) or METHODS
-    bar = tqdm(total=len(methods), disable=quiet_progress(json_out), desc="compare", leave=False)
+    bar = progress(total=len(methods), disable=quiet_progress(json_out), desc="compare", unit="method")
 
     def tick(name: str) -> None:
         bar.set_postfix_str(name)
@@ -459,7 +487,12 @@ def lasso_ooc(
     """Gaussian cv.glmnet on data larger than memory (Dask partitions -> Gram statistics -> glmnet path)."""
     from .outofcore import cv_glmnet_ooc  # noqa: PLC0415
 
-    s_val: Any = s if s in ("lambda.min", "lambda.1se") else float(s)
+    try:
+        s_val: Any = s if s in ("lambda.min", "lambda.1se") else float(s)
+    except ValueError:
+        raise ParameterError(f"--s {s!r}: use lambda.min, lambda.1se or a number") from None
+    if address is None and scheduler not in ("threads", "processes", "synchronous"):
+        raise ParameterError(f"--scheduler {scheduler!r}: use threads, processes or synchronous")
     client = None
     if address is not None:
         from distributed import Client  # noqa: PLC0415

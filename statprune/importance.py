@@ -163,7 +163,7 @@ class ImportancePruner(SelectorMixin, BaseEstimator):
     n_jobs : int, optional
         passed to the forest and to ``permutation_importance``.
     progress : bool, default False
-        show a tqdm progress bar over the shadow rounds.
+        show a tqdm progress bar on stderr over the permutation scores or the shadow rounds.
 
     Attributes
     ----------
@@ -282,7 +282,7 @@ class ImportancePruner(SelectorMixin, BaseEstimator):
         if classification:
             classes, counts = np.unique(np.asarray(ya).astype(str) if not _numeric(ya) else ya, return_counts=True)
             if classes.size < 2:
-                raise DataError(f"the target has a single class ({classes[0]!r}); classification needs at least two")
+                raise DataError(f"the target has a single class ({str(classes[0])!r}); classification needs at least two")
             if self.method == "permutation" and counts.min() < 2:
                 raise DataError(
                     f"class {classes[int(np.argmin(counts))]!r} has {int(counts.min())} row; a stratified held-out split needs at least 2 per class"
@@ -323,9 +323,22 @@ class ImportancePruner(SelectorMixin, BaseEstimator):
             if Xte.shape[0] < 2 or Xtr.shape[0] < 2:
                 raise DataError(f"the held-out split has {Xte.shape[0]} rows; use more data or a larger test_size")
             est.fit(Xtr, ytr)
-            pi = permutation_importance(
-                est, Xte, yte, n_repeats=int(self.n_repeats), random_state=seed, scoring=self.scoring, n_jobs=self.n_jobs
-            )
+            from sklearn.metrics import check_scoring  # noqa: PLC0415
+
+            from ._progress import progress  # noqa: PLC0415
+
+            scorer = check_scoring(est, scoring=self.scoring)
+            with progress(total=1 + p * int(self.n_repeats), desc="permutation importance", unit="score",
+                          disable=not self.progress) as bar:
+
+                def counted(model: Any, X_: Any, y_: Any) -> Any:  # same scorer; ticks once per shuffle
+                    bar.update(1)
+                    return scorer(model, X_, y_)
+
+                pi = permutation_importance(
+                    est, Xte, yte, n_repeats=int(self.n_repeats), random_state=seed,
+                    scoring=counted if self.progress else self.scoring, n_jobs=self.n_jobs,
+                )
             scores = np.asarray(pi.importances_mean, float)
             sds = np.asarray(pi.importances_std, float)
             raw = np.asarray(pi.importances, float)
@@ -383,9 +396,9 @@ class ImportancePruner(SelectorMixin, BaseEstimator):
             )
         imps = np.empty((p, R))
         shadow_max = np.empty(R)
-        from tqdm.auto import tqdm  # noqa: PLC0415
+        from ._progress import progress  # noqa: PLC0415
 
-        for r in tqdm(range(R), disable=not self.progress, desc="shadow rounds", leave=False):
+        for r in progress(range(R), disable=not self.progress, desc="shadow rounds", unit="round"):
             shadow = np.empty_like(X)
             for j in range(p):
                 shadow[:, j] = X[rng.permutation(n), j]
@@ -675,9 +688,16 @@ def importance_table(
     >>> res.task, len(res.selected)
     ('classification', 3)
     """
-    from ._data import prepare_xy  # noqa: PLC0415
+    from ._data import check_target, prepare_xy  # noqa: PLC0415
 
     prep = prepare_xy(data, target, exclude=exclude, drop_missing=drop_missing, categorical=categorical, constant="keep")
+    check_target(prep.y, target, kind="any")  # a NaN target: name the column, not sklearn's "Input y"
+    if pd.api.types.is_numeric_dtype(prep.y.dtype) and not np.isfinite(np.asarray(prep.y, dtype=np.float64)).all():
+        raise DataError(f"target '{target}' has infinite value(s); remove those rows first")
+    msg = f"constant column(s) {prep.constant} carry no information; they get importance 0"
     if prep.constant:
-        warnings.warn(f"constant column(s) {prep.constant} carry no information; they get importance 0", SelectionWarning, stacklevel=2)
-    return ImportancePruner(**params).fit(prep.X, prep.y).result_
+        warnings.warn(msg, SelectionWarning, stacklevel=2)
+    res = ImportancePruner(**params).fit(prep.X, prep.y).result_
+    if prep.constant:
+        res.warnings.insert(0, msg)  # also in the result (the CLI reports warnings from there)
+    return res

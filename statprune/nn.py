@@ -872,6 +872,7 @@ def prune_nn(
     batch_size: int | Literal["auto"] = "auto",
     seed: int = 0,
     exclude: Sequence[str] = (),
+    progress: bool = False,
 ) -> NNPruneResult:
     """Train a dense MLP, prune it with TF-MOT's rules, and report what pruning cost.
 
@@ -894,7 +895,8 @@ def prune_nn(
     A schedule object can be passed instead.
 
     ``task="auto"`` treats a non-numeric, boolean or integer target as classes and
-    a float target as a regression target.
+    a float target as a regression target. ``progress=True`` shows a tqdm bar on
+    stderr over the two stages (dense training, pruning).
 
     Examples
     --------
@@ -967,9 +969,14 @@ def prune_nn(
 
     cls = MLPClassifier if task == "classification" else MLPRegressor
     dense = cls(hidden_layer_sizes=hidden_t, solver="adam", max_iter=int(epochs), batch_size=batch_size, random_state=seed)
+    from ._progress import progress as _bar  # noqa: PLC0415
+
+    bar = _bar(total=2, desc="prune-nn", unit="stage", disable=not progress)
+    bar.set_postfix_str(f"dense training ({int(epochs)} epochs)")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", category=UserWarning)
         dense.fit(Xtr, ytr_fit)
+    bar.update(1)
     score_b, loss_b = _metrics(dense, Xte, yte, task, y_mean, y_scale)
 
     bs = min(200, len(Xtr)) if batch_size == "auto" else int(np.clip(batch_size, 1, len(Xtr)))
@@ -983,7 +990,10 @@ def prune_nn(
     target_s = sched.target_sparsity if isinstance(sched, ConstantSparsity) else sched.final_sparsity
 
     pruner = MagnitudePruner(dense, sched, scope=scope, epochs=int(prune_epochs), batch_size=batch_size, random_state=seed)
+    bar.set_postfix_str(f"pruning ({int(prune_epochs)} epochs)")
     pruner.fit(Xtr, ytr_fit)
+    bar.update(1)
+    bar.close()
     plain = strip_pruning(pruner)
     score_a, loss_a = _metrics(plain, Xte, yte, task, y_mean, y_scale)
 

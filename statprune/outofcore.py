@@ -136,8 +136,18 @@ def read_partitions(source: Any, *, columns: Sequence[str] | None = None, blocks
     files, kind = _expand(source)
     if kind == "parquet":
         return dd.read_parquet(files, columns=list(columns) if columns is not None else None)
-    return dd.read_csv(files, usecols=list(columns) if columns is not None else None,
-                       blocksize=blocksize or "64MB", dtype="float64" if columns is not None else None)
+    try:
+        return dd.read_csv(files, usecols=list(columns) if columns is not None else None,
+                           blocksize=blocksize or "64MB", dtype="float64" if columns is not None else None)
+    except ValueError:  # dtype float64 forced: a text column fails while dask reads its sample
+        if columns is None:
+            raise
+        head = pd.read_csv(files[0], usecols=list(columns), nrows=10_000)
+        bad = [str(c) for c in head.columns if not pd.api.types.is_numeric_dtype(head[c].dtype)]
+        raise DataError(
+            f"non-numeric column(s) {bad or '(in the data)'} in {files[0]!r}; "
+            "encode them or exclude them (--exclude) before the out-of-core fit"
+        ) from None
 
 
 def _schema(source: Any) -> list[str]:

@@ -34,7 +34,6 @@ import hashlib
 import io
 import os
 import platform
-import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -289,7 +288,11 @@ def _run_stepwise(ctx: dict[str, Any]) -> Section:
         return Section("stepwise", "Stepwise selection (step)", why, [], [], notes=[why])
     target = ctx["target"]
     frame = ctx["frame"]
-    res = stepwise(frame, f"`{target}` ~ .", family=fam)
+    try:
+        res = stepwise(frame, f"`{target}` ~ .", family=fam)
+    except DataError as exc:  # e.g. n <= p: step() cannot start, but the lasso (glmnet's regime) can
+        why = f"not run: {exc}"
+        return Section("stepwise", "Stepwise selection (step)", why, [], [], notes=[why])
     final = set(res.final_terms)
     selected = [t for t in res.candidate_terms if t in final]
     pruned = [t for t in res.candidate_terms if t not in final]
@@ -519,7 +522,7 @@ def build_report(
     progress : bool
         Show a tqdm progress bar on stderr.
     """
-    from tqdm.auto import tqdm  # noqa: PLC0415
+    from ._progress import progress as progress_bar  # noqa: PLC0415
 
     from ._data import prepare_xy, read_table  # noqa: PLC0415
 
@@ -549,8 +552,7 @@ def build_report(
     sections: list[Section] = []
     cc = None
     with_r = "lasso" in methods or "stepwise" in methods
-    with tqdm(total=len(steps), desc="statprune report", disable=not progress, file=sys.stderr,
-              leave=False) as bar:
+    with progress_bar(total=len(steps), desc="statprune report", disable=not progress, unit="section") as bar:
         for step in steps:
             bar.set_postfix_str(step)
             if step in _RUNNERS:

@@ -41,7 +41,6 @@ from __future__ import annotations
 
 import math
 import os
-import sys
 import warnings
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -691,9 +690,9 @@ def _run_fits(engine: str, x: np.ndarray, y: np.ndarray, folds: np.ndarray, q: i
     chunks = [list(c) for c in np.array_split(np.arange(ncol), nchunks) if len(c)]
     bar = None
     if progress:
-        from tqdm.auto import tqdm  # noqa: PLC0415
+        from ._progress import progress as _bar  # noqa: PLC0415
 
-        bar = tqdm(total=ncol, desc="stability selection", unit="subsample", file=sys.stderr)
+        bar = _bar(total=ncol, desc="stability selection", unit="subsample")
     results: list[Any] = []
     try:
         if n_workers == 1:
@@ -893,7 +892,10 @@ def _prepare_y(y: Any, family: str) -> np.ndarray:
         if len(levels) != 2:
             raise DataError(f"a binomial target needs exactly two classes, got {len(levels)}")
         return (s == levels[1]).to_numpy(dtype=np.float64)
-    a = np.asarray(y, dtype=np.float64).ravel()
+    try:
+        a = np.asarray(y, dtype=np.float64).ravel()
+    except (TypeError, ValueError):
+        raise DataError(f"the target is not numeric; a {family} model needs numbers") from None
     if not np.isfinite(a).all():
         raise DataError("the target has missing or infinite values; remove those rows first")
     return a
