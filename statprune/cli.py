@@ -215,6 +215,8 @@ def prune_nn_cmd(
     test_size: float = typer.Option(0.25, "--test-size", help="Fraction of rows held out for the metrics."),
     seed: int = typer.Option(0, "--seed", help="Seed of the split, initialisation and shuffling."),
     exclude: list[str] = typer.Option([], "--exclude", help="Column to leave out (repeatable)."),
+    drop_missing: bool = typer.Option(False, "--drop-missing", help="Drop rows with NaN/inf instead of failing."),
+    encode_categoricals: bool = typer.Option(False, "--encode-categoricals", help="Expand non-numeric columns into R's treatment dummies."),
     json_out: Optional[str] = JsonOpt,
 ) -> None:
     """Magnitude-prune an MLP with TF-MOT's prune_low_magnitude rules; accuracy/loss before and after, sparsity, size."""
@@ -222,7 +224,8 @@ def prune_nn_cmd(
 
     res = prune_nn(data, target, sparsity=sparsity, schedule=schedule, hidden=hidden, epochs=epochs,  # type: ignore[arg-type]
                    prune_epochs=prune_epochs, scope="global" if global_ else "layer", task=task,  # type: ignore[arg-type]
-                   test_size=test_size, seed=seed, exclude=exclude, progress=not quiet_progress(json_out))
+                   test_size=test_size, seed=seed, exclude=exclude, progress=not quiet_progress(json_out),
+                   drop_missing=drop_missing, categorical="encode" if encode_categoricals else "error")
     if json_out is not None:
         emit_json(res.to_dict(), json_out)
     else:
@@ -250,6 +253,7 @@ def stability(
     fit_type: str = typer.Option("conservative", "--type", help="conservative (pmax = q) | anticonservative (dfmax = q - 1)"),
     plot: Optional[str] = typer.Option(None, "--plot", help="Save the stability paths figure to this file (png, pdf, svg)."),
     drop_missing: bool = typer.Option(False, "--drop-missing", help="Drop rows with NaN/inf instead of failing."),
+    encode_categoricals: bool = typer.Option(False, "--encode-categoricals", help="Expand non-numeric columns into R's treatment dummies."),
     json_out: Optional[str] = JsonOpt,
 ) -> None:
     """Stability selection with the Lasso (R's stabs::stabsel with glmnet.lasso): give two of --q, --cutoff, --pfer."""
@@ -259,7 +263,8 @@ def stability(
     given = sum(v is not None for v in (q, cutoff, pfer))
     if given != 2:
         raise ParameterError("give exactly two of --q, --cutoff and --pfer; the third is solved for")
-    prep = prepare_xy(data, target, exclude=exclude, drop_missing=drop_missing)
+    prep = prepare_xy(data, target, exclude=exclude, drop_missing=drop_missing,
+                      categorical="encode" if encode_categoricals else "error")
     from ._data import check_target  # noqa: PLC0415
 
     check_target(prep.y, target, kind={"binomial": "binary", "poisson": "count"}.get(family, "numeric"))
@@ -349,6 +354,7 @@ def lasso(
     save_rds: Optional[str] = typer.Option(None, "--save-rds", help="Also write the cv.glmnet object for readRDS()."),
     engine: str = typer.Option("r", "--engine", help="r (cv.glmnet in R) | gram (exact Gaussian engine, 20x+ faster; falls back to R)."),
     drop_missing: bool = typer.Option(False, "--drop-missing", help="Drop rows with NaN/inf instead of failing."),
+    encode_categoricals: bool = typer.Option(False, "--encode-categoricals", help="Expand non-numeric columns into R's treatment dummies."),
     json_out: Optional[str] = JsonOpt,
 ) -> None:
     """Cross-validated Lasso / elastic net with R's glmnet (same numbers as cv.glmnet in R)."""
@@ -378,7 +384,8 @@ def lasso(
         res = cv_glmnet_table(data, target, family=family, alpha=alpha, nfolds=nfolds, foldid_column=foldid_column,
                               weights_column=weights_column, seed=seed, type_measure=type_measure, s=s, keep=keep,
                               exclude=exclude, penalty_factor=pf or None, nlambda=nlambda,
-                              drop_missing=drop_missing, engine=engine)
+                              drop_missing=drop_missing, engine=engine,
+                              categorical="encode" if encode_categoricals else "error")
     if save_rds:
         res.save_rds(save_rds)
         typer.echo(f"wrote {save_rds}", err=True)
@@ -412,13 +419,14 @@ def validate(
     foldid_column: Optional[str] = typer.Option(None, "--foldid-column", help="Column of fold ids 1..K (not a predictor)."),
     nfolds: int = typer.Option(10, "--nfolds", help="Number of folds when no fold-id column is given."),
     exclude: list[str] = typer.Option([], "--exclude", help="Columns that are not predictors."),
+    drop_missing: bool = typer.Option(False, "--drop-missing", help="Drop rows with NaN/inf instead of failing."),
     json_out: Optional[str] = JsonOpt,
 ) -> None:
     """The same model in R (glmnet), scikit-learn and statsmodels: difference table; exit 1 when a check fails."""
     from .crosscheck import validate as run_validate  # noqa: PLC0415
 
     rep = run_validate(data, target, family=family, alpha=alpha, seed=seed, foldid_column=foldid_column,
-                       nfolds=nfolds, exclude=exclude)
+                       nfolds=nfolds, exclude=exclude, drop_missing=drop_missing)
     if json_out is not None:
         emit_json(rep.to_dict(), json_out)
     else:

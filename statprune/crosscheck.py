@@ -901,6 +901,7 @@ def validate(
     nfolds: int = 10,
     exclude: Sequence[str] = (),
     engines: Sequence[str] = ("r", "sklearn", "statsmodels"),
+    drop_missing: bool = False,
 ) -> CrosscheckReport:
     """What ``statprune validate`` runs: cv.glmnet in R, then :func:`crosscheck` at lambda.min.
 
@@ -925,7 +926,8 @@ def validate(
         raise ParameterError(f"alpha={alpha!r} must be a number in [0, 1]") from None
     if not 0.0 <= alpha <= 1.0:
         raise ParameterError(f"alpha={alpha!r} must be in [0, 1] (1 = lasso, 0 = ridge)")
-    prep = prepare_xy(data, target, exclude=exclude, extra_columns=[foldid_column], categorical="encode", constant="drop")
+    prep = prepare_xy(data, target, exclude=exclude, extra_columns=[foldid_column], categorical="encode", constant="drop",
+                      drop_missing=drop_missing)
     foldid = None
     if foldid_column is not None:
         f = pd.to_numeric(prep.extra[foldid_column], errors="coerce").to_numpy(dtype=float)

@@ -1260,6 +1260,7 @@ def cv_glmnet_table(
     nlambda: int = 100,
     drop_missing: bool = False,
     engine: str = "r",
+    categorical: str = "error",
 ) -> LassoResult:
     """Cross-validated glmnet on a table: every column other than the target, fold and
     weight columns is a predictor, in file order (what ``statprune lasso`` runs).
@@ -1281,7 +1282,8 @@ def cv_glmnet_table(
     if family != "cox" and family != "mgaussian" and len(targets) != 1:
         raise ParameterError(f"family={family!r} needs a single target column, got {targets}")
     prep = prepare_xy(data, targets if len(targets) > 1 else targets[0],
-                      extra_columns=[foldid_column, weights_column], drop_missing=drop_missing)
+                      extra_columns=[foldid_column, weights_column], drop_missing=drop_missing,
+                      categorical=categorical)  # type: ignore[arg-type]
     foldid = prep.extra[foldid_column].to_numpy() if foldid_column else None
     w = prep.extra[weights_column].to_numpy(dtype=float) if weights_column else None
     y = prep.y

@@ -873,6 +873,8 @@ def prune_nn(
     seed: int = 0,
     exclude: Sequence[str] = (),
     progress: bool = False,
+    drop_missing: bool = False,
+    categorical: Literal["error", "encode"] = "error",
 ) -> NNPruneResult:
     """Train a dense MLP, prune it with TF-MOT's rules, and report what pruning cost.
 
@@ -896,7 +898,9 @@ def prune_nn(
 
     ``task="auto"`` treats a non-numeric, boolean or integer target as classes and
     a float target as a regression target. ``progress=True`` shows a tqdm bar on
-    stderr over the two stages (dense training, pruning).
+    stderr over the two stages (dense training, pruning). ``drop_missing`` and
+    ``categorical`` are passed to the shared data checks (drop NaN/inf rows; expand
+    text columns into R's treatment dummies).
 
     Examples
     --------
@@ -933,7 +937,7 @@ def prune_nn(
         raise ParameterError(f"test_size must be a fraction in (0, 1) (got {test_size!r})")
     seed = _check_int(seed, "seed")
 
-    prep = prepare_xy(data, target, exclude=exclude)
+    prep = prepare_xy(data, target, exclude=exclude, drop_missing=drop_missing, categorical=categorical)
     ys = prep.y
     if task == "auto":
         numeric = pd.api.types.is_numeric_dtype(ys.dtype) and not pd.api.types.is_bool_dtype(ys.dtype)

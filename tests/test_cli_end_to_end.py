@@ -318,3 +318,32 @@ def test_prune_nn_and_stability_progress_go_to_stderr(capsys):
     stabsel(X, X[:, 0] + rng.normal(size=60), q=3, pfer=1, B=4, engine="sklearn", seed=1, progress=True)
     err = capsys.readouterr()
     assert "stability selection" in err.err and err.out == ""
+
+
+# --------------------------------------------------------------------------- the flags the messages point to exist
+@pytest.mark.parametrize("cmd", ["lasso", "importance", "pca", "prune-nn", "compare", "stability", "validate", "report"])
+def test_commands_reading_a_table_offer_drop_missing(cmd):
+    # the shared NaN message says "(CLI: --drop-missing)": every command that can print it must accept it
+    assert "--drop-missing" in run(cmd, "--help").stdout
+
+
+@pytest.mark.parametrize("cmd", ["lasso", "importance", "pca", "prune-nn", "compare", "stability"])
+def test_commands_refusing_text_columns_offer_encode_categoricals(cmd):
+    assert "--encode-categoricals" in run(cmd, "--help").stdout
+
+
+def test_prune_nn_drop_missing_and_encoding(bad):
+    d = run_json("prune-nn", bad["nan_pred"], "--target", "medv", "--drop-missing", "--epochs", "5",
+                 "--prune-epochs", "2")
+    assert d["metrics"]["n_train"] + d["metrics"]["n_test"] == 505  # one row dropped
+    e = run_json("prune-nn", bad["str_pred"], "--target", "medv", "--encode-categoricals", "--epochs", "5",
+                 "--prune-epochs", "2")
+    assert "chasyes" in e["selected"] + e["pruned"]  # R's treatment dummy name
+
+
+@pytest.mark.against_r
+def test_lasso_encode_categoricals_and_validate_drop_missing(bad):
+    d = run_json("lasso", bad["str_pred"], "--target", "medv", "--seed", "1", "--encode-categoricals")
+    assert "chasyes" in d["coefficients"] and "chas" not in d["coefficients"]
+    v = run_json("validate", bad["nan_pred"], "--target", "medv", "--seed", "1", "--drop-missing")
+    assert v["ok"] is True
