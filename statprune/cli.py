@@ -73,6 +73,9 @@ def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
             raise typer.Exit(code=1) from None
         except (typer.Exit, typer.Abort, KeyboardInterrupt):
             raise
+        except OSError as exc:  # a path that cannot be read or written: the environment, not a bug
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(code=1) from None
         except Exception as exc:  # a bug, not bad input: say so in one line (the traceback on request)
             if os.environ.get("STATPRUNE_TRACEBACK"):
                 raise

@@ -347,3 +347,11 @@ def test_lasso_encode_categoricals_and_validate_drop_missing(bad):
     assert "chasyes" in d["coefficients"] and "chas" not in d["coefficients"]
     v = run_json("validate", bad["nan_pred"], "--target", "medv", "--seed", "1", "--drop-missing")
     assert v["ok"] is True
+
+
+def test_unwritable_output_is_an_error_line_not_a_bug_report(tmp_path):
+    target = tmp_path / "file"
+    target.write_text("")
+    res = run("pca", BOSTON, "--json", str(target / "out.json"))  # a path below a regular file
+    assert res.exit_code == 1
+    assert res.stderr.startswith("error: ") and "bug" not in res.stderr
