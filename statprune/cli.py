@@ -6,7 +6,10 @@ Conventions shared by every command:
   to stdout (and nothing else goes to stdout). Without ``--json`` a readable table.
 * Bad input (a missing column, NaN, a bad option value) exits with code 2 and the
   message on stderr. ``statprune doctor`` and ``statprune validate`` exit 1 when a
-  check fails.
+  check fails. Never a traceback (``STATPRUNE_TRACEBACK=1`` shows one for a bug).
+* Warnings are one ``warning: ...`` line each on stderr; progress bars (tqdm, stderr,
+  :func:`statprune._progress.progress`) are off with ``--json`` or when stderr is not a
+  terminal. See docs/cli.md.
 """
 
 from __future__ import annotations
