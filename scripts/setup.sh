@@ -46,7 +46,8 @@ if [ -x .venv/bin/python ] && [ -f .venv/.statprune-stamp ] && grep -qx "$stamp"
 fi
 echo "==> setting up the virtual environment .venv (extras: $EXTRAS)" >&2
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
-.venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip >/dev/null
+.venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip >/dev/null \
+  2> >(grep -v "is ignored: it is neither a file nor a directory" >&2)
 .venv/bin/python -m pip install -q --disable-pip-version-check -e ".[$EXTRAS]" 2> >(grep -v "is ignored: it is neither a file nor a directory" >&2)
 printf '%s\n' "$stamp" > .venv/.statprune-stamp
 printf '%s\n' "$EXTRAS" > .venv/.statprune-extras
