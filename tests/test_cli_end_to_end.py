@@ -355,3 +355,25 @@ def test_unwritable_output_is_an_error_line_not_a_bug_report(tmp_path):
     res = run("pca", BOSTON, "--json", str(target / "out.json"))  # a path below a regular file
     assert res.exit_code == 1
     assert res.stderr.startswith("error: ") and "bug" not in res.stderr
+
+
+@pytest.mark.against_r
+@pytest.mark.parametrize("wide", [False, True], ids=["boston", "n<p"])
+def test_lasso_engines_agree_through_the_cli(bad, tmp_path, wide):
+    """The same folds through `lasso` (R), `lasso --engine gram` and `lasso-ooc`: the same numbers."""
+    frame = pd.read_csv(bad["wide"] if wide else BOSTON)
+    target = "y" if wide else "medv"
+    frame["fold"] = np.arange(len(frame)) % 5 + 1
+    path = str(tmp_path / "folds.csv")
+    frame.to_csv(path, index=False)
+    r = run_json("lasso", path, "--target", target, "--foldid-column", "fold")
+    gram = run_json("lasso", path, "--target", target, "--foldid-column", "fold", "--engine", "gram")
+    ooc = run_json("lasso-ooc", path, "--target", target, "--fold-column", "fold", "--nfolds", "5")
+    for other in (gram, ooc):
+        np.testing.assert_allclose(other["lambda"], r["lambda"], rtol=1e-10)
+        np.testing.assert_allclose(other["cvm"], r["cvm"], rtol=1e-6)
+        assert other["lambda_min"] == pytest.approx(r["lambda_min"], rel=1e-10)
+        assert other["lambda_1se"] == pytest.approx(r["lambda_1se"], rel=1e-10)
+        assert other["selected"] == r["selected"]
+        for name, value in r["coefficients"].items():
+            assert other["coefficients"][name] == pytest.approx(value, rel=1e-6, abs=1e-8), name
