@@ -376,7 +376,9 @@ class ImportancePruner(SelectorMixin, BaseEstimator):
             extra=extra,
         )
         if not support.any():
-            warnings.warn(f"no feature passes the rule ({rule}); every feature is pruned", NothingSelectedWarning, stacklevel=2)
+            msg = f"no feature passes the rule ({rule}); every feature is pruned"
+            self.result_.warnings.append(msg)  # in the result too: the CLI reports warnings from there
+            warnings.warn(msg, NothingSelectedWarning, stacklevel=2)
         del y_in
         return self
 

@@ -377,3 +377,12 @@ def test_lasso_engines_agree_through_the_cli(bad, tmp_path, wide):
         assert other["selected"] == r["selected"]
         for name, value in r["coefficients"].items():
             assert other["coefficients"][name] == pytest.approx(value, rel=1e-6, abs=1e-8), name
+
+
+def test_importance_everything_pruned_is_said(bad):
+    d = run_json("importance", bad["noise"], "--target", "y", "--threshold", "100", "--trees", "20",
+                 "--repeats", "2", "--seed", "1")
+    assert d["selected"] == [] and sorted(d["pruned"]) == list("abcde")
+    assert any("every feature is pruned" in w for w in d["warnings"])  # the CLI silences the Python warning
+    assert "every feature is pruned" in run("importance", bad["noise"], "--target", "y", "--threshold", "100",
+                                            "--trees", "20", "--repeats", "2", "--seed", "1").stdout
