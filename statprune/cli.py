@@ -512,12 +512,16 @@ def lasso_ooc(
         from distributed import Client  # noqa: PLC0415
 
         client = Client(address)
+    from ._gram import GramNotSupported  # noqa: PLC0415
+
     try:
         res = cv_glmnet_ooc(
             data, target, exclude=exclude, weights=weights, fold_column=fold_column, nfolds=nfolds, seed=seed,
             alpha=alpha, s=s_val, scheduler=scheduler, client=client, blocksize=blocksize,
             progress_bar=not quiet_progress(json_out),
         )
+    except GramNotSupported as exc:  # e.g. fewer than 3 rows per fold: the data, not the installation
+        raise DataError(f"{exc}; the out-of-core engine cannot fit this, use 'statprune lasso' (R)") from None
     finally:
         if client is not None:
             client.close()

@@ -192,6 +192,7 @@ BAD_CASES = [
     ("ooc-s", ["lasso-ooc", BOSTON, "--target", "medv", "--s", "foo"], ["--s", "'foo'"]),
     ("ooc-scheduler", ["lasso-ooc", BOSTON, "--target", "medv", "--scheduler", "foo"], ["--scheduler"]),
     ("ooc-text-column", ["lasso-ooc", "{str_pred}", "--target", "medv"], ["non-numeric", "'chas'"]),
+    ("ooc-fewer-rows-than-folds", ["lasso-ooc", "{tiny}", "--target", "medv"], ["rows per fold", "statprune lasso"]),
     ("report-format", ["report", BOSTON, "--target", "medv", "--format", "xml", "--out", "-"], ["--format"]),
     ("compare-3-class", ["compare", "{three_class}", "--target", "type"], ["3 classes"]),
     ("two-of-three", ["stability", BOSTON, "--target", "medv", "--q", "3"], ["exactly two"]),
