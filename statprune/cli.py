@@ -571,6 +571,19 @@ def stepwise(
     typer.echo(res.summary())
 
 
+# --- the order of `statprune --help` (commands register in file order; list them as a user meets them)
+_HELP_ORDER = ["demo", "doctor", "lasso", "lasso-ooc", "stepwise", "importance", "pca", "prune-nn", "stability",
+               "compare", "validate", "report"]
+
+
+def _help_rank(info: Any) -> int:
+    name = info.name or info.callback.__name__.replace("_", "-")
+    return _HELP_ORDER.index(name) if name in _HELP_ORDER else len(_HELP_ORDER)
+
+
+app.registered_commands.sort(key=_help_rank)  # stable: a command not listed keeps its place at the end
+
+
 def main() -> None:  # console-script entry point
     app()
 

@@ -85,6 +85,9 @@ def test_help_lists_every_command_with_a_description():
     res = run("--help")
     assert res.exit_code == 0
     lines = res.stdout.splitlines()
+    listed = [ln.strip("│ ").split(" ")[0] for ln in lines if ln.startswith("│ ") and ln[2:3].isalpha()]
+    assert [c for c in listed if c in COMMANDS] == ["demo", "doctor", "lasso", "lasso-ooc", "stepwise", "importance",
+                                                     "pca", "prune-nn", "stability", "compare", "validate", "report"]
     for cmd in COMMANDS:
         row = [ln for ln in lines if ln.strip("│ ").startswith(cmd + " ")]
         assert row, f"{cmd} missing from --help"
