@@ -387,6 +387,10 @@ def lasso(
 
             bar = stack.enter_context(progress(total=None, desc="cv.glmnet (gram engine)", unit="fit"))
             stack.enter_context(progress_hook(lambda done, total: (setattr(bar, "total", total), bar.update(done - bar.n))))
+        elif not quiet_progress(json_out):  # one long R call: an elapsed-time line, no fake percentage
+            from ._progress import ticking  # noqa: PLC0415
+
+            stack.enter_context(ticking("cv.glmnet in R"))
         res = cv_glmnet_table(data, target, family=family, alpha=alpha, nfolds=nfolds, foldid_column=foldid_column,
                               weights_column=weights_column, seed=seed, type_measure=type_measure, s=s, keep=keep,
                               exclude=exclude, penalty_factor=pf or None, nlambda=nlambda,
