@@ -435,8 +435,11 @@ def validate(
     """The same model in R (glmnet), scikit-learn and statsmodels: difference table; exit 1 when a check fails."""
     from .crosscheck import validate as run_validate  # noqa: PLC0415
 
-    rep = run_validate(data, target, family=family, alpha=alpha, seed=seed, foldid_column=foldid_column,
-                       nfolds=nfolds, exclude=exclude, drop_missing=drop_missing)
+    from ._progress import ticking  # noqa: PLC0415
+
+    with ticking("validate: glmnet in R, scikit-learn, statsmodels", disable=quiet_progress(json_out)):
+        rep = run_validate(data, target, family=family, alpha=alpha, seed=seed, foldid_column=foldid_column,
+                           nfolds=nfolds, exclude=exclude, drop_missing=drop_missing)
     if json_out is not None:
         emit_json(rep.to_dict(), json_out)
     else:
