@@ -76,11 +76,12 @@ def big_reference(big):
 
 _LOCAL_SCRIPT = textwrap.dedent(
     """
-    import json, resource, sys, numpy as np
+    import json, sys, numpy as np
     from statprune.outofcore import cv_glmnet_ooc
     src, files2 = sys.argv[1], sys.argv[2:]
-    def peak():
-        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    def peak():  # this process's own peak RSS (ru_maxrss would start at the parent's peak at fork)
+        with open("/proc/self/status") as fh:
+            return next(int(l.split()[1]) * 1024 for l in fh if l.startswith("VmHWM:"))
     cv_glmnet_ooc(files2, "y", nfolds=10, seed=7)          # warm-up: imports, numba, pyarrow
     before = peak()
     r = cv_glmnet_ooc(src, "y", nfolds=10, seed=7)
@@ -115,10 +116,9 @@ def test_distributed_cluster_same_fit_bounded_memory(big, big_reference):
     d, size = big
     files = sorted(str(f) for f in d.glob("*.parquet"))
 
-    def peak():
-        import resource
-
-        return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    def peak():  # the worker's own peak RSS (VmHWM: ru_maxrss would include the parent's peak at fork)
+        with open("/proc/self/status") as fh:
+            return next(int(line.split()[1]) * 1024 for line in fh if line.startswith("VmHWM:"))
 
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
                       memory_limit="1.5GiB") as cluster, Client(cluster) as client:
