@@ -98,8 +98,12 @@ def test_coef_paths_draw_r_numbers(name, xvar):
         # only R's nonzeroCoef() rows are drawn, in that order, with the path's numbers
         assert (d.which_[i] + 1).tolist() == panel["which"]
         beta = np.array(panel["beta"])
+        # one line per nonzero row (zip alone would stop at the shorter list), each drawn against R's
+        # index: with a single panel the x check above reads d.x_, not what the lines were drawn at
+        assert len(d.lines_[i]) == len(d.which_[i]) == len(panel["which"])
         for ln, w in zip(d.lines_[i], d.which_[i]):
             assert ln.get_label() == ref["feature_names"][w]
+            assert_allclose(ln.get_xdata(), r["index"], rtol=1e-12)
             assert_allclose(ln.get_ydata(), beta[w], rtol=0, atol=0)
     want = {"norm": "L1 Norm", "lambda": "Log Lambda", "dev": "Fraction Deviance Explained"}[xvar]
     assert d.ax_.get_xlabel() == want
@@ -187,6 +191,7 @@ def test_displays_of_a_real_glmnetcv_fit_draw_its_numbers(r, name):
         d = CoefPathDisplay.from_result(res, xvar=xvar).plot()
         beta = res.beta if res.beta.ndim == 3 else res.beta[None]
         for i, panel in enumerate(ref["panels"]):
+            assert len(d.lines_[i]) == len(d.which_[i])  # every nonzero row is drawn (zip would hide a gap)
             for ln, w in zip(d.lines_[i], d.which_[i]):
                 assert_allclose(ln.get_ydata(), beta[i, w], rtol=0)
             assert (d.which_[i] + 1).tolist() == panel["which"]
