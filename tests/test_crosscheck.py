@@ -342,8 +342,11 @@ def test_glm_refit_vs_r_reference_script(name, target, family, columns, r):
     ref = run_rscript("lm_glm_reference.R", *args)
     df = rep.to_frame()
     coef = df[df["quantity"] == "refit coefficient"].set_index("term")["value_b"]
+    # every coefficient R reports has a row (an empty selection would compare [] with [] and pass)
+    assert list(coef.index) == list(ref["coefficients"])
     assert_allclose(coef.to_numpy(), [ref["coefficients"][t] for t in coef.index], rtol=1e-8)
     se = df[df["quantity"] == "refit std error"].set_index("term")["value_b"]
+    assert list(se.index) == list(ref["std_errors"])
     assert_allclose(se.to_numpy(), [ref["std_errors"][t] for t in se.index], rtol=1e-8)
     aic = df[df["quantity"] == "refit AIC"]["value_b"].iloc[0]
     assert_allclose(aic, ref["aic"], rtol=1e-10)
