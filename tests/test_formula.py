@@ -135,6 +135,8 @@ def test_terms_against_live_r(tmp_path):
     def r_labels(got: dict) -> list[str]:  # R backticks non-syntactic names (`odd name`); statprune keeps the name
         return [lab.replace("`", "") for lab in got["labels"]]
 
+    # one answer per formula and scope: zip over a short (or empty) R answer would check nothing
+    assert len(out["formulas"]) == len(R_TERMS) and len(out["scopes"]) == len(R_SCOPES)
     for formula, got in zip(R_TERMS, out["formulas"]):
         f = _parse(formula)
         assert (f.labels(), int(f.intercept)) == (r_labels(got), int(got["intercept"])), formula
