@@ -234,6 +234,9 @@ def test_weights_and_penalty_factor(boston, r):
     w = np.random.default_rng(3).uniform(0.5, 2.0, len(y))
     rep = statprune.crosscheck(None, X, y, family="gaussian", lambda_=0.2, sample_weight=w, checks=("fit", "path"))
     assert rep.ok, rep.summary()
+    # rep.ok is also true when a comparison is silently left out: the weighted refit rows must be there
+    coef = _rows(rep, "coefficient", "r", "sklearn")
+    assert len(coef) == 13 and coef["rel_diff"].max() < 1e-6
     pf = np.r_[np.full(6, 2.0), np.ones(7)]
     rep = statprune.crosscheck(None, X, y, family="gaussian", lambda_=0.2, penalty_factor=pf, checks=("fit", "path"))
     assert rep.ok, rep.summary()
@@ -251,6 +254,8 @@ def test_weights_and_penalty_factor(boston, r):
     wb = np.random.default_rng(4).integers(1, 4, len(pm)).astype(float)
     rep = statprune.crosscheck(None, pm.drop(columns="type"), pm["type"], family="binomial", lambda_=0.01, sample_weight=wb, checks=("fit",))
     assert rep.ok, rep.summary()
+    coef = _rows(rep, "coefficient", "r", "sklearn")
+    assert len(coef) == 7 and coef["rel_diff"].max() < 1e-6
     # binomial with an always-kept column: statsmodels with a per-parameter alpha
     rep = statprune.crosscheck(None, pm.drop(columns="type"), pm["type"], family="binomial", alpha=0.5, lambda_=0.02,
                                penalty_factor=np.r_[0.0, np.ones(6)], checks=("fit",))
