@@ -56,6 +56,14 @@ def emit_json(obj: Any, dest: str) -> None:
         typer.echo(f"wrote {dest}", err=True)
 
 
+def show(result: Any, json_dest: Optional[str]) -> None:
+    """Print a result: its ``to_dict()`` as JSON with ``--json``, else its ``summary()``."""
+    if json_dest is not None:
+        emit_json(result.to_dict(), json_dest)
+    else:
+        typer.echo(result.summary())
+
+
 def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
     """Map statprune's exceptions to exit codes: bad input 2, R/environment problems 1."""
 
@@ -161,10 +169,7 @@ def importance(
             n_repeats=repeats, test_size=test_size, n_shadow=rounds, alpha=alpha,
             categorical="encode" if encode_categoricals else "error", progress=not quiet_progress(json_out),
         )
-    if json_out is not None:
-        emit_json(res.to_dict(), json_out)
-    else:
-        typer.echo(res.summary())
+    show(res, json_out)
 
 
 # --- pca (issue 7)
@@ -199,10 +204,7 @@ def pca(
     res = pca_table(data, n_components=rule, exclude=exclude, scale=not no_scale,
                     loading_threshold=loading_threshold, drop_missing=drop_missing,
                     categorical="encode" if encode_categoricals else "error")
-    if json_out is not None:
-        emit_json(res.to_dict(), json_out)
-    else:
-        typer.echo(res.summary())
+    show(res, json_out)
 
 
 # --- prune-nn (issue 7)
@@ -232,10 +234,7 @@ def prune_nn_cmd(
                    prune_epochs=prune_epochs, scope="global" if global_ else "layer", task=task,  # type: ignore[arg-type]
                    test_size=test_size, seed=seed, exclude=exclude, progress=not quiet_progress(json_out),
                    drop_missing=drop_missing, categorical="encode" if encode_categoricals else "error")
-    if json_out is not None:
-        emit_json(res.to_dict(), json_out)
-    else:
-        typer.echo(res.summary())
+    show(res, json_out)
 
 
 # --- stability (issue 6)
@@ -295,10 +294,7 @@ def stability(
         disp.figure_.savefig(tmp, bbox_inches="tight")
         os.replace(tmp, plot)
         typer.echo(f"wrote {plot}", err=True)
-    if json_out is not None:
-        emit_json(res.to_dict(), json_out)
-    else:
-        typer.echo(res.summary())
+    show(res, json_out)
 
 
 # --- report (issue 8)
@@ -399,12 +395,10 @@ def lasso(
     if save_rds:
         res.save_rds(save_rds)
         typer.echo(f"wrote {save_rds}", err=True)
-    if json_out is not None:
-        emit_json(res.to_dict(), json_out)
-        return
-    typer.echo(res.summary())
-    typer.echo("")
-    typer.echo(res.to_frame().to_string(float_format=lambda v: f"{v:.6g}"))
+    show(res, json_out)
+    if json_out is None:
+        typer.echo("")
+        typer.echo(res.to_frame().to_string(float_format=lambda v: f"{v:.6g}"))
 
 
 # --- demo (issue 4)
@@ -440,10 +434,7 @@ def validate(
     with ticking("validate: glmnet in R, scikit-learn, statsmodels", disable=quiet_progress(json_out)):
         rep = run_validate(data, target, family=family, alpha=alpha, seed=seed, foldid_column=foldid_column,
                            nfolds=nfolds, exclude=exclude, drop_missing=drop_missing)
-    if json_out is not None:
-        emit_json(rep.to_dict(), json_out)
-    else:
-        typer.echo(rep.summary())
+    show(rep, json_out)
     raise typer.Exit(code=0 if rep.ok else 1)
 
 
@@ -481,10 +472,7 @@ def compare(
                           categorical="encode" if encode_categoricals else "error")
     finally:
         bar.close()
-    if json_out is not None:
-        emit_json(res.to_dict(), json_out)
-    else:
-        typer.echo(res.summary())
+    show(res, json_out)
 
 
 # --- lasso-ooc (issue 6)
@@ -572,10 +560,7 @@ def stepwise(
                         max_steps=steps, adjust=adjust)
     for w in caught:  # R's warnings (e.g. glm.fit's perfect separation) go to stderr
         typer.echo(f"warning: {w.message}", err=True)
-    if json_out is not None:
-        emit_json(res.to_dict(), json_out)
-        return
-    typer.echo(res.summary())
+    show(res, json_out)
 
 
 # --- the order of `statprune --help` (commands register in file order; list them as a user meets them)
