@@ -463,6 +463,24 @@ def _partial_fit(G, Ga, g, a, xv, vp, cl, ia, nin, active, ju, da, ga, aa, tmp, 
 
 
 @_njit(cache=True, nogil=True)
+def _record_lambda(m, a, ia, nin, rsq, rsq0, alm, ao, rsqo, almo, mnl, flmin, ne, sml, rsqmax):  # pragma: no cover - compiled
+    """Store the solution at the ``m``-th lambda (both glmnet methods); True when glmnet's path
+    stops there: more than ``ne`` nonzero, or, after ``mnl`` lambdas on a computed sequence, a
+    relative deviance gain below ``sml`` or a deviance ratio above ``rsqmax``."""
+    me = 0
+    for l in range(nin):
+        ao[m, ia[l]] = a[ia[l]]
+        if a[ia[l]] != 0.0:
+            me += 1
+    rsqo[m] = rsq
+    almo[m] = alm
+    if m + 1 < mnl or flmin >= 1.0:
+        return False
+    prop = np.inf if rsq == 0.0 else (rsq - rsq0) / rsq
+    return me > ne or prop < sml or rsq > rsqmax
+
+
+@_njit(cache=True, nogil=True)
 def _elnet_cov_path(G, g_in, xv, vp, cl, ju, beta, flmin, ulam, nlam, thr, maxit, sml, rsqmax, mnlam, eps, big, ne):  # pragma: no cover - compiled
     """glmnetpp's dense Gaussian covariance path (ElnetPath<gaussian, cov>), on a precomputed Gram matrix.
 
@@ -559,21 +577,8 @@ def _elnet_cov_path(G, g_in, xv, vp, cl, ju, beta, flmin, ulam, nlam, thr, maxit
         if failed:
             jerr = -(m + 1)
             break
-        me = 0
-        for l in range(nin):
-            ao[m, ia[l]] = a[ia[l]]
-            if a[ia[l]] != 0.0:
-                me += 1
-        rsqo[m] = rsq
-        almo[m] = alm
         lmu = m + 1
-        if lmu < mnl or flmin >= 1.0:
-            continue
-        if rsq == 0.0:
-            prop = np.inf
-        else:
-            prop = (rsq - rsq0) / rsq
-        if me > ne or prop < sml or rsq > rsqmax:
+        if _record_lambda(m, a, ia, nin, rsq, rsq0, alm, ao, rsqo, almo, mnl, flmin, ne, sml, rsqmax):
             break
     return lmu, ao, almo, rsqo, nlp, jerr
 
@@ -742,21 +747,8 @@ def _elnet_naive_path(G, g_in, xv, vp, cl, ju, beta, flmin, ulam, nlam, thr, max
         if failed:
             jerr = -(m + 1)
             break
-        me = 0
-        for l in range(nin):
-            ao[m, ia[l]] = a[ia[l]]
-            if a[ia[l]] != 0.0:
-                me += 1
-        rsqo[m] = rsq
-        almo[m] = alm
         lmu = m + 1
-        if lmu < mnl or flmin >= 1.0:
-            continue
-        if rsq == 0.0:
-            prop = np.inf
-        else:
-            prop = (rsq - rsq0) / rsq
-        if me > ne or prop < sml or rsq > rsqmax:
+        if _record_lambda(m, a, ia, nin, rsq, rsq0, alm, ao, rsqo, almo, mnl, flmin, ne, sml, rsqmax):
             break
     return lmu, ao, almo, rsqo, nlp, jerr
 
