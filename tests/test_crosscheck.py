@@ -424,7 +424,9 @@ def test_r_formula_guard_refuses_non_column_text(text, r):
 
     with pytest.raises(RError):
         r.call("crosscheck", "cc_safe_formula", text, ["y", "a", "b"])
-    assert str(r.call("crosscheck", "cc_safe_formula", "y ~ a * b - 1", ["y", "a", "b"])) != ""
+    # a column-only formula comes back as an R formula (str() of any return value, even None, was != "")
+    ok = r.call("crosscheck", "cc_safe_formula", "y ~ a * b - 1", ["y", "a", "b"])
+    assert isinstance(ok, r.RObject) and ok.r_class == ("formula",)
 
 
 # --------------------------------------------------------------------------- against R: the CLI (done-when)
