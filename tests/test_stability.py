@@ -211,15 +211,28 @@ def test_glmnet_engine_equals_stabs_glmnet_lasso(boston, tmp_path):
 
 
 @pytest.mark.against_r
-def test_glmnet_engine_workers_binomial(tmp_path):
+def test_glmnet_engine_workers_binomial(tmp_path, monkeypatch):
     """R runs in worker processes (loky), identical to the in-process run; binomial family."""
+    import joblib
+
     from statprune.datasets import load_pima, path
 
+    # a == b alone also held when n_jobs=2 quietly ran in-process: record that the loky pool was used
+    pools = []
+
+    class SpyParallel(joblib.Parallel):
+        def __init__(self, *args, **kwargs):
+            pools.append((kwargs.get("n_jobs"), kwargs.get("backend")))
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(joblib, "Parallel", SpyParallel)
     df = load_pima()
     X, y = df.drop(columns="type"), df["type"]
     folds = subsample_folds(len(df), 6, seed=2)
     a = stabsel(X, y, q=3, cutoff=0.8, B=6, folds=folds, family="binomial", engine="glmnet", n_jobs=2)
+    assert pools == [(2, "loky")]
     b = stabsel(X, y, q=3, cutoff=0.8, B=6, folds=folds, family="binomial", engine="glmnet", n_jobs=1)
+    assert pools == [(2, "loky")]  # n_jobs=1 stays in this process
     pd.testing.assert_series_equal(a.max, b.max)
     fpath = tmp_path / "folds.csv"
     np.savetxt(fpath, folds, fmt="%d", delimiter=",")
