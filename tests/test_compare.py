@@ -178,6 +178,14 @@ def test_cli_compare_boston_prints_table() -> None:
     assert "lasso.min" in out and "lasso.1se" in out and "stepwise" in out and "importance" in out and "pca" in out
     lines = [ln for ln in out.splitlines() if ln.startswith(("crim ", "lstat ", "chas "))]
     assert len(lines) == 3 and all(ln.split()[1:] and set(ln.split()[1:]) <= {"x", "."} for ln in lines)
+    # the printed marks are the kept/pruned table of the same comparison (any x/. pattern passed above)
+    res = compare(datasets.load_boston(), "medv", seed=1, importance_params={"n_estimators": 60})
+    header = next(ln for ln in out.splitlines() if ln.startswith("feature "))
+    assert header.split()[1:] == list(res.table.columns)
+    printed = {ln.split()[0]: ln.split()[1:] for ln in out.splitlines() if ln.split() and ln.split()[0] in res.table.index}
+    assert sorted(printed) == sorted(res.table.index)
+    for f, marks in printed.items():
+        assert marks == ["x" if v else "." for v in res.table.loc[f]], f
 
 
 def test_public_api_is_callable() -> None:
