@@ -373,6 +373,8 @@ def test_lasso_engines_agree_through_the_cli(bad, tmp_path, wide):
     r = run_json("lasso", path, "--target", target, "--foldid-column", "fold")
     gram = run_json("lasso", path, "--target", target, "--foldid-column", "fold", "--engine", "gram")
     ooc = run_json("lasso-ooc", path, "--target", target, "--fold-column", "fold", "--nfolds", "5")
+    # were --engine ignored, `lasso --engine gram` would be R compared with itself
+    assert (r["provenance"]["engine"], gram["provenance"]["engine"]) == ("r", "gram")
     for other in (gram, ooc):
         np.testing.assert_allclose(other["lambda"], r["lambda"], rtol=1e-10)
         np.testing.assert_allclose(other["cvm"], r["cvm"], rtol=1e-6)

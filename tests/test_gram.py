@@ -424,6 +424,8 @@ def test_cli_lasso_engine_gram_equals_engine_r():
         return _json.loads(proc.stdout)
 
     g, r = run("gram"), run("r")
+    # each run used the engine asked for (were --engine ignored, R would be compared with itself)
+    assert (g["provenance"]["engine"], r["provenance"]["engine"]) == ("gram", "r")
     assert g["lambda_min"] == pytest.approx(r["lambda_min"], rel=1e-12)
     assert g["selected"] == r["selected"]
     for k, v in r["coefficients"].items():
