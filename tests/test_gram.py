@@ -357,6 +357,8 @@ def test_glmnetcv_engine_gram_equals_engine_r(r):
     kw = dict(seed=7, alpha=0.5, keep=["lstat"], exclude=["age"])
     a = GlmnetCV(**kw).fit(X, y, sample_weight=w)
     b = GlmnetCV(engine="gram", **kw).fit(X, y, sample_weight=w)
+    # b really ran the gram engine (a silent fallback to R would compare R with itself)
+    assert (a.result_.provenance["engine"], b.result_.provenance["engine"]) == ("r", "gram")
     assert a.lambda_min_ == pytest.approx(b.lambda_min_, rel=1e-12)
     assert a.lambda_1se_ == pytest.approx(b.lambda_1se_, rel=1e-12)
     np.testing.assert_allclose(b.coef_, a.coef_, rtol=1e-10, atol=1e-12)
@@ -404,6 +406,7 @@ def test_engine_gram_falls_back_to_r_silently_for_what_it_does_not_cover():
     np.testing.assert_allclose(g.cv_results_["mean_score"], r.cv_results_["mean_score"], rtol=1e-12)
     assert g.lambda_min_ == r.lambda_min_
     assert g.result_.measure_name == "Mean Absolute Error"
+    assert g.result_.provenance["engine"] == "r"  # the fallback did happen
 
 
 @pytest.mark.against_r
