@@ -200,8 +200,16 @@ def test_glmnet_engine_equals_stabs_glmnet_lasso(boston, tmp_path):
     np.testing.assert_allclose(res.max.to_numpy(), np.asarray(ref["max"]), rtol=0, atol=1e-14)
     np.testing.assert_allclose(res.phat.to_numpy(), np.asarray(ref["phat"]), rtol=0, atol=1e-14)
     assert res.n_fits == ref["n_fits"] == 24
-    # the sklearn engine follows the same path: at most a couple of near-tie fits differ
-    sk = stabsel(X, y, q=4, cutoff=0.75, B=12, folds=folds, engine="sklearn")
+    # the sklearn engine follows the same path: at most a couple of near-tie fits differ. It must not
+    # touch R (were engine="sklearn" run by glmnet, the 2/24 bound would hold trivially)
+    from statprune import _r
+
+    def no_r(*args, **kwargs):
+        raise AssertionError("engine='sklearn' called R")
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(_r, "call", no_r)
+        sk = stabsel(X, y, q=4, cutoff=0.75, B=12, folds=folds, engine="sklearn")
     assert np.abs(sk.max.to_numpy() - np.asarray(ref["max"])).max() <= 2 / 24 + 1e-12
     # MB sampling and the anticonservative type
     ref2 = run_rscript("stabsel_glmnet.R", path("boston"), "medv", str(fpath), "3", "MB", "anticonservative")
