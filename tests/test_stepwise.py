@@ -375,4 +375,5 @@ def test_property_invariant_to_column_order(seed, p, direction, data):
     b = stepwise(df[perm], "y ~ .", direction=direction)
     assert set(a.final_terms) == set(b.final_terms)
     assert_allclose(a.steps["AIC"].iloc[-1], b.steps["AIC"].iloc[-1], atol=1e-9)
-    assert sorted(a.steps["Step"]) == sorted(b.steps["Step"]) or len(a.steps) == len(b.steps)
+    # the same moves (in any order of equal-AIC ties); "or len(a.steps) == len(b.steps)" let any labels pass
+    assert sorted(a.steps["Step"]) == sorted(b.steps["Step"])
