@@ -185,26 +185,16 @@ class _FoldAccumulator:
         self.x_max = np.full((nfolds, p), -np.inf)
 
     def add_block(self, k: int, X: np.ndarray, y: np.ndarray, w: np.ndarray | None) -> None:
-        """Merge rows ``X`` (modified in place: pass an owned buffer or a view of one) into fold ``k``."""
-        m = X.shape[0]
+        """Merge rows ``X`` (modified in place: pass an owned buffer or a view of one) into fold ``k``:
+        the block's own centred statistics (:func:`statprune._gram._block_stats`), then the pairwise
+        update of the fold's running means and cross-products."""
+        from ._gram import _block_stats  # noqa: PLC0415
+
+        m, W, mx, my, xx, xy, yy, x_min, x_max = _block_stats(X, y, w)
         if m == 0:
             return
-        np.minimum(self.x_min[k], X.min(axis=0), out=self.x_min[k])
-        np.maximum(self.x_max[k], X.max(axis=0), out=self.x_max[k])
-        if w is None:
-            W = float(m)
-            mx = X.mean(axis=0)
-            my = float(y.mean())
-            X -= mx
-            yc = y - my
-        else:
-            W = float(w.sum())
-            mx = (w @ X) / W if W > 0 else np.zeros(X.shape[1])
-            my = float(w @ y) / W if W > 0 else 0.0
-            sw = np.sqrt(w)
-            X -= mx
-            X *= sw[:, None]
-            yc = (y - my) * sw
+        np.minimum(self.x_min[k], x_min, out=self.x_min[k])
+        np.maximum(self.x_max[k], x_max, out=self.x_max[k])
         wa = self.w[k]
         wt = wa + W
         fb = W / wt if wt > 0 else 0.0
@@ -212,11 +202,11 @@ class _FoldAccumulator:
         dx = mx - self.mean_x[k]
         dy = my - self.mean_y[k]
         xxk = self.xx[k]
-        xxk += X.T @ X
+        xxk += xx
         if c != 0.0:
             xxk += c * np.outer(dx, dx)
-        self.xy[k] += X.T @ yc + c * dx * dy
-        self.yy[k] += float(yc @ yc) + c * dy * dy
+        self.xy[k] += xy + c * dx * dy
+        self.yy[k] += yy + c * dy * dy
         self.mean_x[k] += dx * fb
         self.mean_y[k] += dy * fb
         self.w[k] = wt
