@@ -1228,4 +1228,5 @@ def r_foldid(n: int, nfolds: int, seed: int) -> np.ndarray:
     """R's fold assignment: ``set.seed(seed); sample(rep(seq(nfolds), length = n))``."""
     from statprune import _r
 
-    return np.asarray(_r.call("gram", "gram_foldid", int(n), int(nfolds), int(seed)), dtype=np.int64).reshape(-1)
+    return np.asarray(_r.call("glmnet", "spg_draw_foldid", int(n), int(nfolds), int(seed)),
+                      dtype=np.int64).reshape(-1)

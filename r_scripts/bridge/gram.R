@@ -1,11 +1,5 @@
 # Bridge functions for statprune._gram (the Gram engine and its benchmarks). Prefix: gram_
 
-# cv.glmnet's fold assignment: set.seed(seed); sample(rep(seq(nfolds), length = N))
-gram_foldid <- function(n, nfolds, seed) {
-  set.seed(seed)
-  as.array(as.integer(sample(rep(seq(nfolds), length = n))))
-}
-
 # cv.glmnet(family = "gaussian") on the same data/folds, returning the pieces the
 # Gram engine reproduces (used by the tests and by benchmarks/bench_glmnet.py).
 # `args` is a named list of extra glmnet arguments (alpha, thresh, ...).
@@ -26,7 +20,7 @@ gram_cv_reference <- function(x, y, foldid, weights = NULL, args = list()) {
   )
 }
 
-# The fold ids cv.glmnet itself draws for `seed` (keep = TRUE), to check gram_foldid.
+# The fold ids cv.glmnet itself draws for `seed` (keep = TRUE), to check the fold draw of spg_draw_foldid (glmnet.R).
 gram_cv_foldid_check <- function(x, y, nfolds, seed) {
   suppressPackageStartupMessages(library(glmnet))
   set.seed(seed)
