@@ -279,20 +279,19 @@ def stability(
         progress=not quiet_progress(json_out),
     )
     if plot is not None:
+        import io  # noqa: PLC0415
         import os  # noqa: PLC0415
-        import tempfile  # noqa: PLC0415
 
         import matplotlib  # noqa: PLC0415
 
         matplotlib.use("Agg")
+        from ._data import write_atomic  # noqa: PLC0415
         from .stability import StabilityPathDisplay  # noqa: PLC0415
 
         disp = StabilityPathDisplay.from_result(res).plot()
-        folder = os.path.dirname(os.path.abspath(plot))
-        fd, tmp = tempfile.mkstemp(dir=folder, suffix=os.path.splitext(plot)[1] or ".png")
-        os.close(fd)
-        disp.figure_.savefig(tmp, bbox_inches="tight")
-        os.replace(tmp, plot)
+        buf = io.BytesIO()
+        disp.figure_.savefig(buf, format=os.path.splitext(plot)[1].lstrip(".").lower() or "png", bbox_inches="tight")
+        write_atomic(plot, buf.getvalue())
         typer.echo(f"wrote {plot}", err=True)
     show(res, json_out)
 

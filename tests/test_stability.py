@@ -320,6 +320,8 @@ def test_cli_stability_json(tmp_path):
                                  "--plot", str(tmp_path / "paths.png")])
     assert r.exit_code == 0, r.output
     assert (tmp_path / "paths.png").stat().st_size > 1000
+    assert (tmp_path / "paths.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"  # format follows the extension
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []  # written atomically
     d = json.loads(out.read_text())
     assert d["q"] == 4 and d["assumption"] == "unimodal" and "rm" in d["selected"]
     r2 = CliRunner().invoke(app, ["stability", path("boston"), "--target", "medv", "--q", "4", "--B", "5"])
