@@ -67,12 +67,14 @@ from formulaic.parser import DefaultFormulaParser, DefaultOperatorResolver
 from formulaic.parser.algos.tokenize import tokenize as _fl_tokenize
 from formulaic.parser.types import Operator, OrderedSet, Token
 
+from ._rexpr import deparse, evaluate, parse, r_number, tokenize
 from .errors import DataError, ParameterError
 
 __all__ = [
     "Design",
     "Formula",
     "Variable",
+    "contr_poly",
     "add_scope",
     "drop_scope",
     "parse_formula",
@@ -99,8 +101,6 @@ class _ROperatorResolver(DefaultOperatorResolver):
 
 _FLAGS = DefaultFormulaParser.FeatureFlags
 _PARSER = DefaultFormulaParser(operator_resolver=_ROperatorResolver(), feature_flags=_FLAGS.NONE)
-_TWO_CHAR_OPS = {"==", "!=", "<=", ">=", "**", "&&", "||"}
-_SCI = re.compile(r"^(?:\d+\.?\d*|\.\d+)[eE]$")
 
 
 def _raw_tokens(text: str, whole: str | None = None) -> list[Token]:
@@ -110,117 +110,130 @@ def _raw_tokens(text: str, whole: str | None = None) -> list[Token]:
         raise ParameterError(f"cannot parse formula {whole or text!r}: {str(exc).splitlines()[0]}") from None
 
 
-def _r_tokens(text: str) -> list[tuple[str, str]]:
-    """R tokens of an expression as ``(kind, text)``, from formulaic's tokenizer.
-
-    Kinds: ``name``, ``bq`` (backtick-quoted, quotes kept), ``num``, ``str``,
-    ``op`` (operators, parentheses, commas). formulaic keeps a call as one
-    Python token; it is split here (``f``, ``(``, arguments, ``)``), runs of
-    operators it merges (``& !``) are split, and ``1e-5`` is rejoined.
-    """
-    out: list[tuple[str, str]] = []
-    toks = _raw_tokens(text)
-    i = 0
-    while i < len(toks):
-        t = toks[i]
-        tok, kind = t.token, t.kind
-        src = t.source[t.source_start] if t.source is not None and t.source_start is not None else ""
-        if kind is Token.Kind.NAME and _SCI.match(tok) and i + 2 < len(toks) and toks[i + 1].token in ("-", "+"):
-            out.append(("num", tok + toks[i + 1].token + toks[i + 2].token))
-            i += 3
-            continue
-        if kind is Token.Kind.NAME:
-            if src == "`":
-                out.append(("bq", f"`{tok}`"))
-            elif re.match(r"^(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$", tok):
-                out.append(("num", tok))
-            else:
-                out.append(("name", tok))
-        elif kind is Token.Kind.VALUE:
-            out.append(("str" if tok[:1] in "'\"" else "num", tok))
-        elif kind is Token.Kind.PYTHON:
-            cut = tok.find("(")
-            if cut <= 0 or not tok.endswith(")"):
-                raise ParameterError(f"cannot parse {tok!r} in formula")
-            out += [("name", tok[:cut].strip()), ("op", "(")] + _r_tokens(tok[cut + 1 : -1]) + [("op", ")")]
-        elif tok == "in":
-            out.append(("op", "%in%"))
-        else:  # formulaic merges a run of operators ("& !"): split it into R's operators
-            run = tok.replace(" ", "")
-            j = 0
-            while j < len(run):
-                n = 2 if run[j : j + 2] in _TWO_CHAR_OPS else 1
-                out.append(("op", "^" if run[j : j + n] == "**" else run[j : j + n]))  # R reads ** as ^
-                j += n
-        i += 1
-    return out
-
-
-_BINOPS_SPACED = {"+", "-", "*", "/", "==", "!=", "<", ">", "<=", ">=", "&", "|", "=", "%in%"}
-
-
-def _deparse(tokens: Sequence[tuple[str, str]]) -> str:
-    """R's deparse spacing: spaces around binary operators, ``^`` and ``:`` tight."""
-    out = ""
-    prev: tuple[str, str] | None = None
-    for kind, val in tokens:
-        unary = prev is None or (prev[0] == "op" and prev[1] not in (")",))
-        if kind == "op" and val in _BINOPS_SPACED and not unary:
-            out += f" {val} "
-        elif kind == "op" and val == ",":
-            out += ", "
-        else:
-            out += val
-        prev = (kind, val)
-    return out
+# R's tokens and deparse of the text of a call (statprune._rexpr; the names are kept for the tests)
+_r_tokens = tokenize
+_deparse = deparse
 
 
 # --------------------------------------------------------------------------- variables
+COLLATIONS = ("C", "locale")
+
+
 @dataclass
 class Variable:
-    """One evaluated variable: numeric (``values``) or factor (``codes`` into ``levels``)."""
+    """One evaluated variable: numeric (``values``, a matrix for ``poly()``) or factor (``codes`` into ``levels``)."""
 
     label: str
     values: np.ndarray | None = None
     codes: np.ndarray | None = None
     levels: list[str] = field(default_factory=list)
+    ordered: bool = False  # an ordered factor: R's contr.poly
+    colnames: list[str] | None = None  # suffixes of a matrix variable's columns (poly(x, 2)1, poly(x, 2)2)
 
     @property
     def is_factor(self) -> bool:
         return self.codes is not None
 
+    def subset(self, keep: np.ndarray) -> Variable:
+        """The rows ``keep`` of this variable; unused factor levels dropped (model.frame's drop.unused.levels)."""
+        if not self.is_factor:
+            return Variable(self.label, values=self.values[keep], colnames=self.colnames)  # type: ignore[index]
+        codes = self.codes[keep]  # type: ignore[index]
+        used = [i for i in range(len(self.levels)) if (codes == i).any()]
+        remap = np.full(len(self.levels), -1, dtype=np.int64)
+        remap[used] = np.arange(len(used))
+        new = np.where(codes >= 0, remap[np.maximum(codes, 0)], -1)
+        return Variable(self.label, codes=new, levels=[self.levels[i] for i in used], ordered=self.ordered)
+
 
 def _fmt_level(v: Any) -> str:
+    """A level as R's ``as.character`` writes it (``TRUE``, ``4``, ``0.3``, ``1e+05``)."""
     if isinstance(v, (bool, np.bool_)):
         return "TRUE" if v else "FALSE"
-    if isinstance(v, (float, np.floating)) and math.isfinite(v) and float(v).is_integer():
+    if isinstance(v, (int, np.integer)):
         return str(int(v))
+    if isinstance(v, (float, np.floating)):
+        f = float(v)
+        if not math.isfinite(f):
+            return "NaN" if math.isnan(f) else ("Inf" if f > 0 else "-Inf")
+        return ("-" + r_number(repr(-f))) if f < 0 else r_number(repr(f))
     return str(v)
 
 
-def _as_factor(label: str, x: Any, *, ref: str | None = None) -> Variable:
+def collation_key(collation: str) -> Any:
+    """Sort key of text levels: ``"C"`` code points (R under LC_COLLATE=C), ``"locale"`` R in an English locale."""
+    if collation == "C":
+        return None
+    if collation == "locale":
+        from ._collate import locale_key  # noqa: PLC0415
+
+        return locale_key
+    raise ParameterError(f"collation must be one of {COLLATIONS}, got {collation!r}")
+
+
+def _sorted_levels(uniq: Sequence[Any], collation: str) -> list[Any]:
+    vals = list(uniq)
+    if all(isinstance(v, str) for v in vals):
+        key = collation_key(collation)
+        return sorted(vals, key=key) if key is not None else sorted(vals)
+    try:
+        return sorted(vals)
+    except TypeError:
+        key = collation_key(collation)
+        return sorted(vals, key=lambda v: key(str(v)) if key is not None else str(v))
+
+
+def _as_factor(
+    label: str,
+    x: Any,
+    *,
+    ref: str | None = None,
+    levels: Sequence[str] | None = None,
+    ordered: bool | None = None,
+    collation: str = "C",
+) -> Variable:
+    if isinstance(x, Variable):  # factor(f) / relevel(f) of a factor: keep its level order
+        if not x.is_factor:
+            x = pd.Series(x.values)
+        else:
+            base = x.subset(np.ones(len(x.codes), bool))  # type: ignore[arg-type]
+            codes, levs, ordd = base.codes, list(base.levels), base.ordered
+            return _relevel(label, Variable(label, codes=codes, levels=levs, ordered=ordd if ordered is None else ordered),
+                            ref, levels)
     s = x if isinstance(x, pd.Series) else pd.Series(np.asarray(x))
+    ordd = False
     if isinstance(s.dtype, pd.CategoricalDtype):
+        ordd = bool(s.cat.ordered)
         cats = [c for c in s.cat.categories if (s == c).any()]  # drop unused levels as model.frame does
         codes = pd.Categorical(s, categories=cats).codes.astype(np.int64)
     else:
-        uniq = pd.unique(s.dropna())
-        try:
-            cats = sorted(uniq)
-        except TypeError:
-            cats = sorted(uniq, key=str)
+        cats = _sorted_levels(pd.unique(s.dropna()), collation)
         codes = pd.Categorical(s, categories=cats).codes.astype(np.int64)
-    levels = [_fmt_level(c) for c in cats]
+    var = Variable(label, codes=codes, levels=[_fmt_level(c) for c in cats], ordered=ordd if ordered is None else ordered)
+    return _relevel(label, var, ref, levels)
+
+
+def _relevel(label: str, var: Variable, ref: str | None, levels: Sequence[str] | None) -> Variable:
+    codes, levs = var.codes, list(var.levels)
+    if levels is not None:  # factor(x, levels = c(...)): values outside are NA, unused levels dropped later
+        levels = [str(v) for v in levels]
+        pos = {lv: i for i, lv in enumerate(levels)}
+        remap = np.array([pos.get(lv, -1) for lv in levs], dtype=np.int64)
+        codes = np.where(codes >= 0, remap[np.maximum(codes, 0)] if len(remap) else -1, -1)  # type: ignore[index]
+        levs = levels
     if ref is not None:
-        if ref not in levels:
-            raise DataError(f"relevel: reference level {ref!r} is not a level of {label!r} (levels: {levels})")
-        r = levels.index(ref)
-        order = [r] + [i for i in range(len(levels)) if i != r]
-        remap = np.empty(len(levels), dtype=np.int64)
-        remap[order] = np.arange(len(levels))
-        codes = np.where(codes >= 0, remap[np.maximum(codes, 0)], -1)
-        levels = [levels[i] for i in order]
-    return Variable(label, codes=codes, levels=levels)
+        if var.ordered:
+            raise DataError(f"{label}: 'relevel' only for (unordered) factors (R's error)")
+        if ref not in levs:
+            raise DataError(f"relevel: reference level {ref!r} is not a level of {label!r} (levels: {levs})")
+        r = levs.index(ref)
+        order = [r] + [i for i in range(len(levs)) if i != r]
+        remap = np.empty(len(levs), dtype=np.int64)
+        remap[order] = np.arange(len(levs))
+        codes = np.where(codes >= 0, remap[np.maximum(codes, 0)], -1)  # type: ignore[index]
+        levs = [levs[i] for i in order]
+    out = Variable(label, codes=np.asarray(codes, np.int64), levels=levs, ordered=var.ordered)
+    return out.subset(np.ones(len(out.codes), bool))  # type: ignore[arg-type]
 
 
 def _is_factor_like(s: pd.Series) -> bool:
@@ -232,124 +245,110 @@ def _is_factor_like(s: pd.Series) -> bool:
     )
 
 
-def _scale(x: np.ndarray) -> np.ndarray:
-    x = np.asarray(x, float)
-    return (x - x.mean()) / x.std(ddof=1)
+_FACTOR_FUNCS = {"factor", "as.factor", "C", "ordered", "as.ordered", "relevel"}
 
 
-_FUNCS = {
-    "log": np.log,
-    "exp": np.exp,
-    "sqrt": np.sqrt,
-    "abs": np.abs,
-    "log2": np.log2,
-    "log10": np.log10,
-    "log1p": np.log1p,
-    "sin": np.sin,
-    "cos": np.cos,
-    "scale": _scale,
-    "I": lambda x: x,
-    "as.numeric": lambda x: np.asarray(x, float),
-}
-_FACTOR_FUNCS = {"factor", "as.factor", "C", "ordered", "relevel"}
+def _column_values(name: str, data: pd.DataFrame) -> np.ndarray:
+    """A column as an operand of an expression: numbers as float, logicals as bool, text as objects."""
+    if name not in data.columns:
+        raise DataError(_missing_msg(name, list(data.columns)))
+    s = data[name]
+    if pd.api.types.is_bool_dtype(s.dtype):
+        return s.to_numpy(dtype=bool)
+    if _is_factor_like(s):
+        return s.astype(object).to_numpy()
+    if not pd.api.types.is_numeric_dtype(s.dtype):
+        raise DataError(f"column {name!r} has dtype {s.dtype}, which is neither numeric nor categorical")
+    return s.to_numpy(dtype=float)
 
 
-def _py_name(i: int) -> str:
-    return f"_v{i}"
+def _factor_call(label: str, node: ast.Call, data: pd.DataFrame, collation: str) -> Variable:
+    fname = node.func.id  # type: ignore[attr-defined]
+    if len(node.args) < 1:
+        raise ParameterError(f"{label}: {fname}() needs a variable")
+    inner, extra = node.args[0], node.args[1:]
+    kw = {k.arg: k.value for k in node.keywords}
+    allowed = {"factor": {"levels", "ordered"}, "ordered": {"levels"}, "relevel": {"ref"}}.get(fname, set())
+    bad = [k for k in kw if k not in allowed]
+    if bad:
+        raise ParameterError(f"{label}: argument {bad[0]!r} of {fname}() is not supported")
+    ref = None
+    if fname == "relevel":
+        refnode = kw.get("ref", extra[0] if extra else None)
+        if not isinstance(refnode, ast.Constant):
+            raise ParameterError(f"{label}: relevel needs ref = \"level\"")
+        ref = _fmt_level(refnode.value) if not isinstance(refnode.value, str) else refnode.value
+        extra = extra[1:] if "ref" not in kw else extra
+    if extra:
+        if fname == "C":
+            raise ParameterError(
+                f"{label}: only R's default contrasts are supported (treatment for factors, contr.poly for "
+                "ordered factors); write C(x) or relevel(x, ref = \"level\") to choose the reference level"
+            )
+        raise ParameterError(f"{label}: extra arguments of {fname}() are not supported")
+    levels = None
+    if "levels" in kw:
+        lv = evaluate(kw["levels"], lambda nm: _column_values(nm, data), text=label)
+        levels = [_fmt_level(v) for v in np.atleast_1d(np.asarray(lv))]
+    ordered: bool | None = None
+    if fname in ("ordered", "as.ordered"):
+        ordered = True
+    elif "ordered" in kw:
+        o = kw["ordered"]
+        if not (isinstance(o, ast.Constant) and isinstance(o.value, bool)):
+            raise ParameterError(f"{label}: ordered = TRUE or FALSE")
+        ordered = o.value
+    elif fname == "factor":
+        ordered = None  # factor() of an ordered factor stays ordered (R: ordered = is.ordered(x))
+    if isinstance(inner, ast.Name) and inner.id in data.columns:
+        base: Any = data[inner.id]
+    elif isinstance(inner, ast.Call) and isinstance(inner.func, ast.Name) and inner.func.id in _FACTOR_FUNCS:
+        base = _factor_call(label, inner, data, collation)
+    else:
+        base = evaluate(inner, lambda nm: _column_values(nm, data), text=label)
+        base = np.broadcast_to(np.asarray(base), (len(data),)) if np.ndim(base) == 0 else np.asarray(base)
+        if base.ndim != 1:
+            raise ParameterError(f"{label}: {fname}() of a matrix is not supported")
+        if base.dtype.kind == "f":
+            base = np.where(np.isnan(base), None, base).astype(object) if np.isnan(base).any() else base
+    return _as_factor(label, base, ref=ref, levels=levels, ordered=ordered, collation=collation)
 
 
-def evaluate_variable(label: str, data: pd.DataFrame) -> Variable:
-    """Evaluate a formula variable against the data (a column or an allowed call)."""
+def evaluate_variable(label: str, data: pd.DataFrame, collation: str = "C") -> Variable:
+    """Evaluate a formula variable against the data: a column, or an R call through :mod:`statprune._rexpr`.
+
+    The text is parsed into a tree with R's precedence and evaluated through a
+    fixed table of functions: nothing is handed to Python's ``eval``.
+    """
     if label in data.columns:
         s = data[label]
         if _is_factor_like(s):
-            return _as_factor(label, s)
+            return _as_factor(label, s, collation=collation)
         if not pd.api.types.is_numeric_dtype(s.dtype):
             raise DataError(f"column {label!r} has dtype {s.dtype}, which is neither numeric nor categorical")
         return Variable(label, values=s.to_numpy(dtype=float))
-    toks = _r_tokens(label)
-    if len(toks) >= 3 and toks[0][0] == "name" and toks[1][1] == "(" and toks[-1][1] == ")":
-        fname = toks[0][1]
-        if fname in _FACTOR_FUNCS:
-            inner = toks[2:-1]
-            ref = None
-            # split off keyword/extra arguments at top level: relevel(x, ref = "b"), C(x, ...)
-            depth, cut = 0, len(inner)
-            for j, (_, v) in enumerate(inner):
-                depth += v == "("
-                depth -= v == ")"
-                if v == "," and depth == 0:
-                    cut = j
-                    break
-            extra = inner[cut + 1 :]
-            inner = inner[:cut]
-            if fname == "relevel":
-                strs = [v for k, v in extra if k in ("str",)]
-                if not strs:
-                    raise ParameterError(f"{label}: relevel needs ref = \"level\"")
-                ref = strs[-1][1:-1]
-            elif extra and fname == "C":
-                raise ParameterError(
-                    f"{label}: only treatment contrasts are supported; write C({_deparse(inner)}) or "
-                    "relevel(x, ref = \"level\") to choose the reference level"
-                )
-            sub = _deparse(inner)
-            base = data[sub] if sub in data.columns else _eval_numeric(sub, inner, data)
-            return _as_factor(label, base, ref=ref)
-    values = _eval_numeric(label, toks, data)
-    if values.dtype == bool:
-        return _as_factor(label, values)
-    return Variable(label, values=np.asarray(values, float))
-
-
-def _eval_numeric(label: str, toks: Sequence[tuple[str, str]], data: pd.DataFrame) -> np.ndarray:
-    env: dict[str, Any] = {}
-    src: list[str] = []
-    cols = list(data.columns)
-    for j, (kind, val) in enumerate(toks):
-        nxt = toks[j + 1][1] if j + 1 < len(toks) else None
-        if kind in ("name", "bq"):
-            name = val[1:-1] if kind == "bq" else val
-            if nxt == "(" and kind == "name":
-                if name not in _FUNCS:
-                    raise ParameterError(
-                        f"function {name!r} in formula term {label!r} is not supported; allowed: "
-                        f"{', '.join(sorted(_FUNCS))}, factor, C, as.factor, relevel"
-                    )
-                key = "_f_" + re.sub(r"\W", "_", name)
-                env[key] = _FUNCS[name]
-                src.append(key)
-            elif name in ("TRUE", "T"):
-                src.append("True")
-            elif name in ("FALSE", "F"):
-                src.append("False")
-            elif name == "pi":
-                src.append(repr(math.pi))
-            else:
-                if name not in data.columns:
-                    raise DataError(_missing_msg(name, cols))
-                key = _py_name(cols.index(name))
-                s = data[name]
-                if _is_factor_like(s) and not pd.api.types.is_bool_dtype(s.dtype):
-                    raise DataError(f"column {name!r} is not numeric; it cannot be used in {label!r}")
-                env[key] = s.to_numpy()
-                src.append(key)
-        elif kind == "op":
-            src.append({"^": "**", "&": "&", "|": "|", "!": "~"}.get(val, val))
-        else:
-            src.append(val)
-    code = " ".join(src)
-    try:
-        tree = ast.parse(code, mode="eval")
-        out = eval(compile(tree, "<formula>", "eval"), {"__builtins__": {}}, env)  # noqa: S307 - names whitelisted
-    except (SyntaxError, TypeError, ValueError, ZeroDivisionError) as exc:
-        raise ParameterError(f"cannot evaluate formula term {label!r}: {exc}") from exc
-    arr = np.asarray(out)
+    node = parse(label)
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _FACTOR_FUNCS:
+        return _factor_call(label, node, data, collation)
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("offset", "cbind"):
+        raise ParameterError(f"{label}: {node.func.id}() is only allowed as a whole term (offset) or the response (cbind)")
+    value = evaluate(node, lambda nm: _column_values(nm, data), text=label)
+    arr = np.asarray(value)
+    n = len(data)
     if arr.ndim == 0:
-        arr = np.full(len(data), arr.item())
-    if arr.dtype != bool:
-        arr = arr.astype(float)
-    return arr
+        arr = np.full(n, arr.item())
+    if arr.shape[0] != n:
+        raise DataError(f"formula term {label!r} has {arr.shape[0]} values for {n} rows")
+    if arr.dtype == bool:
+        return _as_factor(label, arr, collation=collation)
+    if arr.dtype.kind not in "iuf":
+        return _as_factor(label, arr, collation=collation)
+    arr = arr.astype(float)
+    if arr.ndim == 2:
+        if arr.shape[1] == 1:
+            return Variable(label, values=arr[:, 0])
+        return Variable(label, values=arr, colnames=[str(j + 1) for j in range(arr.shape[1])])
+    return Variable(label, values=arr)
 
 
 def _missing_msg(name: str, cols: Sequence[str]) -> str:
@@ -369,6 +368,7 @@ class Formula:
     terms: list[frozenset]
     intercept: bool
     var_order: list[str]
+    offsets: list[str] = field(default_factory=list)  # offset(...) terms, R's attr(terms, "offset")
 
     def labels(self) -> list[str]:
         return [term_label(t, self.var_order) for t in self.terms]
@@ -419,6 +419,7 @@ def parse_formula(
     lhs_names: set[str] = set()
     if lhs:
         ltoks = _r_tokens(lhs)
+        parse(lhs)
         resp = ltoks[0][1][1:-1] if len(ltoks) == 1 and ltoks[0][0] == "bq" else _deparse(ltoks)
         nxt = [*ltoks[1:], ("", "")]
         lhs_names = {v[1:-1] if k == "bq" else v for (k, v), n in zip(ltoks, nxt) if k in ("name", "bq") and n[1] != "("}
@@ -453,15 +454,20 @@ def parse_formula(
         if label not in order:
             order.append(label)
 
+    offsets: list[str] = []
     pieces: list[str] = []
     pos = 0
     prev: Token | None = None
     for t in toks:
         start, end = t.source_start, t.source_end + 1
         if t.kind is Token.Kind.PYTHON:
+            parse(t.token)  # R's syntax first (adjacent names, indexing...): deparse would hide the error
             label = _deparse(_r_tokens(t.token))
             see(label)
             new = alias(label)
+            if label.startswith("offset(") and label.endswith(")"):
+                if label not in offsets:
+                    offsets.append(label)
         elif t.token == "." and t.kind is not Token.Kind.PYTHON:
             if dot_terms is not None:
                 for term in dot_terms:
@@ -512,12 +518,14 @@ def parse_formula(
             intercept = True
             continue
         t = frozenset(names.get(v, v) for v in labels)
+        if any(v in offsets for v in t):  # an offset is not a term (R's terms(): attr "offset")
+            continue
         if t and t not in terms:
             terms.append(t)
     var_order = ([resp] if resp else []) + [v for v in order if v != resp]
     if resp is not None:
         terms = [t for t in terms if resp not in t]
-    return Formula(resp, sort_terms(terms), intercept, var_order)
+    return Formula(resp, sort_terms(terms), intercept, var_order, offsets)
 
 
 # --------------------------------------------------------------------------- design
@@ -529,10 +537,13 @@ class Design:
     candidate models costs one evaluation per distinct block.
     """
 
-    def __init__(self, data: pd.DataFrame, var_labels: Iterable[str]) -> None:
+    def __init__(self, data: pd.DataFrame, var_labels: Iterable[str], collation: str = "C") -> None:
         self.data = data
         self.n = len(data)
+        self.collation = collation
+        collation_key(collation)  # validate
         self.vars: dict[str, Variable] = {}
+        self._rows: np.ndarray | None = None  # rows kept by subset(): variables are evaluated on all rows first
         for lab in var_labels:
             self.var(lab)
         self._cache: dict[tuple, tuple[np.ndarray, list[str]]] = {}
@@ -540,9 +551,23 @@ class Design:
     def var(self, label: str) -> Variable:
         v = self.vars.get(label)
         if v is None:
-            v = evaluate_variable(label, self.data)
+            v = evaluate_variable(label, self.data, self.collation)
+            if self._rows is not None:
+                v = v.subset(self._rows)
             self.vars[label] = v
         return v
+
+    def subset(self, keep: np.ndarray) -> Design:
+        """The rows ``keep`` (R's ``na.omit`` after ``model.frame``): variables such as ``scale(x)`` or
+        ``poly(x, 2)`` keep the values computed on every row, unused factor levels are dropped."""
+        out = Design.__new__(Design)
+        out.data = self.data
+        out.collation = self.collation
+        out._rows = np.flatnonzero(keep) if self._rows is None else self._rows[np.flatnonzero(keep)]
+        out.n = len(out._rows)
+        out.vars = {lab: v.subset(np.flatnonzero(keep)) for lab, v in self.vars.items()}
+        out._cache = {}
+        return out
 
     def check_factors(self, labels: Iterable[str]) -> None:
         for lab in labels:
@@ -584,10 +609,17 @@ class Design:
         names = [""]
         for v, c in zip(vs, code):
             var = self.var(v)
-            if var.is_factor:
+            if var.is_factor and var.ordered and c == 1:  # R's contr.poly for an ordered factor
+                P, suffixes = contr_poly(len(var.levels))
+                mats = [P[:, j][var.codes] for j in range(P.shape[1])]
+                labs = [f"{v}{sfx}" for sfx in suffixes]
+            elif var.is_factor:
                 lev_idx = range(len(var.levels)) if c == 2 else range(1, len(var.levels))
                 mats = [(var.codes == li).astype(float) for li in lev_idx]
                 labs = [f"{v}{var.levels[li]}" for li in lev_idx]
+            elif var.colnames is not None:  # a matrix variable (poly): one column each, named label + colname
+                mats = [var.values[:, j] for j in range(var.values.shape[1])]  # type: ignore[index]
+                labs = [f"{v}{cn}" for cn in var.colnames]
             else:
                 mats = [np.asarray(var.values, float)]
                 labs = [v]
@@ -613,6 +645,23 @@ class Design:
             assign.extend([j] * X.shape[1])
         X = np.column_stack(blocks) if blocks else np.empty((self.n, 0))
         return X, names, np.asarray(assign, dtype=int)
+
+
+def contr_poly(n: int) -> tuple[np.ndarray, list[str]]:
+    """R's ``contr.poly(n)``: orthonormal polynomial contrasts and their names ``.L .Q .C ^4 ...``."""
+    if n < 2:
+        raise DataError(f"contrasts not defined for {n - 1} degrees of freedom")
+    if n > 95:
+        raise DataError(f"orthogonal polynomials cannot be represented accurately enough for {n - 1} degrees of freedom")
+    sc = np.arange(1, n + 1, dtype=float)
+    y = sc - sc.mean()
+    X = np.column_stack([y**j for j in range(n)])
+    Q, R = np.linalg.qr(X)
+    Z = Q * np.diag(R)
+    Z = Z / np.sqrt(np.sum(Z**2, axis=0))
+    names = [f"^{j}" for j in range(n)]
+    names[1 : min(4, n)] = [".L", ".Q", ".C"][: min(3, n - 1)]
+    return Z[:, 1:], names[1:]
 
 
 # --------------------------------------------------------------------------- scopes

@@ -176,7 +176,7 @@ def _setup(
             SelectionWarning,
             stacklevel=3,
         )
-        design = Design(df.loc[~bad].reset_index(drop=True), var_labels)
+        design = design.subset(~bad)  # R: model.frame evaluates every row, then na.omit
     fam = _family_name(family)
     yv = design.vars[f.response]  # type: ignore[index]
     if yv.is_factor:

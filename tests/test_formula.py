@@ -18,7 +18,7 @@ import pytest
 from helpers import child_env
 
 from statprune._formula import Design, _deparse, _r_tokens, parse_formula
-from statprune.errors import ParameterError
+from statprune.errors import DataError, ParameterError
 
 COLUMNS = ["y", "a", "b", "c", "Infant.Mortality", "x", "odd name", "g"]
 
@@ -60,6 +60,13 @@ R_TERMS = {
         1,
     ),
     "y ~ Infant.Mortality + `odd name` - 1": (["Infant.Mortality", "odd name"], 0),
+    # R's deparse of call text: %/% %% / tight, numbers in R's format, keyword spacing
+    "y ~ I(x %/% 2) + I(x%%2) + I(1e-3*x) + log(x, base=2) + poly(x,2) + I(x/.5) + I(1e5*x)": (
+        ["I(x%/%2)", "I(x%%2)", "I(0.001 * x)", "log(x, base = 2)", "poly(x, 2)", "I(x/0.5)", "I(1e+05 * x)"],
+        1,
+    ),
+    "y ~ I(!a) + I(a > 1 & b < 2) + I(-x^2) + I((x+1)*2)": (["I(!a)", "I(a > 1 & b < 2)", "I(-x^2)", "I((x + 1) * 2)"], 1),
+    "y ~ a + offset(log(x)) + b": (["a", "b"], 1),  # an offset is not a term
     "y ~ 1": ([], 1),
     "y ~ 0": ([], 0),
 }
@@ -164,7 +171,7 @@ def test_model_matrix_of_a_nested_term():
 @pytest.mark.parametrize(
     ("text", "deparsed"),
     [("x^2", "x^2"), ("x**2", "x^2"), ("x<=-1", "x <= -1"), ("x*2", "x * 2"), ("-x", "-x"), ("x * -1", "x * -1"), ('g == "b"', 'g == "b"'),
-     ("1e-5*x", "1e-5 * x"), ("a & !b", "a & !b"), ("f(g(x),2)", "f(g(x), 2)")],
+     ("1e-5*x", "1e-05 * x"), ("a & !b", "a & !b"), ("f(g(x),2)", "f(g(x), 2)")],
 )
 def test_r_deparse_of_call_arguments(text, deparsed):
     assert _deparse(_r_tokens(text)) == deparsed
@@ -195,3 +202,98 @@ def test_python_only_formulaic_never_sees_calls():
     f = _parse("y ~ as.factor(g) + log(Infant.Mortality)")
     assert f.labels() == ["as.factor(g)", "log(Infant.Mortality)"]
     assert "formulaic" in sys.modules
+
+
+# ----------------------------------------------------------------------------- no code runs from a formula (#18 item 9)
+_HOSTILE = [
+    "y ~ I(x . a)",  # two names side by side: once reached Python attribute access
+    'y ~ I("a"[0])',  # indexing
+    'y ~ __import__("os")',
+    'y ~ I(__import__("os").system("touch PWNED"))',
+    "y ~ I(x$real)",
+    "y ~ I(x@a)",
+    'y ~ I(base::system("touch PWNED"))',
+    "y ~ I(x[1])",
+    "y ~ I({x})",
+    "y ~ I(x <- 1)",
+    'y ~ eval(parse(text = "1"))',
+    'y ~ getattr(x, "real")',
+    "y ~ I(x && a)",
+    "y ~ I(a < x < b)",
+    "y ~ I(x:a)",
+    "y ~ log(x, evil = 1)",
+]
+
+
+@pytest.mark.parametrize("formula", _HOSTILE)
+def test_hostile_terms_are_refused_and_nothing_runs(formula, tmp_path, monkeypatch):
+    import builtins
+
+    from statprune.stepwise import stepwise
+
+    import statprune._formula
+    import statprune._rexpr
+
+    monkeypatch.chdir(tmp_path)
+    calls = []
+    for mod in (statprune._formula, statprune._rexpr):  # a global shadows the builtin inside the module
+        for name in ("eval", "exec", "compile", "__import__", "getattr"):
+            real = getattr(builtins, name)
+            monkeypatch.setattr(mod, name, lambda *a, _r=real, _n=name, **k: (calls.append(_n), _r(*a, **k))[1],
+                                raising=False)
+    df = pd.DataFrame({"y": [1.0, 2, 3, 5, 4, 6], "x": [1.0, 2, 3, 4, 5, 6], "a": [2.0, 1, 4, 3, 6, 5],
+                       "b": [0.0, 1, 0, 1, 0, 1]})
+    with pytest.raises((ParameterError, DataError)) as info:
+        stepwise(df, formula)
+    monkeypatch.undo()
+    assert not (tmp_path / "PWNED").exists()
+    assert not calls, calls
+    msg = str(info.value)
+    assert "\n" not in msg and len(msg) < 600
+
+
+def test_terms_evaluate_without_python_eval(monkeypatch):
+    """I(), log(), poly() and friends are evaluated on the parsed tree, never through eval/compile."""
+    import statprune._formula
+    import statprune._rexpr
+    from statprune.stepwise import stepwise
+
+    def boom(*a, **k):
+        raise AssertionError("Python eval/compile was called on a formula")
+
+    for mod in (statprune._formula, statprune._rexpr):
+        for name in ("eval", "exec", "compile"):
+            monkeypatch.setattr(mod, name, boom, raising=False)
+    df = pd.DataFrame({"y": [1.0, 2, 3, 5, 4, 6, 8, 7], "x": [1.0, 2, 3, 4, 5, 6, 7, 9],
+                       "a": [2.0, 1, 4, 3, 6, 5, 8, 6]})
+    res = stepwise(df, "y ~ I(x^2) + log(a, base = 2) + I(a > 3 & x < 7) + I(x %/% 2)", direction="backward")
+    assert res.initial_terms == ["I(x^2)", "log(a, base = 2)", "I(a > 3 & x < 7)", "I(x%/%2)"]
+
+
+def test_r_arithmetic_semantics():
+    from statprune._formula import evaluate_variable
+
+    df = pd.DataFrame({"x": [-3.0, -1, 2, 5], "b": [True, False, True, True]})
+    ev = lambda t: evaluate_variable(t, df).values  # noqa: E731
+    assert ev("I(x %/% 2)").tolist() == [-2, -1, 1, 2]  # floor division, as R
+    assert ev("I(x %% 2)").tolist() == [1, 1, 0, 1]  # sign of the divisor, as R
+    assert ev("I(-x^2)").tolist() == [-9, -1, -4, -25]  # ^ binds tighter than unary minus
+    assert ev("I(2^-1 * x)").tolist() == [-1.5, -0.5, 1, 2.5]
+    assert ev("I(b + b)").tolist() == [2, 0, 2, 2]  # logical arithmetic is numeric (TRUE + TRUE = 2)
+    v = evaluate_variable("I(x > 0 & b)", df)  # a logical term is a factor FALSE/TRUE, as in model.matrix
+    assert v.levels == ["FALSE", "TRUE"] and v.codes.tolist() == [0, 0, 1, 1]
+    assert evaluate_variable("I(!x > 0)", df).codes.tolist() == [1, 1, 0, 0]  # ! is looser than >
+
+
+def test_cli_hostile_formula_exits_2_without_traceback(tmp_path):
+    from typer.testing import CliRunner
+
+    from statprune.cli import app
+
+    data = tmp_path / "d.csv"
+    data.write_text("y,x1,x2\n1,2,3\n2,1,4\n3,4,1\n5,3,2\n4,6,5\n")
+    for formula in ("y ~ I(x1 . x2)", 'y ~ x1 + I("a"[0])', 'y ~ I(__import__("os").system("touch PWNED"))'):
+        r = CliRunner().invoke(app, ["stepwise", str(data), "--formula", formula])
+        assert r.exit_code == 2, (formula, r.output)
+        assert "Traceback" not in r.output and "error:" in r.output
+    assert not (tmp_path / "PWNED").exists() and not (__import__("pathlib").Path("PWNED")).exists()
