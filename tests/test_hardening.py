@@ -1,0 +1,150 @@
+"""Hardening (issue 18): no code runs from someone else's file, no output destroys or corrupts a
+file, no silent wrong number on extreme data, clear exit codes on crashes and interrupts.
+
+The security tests build hostile files with R (tests/r/malicious_rds.R) whose payload creates a
+marker file; each test first proves with plain R that the payload does run, then that statprune
+refuses the file and the marker never appears.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from helpers import ROOT, child_env, require_r
+from typer.testing import CliRunner
+
+from statprune import datasets
+from statprune.cli import app
+from statprune.errors import DataError
+
+BOSTON = str(datasets.path("boston"))
+MALICIOUS = ROOT / "tests" / "r" / "malicious_rds.R"
+
+
+def run(*args: str):
+    res = CliRunner().invoke(app, list(args))
+    assert "Traceback" not in res.stdout + res.stderr, res.stderr
+    return res
+
+
+# --------------------------------------------------------------------------- 1. RDS security
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory):
+    require_r()
+    d = tmp_path_factory.mktemp("hostile")
+    marker = d / "PAYLOAD_RAN"
+    proc = subprocess.run(["Rscript", str(MALICIOUS), str(d), str(marker)], capture_output=True, text=True,
+                          timeout=120, env=child_env(), check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert not marker.exists()
+    return d, marker
+
+
+def _r_runs_payload(path: Path, marker: Path, use: str) -> bool:
+    """Plain R: readRDS and touch the value as an R user (or statprune before the fix) would."""
+    code = f'x <- readRDS({str(path)!r}); try({use}, silent = TRUE)'
+    subprocess.run(["Rscript", "-e", code], capture_output=True, timeout=120, env=child_env(), check=False)
+    ran = marker.exists()
+    if ran:
+        marker.unlink()
+    return ran
+
+
+# file, what plain R does with the value (R's own code, no statprune), the refusal statprune gives
+HOSTILE = [
+    ("active_binding.rds", "x$lambda", "environment"),
+    ("delayed_assign.rds", "x$lambda", "environment"),
+    ("toplevel_promise.rds", "class(x)", "promise"),
+    ("list_of_functions.rds", "x$glmnet.fit()", "closure"),
+    ("lm_terms.rds", "predict(x, newdata = data.frame(y = 1))", "class \\['lm'\\]"),
+    ("language_field.rds", "eval(x$lambda)", "language object"),
+]
+
+
+@pytest.mark.against_r
+@pytest.mark.parametrize(("name", "use", "found"), HOSTILE, ids=[h[0] for h in HOSTILE])
+def test_from_rds_runs_no_code_from_the_file(hostile, name, use, found):
+    from statprune import GlmnetCV
+
+    d, marker = hostile
+    path = d / name
+    assert _r_runs_payload(path, marker, use), f"{name} is not hostile: the test could not fail"
+    with pytest.raises(DataError, match=found):
+        GlmnetCV.from_rds(path)
+    assert not marker.exists(), f"loading {name} ran its payload"
+    # statprune's R session touched nothing either: the marker is still absent after R is used again
+    from statprune import _r
+
+    _r.call("_bridge", "sp_versions")
+    assert not marker.exists()
+
+
+@pytest.fixture(scope="module")
+def r_fits(tmp_path_factory):
+    """Honest fits saved by R in every format saveRDS writes."""
+    require_r()
+    d = tmp_path_factory.mktemp("fits")
+    code = f"""
+    suppressMessages(library(glmnet)); set.seed(1)
+    x <- matrix(rnorm(400), 80); colnames(x) <- paste0("v", 1:5); y <- x[, 1] + rnorm(80)
+    f <- cv.glmnet(x, y)
+    for (cmp in c("gzip", "bzip2", "xz")) saveRDS(f, file.path({str(d)!r}, paste0("fit_", cmp, ".rds")), compress = cmp)
+    saveRDS(f, file.path({str(d)!r}, "fit_v2.rds"), version = 2)
+    saveRDS(f, file.path({str(d)!r}, "fit_plain.rds"), compress = FALSE)
+    saveRDS(f, file.path({str(d)!r}, "fit_ascii.rds"), ascii = TRUE)
+    saveRDS(cv.glmnet(x, y, relax = TRUE), file.path({str(d)!r}, "fit_relaxed.rds"))
+    saveRDS(cv.glmnet(x, 1:80 %% 3, family = "multinomial"), file.path({str(d)!r}, "fit_multi.rds"))
+    saveRDS(cv.glmnet(x, y > 0, family = binomial()), file.path({str(d)!r}, "fit_family_function.rds"))
+    cat(format(f$lambda.min, digits = 17))
+    """
+    proc = subprocess.run(["Rscript", "-e", code], capture_output=True, text=True, timeout=300, env=child_env(), check=False)
+    assert proc.returncode == 0, proc.stderr
+    return d, float(proc.stdout)
+
+
+@pytest.mark.against_r
+@pytest.mark.parametrize("name", ["fit_gzip", "fit_bzip2", "fit_xz", "fit_v2", "fit_plain", "fit_relaxed", "fit_multi"])
+def test_from_rds_accepts_honest_fits_in_every_format(r_fits, name):
+    from statprune import GlmnetCV
+
+    d, lambda_min = r_fits
+    est = GlmnetCV.from_rds(d / f"{name}.rds")
+    assert est.n_features_in_ == 5
+    if name not in ("fit_multi", "fit_relaxed"):  # the same fit in five encodings
+        assert est.lambda_min_ == pytest.approx(lambda_min, rel=1e-15)
+
+
+@pytest.mark.against_r
+def test_from_rds_refuses_family_functions_and_ascii(r_fits):
+    from statprune import GlmnetCV
+
+    d, _ = r_fits
+    with pytest.raises(DataError, match="closure"):
+        GlmnetCV.from_rds(d / "fit_family_function.rds")
+    with pytest.raises(DataError, match="ASCII"):
+        GlmnetCV.from_rds(d / "fit_ascii.rds")
+
+
+def test_rds_checker_refuses_truncated_and_foreign_streams(tmp_path):
+    from statprune._rds_check import check_serialized, checked_rds_bytes
+
+    head = b"X\n" + bytes.fromhex("00000003 00040202 00030500 00000005") + b"UTF-8"
+    check_serialized(head + bytes.fromhex("0000000d 00000001 00000007"))  # 7L
+    with pytest.raises(DataError, match="truncated"):
+        check_serialized(head + bytes.fromhex("0000000e 00000002 3ff8000000000000"))
+    with pytest.raises(DataError, match="external pointer"):
+        check_serialized(head + bytes.fromhex("00000016"))
+    with pytest.raises(DataError, match="byte code"):
+        check_serialized(head + bytes.fromhex("00000015"))
+    with pytest.raises(DataError, match="namespace"):
+        check_serialized(head + bytes.fromhex("000000f9"))
+    p = tmp_path / "notes.rds"
+    p.write_text("hello")
+    with pytest.raises(DataError, match="not an RDS file"):
+        checked_rds_bytes(p)
