@@ -16,6 +16,7 @@ Conversion rules, Python -> R (:func:`to_r`):
 Python                      R
 ==========================  =========================================
 ``None``                    ``NULL``
+``bytes``                   raw vector
 bool / int / float / str    length-1 logical / integer / double / character
 1-D numpy array / list      plain vector (never an array with ``dim``)
 2-D numpy float array       double matrix (``dim`` attribute)
@@ -336,6 +337,8 @@ def to_r(obj: Any) -> Any:
         return ri.FloatSexpVector([float(obj)])
     if isinstance(obj, str):
         return ri.StrSexpVector([obj])
+    if isinstance(obj, (bytes, bytearray)):
+        return ri.ByteSexpVector(bytes(obj))
     if isinstance(obj, pd.DataFrame):
         return _r_data_frame(obj)
     if isinstance(obj, pd.Categorical):

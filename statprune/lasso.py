@@ -1169,6 +1169,12 @@ class GlmnetCV(SelectorMixin, BaseEstimator):
 
         The returned estimator is fitted: ``result_``, ``coef_``, ``predict`` work.
         Anything else in the file raises :class:`~statprune.errors.DataError`.
+
+        The file is checked in Python before R reads it (:mod:`statprune._rds_check`): only
+        the data a glmnet fit consists of is accepted, never code (functions, promises,
+        environments, byte code, external pointers; a fit made with a family *function*
+        such as ``binomial()`` holds closures and is refused: refit with
+        ``family = "binomial"``). See docs/security.md.
         """
         import os  # noqa: PLC0415
 
@@ -1178,9 +1184,14 @@ class GlmnetCV(SelectorMixin, BaseEstimator):
         p = os.fspath(path)
         if not os.path.isfile(p):
             raise DataError(f"RDS file {p!r} does not exist")
+        from ._rds_check import checked_rds_bytes  # noqa: PLC0415
+
+        # a file from someone else must never run code: check the serialized stream in Python
+        # (data only, glmnet's classes) before R deserializes it, then hand R those exact bytes
+        stream = checked_rds_bytes(p)
         _r.require_r_packages("glmnet")
         try:
-            got = _r.call("glmnet", "spg_read_rds", os.path.abspath(p), _context="readRDS")
+            got = _r.call("glmnet", "spg_unserialize_checked", stream, _context="unserialize")
         except Exception as exc:  # RError: not an RDS file
             raise DataError(f"{p!r} could not be read as an RDS file: {exc}") from exc
         rcls = [str(c) for c in np.atleast_1d(got["class"])]

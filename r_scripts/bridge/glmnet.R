@@ -205,6 +205,13 @@ spg_read_rds <- function(path) {
   list(obj = obj, class = as.array(cls))
 }
 
+# from_rds: the serialized stream statprune/_rds_check.py has checked (data only), as a raw vector;
+# R deserializes exactly those bytes, never the file a second time.
+spg_unserialize_checked <- function(raw) {
+  obj <- unserialize(raw)
+  list(obj = obj, class = as.array(class(obj)))
+}
+
 # The call as an R user would read it.
 spg_call_text <- function(fit) paste(deparse(fit$call, width.cutoff = 80L), collapse = "\n")
 
