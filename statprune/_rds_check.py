@@ -61,7 +61,7 @@ _NIL, _SYM, _LIST, _LANG, _CHAR, _VEC, _S4, _ALTREP, _MISSING, _REF = 254, 1, 2,
 _ATOMIC_SIZES = {10: 4, 13: 4, 14: 8, 15: 16}  # bytes per element (XDR)
 _ALTREP_BASE = frozenset({"compact_intseq", "compact_realseq", "deferred_string", "wrap_integer",
                           "wrap_real", "wrap_logical", "wrap_string", "wrap_complex", "wrap_list"})
-_MAX_DEPTH = 2000
+_MAX_DEPTH = 200
 
 
 class _Node:
@@ -116,7 +116,9 @@ class _Reader:
     def item(self, path: str, depth: int = 0) -> _Node:
         if depth > _MAX_DEPTH:
             raise self.fail("the RDS stream nests too deeply to be a glmnet fit")
-        flags = self.int()
+        return self.item_flags(self.int(), path, depth)
+
+    def item_flags(self, flags: int, path: str, depth: int) -> _Node:
         t = flags & 0xFF
         has_attr = bool(flags & (1 << 9))
         has_tag = bool(flags & (1 << 10))
@@ -159,7 +161,10 @@ class _Reader:
                 if nt == _NIL:
                     break
                 if nt != t and not (t == _LANG and nt == _LIST):
-                    raise self.refuse(nt, path)
+                    # a dotted pair (base R's deferred strings keep CONS(vector, info)): the cdr is an item
+                    node.items.append(self.item_flags(flags, path, depth + 1))
+                    node.tag.append(None)
+                    break
                 has_attr = bool(flags & (1 << 9))
                 has_tag = bool(flags & (1 << 10))
                 cells += 1
@@ -220,8 +225,9 @@ class _Reader:
                 names = [s.text for s in value.items] if value.type == 16 else None
                 bad = [c for c in (names or ["?"]) if c not in ALLOWED_CLASSES]
                 if bad:
-                    raise self.fail(f"the RDS file holds an object of class {names or '?'} at "
-                                    f"{path or 'the top level'}; statprune loads only glmnet fits "
+                    raise self.fail(f"the RDS file holds an R object of class {names or '?'} at "
+                                    f"{path or 'the top level'}, not a cv.glmnet or glmnet fit; statprune loads "
+                                    "only glmnet fits, save the result of cv.glmnet() (or glmnet()) with saveRDS() "
                                     f"(classes {', '.join(sorted(ALLOWED_CLASSES))})")
 
 
