@@ -53,6 +53,10 @@ _LAZY = {
     "CompareDisplay": "statprune.compare",
     "crosscheck": "statprune.crosscheck",
     "CrosscheckReport": "statprune.crosscheck",
+    "fixed_lasso_inf": "statprune.selective",
+    "fs_inf": "statprune.selective",
+    "lar_inf": "statprune.selective",
+    "SelectiveResult": "statprune.selective",
 }
 
 __all__ = sorted([*_LAZY, "__version__"])

@@ -567,6 +567,35 @@ _HELP_ORDER = ["demo", "doctor", "lasso", "lasso-ooc", "stepwise", "importance",
                "compare", "validate", "report"]
 
 
+# --- selective inference (issue 17)
+@app.command()
+@handle_errors
+def selective(
+    data: str = typer.Argument(..., help="CSV or Parquet file; every column except the target is a predictor."),
+    target: str = typer.Option(..., "--target", "-y", help="Target column ('time,status' for --family cox)."),
+    method: str = typer.Option("fixed-lasso", "--method", help="fixed-lasso | forward-stepwise | lar"),
+    family: str = typer.Option("gaussian", "--family", help="gaussian | binomial | cox (fixed-lasso only for the last two)."),
+    lambda_: Optional[float] = typer.Option(None, "--lambda", help="fixed-lasso: glmnet's lambda (tested at n * lambda); default --s of cv.glmnet."),
+    s: str = typer.Option("lambda.min", "--s", help="fixed-lasso without --lambda: lambda.min or lambda.1se of cv.glmnet."),
+    seed: Optional[int] = typer.Option(None, "--seed", help="set.seed(SEED) in R before cv.glmnet's folds."),
+    scale: bool = typer.Option(False, "--scale", help="Scale every predictor to sd 1 first (R's scale(x))."),
+    sigma: Optional[float] = typer.Option(None, "--sigma", help="Noise sd (gaussian); default as R estimates it."),
+    alpha: float = typer.Option(0.1, "--alpha", help="Miscoverage of the intervals; terms with p <= alpha are 'selected'."),
+    type_: str = typer.Option("active", "--type", help="forward-stepwise/lar: active | all | aic"),
+    k: Optional[int] = typer.Option(None, "--k", help="forward-stepwise/lar: number of steps (required for --type all)."),
+    exclude: list[str] = typer.Option([], "--exclude", help="Columns that are not predictors."),
+    drop_missing: bool = typer.Option(False, "--drop-missing", help="Drop rows with NaN/inf instead of failing."),
+    json_out: Optional[str] = JsonOpt,
+) -> None:
+    """Selective p-values and intervals after the lasso, forward stepwise or LAR (R's selectiveInference)."""
+    from .selective import selective_table  # noqa: PLC0415
+
+    res = selective_table(data, target, method=method, family=family, lambda_=lambda_, s=s, seed=seed,  # type: ignore[arg-type]
+                          scale=scale, sigma=sigma, alpha=alpha, type=type_, k=k, exclude=exclude,
+                          drop_missing=drop_missing)
+    show(res, json_out)
+
+
 def _help_rank(info: Any) -> int:
     name = info.name or info.callback.__name__.replace("_", "-")
     return _HELP_ORDER.index(name) if name in _HELP_ORDER else len(_HELP_ORDER)
