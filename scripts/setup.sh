@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 mode="${1:-demo}"
 
-APT_PKGS="r-base-core r-cran-glmnet r-cran-mass r-cran-jsonlite r-cran-survival r-cran-randomforest"
+APT_PKGS="r-base-core r-cran-glmnet r-cran-mass r-cran-jsonlite r-cran-survival r-cran-randomforest r-cran-leaps r-cran-car"
 EXTRAS="test"
 if [ "$mode" = "test" ]; then
   APT_PKGS="$APT_PKGS chromium"
