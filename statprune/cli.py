@@ -562,8 +562,42 @@ def stepwise(
     show(res, json_out)
 
 
+# --- best subsets and VIF (issue 17)
+@app.command()
+@handle_errors
+def subsets(
+    data: str = typer.Argument(..., help="CSV or Parquet file."),
+    target: str = typer.Option(..., "--target", "-y", help="Numeric target column; every other column is a predictor."),
+    method: str = typer.Option("exhaustive", "--method", help="exhaustive | forward | backward | seqrep (leaps' methods)."),
+    nvmax: int = typer.Option(8, "--nvmax", help="Largest subset size (leaps' nvmax)."),
+    force_in: list[str] = typer.Option([], "--force-in", help="Column in every model; repeatable."),
+    force_out: list[str] = typer.Option([], "--force-out", help="Column in no model; repeatable."),
+    exclude: list[str] = typer.Option([], "--exclude", help="Columns that are not predictors; repeatable."),
+    json_out: Optional[str] = JsonOpt,
+) -> None:
+    """Best subset selection as R's leaps::regsubsets: criteria per size and the subsets chosen by BIC, Cp, adjusted R^2."""
+    from .subsets import regsubsets  # noqa: PLC0415
+
+    show(regsubsets(data, target, method=method, nvmax=nvmax, force_in=force_in, force_out=force_out,
+                    exclude=exclude), json_out)
+
+
+@app.command()
+@handle_errors
+def vif(
+    data: str = typer.Argument(..., help="CSV or Parquet file."),
+    formula: str = typer.Option(..., "--formula", help="R formula of the linear model, e.g. 'medv ~ .'."),
+    threshold: Optional[float] = typer.Option(None, "--threshold", help="Prune: drop the largest GVIF^(1/Df) above this, repeat."),
+    json_out: Optional[str] = JsonOpt,
+) -> None:
+    """(Generalized) variance inflation factors as R's car::vif, with optional VIF pruning."""
+    from .collinearity import vif as _vif  # noqa: PLC0415
+
+    show(_vif(data, formula, threshold=threshold), json_out)
+
+
 # --- the order of `statprune --help` (commands register in file order; list them as a user meets them)
-_HELP_ORDER = ["demo", "doctor", "lasso", "lasso-ooc", "stepwise", "importance", "pca", "prune-nn", "stability",
+_HELP_ORDER = ["demo", "doctor", "lasso", "lasso-ooc", "stepwise", "importance", "pca", "prune-nn", "stability", "subsets", "vif",
                "compare", "validate", "report"]
 
 

@@ -709,29 +709,24 @@ def _one_shot(prob: _Problem, k: float, threshold: float, test: str, adjust: str
 
 
 def _gvif(eng: Engine, terms: Sequence[frozenset]) -> dict[frozenset, float]:
-    """Generalized VIF (Fox & Monette) of each term, on the scale of a VIF: GVIF^(1/df)."""
+    """Generalized VIF (car's ``vif.default``, :mod:`statprune._vif`) of each term, on a VIF's scale: GVIF^(1/df).
+
+    A one-term model has GVIF 1; a rank-deficient model gives every term an infinite GVIF.
+    """
+    from ._vif import AliasedError, gvif  # noqa: PLC0415
+
+    if len(terms) < 2:
+        return {t: 1.0 for t in terms}
     keys = eng.blocks(terms)
-    blocks = [eng.design.block(*kk)[0] for kk in keys]
-    X = np.column_stack(blocks)
-    sd = X.std(axis=0)
-    good = sd > 0
-    R = np.corrcoef(X[:, good], rowvar=False) if good.sum() > 1 else np.ones((1, 1))
-    col_term = np.repeat(np.arange(len(terms)), [b.shape[1] for b in blocks])[good]
-    sa, la = np.linalg.slogdet(R)
-    out: dict[frozenset, float] = {}
-    for j, t in enumerate(terms):
-        J = np.flatnonzero(col_term == j)
-        notJ = np.flatnonzero(col_term != j)
-        if J.size == 0 or notJ.size == 0:
-            out[t] = 1.0
-            continue
-        _, l1 = np.linalg.slogdet(R[np.ix_(J, J)])
-        _, l2 = np.linalg.slogdet(R[np.ix_(notJ, notJ)])
-        if sa <= 0 or not np.isfinite(la):
-            out[t] = float("inf")
-            continue
-        out[t] = float(np.exp((l1 + l2 - la) / J.size))
-    return out
+    widths = [eng.design.block(*kk)[0].shape[1] for kk in keys]
+    assign = np.repeat(np.arange(1, len(terms) + 1), widths)
+    if eng.intercept:
+        assign = np.r_[0, assign]
+    try:
+        g, df = gvif(eng.matrix(keys), assign, eng.intercept)
+    except AliasedError:
+        return {t: float("inf") for t in terms}
+    return {t: float(gi ** (1.0 / di)) for t, gi, di in zip(terms, g, df)}
 
 
 def _stdcoef(eng: Engine, terms: Sequence[frozenset]) -> dict[frozenset, float]:

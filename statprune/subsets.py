@@ -199,7 +199,7 @@ class RegsubsetsResult:
 
 
 # =========================================================================== design
-def _design(data: Any, target: str) -> tuple[np.ndarray, np.ndarray, list[str], dict[str, list[str]], int]:
+def _design(data: Any, target: str, exclude: Sequence[str] = ()) -> tuple[np.ndarray, np.ndarray, list[str], dict[str, list[str]], int]:
     """Model matrix of ``target ~ .`` without the intercept (R's coding and names)."""
     from ._data import read_table  # noqa: PLC0415
     from .stepwise import _quote, _setup  # noqa: PLC0415 - one formula/design path for lm models
@@ -210,6 +210,14 @@ def _design(data: Any, target: str) -> tuple[np.ndarray, np.ndarray, list[str], 
     cols = [str(c) for c in df.columns]
     if not isinstance(target, str) or target not in cols:
         raise DataError(f"target column {target!r} is not in the data (columns: {', '.join(cols)})")
+    ex = [exclude] if isinstance(exclude, str) else list(exclude)
+    missing = [c for c in ex if c not in cols]
+    if missing:
+        raise DataError(f"exclude: column(s) {missing} are not in the data")
+    if target in ex:
+        raise ParameterError(f"the target {target!r} cannot be excluded")
+    df = df.drop(columns=ex)
+    cols = [c for c in cols if c not in ex]
     if len(cols) < 2:
         raise DataError("the data have no predictor column besides the target")
     prob = _setup(df, f"{_quote(target)} ~ .", "gaussian", "backward", None, None, None, None)
@@ -236,7 +244,8 @@ def _expand(spec: Sequence[str] | str | None, names: list[str], groups: dict[str
         elif it in groups:
             cand = groups[it]
         else:
-            raise ParameterError(f"{what}: {it!r} is not a predictor column (columns: {', '.join(names)})")
+            shown = ", ".join(list(groups)[:20]) + (", ..." if len(groups) > 20 else "")
+            raise ParameterError(f"{what}: {it!r} is not a predictor column (columns: {shown})")
         out += [c for c in cand if c not in out]
     return out
 
@@ -250,6 +259,7 @@ def regsubsets(
     force_in: Sequence[str] | str = (),
     force_out: Sequence[str] | str = (),
     *,
+    exclude: Sequence[str] = (),
     really_big: bool = False,
 ) -> RegsubsetsResult:
     """Best subsets of each size, as ``summary(leaps::regsubsets(target ~ ., data, ...))``.
@@ -267,6 +277,8 @@ def regsubsets(
     force_in, force_out : column names
         Columns in every model / in none (leaps' ``force.in``/``force.out``). A
         factor column name stands for all its dummy columns.
+    exclude : column names
+        Columns of ``data`` that are not predictors (an identifier such as mtcars' ``model``).
     really_big : bool
         Allow an exhaustive search over more than 50 columns (leaps' ``really.big``).
 
@@ -289,7 +301,7 @@ def regsubsets(
         raise ParameterError(f"method must be one of {', '.join(METHODS)}, got {method!r}")
     if isinstance(nvmax, bool) or not isinstance(nvmax, (int, np.integer)) or nvmax < 1:
         raise ParameterError(f"nvmax must be a positive integer, got {nvmax!r}")
-    X, y, names, groups, dropped = _design(data, target)
+    X, y, names, groups, dropped = _design(data, target, exclude)
     msgs: list[str] = []
     if dropped:
         msgs.append(f"{dropped} row(s) with missing values were removed (R's na.omit)")

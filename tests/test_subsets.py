@@ -182,3 +182,28 @@ def test_live_against_leaps_n2000_p30(tmp_path, method, r):
     ref = json.loads(proc.stdout)
     res = statprune.regsubsets(pd.read_csv(path), "y", method=method, nvmax=nvmax)
     _check(res, ref["sizes"])
+
+
+def test_cli_subsets_and_vif(tmp_path):
+    from typer.testing import CliRunner
+
+    from statprune.cli import app
+    from statprune.datasets import path
+
+    runner = CliRunner()
+    out = runner.invoke(app, ["subsets", path("mtcars"), "-y", "mpg", "--exclude", "model", "--nvmax", "3",
+                              "--force-in", "hp", "--method", "seqrep", "--json", "-"])
+    assert out.exit_code == 0, out.output
+    d = json.loads(out.stdout)
+    ref = REF["cases"]["mtcars_forced_seqrep"]  # different options: only the shape is checked here
+    assert [s["size"] for s in d["sizes"]] == [2, 3] and all("hp" in s["terms"] for s in d["sizes"])
+    assert set(d) >= {"sizes", "best", "selected", "pruned", "n_rows", "provenance"} and ref
+    bad = runner.invoke(app, ["subsets", path("mtcars"), "-y", "mpg", "--force-in", "zz"])
+    assert bad.exit_code == 2 and "zz" in bad.output
+    bad = runner.invoke(app, ["subsets", path("mtcars"), "-y", "nope"])
+    assert bad.exit_code == 2
+    out = runner.invoke(app, ["vif", path("boston"), "--formula", "medv ~ .", "--threshold", "5", "--json", "-"])
+    assert out.exit_code == 0, out.output
+    assert json.loads(out.stdout)["pruned"] == ["tax"]
+    bad = runner.invoke(app, ["vif", path("boston"), "--formula", "medv ~ crim"])
+    assert bad.exit_code == 2 and "fewer than 2 terms" in bad.output
