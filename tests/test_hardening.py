@@ -148,3 +148,84 @@ def test_rds_checker_refuses_truncated_and_foreign_streams(tmp_path):
     p.write_text("hello")
     with pytest.raises(DataError, match="not an RDS file"):
         checked_rds_bytes(p)
+
+
+# --------------------------------------------------------------------------- 2. generated R code
+TRICKY = ['plain', 'inj"); file.create("X"); ("x.csv', "back\\slash", "back`tick", "new\nline", "tab\there",
+          "caf\u00e9 \u00fc\u00df", "\u6570\u636e", "emoji \U0001F600", "'single'", "if", "..1", "1abc", "a b", "\x01ctl"]
+
+
+@pytest.mark.against_r
+def test_r_string_and_r_name_round_trip_through_r():
+    from statprune._rcode import r_name, r_string
+
+    hexed = "function(v) cat(paste(as.character(charToRaw(enc2utf8(v))), collapse = ''), '\\n')"
+    lines = [f"h <- {hexed}"]
+    for s in TRICKY:
+        lines.append(f"h({r_string(s)})")
+        lines.append(f"h(names(list({r_name(s)} = 1)))")
+        lines.append(f"h(as.character(quote({r_name(s)})))")
+    proc = subprocess.run(["Rscript", "-e", "\n".join(lines)], capture_output=True, text=True, timeout=120,
+                          env=child_env(), check=False)
+    assert proc.returncode == 0, proc.stderr
+    got = proc.stdout.split()
+    want = [s.encode("utf-8").hex() for s in TRICKY for _ in range(3)]
+    assert got == want
+
+
+def test_r_string_refuses_nul():
+    from statprune._rcode import r_name, r_string
+
+    with pytest.raises(DataError, match="NUL"):
+        r_string("a\x00b")
+    with pytest.raises(DataError, match="NUL"):
+        r_name("a\x00b")
+
+
+INJECT_FILE = 'inj"); file.create("X"); ("x.csv'
+INJECT_TARGET = 'y"); file.create("Y'
+
+
+def _run_r_snippet(code: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(["Rscript", "-e", code], capture_output=True, text=True, timeout=300, cwd=cwd,
+                          env=child_env(), check=False)
+
+
+@pytest.fixture(scope="module")
+def injection_data(tmp_path_factory):
+    d = tmp_path_factory.mktemp("inject")
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(60, 3))
+    df = pd.DataFrame(X, columns=["a", "b`c", "d e"])
+    df[INJECT_TARGET] = X[:, 0] * 2 + rng.normal(size=60)
+    df.to_csv(d / INJECT_FILE, index=False)
+    df.to_csv(d / "inj", index=False)  # so that pasted code, read.csv("inj"); file.create("X"), would run on
+    return d, df
+
+
+@pytest.mark.against_r
+def test_lasso_r_code_runs_in_r_and_injects_nothing(injection_data):
+    from statprune import GlmnetCV
+
+    d, df = injection_data
+    est = GlmnetCV(seed=1).fit(df.drop(columns=INJECT_TARGET), df[INJECT_TARGET])
+    code = est.result_.r_code(data=INJECT_FILE, target=INJECT_TARGET)
+    proc = _run_r_snippet(code, d)
+    assert not (d / "X").exists() and not (d / "Y").exists(), code
+    assert proc.returncode == 0, proc.stderr
+    assert "lambda.min" in proc.stdout
+
+
+@pytest.mark.against_r
+def test_report_same_in_r_code_injects_nothing(injection_data):
+    from statprune.report import build_report
+
+    d, _ = injection_data
+    rep = build_report(str(d / INJECT_FILE), INJECT_TARGET, methods="lasso,stepwise", seed=1, crosscheck=False,
+                       timestamp=False, progress=False)
+    codes = [s.r_code for s in rep.sections if getattr(s, "r_code", None)]
+    assert len(codes) == 2
+    for code in codes:
+        proc = _run_r_snippet(code, d)
+        assert not (d / "X").exists() and not (d / "Y").exists(), code
+        assert proc.returncode == 0, (code, proc.stderr)
