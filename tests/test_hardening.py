@@ -229,3 +229,133 @@ def test_report_same_in_r_code_injects_nothing(injection_data):
         proc = _run_r_snippet(code, d)
         assert not (d / "X").exists() and not (d / "Y").exists(), code
         assert proc.returncode == 0, (code, proc.stderr)
+
+
+# --------------------------------------------------------------------------- 3. non-regular outputs
+@pytest.fixture
+def null_device(tmp_path):
+    """A character device like /dev/null (1, 3) made in tmp_path, so a regression replaces this copy, never the
+    machine's /dev/null (skips where mknod is not permitted)."""
+    import stat
+
+    dev = tmp_path / "null"
+    try:
+        os.mknod(dev, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+    except OSError as exc:
+        pytest.skip(f"cannot create a device node here: {exc}")
+    return dev
+
+
+def test_json_onto_a_character_device_keeps_the_device(null_device):
+    import stat
+
+    res = run("pca", BOSTON, "--exclude", "medv", "--json", str(null_device))
+    assert res.exit_code == 0, res.stderr
+    assert stat.S_ISCHR(os.stat(null_device).st_mode), "the device was replaced by a regular file"
+    assert sorted(os.listdir(null_device.parent)) == ["null"]
+
+
+def test_json_into_a_fifo_is_written_in_place(tmp_path):
+    import json
+    import stat
+    import threading
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    res = run("pca", BOSTON, "--exclude", "medv", "--json", str(fifo))
+    reader.join(timeout=60)
+    assert res.exit_code == 0, res.stderr
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode), "the FIFO was replaced by a regular file"
+    assert "features" in json.loads(got[0]) or json.loads(got[0])
+    assert sorted(os.listdir(tmp_path)) == ["pipe"]
+
+
+def test_json_onto_a_socket_is_refused(tmp_path):
+    import socket
+    import stat
+
+    path = tmp_path / "sock"
+    s = socket.socket(socket.AF_UNIX)
+    s.bind(str(path))
+    try:
+        res = run("pca", BOSTON, "--exclude", "medv", "--json", str(path))
+        assert res.exit_code == 2, res.stderr
+        assert "socket" in res.stderr and str(path) in res.stderr
+        assert stat.S_ISSOCK(os.stat(path).st_mode)
+        assert sorted(os.listdir(tmp_path)) == ["sock"]
+    finally:
+        s.close()
+
+
+def test_write_atomic_stdout_and_regular_files(tmp_path, capsysbinary):
+    from statprune._json import write_atomic
+
+    write_atomic("-", b"bytes\n")
+    write_atomic("-", "text\n")
+    assert capsysbinary.readouterr().out == b"bytes\ntext\n"
+    p = tmp_path / "out.json"
+    p.write_text("old")
+    write_atomic(p, "new")
+    assert p.read_text() == "new" and sorted(os.listdir(tmp_path)) == ["out.json"]
+
+
+@pytest.mark.against_r
+def test_save_rds_and_report_onto_a_character_device_keep_the_device(null_device):
+    import stat
+
+    dev = str(null_device)
+    res = run("lasso", BOSTON, "--target", "medv", "--seed", "1", "--save-rds", dev, "--json", dev)
+    assert res.exit_code == 0, res.stderr
+    assert stat.S_ISCHR(os.stat(dev).st_mode)
+    res = run("report", BOSTON, "--target", "medv", "--methods", "pca", "--format", "md", "--no-crosscheck",
+              "--out", dev)
+    assert res.exit_code == 0, res.stderr
+    assert stat.S_ISCHR(os.stat(dev).st_mode)
+    assert sorted(os.listdir(null_device.parent)) == ["null"]
+
+
+# --------------------------------------------------------------------------- 4. full disk
+@pytest.fixture
+def full_disk(tmp_path):
+    """A 64 KiB tmpfs holding one good file and filled to the last byte (skips where mounting is impossible)."""
+    mnt = tmp_path / "full"
+    mnt.mkdir()
+    proc = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mnt)], capture_output=True,
+                          check=False)
+    if proc.returncode != 0:
+        pytest.skip(f"cannot mount a small tmpfs here: {proc.stderr.decode().strip()}")
+    try:
+        good = mnt / "fit.rds"
+        good.write_bytes(b"GOOD" * 1024)
+        with open(mnt / "filler", "wb", buffering=0) as fh:
+            try:
+                while True:
+                    fh.write(b"\0" * 4096)
+            except OSError:
+                pass
+        yield mnt, good
+    finally:
+        subprocess.run(["umount", "-l", str(mnt)], check=False)
+
+
+@pytest.mark.against_r
+def test_save_rds_on_a_full_disk_fails_and_keeps_the_old_file(full_disk):
+    mnt, good = full_disk
+    res = run("lasso", BOSTON, "--target", "medv", "--seed", "1", "--save-rds", str(good))
+    assert res.exit_code == 1, res.stderr
+    assert str(good) in res.stderr
+    assert "wrote" not in res.stderr
+    assert good.read_bytes() == b"GOOD" * 1024
+    assert sorted(os.listdir(mnt)) == ["filler", "fit.rds"]
+
+
+def test_json_on_a_full_disk_fails_and_keeps_the_old_file(full_disk):
+    mnt, good = full_disk
+    res = run("pca", BOSTON, "--exclude", "medv", "--json", str(good))
+    assert res.exit_code == 1, res.stderr
+    assert str(good) in res.stderr
+    assert good.read_bytes() == b"GOOD" * 1024
+    assert sorted(os.listdir(mnt)) == ["filler", "fit.rds"]
