@@ -588,21 +588,23 @@ class LassoResult:
 
     def r_code(self, data: str = "data.csv", target: str = "y") -> str:
         """R code that reproduces this analysis (for an R colleague)."""
+        from ._rcode import r_string  # noqa: PLC0415 - every user string is escaped, never pasted
+
         opts = []
         if self.family != "gaussian":
-            opts.append(f'family = "{self.family}"')
+            opts.append(f"family = {r_string(self.family)}")
         if self.alpha != 1.0:
-            opts.append(f"alpha = {self.alpha!r}")
+            opts.append(f"alpha = {float(self.alpha)!r}")
         if self.type_measure and self.type_measure not in ("mse", "deviance") and self.family in ("gaussian",):
-            opts.append(f'type.measure = "{self.type_measure}"')
+            opts.append(f"type.measure = {r_string(self.type_measure)}")
         o = (", " + ", ".join(opts)) if opts else ""
-        seed = f"set.seed({self.seed})\n" if self.seed is not None else ""
-        s = f'"{self.s}"' if isinstance(self.s, str) else repr(float(self.s))
+        seed = f"set.seed({int(self.seed)})\n" if self.seed is not None else ""
+        s = r_string(self.s) if isinstance(self.s, str) else repr(float(self.s))
         return (
             "library(glmnet)\n"
-            f'd <- read.csv("{data}")\n'
-            f'x <- as.matrix(d[, setdiff(names(d), "{target}")])\n'
-            f"y <- d${target}\n"
+            f"d <- read.csv({r_string(data)}, check.names = FALSE)\n"
+            f"x <- as.matrix(d[, setdiff(names(d), {r_string(target)})])\n"
+            f"y <- d[[{r_string(target)}]]\n"
             f"{seed}fit <- cv.glmnet(x, y{o})\n"
             "c(lambda.min = fit$lambda.min, lambda.1se = fit$lambda.1se)\n"
             f"coef(fit, s = {s})\n"

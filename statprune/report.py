@@ -309,8 +309,8 @@ def _run_stepwise(ctx: dict[str, Any]) -> Section:
         notes.insert(0, "p-values of the final model are not valid p-values: the same data chose the model "
                         "(selective inference).")
     model = "lm" if fam == "gaussian" else "glm"
-    fam_arg = "" if fam == "gaussian" else f", family = {fam}"
-    r_code = (f'd <- read.csv("{ctx["data_name"]}", stringsAsFactors = TRUE)\n'
+    fam_arg = "" if fam == "gaussian" else f", family = {_r_name(fam)}"
+    r_code = (f'd <- read.csv({_r_string(ctx["data_name"])}, stringsAsFactors = TRUE, check.names = FALSE)\n'
               f"fit <- step({model}({_r_name(target)} ~ ., data = d{fam_arg}))\n"
               "fit$anova\nsummary(fit)\n")
     return Section("stepwise", "Stepwise selection (step)", headline, selected, pruned, tables, [], notes, r_code,
@@ -318,9 +318,15 @@ def _run_stepwise(ctx: dict[str, Any]) -> Section:
 
 
 def _r_name(name: str) -> str:
-    import re  # noqa: PLC0415
+    from ._rcode import r_name  # noqa: PLC0415 - escaped (backquotes, backslashes), never pasted
 
-    return name if re.fullmatch(r"[A-Za-z.][A-Za-z0-9._]*", name) else f"`{name}`"
+    return r_name(name)
+
+
+def _r_string(s: str) -> str:
+    from ._rcode import r_string as _lit  # noqa: PLC0415
+
+    return _lit(s)
 
 
 def _run_importance(ctx: dict[str, Any]) -> Section:
