@@ -294,9 +294,7 @@ def _treatment_dummies(X: pd.DataFrame, cat_cols: list[str], encoded: dict[str, 
 
 
 def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> Path:
-    """Write ``data`` to ``path`` atomically: a temporary file in the same folder, then rename.
-
-    Readers never see a half-written file, and a failure leaves any old file intact.
+    """Write ``data`` to ``path`` atomically (see :func:`statprune._json.write_atomic`).
 
     Examples
     --------
@@ -306,26 +304,6 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> Path:
     >>> open(p).read()
     '{"ok": true}'
     """
-    target = Path(path)
-    mode = "wb" if isinstance(data, bytes) else "w"
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    except OSError as exc:  # name the file the user asked for, not our temporary one
-        raise OSError(exc.errno, exc.strerror, str(target)) from exc
-    try:
-        with os.fdopen(fd, mode, **({} if mode == "wb" else {"encoding": "utf-8"})) as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException as exc:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        if isinstance(exc, OSError):
-            raise OSError(exc.errno, exc.strerror, str(target)) from exc
-        raise
-    return target
+    from ._json import write_atomic as _write  # noqa: PLC0415 - one writer for every output
+
+    return _write(path, data)

@@ -1,7 +1,15 @@
-"""JSON text of result dicts: numpy values as plain Python, NaN/inf as ``null``.
+"""JSON text of result dicts (numpy values as plain Python, NaN/inf as ``null``) and the one
+way statprune writes an output file.
 
 One conversion serves the CLI (``--json``) and every result's ``to_json()``. It imports
 numpy only when called, so ``import statprune.cli`` stays light.
+
+:func:`write_atomic` writes every output (``--json``, ``--out``, ``--save-rds``, ``--plot``,
+``to_json(path)``): ``-`` is standard output; a new path or an existing regular file gets a
+temporary file in the same folder, flushed and fsync-ed, then renamed over the target (a
+reader never sees half a file, a full disk or any failure leaves the old file as it was and
+no temporary file behind); an existing character device or FIFO (``/dev/null``, a named pipe)
+is written in place, never replaced; a socket, block device or directory is refused.
 """
 
 from __future__ import annotations
@@ -9,6 +17,10 @@ from __future__ import annotations
 import json
 import math
 import os
+import stat
+import sys
+import tempfile
+from pathlib import Path
 from typing import Any
 
 
@@ -54,7 +66,79 @@ def dumps_to(obj: Any, path: str | os.PathLike[str] | None = None) -> str:
     """:func:`dumps` of ``obj``, also written atomically (plus a newline) to ``path`` when given."""
     text = dumps(obj)
     if path is not None:
-        from ._data import write_atomic  # noqa: PLC0415
-
         write_atomic(path, text + "\n")
     return text
+
+
+def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> Path:
+    """Write ``data`` (text as UTF-8, or bytes) to ``path`` without ever leaving a damaged file.
+
+    ``"-"`` writes to standard output. An existing character device or FIFO is written in
+    place; a socket, block device or directory raises
+    :class:`~statprune.errors.ParameterError`. Anything else (a new path, a regular file, a
+    symbolic link to one) gets a temporary file in the target's folder, fsync-ed, then
+    renamed over it: on any failure (a full disk, a read-only folder, an interrupt) the old
+    file is intact and the temporary file removed. ``OSError`` names ``path``, not the
+    temporary file.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> d = tempfile.mkdtemp()
+    >>> p = write_atomic(os.path.join(d, "out.json"), '{"ok": true}')
+    >>> open(p).read()
+    '{"ok": true}'
+    """
+    payload = data if isinstance(data, bytes) else str(data).encode("utf-8")
+    if os.fspath(path) == "-":
+        sys.stdout.flush()
+        out = getattr(sys.stdout, "buffer", None)
+        if out is None:  # a text-only stream (a test runner's capture)
+            sys.stdout.write(payload.decode("utf-8", "replace"))
+        else:
+            out.write(payload)
+            out.flush()
+        return Path("-")
+    target = Path(path)
+    try:
+        st = os.stat(target)  # follows a symbolic link: a link to /dev/null is a device too
+    except FileNotFoundError:
+        st = None
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror, str(target)) from exc
+    if st is not None and not stat.S_ISREG(st.st_mode):
+        from .errors import ParameterError  # noqa: PLC0415
+
+        mode = st.st_mode
+        if stat.S_ISCHR(mode) or stat.S_ISFIFO(mode):
+            try:
+                with open(target, "wb") as fh:  # in place: the device / pipe stays what it is
+                    fh.write(payload)
+            except OSError as exc:
+                raise OSError(exc.errno, exc.strerror, str(target)) from exc
+            return target
+        kind = ("a socket" if stat.S_ISSOCK(mode) else "a block device" if stat.S_ISBLK(mode)
+                else "a directory" if stat.S_ISDIR(mode) else "not a regular file")
+        raise ParameterError(f"output path {str(target)!r} is {kind}; statprune writes only to regular files, "
+                             "character devices, FIFOs or '-' (stdout): give a file name")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as exc:  # name the file the user asked for, not our temporary one
+        raise OSError(exc.errno, exc.strerror, str(target)) from exc
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(payload)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, target)
+    except BaseException as exc:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        if isinstance(exc, OSError):
+            raise OSError(exc.errno, exc.strerror, str(target)) from exc
+        raise
+    return target

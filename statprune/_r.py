@@ -26,7 +26,7 @@ bool / int / float / str    length-1 logical / integer / double / character
 :class:`RObject`            the R object itself
 ==========================  =========================================
 
-R -> Python (:func:`from_r`): ``NULL`` -> ``None``; an atomic vector of length 1
+R -> Python (:func:`from_r`): ``NULL`` -> ``None``; a raw vector -> ``bytes``; an atomic vector of length 1
 without ``dim`` -> Python scalar; other atomic vectors -> 1-D numpy arrays
 (``as.array(x)`` in R forces an array even for length 1); matrices -> 2-D arrays;
 factors -> lists of labels; ``data.frame`` -> ``pandas.DataFrame``; unclassed
@@ -389,6 +389,8 @@ def from_r(sexp: Any) -> Any:
         if names is not None and all(names):
             return dict(zip(names, items))
         return items
+    if t == RT.RAWSXP and not cls:
+        return bytes(sexp) if len(sexp) else b""
     if t in (RT.REALSXP, RT.INTSXP, RT.LGLSXP, RT.STRSXP, RT.CPLXSXP):
         if "factor" in cls:
             levels = [str(s) for s in sexp.do_slot("levels")]

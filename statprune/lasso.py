@@ -450,14 +450,21 @@ class LassoResult:
         return df
 
     def save_rds(self, path: Any) -> Any:
-        """Write the real ``cv.glmnet`` object to ``path`` (atomically) for ``readRDS()`` in R."""
-        import os  # noqa: PLC0415
+        """Write the real ``cv.glmnet`` object to ``path`` (atomically) for ``readRDS()`` in R.
+
+        R serializes the fit (what ``saveRDS()`` writes: version 3, XDR, gzip); statprune
+        writes the file with :func:`statprune._json.write_atomic`: a full disk or any other
+        failure raises ``OSError`` naming ``path`` and leaves an existing file intact; ``-``
+        is standard output, a character device or FIFO is written in place.
+        """
+        import gzip  # noqa: PLC0415
 
         from . import _r  # noqa: PLC0415
+        from ._json import write_atomic  # noqa: PLC0415
 
         self._need_fit("save_rds")
-        p = os.fspath(path)
-        _r.call("glmnet", "spg_save_rds", self._fit, os.path.abspath(p), _context="saveRDS")
+        stream = _r.call("glmnet", "spg_serialize_raw", self._fit, _context="serialize")
+        write_atomic(path, gzip.compress(stream, compresslevel=6, mtime=0))
         return path
 
     def _need_fit(self, what: str) -> None:

@@ -188,22 +188,10 @@ spg_confusion <- function(fit, newx, newy, s, newoffset = NULL) {
 }
 
 # saveRDS atomically: a temporary file in the same folder, then rename.
-spg_save_rds <- function(fit, path) {
-  dir <- dirname(path)
-  tmp <- tempfile(pattern = paste0(".", basename(path), "."), tmpdir = dir, fileext = ".tmp")
-  ok <- FALSE
-  on.exit(if (!ok && file.exists(tmp)) unlink(tmp))
-  saveRDS(fit, tmp)
-  if (!file.rename(tmp, path)) stop("could not rename ", tmp, " to ", path)
-  ok <- TRUE
-  invisible(path)
-}
-
-spg_read_rds <- function(path) {
-  obj <- readRDS(path)
-  cls <- class(obj)
-  list(obj = obj, class = as.array(cls))
-}
+# save_rds: the stream saveRDS() would write (serialize version 3, XDR), returned as a raw
+# vector; Python gzip-compresses it and writes it with its atomic writer (statprune/_json.py),
+# which checks every write (a full disk fails, the old file stays).
+spg_serialize_raw <- function(fit) serialize(fit, NULL, xdr = TRUE, version = 3)
 
 # from_rds: the serialized stream statprune/_rds_check.py has checked (data only), as a raw vector;
 # R deserializes exactly those bytes, never the file a second time.
