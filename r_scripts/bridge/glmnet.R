@@ -187,7 +187,6 @@ spg_confusion <- function(fit, newx, newy, s, newoffset = NULL) {
        predicted = as.array(rownames(m)), true = as.array(colnames(m)))
 }
 
-# saveRDS atomically: a temporary file in the same folder, then rename.
 # save_rds: the stream saveRDS() would write (serialize version 3, XDR), returned as a raw
 # vector; Python gzip-compresses it and writes it with its atomic writer (statprune/_json.py),
 # which checks every write (a full disk fails, the old file stays).
