@@ -9,6 +9,7 @@ atomically (temporary file in the same folder, then ``os.replace``).
 
 from __future__ import annotations
 
+import contextvars
 import os
 import tempfile
 from collections.abc import Iterable, Sequence
@@ -33,39 +34,167 @@ __all__ = [
 ]
 
 
-def read_table(source: str | os.PathLike[str] | pd.DataFrame) -> pd.DataFrame:
-    """Read a CSV (``.csv``, ``.tsv``, ``.txt``, optionally gzipped) or Parquet file.
+#: R's ``read.csv`` default ``na.strings``: the only text read as missing (besides blank numeric fields)
+R_NA_STRINGS: tuple[str, ...] = ("NA",)
+# type.convert's logical words in R 4.2 (``true``/``false`` are text there)
+_R_LOGICAL = {"T": True, "TRUE": True, "F": False, "FALSE": False}
+_R_SPECIAL = {"nan": np.nan, "inf": np.inf, "+inf": np.inf, "-inf": -np.inf, "infinity": np.inf,
+              "+infinity": np.inf, "-infinity": -np.inf, "na": np.nan}
 
-    A DataFrame is returned as is (not copied). Duplicated column names are an error.
+
+#: the CLI's ``statprune --na-values ...`` (every command); None: R's rules
+NA_VALUES_DEFAULT: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar("na_values", default=None)
+
+
+def read_table(
+    source: str | os.PathLike[str] | pd.DataFrame, *, na_values: Sequence[str] | str | None = None
+) -> pd.DataFrame:
+    """Read a CSV (``.csv``, ``.tsv``, ``.txt``, optionally gzipped) or Parquet file as R reads it.
+
+    Missing values follow R, not pandas: in a CSV only ``"NA"`` (R's ``read.csv``
+    default ``na.strings``) and blank fields of a numeric column are missing;
+    ``"None"``, ``"NULL"``, ``"null"``, ``"nan"``, ``"N/A"`` and ``""`` in a text column
+    are values (a factor level ``"None"`` stays a level). A column is numeric when
+    every other field is a number as R's ``type.convert`` reads it (``NaN``, ``Inf``,
+    ``-inf`` included), logical when every field is ``T``/``F``/``TRUE``/``FALSE``.
+    In a Parquet file only nulls are missing (as ``arrow::read_parquet``).
+    ``na_values`` replaces the list of missing markers (R's ``na.strings``; a string
+    is split at commas), for CSV and Parquet text columns alike.
+
+    A DataFrame is returned as is (not copied; with ``na_values``, a copy with
+    those strings set missing). Duplicated column names are an error. For a file,
+    the number of missing cells (R's ``colSums(is.na(d))``) of each column is in
+    ``df.attrs["na_counts"]``.
+
+    Examples
+    --------
+    >>> import io, os, tempfile
+    >>> p = os.path.join(tempfile.mkdtemp(), "t.csv")
+    >>> _ = open(p, "w").write("a,b\\nNone,1\\nNA,\\nN/A,3\\n")
+    >>> d = read_table(p)
+    >>> d["a"].tolist()[0], d.attrs["na_counts"]
+    ('None', {'a': 1, 'b': 1})
     """
+    if na_values is None:
+        na_values = NA_VALUES_DEFAULT.get()
+    na_list = _na_list(na_values)
     if isinstance(source, pd.DataFrame):
-        df = source
+        df = source if na_values is None else _parquet_na(source, na_list)
     else:
         p = Path(source)
         if not p.exists():
             raise DataError(f"data file {str(p)!r} does not exist")
         suffixes = "".join(p.suffixes).lower()
+        is_parquet = ".parquet" in suffixes or ".pq" in suffixes or p.is_dir()
         try:
-            if ".parquet" in suffixes or ".pq" in suffixes or p.is_dir():
+            if is_parquet:
                 df = pd.read_parquet(p)
-            elif ".tsv" in suffixes:
-                df = pd.read_csv(p, sep="\t")
+                if na_values is not None:
+                    df = _parquet_na(df, na_list)
             else:
-                df = pd.read_csv(p)
+                df = pd.read_csv(p, sep="\t" if ".tsv" in suffixes else ",", dtype=str, keep_default_na=False,
+                                 na_filter=False)
+                df = _r_type_convert(df, na_list if na_values is not None else list(R_NA_STRINGS))
         except (ValueError, OSError, ImportError) as exc:
             raise DataError(f"could not read {str(p)!r}: {exc}") from exc
         # pandas silently renames duplicated CSV headers ('a', 'a.1'): check the raw header row
-        if not (".parquet" in suffixes or ".pq" in suffixes or p.is_dir()):
+        if not is_parquet:
             raw = _raw_header(p, "\t" if ".tsv" in suffixes else ",")
             if raw is not None and len(set(raw)) != len(raw):
                 dups = sorted({c for c in raw if raw.count(c) > 1})
                 raise DataError(f"duplicate column name(s) {dups} in {str(p)!r}; rename them so each column is unique")
+        df.attrs["na_counts"] = _na_counts(df)
+        df.attrs["na_values"] = list(na_list) if na_values is not None else (
+            [] if is_parquet else list(R_NA_STRINGS))
     dups = duplicate_columns(df)
     if dups:
         raise DataError(f"duplicate column name(s) {dups}; rename them so each column is unique")
     if df.shape[0] == 0:
         raise DataError("the data has no rows")
     return df
+
+
+def _na_list(na_values: Sequence[str] | str | None) -> list[str]:
+    if na_values is None:
+        return list(R_NA_STRINGS)
+    if isinstance(na_values, str):
+        return [v.strip() for v in na_values.split(",")]
+    return [str(v) for v in na_values]
+
+
+def _na_counts(df: pd.DataFrame) -> dict[str, int]:
+    """R's ``colSums(is.na(d))`` (NaN counts as missing, as ``is.na`` does)."""
+    return {str(c): int(v) for c, v in df.isna().sum().items()}
+
+
+def _parquet_na(df: pd.DataFrame, na_list: list[str]) -> pd.DataFrame:
+    out = df.copy()
+    for c in out.columns:
+        s = out[c]
+        if s.dtype.kind in "OUS" or pd.api.types.is_string_dtype(s.dtype):
+            out[c] = s.where(~s.isin(na_list), None)
+    return out
+
+
+def _r_number(v: str) -> float | None:
+    """One field as R's ``R_strtod`` reads it (surrounding blanks ignored), or None if it is not a number."""
+    t = v.strip()
+    low = t.lower()
+    if low in _R_SPECIAL:
+        return _R_SPECIAL[low]
+    if not t or "_" in t:
+        return None
+    if low.startswith(("0x", "-0x", "+0x")):
+        try:
+            return float(int(t, 16))
+        except ValueError:
+            return None
+    try:
+        return float(t)
+    except ValueError:
+        return None
+
+
+def _r_type_convert(df: pd.DataFrame, na_list: list[str]) -> pd.DataFrame:
+    """R's ``type.convert(as.is = TRUE)`` on every column read as text (``read.csv``'s rules)."""
+    out: dict[str, Any] = {}
+    for c in df.columns:
+        s = df[c].astype(object)
+        is_na = s.isin(na_list).to_numpy()
+        stripped = s.str.strip()
+        blank = (stripped == "").to_numpy()
+        miss = is_na | blank
+        rest = stripped[~miss]
+        if rest.size == 0:  # every field missing or blank: R reads a logical NA column
+            out[c] = np.full(len(s), np.nan)
+            continue
+        if rest.isin(list(_R_LOGICAL)).all():
+            if miss.any():
+                vals = np.full(len(s), np.nan)
+                vals[~miss] = rest.map(_R_LOGICAL).to_numpy(dtype=float)
+                out[c] = vals
+            else:
+                out[c] = rest.map(_R_LOGICAL).to_numpy(dtype=bool)
+            continue
+        nums = np.array(pd.to_numeric(rest, errors="coerce"), dtype=float)
+        bad = np.isnan(nums)
+        if bad.any():
+            fix = [_r_number(v) for v in rest.to_numpy()[bad]]
+            if all(f is not None for f in fix):
+                nums[bad] = np.asarray(fix, dtype=float)
+                bad[:] = False
+        if not bad.any():
+            full = np.full(len(s), np.nan)
+            full[~miss] = nums
+            if (not miss.any() and np.isfinite(nums).all() and (np.abs(nums) < 2**31).all()
+                    and rest.str.fullmatch(r"[+-]?[0-9]+").all()):
+                out[c] = nums.astype(np.int64)
+            else:
+                out[c] = full
+            continue
+        # text: only the NA markers are missing; blank fields are the value ""
+        out[c] = s.where(~is_na, None).to_numpy(dtype=object)
+    return pd.DataFrame(out, index=df.index, columns=df.columns)
 
 
 def _raw_header(p: Path, sep: str) -> list[str] | None:
@@ -165,6 +294,8 @@ class Prepared:
     dropped_rows: int = 0
     extra: dict[str, pd.Series] = field(default_factory=dict)
     encoded: dict[str, list[str]] = field(default_factory=dict)
+    #: missing cells per column as read (R's ``colSums(is.na(d))``), columns with none left out
+    missing: dict[str, int] = field(default_factory=dict)
 
 
 def prepare_xy(
@@ -176,6 +307,7 @@ def prepare_xy(
     drop_missing: bool = False,
     categorical: Literal["error", "encode"] = "error",
     constant: Literal["error", "keep", "drop"] = "keep",
+    na_values: Sequence[str] | str | None = None,
 ) -> Prepared:
     """Split a table into numeric predictors and a target, with the checks every command shares.
 
@@ -193,6 +325,8 @@ def prepare_xy(
         does (alphabetical levels, first level the reference)
     constant : what to do with constant predictors: keep them (the method reports
         them), drop them, or raise
+    na_values : the text read as missing (R's ``na.strings``); default R's ``"NA"``,
+        see :func:`read_table`
 
     Examples
     --------
@@ -202,7 +336,9 @@ def prepare_xy(
     >>> p.feature_names, p.constant
     (['a', 'b'], ['b'])
     """
-    df = read_table(data)
+    df = read_table(data, na_values=na_values)
+    counts = _na_counts(df) if isinstance(data, pd.DataFrame) else df.attrs.get("na_counts") or _na_counts(df)
+    na_counts = {k: v for k, v in counts.items() if v}
     cols = [str(c) for c in df.columns]
     df = df.set_axis(cols, axis=1) if list(df.columns) != cols else df
     targets = [] if target is None else ([target] if isinstance(target, str) else list(target))
@@ -271,6 +407,7 @@ def prepare_xy(
         dropped_rows=dropped,
         extra={c: df[c] for c in extras},
         encoded=encoded,
+        missing=na_counts,
     )
 
 

@@ -35,8 +35,16 @@ app = typer.Typer(
 
 
 @app.callback()
-def _root() -> None:
+def _root(
+    na_values: Optional[str] = typer.Option(
+        None, "--na-values",
+        help="Text read as missing in every command, comma-separated (R's na.strings; default 'NA' as read.csv)."),
+) -> None:
     """Statistical parameter pruning that gives the same answers as R."""
+    if na_values is not None:
+        from ._data import NA_VALUES_DEFAULT, _na_list  # noqa: PLC0415
+
+        NA_VALUES_DEFAULT.set(_na_list(na_values))
 
 
 JsonOpt = typer.Option(None, "--json", help="Write JSON to this path, or '-' for stdout.")
@@ -356,6 +364,7 @@ def lasso(
     engine: str = typer.Option("r", "--engine", help="r (cv.glmnet in R) | gram (exact Gaussian engine, 20x+ faster; falls back to R)."),
     drop_missing: bool = typer.Option(False, "--drop-missing", help="Drop rows with NaN/inf instead of failing."),
     encode_categoricals: bool = typer.Option(False, "--encode-categoricals", help="Expand non-numeric columns into R's treatment dummies."),
+    na_values: Optional[str] = typer.Option(None, "--na-values", help="Text read as missing, comma-separated (R's na.strings; default 'NA')."),
     json_out: Optional[str] = JsonOpt,
 ) -> None:
     """Cross-validated Lasso / elastic net with R's glmnet (same numbers as cv.glmnet in R)."""
@@ -390,7 +399,7 @@ def lasso(
                               weights_column=weights_column, seed=seed, type_measure=type_measure, s=s, keep=keep,
                               exclude=exclude, penalty_factor=pf or None, nlambda=nlambda,
                               drop_missing=drop_missing, engine=engine,
-                              categorical="encode" if encode_categoricals else "error")
+                              categorical="encode" if encode_categoricals else "error", na_values=na_values)
     if save_rds:
         res.save_rds(save_rds)
         typer.echo(f"wrote {save_rds}", err=True)

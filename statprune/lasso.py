@@ -185,6 +185,9 @@ class LassoResult:
     provenance : dict
     seed : int or None
     foldid : ndarray (n,) or None
+    missing : dict
+        Missing cells per column of the file as read (R's ``colSums(is.na(d))``, columns
+        with none left out); empty when the data did not come from a file.
     """
 
     def __init__(
@@ -204,6 +207,7 @@ class LassoResult:
         seed: int | None = None,
         data: Mapping[str, Any] | None = None,
         r_call: str | None = None,
+        missing: Mapping[str, int] | None = None,
     ) -> None:
         self.family = family
         self.alpha = float(alpha) if alpha is not None and not (isinstance(alpha, float) and math.isnan(alpha)) else alpha
@@ -245,6 +249,7 @@ class LassoResult:
         self.foldid = None if fid is None else np.asarray(fid).reshape(-1).astype(int)
         self.relaxed = out.get("relaxed")
         self.r_call = r_call
+        self.missing = dict(missing or {})
         self._fit = out.get("fit")
         self._data = dict(data) if data is not None else None
         self.s_value = self._lambda_of(s)
@@ -546,6 +551,7 @@ class LassoResult:
             "class_names": None if self.class_names is None else [str(c) for c in self.class_names],
             "n_lambda": int(self.lambdas.size),
             "relaxed": self.relaxed,
+            "missing": dict(self.missing),
             "provenance": dict(self.provenance),
         }
 
@@ -576,6 +582,9 @@ class LassoResult:
         lines.append("  pruned: " + (", ".join(self.pruned) if self.pruned else "(none)"))
         if self.constant:
             lines.append("  constant columns (zero coefficient, sd = 0): " + ", ".join(self.constant))
+        if self.missing:
+            lines.append("Missing cells as read (R's read.csv rules): "
+                         + ", ".join(f"{k}: {v}" for k, v in self.missing.items()))
         lines.append("Note: cvsd (SE) is a standard error of the CV mean; p-values of a model refit after "
                      "selection are not valid.")
         return "\n".join(lines)
@@ -1281,6 +1290,7 @@ def cv_glmnet_table(
     drop_missing: bool = False,
     engine: str = "r",
     categorical: str = "error",
+    na_values: Sequence[str] | str | None = None,
 ) -> LassoResult:
     """Cross-validated glmnet on a table: every column other than the target, fold and
     weight columns is a predictor, in file order (what ``statprune lasso`` runs).
@@ -1303,7 +1313,7 @@ def cv_glmnet_table(
         raise ParameterError(f"family={family!r} needs a single target column, got {targets}")
     prep = prepare_xy(data, targets if len(targets) > 1 else targets[0],
                       extra_columns=[foldid_column, weights_column], drop_missing=drop_missing,
-                      categorical=categorical)  # type: ignore[arg-type]
+                      categorical=categorical, na_values=na_values)  # type: ignore[arg-type]
     foldid = prep.extra[foldid_column].to_numpy() if foldid_column else None
     w = prep.extra[weights_column].to_numpy(dtype=float) if weights_column else None
     y = prep.y
@@ -1318,6 +1328,7 @@ def cv_glmnet_table(
                    s=s, keep=list(keep) or None, exclude=list(exclude) or None,
                    penalty_factor=dict(penalty_factor) if penalty_factor else None, nlambda=nlambda, engine=engine)
     est.fit(prep.X, y, sample_weight=w)
+    est.result_.missing = dict(prep.missing)
     return est.result_
 
 

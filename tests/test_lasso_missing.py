@@ -76,7 +76,7 @@ def test_na_values_option_changes_the_rule(tmp_path):
     p = tmp_path / "tricky.csv"
     p.write_text(TRICKY)
     df = read_table(p, na_values=["NA", "None", "NULL", ""])
-    assert df.attrs["na_counts"]["txt"] == 4 and df.attrs["na_counts"]["q"] == 3
+    assert df.attrs["na_counts"]["txt"] == 4 and df.attrs["na_counts"]["q"] == 4
     ref = _rscript("d <- read.csv(commandArgs(TRUE)[1], na.strings = c('NA', 'None', 'NULL', '')); "
                    "cat(jsonlite::toJSON(as.list(colSums(is.na(d)))))", p)
     assert df.attrs["na_counts"] == {k: int(v[0]) for k, v in ref.items()}
