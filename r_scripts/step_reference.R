@@ -48,6 +48,17 @@ sr_data <- function(name) {
     swiss_alias = transform(datasets::swiss, Agri2 = 2 * Agriculture),
     # perfect separation: y is 1 exactly when x > 10
     separation = data.frame(x = 1:20, z = ((1:20 * 7) %% 11) / 11, y = as.integer(1:20 > 10)),
+    # example(glm) / example(drop1): Dobson (1990), Poisson counts
+    dobson = data.frame(counts = c(18, 17, 15, 20, 10, 20, 25, 13, 12), outcome = gl(3, 1, 9), treatment = gl(3, 3)),
+    # example(predict.glm): the budworm data (successes out of 20), with proportion and trials columns
+    budworm = data.frame(ldose = rep(0:5, 2), numdead = c(1, 4, 9, 13, 18, 20, 0, 2, 6, 10, 12, 16),
+                         numalive = 20 - c(1, 4, 9, 13, 18, 20, 0, 2, 6, 10, 12, 16),
+                         prop = c(1, 4, 9, 13, 18, 20, 0, 2, 6, 10, 12, 16) / 20, total = 20,
+                         sex = factor(rep(c("M", "F"), c(6, 6)))),
+    anorexia = MASS::anorexia,   # ?glm: the offset example of Venables & Ripley (2002, p. 189)
+    housing = MASS::housing,     # ?dropterm: Sat is an ordered factor (contr.poly)
+    # MASS's ?birthwt example, with a weights column (the number of prior pregnancies + 1) for weighted fits
+    swiss_w = transform(datasets::swiss, w = Examination / 10),
     stop("unknown data set '", name, "'")
   )
 }
@@ -98,19 +109,125 @@ sr_cases <- function() {
     bwt_pvalue_forward = list(data = "bwt", formula = "low ~ .", family = "binomial", direction = "forward",
                               criterion = "pvalue", test = "Chisq"),
     quine_pvalue = list(data = "quine", formula = "Days ~ (Eth + Sex + Age + Lrn)^2", family = "poisson",
-                        direction = "backward", criterion = "pvalue", threshold = 0.01, test = "Chisq")
+                        direction = "backward", criterion = "pvalue", threshold = 0.01, test = "Chisq"),
+    # ---- issue 13: weights, offsets, links, cbind, glm.nb, LRT/Rao, ordered factors, poly(), I(), log()
+    # example(drop1): drop1(glm.D93, test = "Chisq"), test = "F", add1(glm.D93, ~ outcome*treatment, test = "Rao")
+    dobson_drop1_chisq = list(data = "dobson", formula = "counts ~ outcome + treatment", family = "poisson",
+                              table = "drop1", test = "Chisq"),
+    dobson_drop1_lrt = list(data = "dobson", formula = "counts ~ outcome + treatment", family = "poisson",
+                            table = "drop1", test = "LRT"),
+    dobson_drop1_f = list(data = "dobson", formula = "counts ~ outcome + treatment", family = "poisson",
+                          table = "drop1", test = "F"),
+    dobson_drop1_rao = list(data = "dobson", formula = "counts ~ outcome + treatment", family = "poisson",
+                            table = "drop1", test = "Rao"),
+    dobson_add1_rao = list(data = "dobson", formula = "counts ~ outcome + treatment", family = "poisson",
+                           table = "add1", scope = "~ outcome * treatment", test = "Rao"),
+    dobson_sqrt = list(data = "dobson", formula = "counts ~ outcome + treatment", family = "poisson",
+                       link = "sqrt", direction = "both"),
+    dobson_identity = list(data = "dobson", formula = "counts ~ outcome + treatment", family = "poisson",
+                           link = "identity", direction = "backward"),
+    # a two-column binomial response and non-default links (?predict.glm's budworm)
+    budworm_cbind = list(data = "budworm", formula = "cbind(numdead, numalive) ~ sex * ldose", family = "binomial",
+                         direction = "both"),
+    budworm_probit = list(data = "budworm", formula = "cbind(numdead, numalive) ~ sex * ldose + I(ldose^2)",
+                          family = "binomial", link = "probit", direction = "both"),
+    budworm_cloglog = list(data = "budworm", formula = "cbind(numdead, numalive) ~ sex * ldose", family = "binomial",
+                           link = "cloglog", direction = "backward"),
+    budworm_cauchit = list(data = "budworm", formula = "cbind(numdead, numalive) ~ sex * ldose", family = "binomial",
+                           link = "cauchit", direction = "backward"),
+    budworm_weights = list(data = "budworm", formula = "prop ~ sex * ldose", family = "binomial", weights = "total",
+                           direction = "backward"),
+    budworm_add1_rao = list(data = "budworm", formula = "cbind(numdead, numalive) ~ ldose", family = "binomial",
+                            table = "add1", scope = "~ . + sex + I(ldose^2)", test = "Rao"),
+    # offsets: offset() in the formula (?glm) and the offset argument
+    anorexia_offset = list(data = "anorexia", formula = "Postwt ~ Prewt + Treat + offset(Prewt)",
+                           direction = "backward"),
+    anorexia_offset_arg = list(data = "anorexia", formula = "Postwt ~ Prewt * Treat", offset = "Prewt",
+                               direction = "both"),
+    anorexia_gamma_offset = list(data = "anorexia", formula = "Postwt ~ Prewt * Treat + offset(log(Prewt))",
+                                 family = "Gamma", link = "log", direction = "backward"),
+    # weighted least squares
+    swiss_weights = list(data = "swiss_w", formula = "Fertility ~ Agriculture + Education + Catholic + Infant.Mortality",
+                         weights = "w", direction = "both"),
+    swiss_weights_drop1 = list(data = "swiss_w", formula = "Fertility ~ Agriculture + Education + Catholic",
+                               weights = "w", table = "drop1", test = "F"),
+    # every other family/link of glm
+    mtcars_gamma_log = list(data = "mtcars", formula = "mpg ~ wt + hp + qsec + am + drat", family = "Gamma",
+                            link = "log", direction = "both"),
+    mtcars_gamma_identity = list(data = "mtcars", formula = "mpg ~ wt + hp + qsec + am", family = "Gamma",
+                                 link = "identity", direction = "backward"),
+    mtcars_invgauss = list(data = "mtcars", formula = "mpg ~ wt + hp + qsec + am + drat", family = "inverse.gaussian",
+                           direction = "backward"),
+    mtcars_invgauss_log = list(data = "mtcars", formula = "mpg ~ wt + hp + qsec + am + drat",
+                               family = "inverse.gaussian", link = "log", direction = "both"),
+    mtcars_invgauss_inverse = list(data = "mtcars", formula = "mpg ~ wt + hp + qsec + am",
+                                   family = "inverse.gaussian", link = "inverse", direction = "backward"),
+    mtcars_gaussian_log = list(data = "mtcars", formula = "mpg ~ wt + hp + qsec + am + drat", family = "gaussian",
+                               link = "log", direction = "backward"),
+    mtcars_gaussian_inverse = list(data = "mtcars", formula = "mpg ~ wt + hp + qsec + am", family = "gaussian",
+                                   link = "inverse", direction = "backward"),
+    bwt_probit = list(data = "bwt", formula = "low ~ .", family = "binomial", link = "probit", direction = "backward"),
+    # poly(), I(), log() in formulas
+    mtcars_poly = list(data = "mtcars", formula = "mpg ~ poly(hp, 2) + wt + I(wt^2) + log(disp) + factor(cyl) + qsec",
+                       direction = "backward"),
+    mtcars_poly_raw = list(data = "mtcars", formula = "log(mpg) ~ poly(hp, 3, raw = TRUE) + sqrt(disp) + I(wt > 3)",
+                           direction = "backward"),
+    # ordered factors (contr.poly): ?dropterm's housing models
+    housing_dropterm = list(data = "housing", formula = "Freq ~ Infl*Type*Cont + Sat*(Infl + Type + Cont)",
+                            family = "poisson", table = "drop1", test = "Chisq"),
+    housing_step = list(data = "housing", formula = "Freq ~ Infl*Type*Cont + Sat*(Infl + Type + Cont)",
+                        family = "poisson", direction = "backward"),
+    # ?stepAIC: quine.nxt (lm, log response) with a scope, and glm.nb(Days ~ .^4) re-estimating theta
+    quine_stepaic = list(data = "quine", formula = "log(Days + 2.5) ~ .^4 - Eth:Sex:Age:Lrn", fn = "stepAIC",
+                         upper = "~ Eth*Sex*Age*Lrn", lower = "~ 1", direction = "both"),
+    quine_nb = list(data = "quine", formula = "Days ~ .^4", family = "glm.nb", fn = "stepAIC", direction = "both"),
+    quine_nb_small = list(data = "quine", formula = "Days ~ Eth + Sex + Age + Lrn + Eth:Age", family = "glm.nb",
+                          fn = "stepAIC", direction = "backward"),
+    quine_nb_dropterm = list(data = "quine", formula = "Days ~ Eth + Sex + Age + Lrn", family = "glm.nb",
+                             table = "drop1", test = "Chisq"),
+    # test = "Rao" / "LRT" in the p-value rule
+    bwt_pvalue_rao = list(data = "bwt", formula = "low ~ .", family = "binomial", direction = "backward",
+                          criterion = "pvalue", threshold = 0.05, test = "Rao"),
+    swiss_both_start = list(data = "swiss", formula = "Fertility ~ .", direction = "both", start = "~ Education",
+                            upper = "~ .", lower = "~ 1")
   )
 }
 
-sr_fit <- function(form, data, family) {
-  # step()/update() re-evaluate the call: keep the data where they will find it
+sr_family <- function(family, link) {
+  # a family object from its name and link, without evaluating any text
+  fam <- switch(family, binomial = stats::binomial, poisson = stats::poisson, Gamma = stats::Gamma,
+                gaussian = stats::gaussian, inverse.gaussian = stats::inverse.gaussian,
+                stop("unknown family ", family))
+  if (is.null(link)) fam() else fam(link = link)
+}
+
+sr_fit <- function(form, data, family, link = NULL, weights = NULL, offset = NULL) {
+  # step()/update() re-evaluate the call: keep the data (and the family object) where they will find it
   assign(".sr_data", data, envir = globalenv())
-  if (family == "gaussian") {
-    eval(bquote(lm(.(form), data = .sr_data)), globalenv())
+  w <- if (is.null(weights)) NULL else as.name(weights)
+  o <- if (is.null(offset)) NULL else as.name(offset)
+  if (family == "glm.nb") {
+    cl <- if (is.null(link)) bquote(MASS::glm.nb(.(form), data = .sr_data))
+          else bquote(MASS::glm.nb(.(form), data = .sr_data, link = .(as.name(link))))
+  } else if (family == "gaussian" && (is.null(link) || link == "identity")) {
+    cl <- bquote(lm(.(form), data = .sr_data))
   } else {
-    if (!family %in% c("binomial", "poisson", "Gamma")) stop("unknown family ", family)
-    eval(bquote(glm(.(form), family = .(as.name(family)), data = .sr_data)), globalenv())
+    assign(".sr_family", sr_family(family, link), envir = globalenv())
+    cl <- bquote(glm(.(form), family = .sr_family, data = .sr_data))
   }
+  if (!is.null(w)) cl$weights <- w
+  if (!is.null(o)) cl$offset <- o
+  eval(cl, globalenv())
+}
+
+sr_table_case <- function(spec, fit, k) {
+  test <- if (is.null(spec$test)) "none" else spec$test
+  fn <- if (inherits(fit, "negbin")) {
+    if (spec$table == "drop1") MASS::dropterm else MASS::addterm
+  } else if (spec$table == "drop1") drop1 else add1
+  tab <- if (spec$table == "drop1") fn(fit, test = test, k = k)
+         else fn(fit, scope = as.formula(spec$scope), test = test, k = k)
+  sr_table(tab)
 }
 
 sr_num <- function(x) {
@@ -153,9 +270,16 @@ sr_run <- function(spec) {
     warns <<- unique(c(warns, conditionMessage(w)))
     invokeRestart("muffleWarning")
   })
-  fit <- collect(sr_fit(start_form, data, family))
+  fit <- collect(sr_fit(start_form, data, family, spec$link, spec$weights, spec$offset))
   n <- nobs(fit)
   k <- if (!is.null(spec$k)) as.numeric(spec$k) else if (criterion == "bic") log(n) else 2
+  if (!is.null(spec$table)) {
+    tab <- collect(sr_table_case(spec, fit, k))
+    return(list(spec = spec, n = n, k = k, table = tab, initial_terms = I(attr(terms(fit), "term.labels")),
+                theta = if (inherits(fit, "negbin")) fit$theta else NULL,
+                warnings = I(warns), r_version = R.version.string,
+                mass_version = as.character(packageVersion("MASS"))))
+  }
   # scopes: "." means the (expanded) formula's terms
   upper <- if (is.null(spec$upper)) full else update.formula(full, as.formula(spec$upper))
   lower <- if (is.null(spec$lower)) ~ 1 else update.formula(full, as.formula(spec$lower))
@@ -164,8 +288,9 @@ sr_run <- function(spec) {
   dropped <- character(); dropped_p <- numeric()
   t0 <- proc.time()[["elapsed"]]
   if (criterion %in% c("aic", "bic")) {
-    res <- collect(step(fit, scope = list(lower = lower, upper = upper), direction = direction,
-                        k = k, trace = 0, steps = steps))
+    stepper <- if (identical(spec$fn, "stepAIC")) MASS::stepAIC else step
+    res <- collect(stepper(fit, scope = list(lower = lower, upper = upper), direction = direction,
+                           k = k, trace = 0, steps = steps))
     an <- res$anova
     steps_out <- lapply(seq_len(nrow(an)), function(i) list(
       step = as.character(an$Step[i]), df = sr_num(an$Df[i]), deviance = sr_num(an$Deviance[i]),
@@ -173,7 +298,7 @@ sr_run <- function(spec) {
       aic = sr_num(an$AIC[i])))
     final <- res
   } else {
-    test <- if (!is.null(spec$test)) spec$test else if (family == "gaussian") "F" else "Chisq"
+    test <- if (!is.null(spec$test)) spec$test else if (family == "gaussian" && is.null(spec$link)) "F" else "Chisq"
     threshold <- if (is.null(spec$threshold)) 0.05 else as.numeric(spec$threshold)
     models <- list(sr_model_row(fit, "", k, n))
     cur <- fit
@@ -183,7 +308,7 @@ sr_run <- function(spec) {
         if (!length(sc)) break
         tab <- collect(drop1(cur, sc, test = test, k = k))
         pcol <- grep("^Pr\\(", names(tab), value = TRUE)[1L]
-        dfs <- tab$Df[-1L]
+        dfs <- tab$Df[-1L]  # (drop1)
         if (any(dfs == 0, na.rm = TRUE)) {
           i <- rev(which(dfs == 0))[1L]; p <- NA_real_
         } else {
@@ -221,9 +346,11 @@ sr_run <- function(spec) {
   }
   seconds <- proc.time()[["elapsed"]] - t0
   # drop1 of the starting model (default scope, k) for table-level parity
-  d1test <- if (family == "gaussian") "F" else "Chisq"
+  is_lm <- family == "gaussian" && (is.null(spec$link) || spec$link == "identity")
+  d1test <- if (is_lm) "F" else "Chisq"
   d1 <- if (is.null(spec$no_drop1) && length(attr(terms(fit), "term.labels")))
-    collect(drop1(fit, k = k, test = d1test)) else NULL
+    collect(if (inherits(fit, "negbin")) MASS::dropterm(fit, k = k, test = "Chisq") else drop1(fit, k = k, test = d1test))
+    else NULL
   cf <- coef(final)
   list(
     spec = spec,
@@ -240,6 +367,7 @@ sr_run <- function(spec) {
       as.list(setNames(sr_num(pv), names(pv)))
     },
     aliased = I(names(cf)[is.na(cf)]),
+    theta = if (inherits(final, "negbin")) final$theta else NULL,
     dropped = if (criterion == "pvalue") I(dropped) else NULL,
     dropped_p = if (criterion == "pvalue") I(sr_num(dropped_p)) else NULL,
     drop1_start = if (is.null(spec$no_drop1) && !is.null(d1)) sr_table(d1) else NULL,

@@ -19,8 +19,9 @@ import pandas as pd
 from scipy import stats as sps
 
 from ._formula import Design, term_label
-from ._glmfit import FAMILIES, GLMFit, glm_fit
-from ._sweep import GramSweep, qr_fit
+from ._glmfit import FAMILIES, Family, GLMFit, glm_fit, glm_nb
+from ._sweep import GLM_TOL, GramSweep, qr_fit
+from .errors import ParameterError
 
 __all__ = ["Engine", "ModelInfo"]
 
@@ -50,6 +51,21 @@ def _pf_upper(F: np.ndarray, d1: np.ndarray, d2: np.ndarray | float) -> np.ndarr
     return out
 
 
+def _rao_score(X: np.ndarray, r: np.ndarray, w: np.ndarray, offset: np.ndarray | None) -> float:
+    """``glm.fit(X, r, w, offset)`` (gaussian) ``$null.deviance - $deviance``, as drop1.glm/add1.glm's Rao test.
+
+    The null deviance is glm.fit's: around the weighted mean of ``r`` (its ``intercept = TRUE``
+    default, the offset not subtracted); the deviance is the weighted RSS of ``r - offset`` on ``X``.
+    """
+    good = w > 0
+    sw = np.sqrt(w[good])
+    rr = r[good] - (0 if offset is None else offset[good])
+    fit = qr_fit(X[good] * sw[:, None], rr * sw, tol=GLM_TOL)
+    wm = float(np.sum(w * r) / np.sum(w))
+    null = float(np.sum(w * (r - wm) ** 2))
+    return null - fit.rss
+
+
 class Engine:
     """Fits and single-term tables for one response, design and family."""
 
@@ -57,16 +73,27 @@ class Engine:
         self,
         design: Design,
         y: np.ndarray,
-        family: str,
+        family: str | Family,
         intercept: bool,
         var_order: Sequence[str],
+        *,
+        weights: np.ndarray | None = None,
+        offset: np.ndarray | None = None,
+        n_trials: np.ndarray | None = None,
     ) -> None:
         self.design = design
         self.y = np.asarray(y, float)
         self.n = len(self.y)
-        self.family = family
-        self.is_lm = family == "gaussian"
-        self.fam = None if self.is_lm else FAMILIES[family]()
+        fam = family if isinstance(family, Family) else (None if family == "gaussian" else FAMILIES[family]())
+        if fam is not None and fam.name == "gaussian" and fam.link == "identity":
+            fam = None  # gaussian with the identity link is R's lm
+        self.fam = fam
+        self.family = "gaussian" if fam is None else fam.name
+        self.is_lm = fam is None
+        self.is_negbin = fam is not None and fam.name == "negative.binomial"
+        self.weights = None if weights is None else np.asarray(weights, float)  # prior weights (times n_trials)
+        self.offset = None if offset is None else np.asarray(offset, float)
+        self.n_trials = None if n_trials is None else np.asarray(n_trials, float)
         self.intercept = intercept
         self.var_order = list(var_order)
         self.messages: list[str] = []  # R warnings collected from every glm.fit call
@@ -76,6 +103,7 @@ class Engine:
         self._pool_cols: list[np.ndarray] = []
         self._gram: GramSweep | None = None
         self.n_fits = 0
+        self._theta_of: dict[tuple, float | None] = {}  # negbin: init.theta each model was fitted with
 
     # ------------------------------------------------------------------ design helpers
     def label(self, t: frozenset) -> str:
@@ -110,7 +138,7 @@ class Engine:
                 self._pool_cols.extend(X.T)
                 self._pool_keys[k] = list(range(start, start + X.shape[1]))
             Xp = np.column_stack(self._pool_cols) if self._pool_cols else np.empty((self.n, 0))
-            self._gram = GramSweep(Xp, self.y, self.intercept)
+            self._gram = GramSweep(Xp, self._y_lm, self.intercept, weights=self.weights)
         return [self._pool_keys[k] for k in keys]
 
     def prepare(self, term_sets: Sequence[Sequence[frozenset]]) -> None:
@@ -121,23 +149,47 @@ class Engine:
                 keys += self.blocks(ts)
             self._pool(keys)
 
+    @property
+    def _y_lm(self) -> np.ndarray:
+        """lm.fit(x, y, offset = offset) fits y - offset."""
+        return self.y if self.offset is None else self.y - self.offset
+
     def _lm_rss(self, keys: Sequence[tuple]) -> tuple[float, int]:
         idx = self._pool(keys)
         cols = [c for blk in idx for c in blk]
         return self._gram.rss_of(cols)  # type: ignore[union-attr]
 
     # ------------------------------------------------------------------ GLM fits
-    def glm(self, keys: Sequence[tuple]) -> GLMFit:
-        key = tuple(keys)
+    def glm(self, keys: Sequence[tuple], init_theta: float | None = None) -> GLMFit:
+        """The glm (or ``glm.nb``) fit of a model; ``init_theta``: the theta ``update()`` of a negbin passes."""
+        key = (tuple(keys), init_theta)
         hit = self._glm_cache.get(key)
         if hit is None:
             self.n_fits += 1
-            hit = glm_fit(self.matrix(keys), self.y, self.fam, emit_warnings=False)  # type: ignore[arg-type]
+            X = self.matrix(keys)
+            try:
+                if self.is_negbin:
+                    hit = glm_nb(X, self.y, link=self.fam.link, weights=self.weights, offset=self.offset,  # type: ignore[union-attr]
+                                 init_theta=init_theta)
+                else:
+                    hit = glm_fit(X, self.y, self.fam, weights=self.weights, offset=self.offset,  # type: ignore[arg-type]
+                                  n_trials=self.n_trials, emit_warnings=False)
+            except FloatingPointError as exc:  # R stops here: bad starting values for this family/link
+                from .errors import DataError  # noqa: PLC0415
+
+                raise DataError(f"glm.fit ({self.fam!r}): {exc} (R's error)") from None
             for m in hit.warnings:
                 if m not in self.messages:
                     self.messages.append(m)
             self._glm_cache[key] = hit
         return hit
+
+    def parent_theta(self, keys: Sequence[tuple]) -> float | None:
+        """signif(theta, 10) of a negbin model: what update() hands to the refits made from it."""
+        if not self.is_negbin:
+            return None
+        th = self.glm(keys, self._theta_of.get(tuple(keys))).theta
+        return float(f"{th:.10g}")
 
     # ------------------------------------------------------------------ extractAIC
     def info(self, terms: Sequence[frozenset], k: float) -> ModelInfo:
@@ -147,8 +199,14 @@ class Engine:
             with np.errstate(divide="ignore"):
                 aic = self.n * np.log(rss / self.n) + k * rank
             return ModelInfo(rss, rank, float(aic), self.n - rank)
-        fit = self.glm(keys)
-        return ModelInfo(fit.deviance, fit.rank, fit.aic + (k - 2) * fit.rank, fit.df_residual)
+        fit = self.glm(keys, self._theta_of.get(tuple(keys)))
+        return ModelInfo(fit.deviance, fit.rank, self._extract_aic(fit, k), fit.df_residual)
+
+    def _extract_aic(self, fit: GLMFit, k: float) -> float:
+        """``extractAIC.glm``: ``aic + (k - 2) edf``; ``extractAIC.negbin``: ``-2 loglik + k edf``."""
+        if self.is_negbin:
+            return -fit.twologlik + k * fit.rank  # type: ignore[operator]
+        return fit.aic + (k - 2) * fit.rank
 
     # ------------------------------------------------------------------ drop1
     def drop1(
@@ -194,7 +252,10 @@ class Engine:
             elif test == "Wald":
                 self._wald(out, terms, scope, keys)
             return out
-        fit0 = self.glm(keys)
+        if self.is_negbin:
+            drops = [[kk for j, kk in enumerate(keys) if j != i] for i in pos]
+            return self._refit_table(keys, drops, k, test, rows, sign=-1)
+        fit0 = self.glm(keys, self._theta_of.get(tuple(keys)))
         drops = [[kk for j, kk in enumerate(keys) if j != i] for i in pos]
         dev, dfs, disp, loglik, aic = self._glm_rows(fit0, [keys, *drops], k)
         ddf = dfs[0] - dfs
@@ -205,6 +266,15 @@ class Engine:
             lrt[0] = np.nan
             out["LRT" if disp == 1 else "scaled dev."] = lrt
             out["Pr(>Chi)"] = _pchisq_upper(lrt, ddf)
+        elif test == "Rao":
+            Xfull = self.matrix(keys)
+            score = [np.nan]
+            for d in drops:
+                z = self.glm(d)
+                score.append(_rao_score(Xfull, z.residuals, z.weights, None))
+            sc = np.maximum(0, np.array(score)) / disp
+            out["Rao score" if disp == 1 else "scaled Rao sc."] = sc
+            out["Pr(>Chi)"] = _pchisq_upper(sc, ddf)
         elif test == "F":
             rdf = fit0.df_residual
             rms = dev[0] / rdf
@@ -217,6 +287,37 @@ class Engine:
         elif test == "Wald":
             self._wald(out, terms, scope, keys)
         return out
+
+    def _refit_table(self, keys, cands, k: float, test: str | None, rows, sign: int) -> pd.DataFrame:
+        """MASS's ``dropterm.default``/``addterm.default`` (stepAIC on a ``glm.nb`` fit): every candidate
+        is refitted in full (theta re-estimated, started from the current fit's theta) and its
+        ``extractAIC`` is the table's AIC; ``test="Chisq"`` is the likelihood ratio of those fits."""
+        init = self.parent_theta(keys)
+        edf = [float(self.glm(keys, self._theta_of.get(tuple(keys))).rank)]
+        aic = [self.info_keys(keys, k)]
+        for c in cands:
+            self._theta_of.setdefault(tuple(c), init)
+            self._theta_of[tuple(c)] = init
+            f = self.glm(c, init)
+            edf.append(float(f.rank))
+            aic.append(self._extract_aic(f, k))
+        edf_a, aic_a = np.array(edf), np.array(aic)
+        dfs = (edf_a[0] - edf_a) if sign < 0 else (edf_a - edf_a[0])
+        dfs[0] = np.nan
+        out = pd.DataFrame({"Df": dfs, "AIC": aic_a}, index=rows)
+        if test == "Chisq":
+            dev = aic_a - k * edf_a
+            dev = (dev - dev[0]) if sign < 0 else (dev[0] - dev)
+            dev[0] = np.nan
+            out["LRT"] = dev
+            out["Pr(Chi)"] = _pchisq_upper(dev, dfs)
+        elif test is not None:
+            raise ParameterError(f"test={test!r} is not available for a negative binomial model (MASS's dropterm/"
+                                 "addterm offer 'Chisq'); use test='Chisq'")
+        return out
+
+    def info_keys(self, keys: Sequence[tuple], k: float) -> float:
+        return self._extract_aic(self.glm(keys, self._theta_of.get(tuple(keys))), k)
 
     def _glm_rows(
         self, ref: GLMFit, key_sets: Sequence[Sequence[tuple]], k: float
@@ -231,7 +332,11 @@ class Engine:
         dev = np.array([z.deviance for z in fits])
         dfs = np.array([z.rank for z in fits], float)
         disp = ref.dispersion(self.fam)  # type: ignore[arg-type]
-        loglik = dev / disp
+        if self.fam.name == "gaussian":  # type: ignore[union-attr]  # drop1.glm/add1.glm: n log(dev/n)
+            with np.errstate(divide="ignore"):
+                loglik = self.n * np.log(dev / self.n)
+        else:
+            loglik = dev / disp
         aic = loglik + k * dfs
         aic = aic + ((ref.aic + (k - 2) * ref.rank) - aic[0])
         return dev, dfs, disp, loglik, aic
@@ -314,8 +419,11 @@ class Engine:
                 dev[0] = np.nan
                 out["Pr(>Chi)"] = _pchisq_upper(dev, ddf)
             return out
-        obj = self.glm(self.blocks(terms))
+        obj_keys = self.blocks(terms)
         adds = [[ckeys[j] for j, u in enumerate(combined) if u in terms or u == t] for t in scope]
+        if self.is_negbin:
+            return self._refit_table(obj_keys, adds, k, test, rows, sign=1)
+        obj = self.glm(obj_keys, self._theta_of.get(tuple(obj_keys)))
         dev, dfs, disp, loglik, aic = self._glm_rows(obj, [base, *adds], k)
         ddf = dfs - dfs[0]
         ddf[0] = np.nan
@@ -325,6 +433,12 @@ class Engine:
             lrt[0] = np.nan
             out["LRT" if disp == 1 else "scaled dev."] = lrt
             out["Pr(>Chi)"] = _pchisq_upper(lrt, ddf)
+        elif test == "Rao":
+            z = self.glm(base)
+            score = [np.nan] + [_rao_score(self.matrix(a), z.residuals, z.weights, self.offset) for a in adds]
+            sc = np.maximum(0, np.array(score)) / disp
+            out["Rao score" if disp == 1 else "scaled Rao sc."] = sc
+            out["Pr(>Chi)"] = _pchisq_upper(sc, ddf)
         elif test == "F":
             rdf = obj.df_residual
             with np.errstate(divide="ignore", invalid="ignore"):
@@ -342,7 +456,8 @@ class Engine:
         X = self.matrix(keys)
         names = self.column_names(keys)
         if self.is_lm:
-            fit = qr_fit(X, self.y)
+            sw = np.ones(self.n) if self.weights is None else np.sqrt(self.weights)
+            fit = qr_fit(X * sw[:, None], self._y_lm * sw)
             rdf = self.n - fit.rank
             sigma2 = fit.rss / rdf if rdf > 0 else np.nan
             kept = fit.kept
@@ -350,7 +465,7 @@ class Engine:
             cov_k = sigma2 * (Rinv @ Rinv.T)
             dist = "t"
         else:
-            g = self.glm(keys)
+            g = self.glm(keys, self._theta_of.get(tuple(self.blocks(terms))))
             rdf = g.df_residual
             disp = g.dispersion(self.fam)  # type: ignore[arg-type]
             kept = np.flatnonzero(~np.isnan(g.coef))
@@ -359,7 +474,7 @@ class Engine:
             Rinv = np.linalg.inv(R) if kept.size else np.empty((0, 0))
             cov_k = disp * (Rinv @ Rinv.T)
             fit = g
-            dist = "z" if self.fam.name in ("binomial", "poisson") else "t"  # type: ignore[union-attr]
+            dist = "z" if self.fam.fixed_dispersion else "t"  # type: ignore[union-attr]
         coef = np.asarray(fit.coef, float)
         se = np.full(len(names), np.nan)
         se[kept] = np.sqrt(np.diag(cov_k))

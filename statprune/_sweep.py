@@ -88,22 +88,28 @@ class GramSweep:
     intercept : whether every model has an intercept (then everything is centred)
     """
 
-    def __init__(self, X: np.ndarray, y: np.ndarray, intercept: bool, tol: float = LM_TOL) -> None:
+    def __init__(
+        self, X: np.ndarray, y: np.ndarray, intercept: bool, tol: float = LM_TOL, weights: np.ndarray | None = None
+    ) -> None:
         self.n, self.P = X.shape
         self.intercept = intercept
         self.tol = tol
+        # weighted least squares (lm.wfit) is least squares of sqrt(w) X on sqrt(w) y; the
+        # intercept column is then sqrt(w), swept analytically by weighted centring
+        w = np.ones(self.n) if weights is None else np.asarray(weights, float)
+        sw = np.sqrt(w)
         if intercept:
-            mx = X.mean(axis=0)
-            my = y.mean()
-            Xc = X - mx
-            yc = y - my
+            mx = (w @ X) / w.sum()
+            my = float(w @ y) / w.sum()
+            Xc = (X - mx) * sw[:, None]
+            yc = (y - my) * sw
         else:
-            Xc, yc = X, y
+            Xc, yc = X * sw[:, None], y * sw
         Z = np.column_stack([Xc, yc])
         self.G = Z.T @ Z  # (P+1, P+1); last row/col is y
         # dqrdc2 compares a column's residual norm (after the columns before it, the
-        # intercept included: the centred norm) with the norm of the raw column
-        self.norm2 = np.einsum("ij,ij->j", X, X)
+        # intercept included: the centred norm) with the norm of the raw (weighted) column
+        self.norm2 = np.einsum("ij,ij->j", X, X * w[:, None])
         self.yy = float(self.G[-1, -1])
 
     def sweep_model(self, cols: Sequence[int]) -> tuple[np.ndarray, list[int], list[int]]:

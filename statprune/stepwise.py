@@ -58,7 +58,7 @@ __all__ = ["StepwiseResult", "StepwiseSelector", "add1", "drop1", "stepwise"]
 FAMILIES = ("gaussian", "binomial", "poisson", "Gamma")
 DIRECTIONS = ("backward", "forward", "both")
 CRITERIA = ("aic", "bic", "pvalue", "adjusted", "vif", "stdcoef")
-TESTS = ("F", "Chisq", "Wald")
+TESTS = ("F", "Chisq", "Rao", "Wald")
 _DEFAULT_THRESHOLD = {"pvalue": 0.05, "adjusted": 0.05, "vif": 10.0, "stdcoef": 0.1}
 POST_SELECTION_NOTE = (
     "p-values of the model refitted after selection are not valid inference: the same data chose the "
@@ -78,16 +78,104 @@ class _Problem:
     upper: list[frozenset]
     n: int
     dropped_rows: int
+    family_label: str = ""
+
+
+_FAMILY_ALIASES = {"gamma": "Gamma", "normal": "gaussian", "logistic": "binomial", "logit": "binomial",
+                   "glm.nb": "glm.nb", "negbin": "glm.nb", "nb": "glm.nb", "inverse_gaussian": "inverse.gaussian"}
 
 
 def _family_name(family: str) -> str:
-    if not isinstance(family, str):
-        raise ParameterError(f"family must be one of {FAMILIES}, got {family!r}")
-    f = {"gamma": "Gamma", "normal": "gaussian", "logistic": "binomial", "logit": "binomial"}.get(family.lower(), family)
-    f = f if f in FAMILIES else family.lower() if family.lower() in FAMILIES else f
-    if f not in FAMILIES:
-        raise ParameterError(f"family must be one of {', '.join(FAMILIES)}, got {family!r}")
-    return f
+    """The family's R name (``Gamma``, ``glm.nb``...) of a spec such as ``"binomial(link = 'probit')"``."""
+    return _family_spec(family, None)[0]
+
+
+def _family_spec(family: Any, link: str | None) -> tuple[str, str | None, float | None]:
+    """``(name, link, theta)`` of a family given as R writes it.
+
+    Accepted: ``"binomial"``, ``"binomial(link = \"probit\")"``, ``"binomial(probit)"``,
+    ``"poisson(link = 'sqrt')"``, ``"inverse.gaussian"``, ``"negative.binomial(theta = 2)"``
+    (a fixed theta, R's ``glm(family = MASS::negative.binomial(2))``) and ``"glm.nb"``
+    (``MASS::glm.nb``: theta estimated at every fit). ``link=`` overrides the link.
+    """
+    import ast  # noqa: PLC0415
+
+    from ._glmfit import FAMILY_LINKS  # noqa: PLC0415
+    from ._rexpr import parse  # noqa: PLC0415
+
+    names = (*FAMILIES, "inverse.gaussian", "negative.binomial", "glm.nb")
+    if not isinstance(family, str) or not family.strip():
+        raise ParameterError(f"family must be one of {', '.join(names)} (optionally with a link, e.g. "
+                             f"'binomial(link = \"probit\")'), got {family!r}")
+    text = family.strip()
+    if text.startswith("MASS::"):
+        text = text[6:]
+    if text.startswith("stats::"):
+        text = text[7:]
+    spec_link: str | None = None
+    theta: float | None = None
+    if "(" in text:
+        node = parse(text)
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
+            raise ParameterError(f"family {family!r}: write it as R does, e.g. 'binomial(link = \"probit\")'")
+        fname = node.func.id
+        args = list(node.args)
+        kw = {k.arg: k.value for k in node.keywords}
+        bad = [k for k in kw if k not in ("link", "theta")]
+        if bad:
+            raise ParameterError(f"family {family!r}: argument {bad[0]!r} is not supported")
+        if fname in ("negative.binomial",):
+            th = kw.get("theta", args.pop(0) if args else None)
+            if not (isinstance(th, ast.Constant) and isinstance(th.value, float) and th.value > 0):
+                raise ParameterError(f"family {family!r}: negative.binomial needs theta, a positive number")
+            theta = float(th.value)
+        ln = kw.get("link", args.pop(0) if args else None)
+        if args:
+            raise ParameterError(f"family {family!r}: too many arguments")
+        if ln is not None:
+            if isinstance(ln, ast.Constant) and isinstance(ln.value, str):
+                spec_link = ln.value
+            elif isinstance(ln, ast.Name):
+                spec_link = ln.id
+            else:
+                raise ParameterError(f"family {family!r}: the link is a name such as \"probit\"")
+        text = fname
+    f = _FAMILY_ALIASES.get(text.lower(), text)
+    if f not in names:
+        f = text.lower() if text.lower() in names else f
+    if f not in names:
+        if text.startswith("quasi"):
+            raise ParameterError(f"family {family!r}: quasi families have no AIC (R's step() stops: 'AIC is not "
+                                 "defined for this model'); use binomial/poisson, or family='glm.nb'")
+        raise ParameterError(f"family must be one of {', '.join(names)}, got {family!r}")
+    if link is not None:
+        if spec_link is not None and spec_link != link:
+            raise ParameterError(f"family {family!r} and link={link!r} disagree")
+        spec_link = link
+    fam_key = "negative.binomial" if f == "glm.nb" else f
+    if spec_link is not None and spec_link not in FAMILY_LINKS[fam_key]:
+        raise ParameterError(
+            f"link \"{spec_link}\" not available for {fam_key} family; available links are "
+            + ", ".join(f"'{x}'" for x in FAMILY_LINKS[fam_key])
+        )
+    return f, spec_link, theta
+
+
+def _column_or_array(spec: Any, df: pd.DataFrame, what: str) -> np.ndarray | None:
+    """A weights/offset argument: a column name or a numeric array of one value per row."""
+    if spec is None:
+        return None
+    if isinstance(spec, str):
+        if spec not in df.columns:
+            raise DataError(f"{what} column {spec!r} is not in the data (columns: {', '.join(map(str, df.columns))})")
+        col = df[spec]
+        if not pd.api.types.is_numeric_dtype(col.dtype) or pd.api.types.is_bool_dtype(col.dtype):
+            raise DataError(f"{what} column {spec!r} must be numeric")
+        return col.to_numpy(dtype=float)
+    arr = np.asarray(spec, dtype=float)
+    if arr.ndim != 1 or len(arr) != len(df):
+        raise DataError(f"{what} must have one value per row ({len(df)}), got shape {arr.shape}")
+    return arr
 
 
 def _scope_terms(spec: Any, columns: Sequence[str], base: Formula, what: str) -> list[frozenset] | None:
@@ -120,9 +208,16 @@ def _setup(
     scope_upper: Any,
     keep: Any,
     start: Any,
+    *,
+    link: str | None = None,
+    weights: Any = None,
+    offset: Any = None,
+    collation: str = "C",
 ) -> _Problem:
     from ._data import read_table  # noqa: PLC0415
+    from ._formula import collation_key  # noqa: PLC0415
 
+    collation_key(collation)
     df = read_table(data)
     if not isinstance(df, pd.DataFrame):
         raise DataError("data must be a pandas DataFrame or a path to a CSV/Parquet file")
@@ -145,28 +240,66 @@ def _setup(
     else:
         start_terms = list(f.terms)
         upper = upper_given if upper_given is not None else list(f.terms)
+    fam_name, fam_link, fam_theta = _family_spec(family, link)
+    # the response: a column or expression, or cbind(successes, failures) for a binomial glm
+    resp_vars: list[str] = [f.response]  # type: ignore[list-item]
+    cbind = None
+    if f.response is not None and f.response.startswith("cbind(") and f.response.endswith(")"):
+        import ast  # noqa: PLC0415
+
+        from ._rexpr import deparse, parse, tokenize  # noqa: PLC0415
+
+        node = parse(f.response)
+        if len(node.args) != 2 or node.keywords:  # type: ignore[attr-defined]
+            raise ParameterError(f"response {f.response!r}: cbind(successes, failures) takes two columns")
+        if fam_name != "binomial":
+            raise ParameterError(f"response {f.response!r}: a two-column response is for family='binomial'")
+        inner = f.response[len("cbind("):-1]
+        # split at the top-level comma and deparse each side as R labels it
+        depth, cut = 0, -1
+        for j, ch in enumerate(inner):
+            depth += ch == "("
+            depth -= ch == ")"
+            if ch == "," and depth == 0:
+                cut = j
+                break
+        cbind = [deparse(tokenize(inner[:cut])), deparse(tokenize(inner[cut + 1:]))]
+        _ = ast
+        resp_vars = list(cbind)
     # variables used anywhere: evaluate them once, drop incomplete rows (R's na.omit)
-    var_labels = [f.response] + [v for v in f.var_order if v != f.response]
+    var_labels = list(resp_vars) + [v for v in f.var_order if v != f.response and v not in f.offsets]
     for t in list(upper) + list(lower) + list(start_terms):
         for v in t:
             if v not in var_labels:
                 var_labels.append(v)
-    var_order = var_labels
-    design = Design(df, var_labels)
+    off_labels = [o[len("offset("):-1] for o in f.offsets]
+    for o in off_labels:
+        if o not in var_labels:
+            var_labels.append(o)
+    var_order = [f.response] + [v for v in var_labels if v not in resp_vars and v != f.response]
+    design = Design(df, var_labels, collation=collation)
+    w_arr = _column_or_array(weights, df, "weights")
+    o_arr = _column_or_array(offset, df, "offset")
     n0 = len(df)
     bad = np.zeros(n0, bool)
     for lab in var_labels:
-        v = design.vars[lab]
+        v = design.var(lab)
         if v.is_factor:
             bad |= v.codes < 0
         else:
-            n_inf = int(np.isinf(v.values).sum())
+            vals = v.values if v.values.ndim == 1 else v.values.sum(axis=1)  # type: ignore[union-attr]
+            n_inf = int(np.isinf(vals).sum())
             if n_inf:  # R's na.omit keeps Inf and lm.fit then stops ("NA/NaN/Inf in 'x'"): never drop silently
                 raise DataError(
                     f"column {lab!r} holds {n_inf} infinite value(s) (R's lm/glm stop with 'NA/NaN/Inf in x'); "
                     "replace or remove those rows"
                 )
-            bad |= ~np.isfinite(v.values)
+            bad |= ~np.isfinite(vals)
+    for arr, what in ((w_arr, "weights"), (o_arr, "offset")):
+        if arr is not None:
+            if np.isinf(arr).any():
+                raise DataError(f"{what} hold infinite values; replace or remove those rows")
+            bad |= np.isnan(arr)
     dropped = int(bad.sum())
     if dropped:
         if dropped == n0:
@@ -177,26 +310,109 @@ def _setup(
             stacklevel=3,
         )
         design = design.subset(~bad)  # R: model.frame evaluates every row, then na.omit
-    fam = _family_name(family)
-    yv = design.vars[f.response]  # type: ignore[index]
-    if yv.is_factor:
-        if fam != "binomial":
-            raise DataError(f"response {f.response!r} is not numeric; use family='binomial' for a two-level factor")
-        if len(yv.levels) != 2:
-            raise DataError(f"binomial response {f.response!r} must have 2 levels, it has {yv.levels}")
-        y = (yv.codes != 0).astype(float)
+        w_arr = None if w_arr is None else w_arr[~bad]
+        o_arr = None if o_arr is None else o_arr[~bad]
+    if w_arr is not None:
+        if np.any(w_arr < 0):
+            raise DataError("weights: missing or negative weights not allowed (R's error)")
+        if np.any(w_arr == 0):
+            raise DataError("weights: zero weights are not supported by statprune's step() (R keeps those rows in n "
+                            "but not in the fit); remove the rows with weight 0")
+    # offsets: the argument plus every offset() term (R's model.offset)
+    off_total = None if o_arr is None else o_arr.copy()
+    for o in off_labels:
+        ov = design.var(o)
+        if ov.is_factor or ov.values.ndim != 1:  # type: ignore[union-attr]
+            raise DataError(f"offset({o}) must be numeric")
+        off_total = ov.values.copy() if off_total is None else off_total + ov.values  # type: ignore[union-attr]
+    n_trials = None
+    if cbind is not None:
+        s_v, f_v = design.var(cbind[0]), design.var(cbind[1])
+        if s_v.is_factor or f_v.is_factor:
+            raise DataError(f"response {f.response!r}: successes and failures must be numeric counts")
+        succ, fail = np.asarray(s_v.values, float), np.asarray(f_v.values, float)
+        if np.any(succ < 0) or np.any(fail < 0):
+            raise DataError(f"response {f.response!r}: counts must be >= 0")
+        n_trials = succ + fail
+        with np.errstate(invalid="ignore", divide="ignore"):
+            y = np.where(n_trials == 0, 0.0, succ / np.where(n_trials == 0, 1, n_trials))
+        w_arr = n_trials if w_arr is None else w_arr * n_trials
+        if np.any(n_trials == 0):
+            raise DataError(f"response {f.response!r}: rows with 0 trials are not supported (weight 0)")
     else:
-        y = np.asarray(yv.values, float)
-    if fam != "gaussian":
-        from ._glmfit import FAMILIES as GF  # noqa: PLC0415
+        yv = design.var(f.response)  # type: ignore[arg-type]
+        if yv.is_factor:
+            if fam_name != "binomial":
+                raise DataError(f"response {f.response!r} is not numeric; use family='binomial' for a two-level factor")
+            if len(yv.levels) != 2:
+                raise DataError(f"binomial response {f.response!r} must have 2 levels, it has {yv.levels}")
+            y = (yv.codes != 0).astype(float)
+        else:
+            if yv.values.ndim != 1:  # type: ignore[union-attr]
+                raise DataError(f"response {f.response!r} must be one column")
+            y = np.asarray(yv.values, float)
+    from ._glmfit import Family  # noqa: PLC0415
 
-        msg = GF[fam]().check_y(y)
+    fam_obj: Any
+    if fam_name == "gaussian" and (fam_link in (None, "identity")):
+        fam_obj = "gaussian"
+    elif fam_name == "glm.nb":
+        fam_obj = Family("negative.binomial", fam_link, theta=1.0)
+    else:
+        fam_obj = Family(fam_name, fam_link, theta=fam_theta)
+    if fam_obj != "gaussian":
+        msg = fam_obj.check_y(y)
         if msg:
             raise DataError(f"response {f.response!r}: {msg}")
-    predictors = [v for v in var_labels if v != f.response]
+        if fam_obj.name == "binomial" and cbind is None:
+            m = y if w_arr is None else y * w_arr
+            if np.any(np.abs(m - np.round(m)) > 1e-3):
+                warnings.warn("non-integer #successes in a binomial glm!", SelectionWarning, stacklevel=3)
+    predictors = [v for v in var_labels if v not in resp_vars and v not in off_labels]
     design.check_factors([v for v in predictors if any(v in t for t in list(upper) + list(start_terms))])
-    engine = Engine(design, y, fam, f.intercept, var_order)
-    return _Problem(df, f, engine, list(start_terms), lower, list(upper), len(y), dropped)
+    engine = Engine(design, y, fam_obj, f.intercept, var_order, weights=w_arr, offset=off_total, n_trials=n_trials)
+    if fam_name == "glm.nb":
+        engine.family = "glm.nb"
+    prob = _Problem(df, f, engine, list(start_terms), lower, list(upper), len(y), dropped)
+    prob.family_label = _family_label(fam_name, engine)
+    return prob
+
+
+def _family_label(name: str, engine: Engine) -> str:
+    """How R prints the family of the fit (``binomial(link = "probit")``, ``glm.nb``)."""
+    if name == "gaussian" and engine.is_lm:
+        return "gaussian"
+    fam = engine.fam
+    if name == "glm.nb":
+        return "glm.nb" if fam.link == "log" else f'glm.nb(link = "{fam.link}")'  # type: ignore[union-attr]
+    from ._glmfit import FAMILY_LINKS  # noqa: PLC0415
+
+    base = f"negative.binomial(theta = {fam.theta:.6g}" if name == "negative.binomial" else f"{name}("  # type: ignore[union-attr]
+    default = FAMILY_LINKS[fam.name][0]  # type: ignore[union-attr]
+    if fam.link == default:  # type: ignore[union-attr]
+        return name if name != "negative.binomial" else base + ")"
+    sep = ", " if name == "negative.binomial" else ""
+    return f'{base}{sep}link = "{fam.link}")'  # type: ignore[union-attr]
+
+
+def _check_test(test: Any, allowed: Sequence[str]) -> str | None:
+    """R's test names; ``"LRT"`` is R's alias of ``"Chisq"``."""
+    if test is None:
+        return None
+    if test == "LRT":
+        return "Chisq"
+    if not isinstance(test, str) or test not in allowed:
+        raise ParameterError(f"test must be one of {', '.join(allowed)} or 'LRT' (R's alias of 'Chisq'), got {test!r}")
+    return test
+
+
+def _check_test_for(test: str | None, engine: Engine) -> None:
+    if test == "Rao" and engine.is_lm:
+        raise ParameterError("test='Rao' is the score test of glm's drop1/add1; R's drop1.lm/add1.lm offer "
+                             "'F' and 'Chisq' (fit the model with family='gaussian', link='log' for a glm)")
+    if engine.is_negbin and test not in (None, "Chisq"):
+        raise ParameterError(f"test={test!r} is not available for a negative binomial model (MASS's dropterm/"
+                             "addterm offer 'Chisq')")
 
 
 def _check_fit(engine: Engine, terms: Sequence[frozenset], info: ModelInfo) -> None:
@@ -261,6 +477,10 @@ class StepwiseResult:
     warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     provenance: dict[str, Any] = field(default_factory=dict)
+    collation: str = "C"
+    weights: str | None = None
+    offset: str | None = None
+    theta: float | None = None
     _problem: Any = field(default=None, repr=False)
     _final: Any = field(default=None, repr=False)
     _final_order: Any = field(default=None, repr=False)
@@ -354,6 +574,10 @@ class StepwiseResult:
             "threshold": self.threshold,
             "test": self.test,
             "n": self.n,
+            "collation": self.collation,
+            "weights": self.weights,
+            "offset": self.offset,
+            "theta": _num(self.theta) if self.theta is not None else None,
             "steps": st,
             "initial_terms": list(self.initial_terms),
             "final_terms": list(self.final_terms),
@@ -385,7 +609,14 @@ class StepwiseResult:
         lines.append(f"{resp} ~ " + (" + ".join(self.initial_terms) or "1"))
         lines += ["", "Final Model:", self.final_formula, ""]
         lines.append(_format_table(self.steps.set_index("Step"), index_name=""))
-        lines += ["", f"criterion: {self.criterion} (k = {self.k:.6g}), family: {self.family}, n = {self.n}", ""]
+        extra = "".join([
+            f", weights: {self.weights}" if self.weights else "",
+            f", offset: {self.offset}" if self.offset else "",
+            f", theta = {self.theta:.6g}" if self.theta is not None else "",
+        ])
+        lines += ["", f"criterion: {self.criterion} (k = {self.k:.6g}), family: {self.family}, n = {self.n}{extra}",
+                  f"factor levels ordered by collation {self.collation!r}"
+                  + (" (code points, R under LC_COLLATE=C)" if self.collation == "C" else " (R in an English locale)"), ""]
         lines.append("Coefficients:")
         lines.append(_format_table(self.coef_table, index_name=""))
         if self.dropped:
@@ -456,7 +687,11 @@ def _format_table(df: pd.DataFrame, index_name: str = "") -> str:
 
 
 def _statsmodels_fit(engine: Engine, terms: Sequence[frozenset], var_order: Any = None) -> Any:
-    """The final model as a statsmodels results object (R's ``NA`` columns left out)."""
+    """The final model as a statsmodels results object (R's ``NA`` columns left out).
+
+    Prior weights are statsmodels' ``var_weights`` (R's ``weights``), the offset its ``offset``;
+    a ``glm.nb`` model is a ``NegativeBinomial(alpha = 1/theta)`` GLM at R's theta.
+    """
     import statsmodels.api as sm  # noqa: PLC0415
 
     tab = engine.coef_table(terms, var_order)
@@ -464,13 +699,24 @@ def _statsmodels_fit(engine: Engine, terms: Sequence[frozenset], var_order: Any 
     keep = np.isfinite(tab["Estimate"].to_numpy())
     exog = pd.DataFrame(X[:, keep], columns=list(tab.index[keep]))
     if engine.is_lm:
-        return sm.OLS(engine.y, exog).fit()
-    fams = {
-        "binomial": sm.families.Binomial(),
-        "poisson": sm.families.Poisson(),
-        "Gamma": sm.families.Gamma(link=sm.families.links.InversePower()),
-    }
-    model = sm.GLM(engine.y, exog, family=fams[engine.family])
+        y = engine.y if engine.offset is None else engine.y - engine.offset
+        if engine.weights is not None:
+            return sm.WLS(y, exog, weights=engine.weights).fit()
+        return sm.OLS(y, exog).fit()
+    L = sm.families.links
+    links = {"logit": L.Logit, "probit": L.Probit, "cauchit": L.Cauchy, "cloglog": L.CLogLog, "log": L.Log,
+             "identity": L.Identity, "inverse": L.InversePower, "sqrt": L.Sqrt, "1/mu^2": L.InverseSquared}
+    fam = engine.fam
+    link = links[fam.link]()  # type: ignore[union-attr]
+    F = sm.families
+    if fam.name == "negative.binomial":  # type: ignore[union-attr]
+        theta = engine.glm(engine.blocks(terms), engine._theta_of.get(tuple(engine.blocks(terms)))).theta or fam.theta  # type: ignore[union-attr]
+        smfam = F.NegativeBinomial(link=link, alpha=1.0 / float(theta))
+    else:
+        cls = {"binomial": F.Binomial, "poisson": F.Poisson, "Gamma": F.Gamma, "gaussian": F.Gaussian,
+               "inverse.gaussian": F.InverseGaussian}[fam.name]  # type: ignore[union-attr]
+        smfam = cls(link=link)
+    model = sm.GLM(engine.y, exog, family=smfam, var_weights=engine.weights, offset=engine.offset)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return model.fit(start_params=tab["Estimate"].to_numpy()[keep], maxiter=100, tol=1e-10)
@@ -548,11 +794,13 @@ def _print_table(tab: pd.DataFrame) -> None:
     print()
 
 
-def _step_aic(prob: _Problem, direction: str, k: float, max_steps: int, trace: bool) -> dict[str, Any]:
-    """R's ``step()`` loop, line by line."""
+def _step_aic(
+    prob: _Problem, direction: str, k: float, max_steps: int, trace: bool, no_forward: bool = False
+) -> dict[str, Any]:
+    """R's ``step()`` loop, line by line (``stepAIC``'s for a ``glm.nb`` model: the same loop)."""
     eng = prob.engine
     backward = direction in ("both", "backward")
-    forward = direction in ("both", "forward")
+    forward = direction in ("both", "forward") and not no_forward
     lab = _Labels(eng.var_order, prob.formula.response)
     fit, info = _start_fit(prob, k, with_upper=True)
     if trace:
@@ -779,7 +1027,7 @@ def _coef_rule(prob: _Problem, k: float, threshold: float, rule: str, max_steps:
 
 def _formula_text(prob: _Problem, terms: Sequence[frozenset], label: Any = None) -> str:
     label = label or prob.engine.label
-    labs = [_quote(label(t)) for t in terms]
+    labs = [_quote(label(t)) for t in terms] + list(prob.formula.offsets)
     rhs = " + ".join(labs) if labs else "1"
     if not prob.formula.intercept:
         rhs += " - 1"
@@ -820,7 +1068,7 @@ def stepwise(
     data: Any,
     formula: str,
     family: str = "gaussian",
-    direction: str = "backward",
+    direction: str | None = None,
     criterion: str = "aic",
     k: float | None = None,
     threshold: float | None = None,
@@ -832,6 +1080,11 @@ def stepwise(
     keep: Sequence[str] | None = None,
     start: Any = None,
     adjust: str = "holm",
+    *,
+    link: str | None = None,
+    weights: Any = None,
+    offset: Any = None,
+    collation: str = "C",
 ) -> StepwiseResult:
     """Select terms of a linear model or GLM as R's ``step()`` does.
 
@@ -896,13 +1149,15 @@ def stepwise(
     >>> round(res.aic, 4)
     67.1702
     """
-    if not isinstance(direction, str) or direction not in DIRECTIONS:
-        raise ParameterError(f"direction must be one of {DIRECTIONS}, got {direction!r}")
     if not isinstance(criterion, str) or criterion.lower() not in CRITERIA:
         raise ParameterError(f"criterion must be one of {CRITERIA}, got {criterion!r}")
     criterion = criterion.lower()
-    if test is not None and test not in TESTS:
-        raise ParameterError(f"test must be one of {TESTS}, got {test!r}")
+    direction_missing = direction is None
+    if direction is None:  # step()'s default: "both"; the p-value and pruning rules' default: backward
+        direction = "both" if criterion in ("aic", "bic") else "backward"
+    if not isinstance(direction, str) or direction not in DIRECTIONS:
+        raise ParameterError(f"direction must be one of {DIRECTIONS}, got {direction!r}")
+    test = _check_test(test, TESTS)
     if max_steps is None:
         max_steps = 1000
     if not isinstance(max_steps, (int, np.integer)) or isinstance(max_steps, bool) or max_steps < 0:
@@ -922,22 +1177,26 @@ def stepwise(
     if test == "Wald" and direction == "forward":
         raise ParameterError("test='Wald' needs the term in the fit; use 'F' or 'Chisq' for forward selection")
 
-    fam = _family_name(family)
-    prob = _setup(data, formula, fam, direction, scope_lower, scope_upper, keep, start)
+    prob = _setup(data, formula, family, direction, scope_lower, scope_upper, keep, start, link=link,
+                  weights=weights, offset=offset, collation=collation)
     eng = prob.engine
+    fam = prob.family_label
+    _check_test_for(test, eng)
     if k is None:
         k = math.log(prob.n) if criterion == "bic" else 2.0
     elif criterion == "bic" and not math.isclose(k, math.log(prob.n)):
         raise ParameterError(f"criterion='bic' means k = log(n) = {math.log(prob.n):.6g}; got k={k} (use criterion='aic' with k)")
     if test is None:
-        test = "F" if fam == "gaussian" else "Chisq"
+        test = "F" if eng.is_lm else "Chisq"
     notes = [POST_SELECTION_NOTE]
     added: list[str] = []
     added_p: list[float] = []
     dropped: list[str] = []
     dropped_p: list[float] = []
     if criterion in ("aic", "bic"):
-        out = _step_aic(prob, direction, float(k), int(max_steps), trace)
+        # R's step(): with the direction and the scope both missing, nothing is ever added
+        no_forward = direction_missing and scope_upper is None and start is None
+        out = _step_aic(prob, direction, float(k), int(max_steps), trace, no_forward=no_forward)
         if out["rejected"]:
             notes.append(
                 "the last candidate step did not lower the refitted AIC (drop1/add1 use the deviance/dispersion "
@@ -974,6 +1233,10 @@ def stepwise(
         formula=formula,
         family=fam,
         direction=direction,
+        collation=collation,
+        weights=weights if isinstance(weights, str) else (None if weights is None else "<array>"),
+        offset=offset if isinstance(offset, str) else (None if offset is None else "<array>"),
+        theta=(eng.glm(eng.blocks(final), eng._theta_of.get(tuple(eng.blocks(final)))).theta if eng.is_negbin else None),
         criterion=criterion,
         k=float(k),
         threshold=None if threshold is None else float(threshold),
@@ -1010,9 +1273,25 @@ def stepwise(
 
 
 def drop1(
-    data: Any, formula: str, family: str = "gaussian", test: str | None = None, k: float = 2.0, scope: Any = None
+    data: Any,
+    formula: str,
+    family: str = "gaussian",
+    test: str | None = None,
+    k: float = 2.0,
+    scope: Any = None,
+    *,
+    link: str | None = None,
+    weights: Any = None,
+    offset: Any = None,
+    collation: str = "C",
 ) -> pd.DataFrame:
-    """R's ``drop1(fit, scope, test = test, k = k)`` for an ``lm``/``glm`` given by formula.
+    """R's ``drop1(fit, scope, test = test, k = k)`` for an ``lm``/``glm`` (or ``glm.nb``) given by formula.
+
+    ``test``: ``"F"``, ``"Chisq"`` (``"LRT"``, its alias), ``"Rao"`` (glm only) or
+    statprune's ``"Wald"``. ``family``, ``link``, ``weights``, ``offset`` and
+    ``collation`` as in :func:`stepwise`. For ``family="glm.nb"`` the table is
+    MASS's ``dropterm`` (each candidate refitted with theta re-estimated). The
+    table's ``attrs`` record the family and the collation of factor levels.
 
     Examples
     --------
@@ -1021,24 +1300,40 @@ def drop1(
     >>> drop1(load_swiss(), "Fertility ~ .", test="F")["AIC"].round(3).tolist()
     [190.691, 195.104, 189.861, 209.358, 197.755, 197.032]
     """
-    fam = _family_name(family)
-    if test is not None and test not in TESTS:
-        raise ParameterError(f"test must be one of {TESTS}, got {test!r}")
-    prob = _setup(data, formula, fam, "backward", None, None, None, None)
+    test = _check_test(test, TESTS)
+    prob = _setup(data, formula, family, "backward", None, None, None, None, link=link, weights=weights,
+                  offset=offset, collation=collation)
     eng = prob.engine
+    _check_test_for(test, eng)
     sc = prob.start if scope is None else _scope_terms(scope, list(prob.data.columns), prob.formula, "scope")
     sc = drop_scope(prob.start, []) if scope is None else sc
     missing = [t for t in sc if t not in prob.start]  # type: ignore[union-attr]
     if missing:
         raise ParameterError("scope is not a subset of term labels")
+    if not _k_ok(k):
+        raise ParameterError(f"k must be a non-negative number, got {k!r}")
     eng.prepare([prob.start])
-    return eng.drop1(prob.start, sc, float(k), test=test)  # type: ignore[arg-type]
+    tab = eng.drop1(prob.start, sc, float(k), test=test)  # type: ignore[arg-type]
+    return _table_attrs(tab, prob, "Single term deletions", collation)
 
 
 def add1(
-    data: Any, formula: str, scope: Any, family: str = "gaussian", test: str | None = None, k: float = 2.0
+    data: Any,
+    formula: str,
+    scope: Any,
+    family: str = "gaussian",
+    test: str | None = None,
+    k: float = 2.0,
+    *,
+    link: str | None = None,
+    weights: Any = None,
+    offset: Any = None,
+    collation: str = "C",
 ) -> pd.DataFrame:
     """R's ``add1(fit, scope, test = test, k = k)``: ``scope`` is a formula such as ``"~ . + x3"``.
+
+    ``test``: ``"F"``, ``"Chisq"`` (``"LRT"``) or ``"Rao"`` (glm only); the other
+    arguments as in :func:`drop1`.
 
     Examples
     --------
@@ -1047,16 +1342,37 @@ def add1(
     >>> add1(load_swiss(), "Fertility ~ Education", "~ . + Agriculture + Catholic")["AIC"].round(3).tolist()
     [213.042, 214.311, 202.183]
     """
-    fam = _family_name(family)
-    if test == "Wald" or (test is not None and test not in TESTS):
-        raise ParameterError(f"test must be 'F' or 'Chisq' for add1, got {test!r}")
-    prob = _setup(data, formula, fam, "backward", None, scope, None, None)
+    test = _check_test(test, ("F", "Chisq", "Rao"))
+    prob = _setup(data, formula, family, "backward", None, scope, None, None, link=link, weights=weights,
+                  offset=offset, collation=collation)
     eng = prob.engine
+    _check_test_for(test, eng)
     sc = add_scope(prob.start, prob.upper)
     if not sc:
         raise ParameterError("no terms in scope for adding to object")
+    if not _k_ok(k):
+        raise ParameterError(f"k must be a non-negative number, got {k!r}")
     eng.prepare([sort_terms(list(dict.fromkeys(prob.start + prob.upper)))])
-    return eng.add1(prob.start, sc, float(k), test=test)
+    tab = eng.add1(prob.start, sc, float(k), test=test)
+    return _table_attrs(tab, prob, "Single term additions", collation)
+
+
+def _k_ok(k: Any) -> bool:
+    return isinstance(k, (int, float)) and not isinstance(k, bool) and math.isfinite(k) and k >= 0
+
+
+def _table_attrs(tab: pd.DataFrame, prob: _Problem, heading: str, collation: str) -> pd.DataFrame:
+    lab = prob.engine.label
+    tab.attrs.update({
+        "heading": heading,
+        "model": _formula_text(prob, prob.start, lab),
+        "family": prob.family_label,
+        "collation": collation,
+        "n": prob.n,
+    })
+    if prob.engine.is_negbin:
+        tab.attrs["theta"] = prob.engine.glm(prob.engine.blocks(prob.start)).theta
+    return tab
 
 
 # =========================================================================== scikit-learn

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
 from statprune import datasets
+
+DATA = Path(__file__).resolve().parent / "data"
 
 
 def bwt() -> pd.DataFrame:
@@ -44,6 +48,27 @@ def data(name: str) -> pd.DataFrame:
         d = datasets.load_swiss()
         d["Agri2"] = 2 * d["Agriculture"]
         return d
+    if name == "dobson":  # example(glm): gl(3, 1, 9), gl(3, 3)
+        return pd.DataFrame({"counts": [18.0, 17, 15, 20, 10, 20, 25, 13, 12],
+                             "outcome": pd.Categorical(["1", "2", "3"] * 3),
+                             "treatment": pd.Categorical(["1"] * 3 + ["2"] * 3 + ["3"] * 3)})
+    if name == "budworm":  # example(predict.glm)
+        nd = np.array([1, 4, 9, 13, 18, 20, 0, 2, 6, 10, 12, 16], float)
+        return pd.DataFrame({"ldose": np.tile(np.arange(6.0), 2), "numdead": nd, "numalive": 20 - nd,
+                             "prop": nd / 20, "total": 20.0, "sex": ["M"] * 6 + ["F"] * 6})
+    if name == "housing":  # MASS::housing: Sat ordered, the others in R's level order
+        d = pd.read_csv(DATA / "mass_housing.csv")
+        d["Sat"] = pd.Categorical(d["Sat"], categories=["Low", "Medium", "High"], ordered=True)
+        d["Infl"] = pd.Categorical(d["Infl"], categories=["Low", "Medium", "High"])
+        d["Type"] = pd.Categorical(d["Type"], categories=["Tower", "Apartment", "Atrium", "Terrace"])
+        d["Cont"] = pd.Categorical(d["Cont"], categories=["Low", "High"])
+        return d
+    if name == "anorexia":
+        return pd.read_csv(DATA / "mass_anorexia.csv")
+    if name == "swiss_w":
+        d = datasets.load_swiss()
+        d["w"] = d["Examination"] / 10
+        return d
     if name == "separation":
         i = np.arange(1, 21)
         return pd.DataFrame({"x": i, "z": ((i * 7) % 11) / 11, "y": (i > 10).astype(int)})
@@ -58,7 +83,8 @@ def kwargs(spec: dict) -> dict:
         "direction": spec.get("direction", "backward"),
         "criterion": spec.get("criterion", "aic"),
     }
-    for r_name, py_name in (("lower", "scope_lower"), ("upper", "scope_upper"), ("start", "start"), ("test", "test")):
+    for r_name, py_name in (("lower", "scope_lower"), ("upper", "scope_upper"), ("start", "start"), ("test", "test"),
+                            ("link", "link"), ("weights", "weights"), ("offset", "offset")):
         if spec.get(r_name) is not None:
             out[py_name] = spec[r_name]
     if spec.get("threshold") is not None:
@@ -67,4 +93,15 @@ def kwargs(spec: dict) -> dict:
         out["k"] = float(spec["k"])
     if spec.get("steps") is not None:
         out["max_steps"] = int(spec["steps"])
+    return out
+
+
+def table_kwargs(spec: dict) -> dict:
+    """drop1()/add1() arguments of an R table case (spec["table"] is "drop1" or "add1")."""
+    out = {"family": spec.get("family", "gaussian")}
+    for key in ("test", "link", "weights", "offset"):
+        if spec.get(key) is not None:
+            out[key] = spec[key]
+    if spec["table"] == "add1":
+        out["scope"] = spec["scope"]
     return out

@@ -260,7 +260,7 @@ def test_zero_residual_df():
         ({"family": "tweedie"}, ParameterError, "family"),
         ({"direction": "sideways"}, ParameterError, "direction"),
         ({"criterion": "r2"}, ParameterError, "criterion"),
-        ({"test": "LRT"}, ParameterError, "test"),
+        ({"test": "Wilks"}, ParameterError, "test"),
         ({"criterion": "pvalue", "threshold": 5.0}, ParameterError, "significance"),
         ({"criterion": "pvalue", "direction": "both"}, ParameterError, "pvalue"),
         ({"family": "Gamma", "formula": "I(Catholic - 50) ~ Education"}, DataError, "non-positive"),
