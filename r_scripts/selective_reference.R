@@ -9,6 +9,21 @@
 suppressPackageStartupMessages({
   library(selectiveInference); library(glmnet); library(survival); library(MASS); library(jsonlite)
 })
+# jsonlite writes at most 15 significant digits; numbers here are written with 17 (exact
+# round trip), Inf/-Inf/NA/NaN as strings, through json_verbatim.
+exact_json <- function(x) {
+  num <- function(v) ifelse(is.na(v), if (is.nan(v[1])) '"NaN"' else '"NA"',
+                     ifelse(is.infinite(v), ifelse(v > 0, '"Inf"', '"-Inf"'), sprintf("%.17g", v)))
+  if (is.list(x)) return(lapply(x, exact_json))
+  if (!is.numeric(x)) return(x)
+  if (is.matrix(x)) {
+    rows <- apply(x, 1, function(r) paste0("[", paste(num(r), collapse = ","), "]"))
+    return(structure(paste0("[", paste(rows, collapse = ","), "]"), class = "json"))
+  }
+  if (length(x) == 1) return(structure(num(x), class = "json"))
+  structure(paste0("[", paste(num(x), collapse = ","), "]"), class = "json")
+}
+
 args <- commandArgs(trailingOnly = TRUE)
 out_path <- if (length(args) >= 1) args[1] else "tests/expected/selective_reference.json"
 
@@ -130,5 +145,5 @@ out <- list(
                   MASS = as.character(packageVersion("MASS"))),
   script = "r_scripts/selective_reference.R",
   cases = cases)
-writeLines(toJSON(out, digits = NA, auto_unbox = TRUE, matrix = "rowmajor", null = "null", na = "string"), out_path)
+writeLines(toJSON(exact_json(out), auto_unbox = TRUE, json_verbatim = TRUE, null = "null"), out_path)
 cat("wrote", out_path, "\n")

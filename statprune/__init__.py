@@ -61,6 +61,8 @@ _LAZY = {
     "fs_inf": "statprune.selective",
     "lar_inf": "statprune.selective",
     "SelectiveResult": "statprune.selective",
+    "knockoff_filter": "statprune.knockoff",
+    "KnockoffResult": "statprune.knockoff",
 }
 
 __all__ = sorted([*_LAZY, "__version__"])

@@ -721,6 +721,33 @@ def selective(
     show(res, json_out)
 
 
+# --- knockoff filter (issue 17)
+@app.command()
+@handle_errors
+def knockoff(
+    data: str = typer.Argument(..., help="CSV or Parquet file; every column except the target is a predictor."),
+    target: str = typer.Option(..., "--target", "-y", help="Target column."),
+    fdr: float = typer.Option(0.1, "--fdr", help="Target false discovery rate."),
+    knockoffs: str = typer.Option("second-order", "--knockoffs", help="second-order (model-X, R's default) | fixed (fixed-X, n >= 2p)."),
+    method: str = typer.Option("sdp", "--method", help="Knockoff construction: sdp | equi."),
+    statistic: str = typer.Option("coefdiff", "--statistic", help="coefdiff (cv.glmnet coefficient difference) | lambdasmax | lambdadiff."),
+    offset: int = typer.Option(1, "--offset", help="1: knockoff+ (controls the FDR); 0: knockoff."),
+    family: str = typer.Option("gaussian", "--family", help="gaussian | binomial"),
+    nfolds: int = typer.Option(10, "--nfolds", help="CV folds of the coefdiff statistic."),
+    seed: Optional[int] = typer.Option(None, "--seed", help="Seed of the knockoff draw, column swap and folds (numpy)."),
+    exclude: list[str] = typer.Option([], "--exclude", help="Columns that are not predictors."),
+    drop_missing: bool = typer.Option(False, "--drop-missing", help="Drop rows with NaN/inf instead of failing."),
+    json_out: Optional[str] = JsonOpt,
+) -> None:
+    """The knockoff filter with FDR control (R's knockoff::knockoff.filter)."""
+    from .knockoff import knockoff_table  # noqa: PLC0415
+
+    res = knockoff_table(data, target, fdr=fdr, knockoffs=knockoffs, method=method, statistic=statistic,  # type: ignore[arg-type]
+                         offset=offset, family=family, nfolds=nfolds, seed=seed, exclude=exclude,  # type: ignore[arg-type]
+                         drop_missing=drop_missing)
+    show(res, json_out)
+
+
 def _help_rank(info: Any) -> int:
     name = info.name or info.callback.__name__.replace("_", "-")
     return _HELP_ORDER.index(name) if name in _HELP_ORDER else len(_HELP_ORDER)
