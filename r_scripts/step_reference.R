@@ -57,6 +57,14 @@ sr_data <- function(name) {
                          sex = factor(rep(c("M", "F"), c(6, 6)))),
     anorexia = MASS::anorexia,   # ?glm: the offset example of Venables & Ripley (2002, p. 189)
     housing = MASS::housing,     # ?dropterm: Sat is an ordered factor (contr.poly)
+    # MASS::Cars93 with its text columns as read.csv(stringsAsFactors = TRUE) would make them: the level
+    # order is R's sort() under the running LC_COLLATE (Origin: "USA" < "non-USA" under C, not in en_US)
+    cars93 = {
+      d <- MASS::Cars93[, c("Price", "Origin", "Type", "AirBags", "DriveTrain", "Horsepower", "Weight",
+                            "Man.trans.avail")]
+      d[] <- lapply(d, function(x) if (is.factor(x)) factor(as.character(x)) else x)
+      d
+    },
     # MASS's ?birthwt example, with a weights column (the number of prior pregnancies + 1) for weighted fits
     swiss_w = transform(datasets::swiss, w = Examination / 10),
     stop("unknown data set '", name, "'")
@@ -188,6 +196,11 @@ sr_cases <- function() {
     # test = "Rao" / "LRT" in the p-value rule
     bwt_pvalue_rao = list(data = "bwt", formula = "low ~ .", family = "binomial", direction = "backward",
                           criterion = "pvalue", threshold = 0.05, test = "Rao"),
+    # factor level collation: R run under LC_COLLATE=C and under en_US.UTF-8 (make_expected_stepwise.R
+    # runs these two in an Rscript child with that LC_COLLATE)
+    cars93_collation_C = list(data = "cars93", formula = "Price ~ .", direction = "backward", collation = "C"),
+    cars93_collation_locale = list(data = "cars93", formula = "Price ~ .", direction = "backward",
+                                   collation = "locale"),
     swiss_both_start = list(data = "swiss", formula = "Fertility ~ .", direction = "both", start = "~ Education",
                             upper = "~ .", lower = "~ 1")
   )
@@ -246,7 +259,17 @@ sr_model_row <- function(fit, change, k, n) {
   list(step = change, deviance = deviance(fit), resid_df = n - ea[1L], aic = ea[2L])
 }
 
+sr_collation <- function() {
+  lc <- Sys.getlocale("LC_COLLATE")
+  if (lc %in% c("C", "POSIX")) "C" else lc
+}
+
 sr_run <- function(spec) {
+  if (!is.null(spec$collation)) {  # the fixture must have been made under the collation it claims
+    want_c <- spec$collation == "C"
+    if (want_c != (sr_collation() == "C") || (!want_c && !grepl("^en_", sr_collation())))
+      stop("case needs LC_COLLATE=", if (want_c) "C" else "en_US.UTF-8", "; running under ", sr_collation())
+  }
   data <- sr_data(spec$data)
   family <- if (is.null(spec$family)) "gaussian" else spec$family
   direction <- if (is.null(spec$direction)) "backward" else spec$direction
@@ -374,7 +397,9 @@ sr_run <- function(spec) {
     seconds = seconds,
     warnings = I(warns),
     r_version = R.version.string,
-    mass_version = as.character(packageVersion("MASS"))
+    mass_version = as.character(packageVersion("MASS")),
+    lc_collate = Sys.getlocale("LC_COLLATE"),
+    icu = unname(capabilities("ICU"))
   )
 }
 
@@ -392,7 +417,8 @@ sr_main <- function(args) {
   }
   if (!is.null(opt$case)) {
     cases <- sr_cases()
-    if (opt$case == "all") {
+    if (opt$case == "all") {  # the collation cases need their own LC_COLLATE: run them one by one
+      cases <- cases[!vapply(cases, function(sp) !is.null(sp$collation), logical(1))]
       out <- lapply(names(cases), function(nm) c(list(case = nm), sr_run(cases[[nm]])))
       names(out) <- names(cases)
     } else {

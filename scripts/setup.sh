@@ -10,9 +10,12 @@ cd "$(dirname "$0")/.."
 mode="${1:-demo}"
 
 APT_PKGS="r-base-core r-cran-glmnet r-cran-mass r-cran-jsonlite r-cran-survival r-cran-randomforest r-cran-leaps r-cran-car"
+# PyICU (collation="locale": factor levels sorted by ICU as R does) builds against the system ICU
+APT_PKGS="$APT_PKGS libicu-dev pkg-config g++"
 EXTRAS="test"
 if [ "$mode" = "test" ]; then
-  APT_PKGS="$APT_PKGS chromium"
+  # locales: the collation tests run R under LC_COLLATE=en_US.UTF-8 (generated below)
+  APT_PKGS="$APT_PKGS chromium locales"
   EXTRAS="test,keras"
 fi
 
@@ -31,6 +34,17 @@ if [ -n "$missing" ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq >/dev/null
   apt-get install -y -qq --no-install-recommends $missing >/dev/null
+fi
+
+if [ "$mode" = "test" ] && ! locale -a 2>/dev/null | grep -qi '^en_US\.utf-\?8$'; then
+  if [ "$(id -u)" = "0" ]; then
+    echo "==> generating the en_US.UTF-8 locale (R's English-locale collation in the tests)" >&2
+    sed -i 's/^# *en_US.UTF-8 UTF-8/en_US.UTF-8 UTF-8/' /etc/locale.gen
+    grep -q '^en_US.UTF-8 UTF-8' /etc/locale.gen || echo 'en_US.UTF-8 UTF-8' >> /etc/locale.gen
+    locale-gen >/dev/null
+  else
+    echo "the collation tests need the en_US.UTF-8 locale; as root: locale-gen en_US.UTF-8" >&2
+  fi
 fi
 
 PY="${PYTHON:-python3}"

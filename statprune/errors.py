@@ -16,6 +16,7 @@ __all__ = [
     "ParameterError",
     "RNotAvailableError",
     "RError",
+    "CollationNotAvailableError",
     "ConvergenceWarning",
     "SelectionWarning",
     "PerfectSeparationWarning",
@@ -59,6 +60,10 @@ class RError(StatpruneError, RuntimeError):
         where = f" in {r_call}" if r_call else ""
         prefix = f"{context}: " if context else ""
         super().__init__(f"{prefix}R error{where}: {self.r_message}")
+
+
+class CollationNotAvailableError(StatpruneError, RuntimeError):
+    """``collation="locale"`` needs PyICU, the ICU library R sorts with in a locale (``statprune[locale]``)."""
 
 
 class ConvergenceWarning(UserWarning):

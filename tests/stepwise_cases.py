@@ -63,6 +63,10 @@ def data(name: str) -> pd.DataFrame:
         d["Type"] = pd.Categorical(d["Type"], categories=["Tower", "Apartment", "Atrium", "Terrace"])
         d["Cont"] = pd.Categorical(d["Cont"], categories=["Low", "High"])
         return d
+    if name == "cars93":  # text columns (the collation decides the level order); "None" is a level, as in R
+        from statprune._data import read_table
+
+        return read_table(DATA / "mass_cars93.csv")
     if name == "anorexia":
         return pd.read_csv(DATA / "mass_anorexia.csv")
     if name == "swiss_w":
@@ -87,6 +91,8 @@ def kwargs(spec: dict) -> dict:
                             ("link", "link"), ("weights", "weights"), ("offset", "offset")):
         if spec.get(r_name) is not None:
             out[py_name] = spec[r_name]
+    if spec.get("collation") is not None:
+        out["collation"] = spec["collation"]
     if spec.get("threshold") is not None:
         out["threshold"] = float(spec["threshold"])
     if spec.get("k") is not None:
