@@ -318,3 +318,63 @@ def test_cli_fixed_lasso_at_glmnet_lambda_matches_r_fixture(tmp_path):
     np.testing.assert_allclose(rows["p_value"], c["out"]["pv"], rtol=RTOL)
     np.testing.assert_allclose(rows["ci_upper"], np.asarray(c["out"]["ci"])[:, 1], rtol=RTOL)
     assert d["lambda"] == pytest.approx(50.6, rel=1e-14)
+
+
+# ------------------------------------------------------------------ docs/inference.md
+DOC = HERE.parent / "docs" / "inference.md"
+
+
+def _doc_blocks(lang):
+    import re
+
+    return re.findall(rf"```{lang}\n(.*?)```", DOC.read_text(), re.S)
+
+
+@pytest.mark.against_r
+@pytest.mark.slow
+def test_docs_inference_python_blocks_run_and_match_the_text():
+    """Every Python block of docs/inference.md runs; the numbers the page quotes are R's (fixtures)."""
+    ns: dict = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for block in _doc_blocks("python"):
+            exec(compile(block, str(DOC), "exec"), ns)  # noqa: S102 - our own docs
+    text = DOC.read_text()
+    sel = ns["sel"]
+    assert ns["est"].lambda_min_ == pytest.approx(0.0254922035697058, rel=1e-9) and "0.0254922" in text
+    crim = sel.table.iloc[0]
+    assert crim["term"] == "crim" and "0.0012240" in text and "-1.39791" in text and "0.00101" in text
+    assert crim["p_value"] == pytest.approx(0.0012240377859151, rel=1e-6)
+    assert crim["ci_lower"] == pytest.approx(-1.39791186686867, rel=1e-6)
+    assert sel.sigma == pytest.approx(4.74529818169963, rel=1e-10)
+    # the mtcars numbers quoted are the fixture's (R's fsInf on the same data)
+    ref = CASES["fs_mtcars"]
+    np.testing.assert_allclose(ns["seq"].table["p_value"], ref["active"]["pv"], rtol=RTOL)
+    np.testing.assert_allclose(ns["aic"].table["p_value"], ref["aic"]["pv"], rtol=RTOL)
+    assert ns["seq"].khat == 1 and "6.8e-05" in text and "0.224" in text
+    ko = ns["ko"]
+    assert ko.threshold == pytest.approx(85.2118003396089, rel=1e-12) and "85.2118" in text
+    assert ko.pruned == ["age"]
+
+
+def _have(pkg):
+    import subprocess
+
+    try:
+        return subprocess.run(["Rscript", "-e", f"quit(status = !requireNamespace('{pkg}', quietly = TRUE))"],
+                              capture_output=True, timeout=60).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+
+
+@pytest.mark.skipif(not (_have("selectiveInference") and _have("knockoff")),
+                    reason="the R blocks need selectiveInference and knockoff (not Debian packages)")
+def test_docs_inference_r_blocks_run(tmp_path):
+    blocks = _doc_blocks("r")
+    assert len(blocks) >= 3
+    script = tmp_path / "blocks.R"
+    script.write_text("\n".join(blocks) + '\ncat(sprintf("KO %.10g\\n", ko$threshold))\n'
+                      'cat(sprintf("CRIM %.10g\\n", out$pv[1]))\n')
+    r = subprocess.run(["Rscript", str(script)], capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr
+    assert "KO 85.2118003" in r.stdout and "CRIM 0.001224037786" in r.stdout

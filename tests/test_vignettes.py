@@ -28,6 +28,7 @@ CASES = {
     "02_logistic_stepwise_vs_lasso": "py",
     "03_rds_handoff": "R",      # the R colleague saves the .rds, Python loads it
     "04_prune_nn": "py",        # Python writes the pruned weights, R recomputes the network
+    "05_valid_inference": "py",  # Python writes the stability half-samples, R refits glmnet on them
 }
 
 
