@@ -359,3 +359,85 @@ def test_json_on_a_full_disk_fails_and_keeps_the_old_file(full_disk):
     assert str(good) in res.stderr
     assert good.read_bytes() == b"GOOD" * 1024
     assert sorted(os.listdir(mnt)) == ["filler", "fit.rds"]
+
+
+# --------------------------------------------------------------------------- 5. extreme magnitudes
+@pytest.fixture(scope="module")
+def boston_xy():
+    d = datasets.load_boston()
+    return d.drop(columns="medv"), d["medv"]
+
+
+@pytest.mark.parametrize("factor", [1e300, 1e-310])
+@pytest.mark.parametrize("engine", ["r", "gram"])
+def test_lasso_refuses_columns_whose_squares_overflow_or_underflow(boston_xy, factor, engine):
+    from statprune import GlmnetCV
+
+    if engine == "r":
+        require_r()
+    X, y = boston_xy
+    X = X.copy()
+    X["lstat"] = X["lstat"] * factor
+    with pytest.raises(DataError, match="column 'lstat'.*(overflow|underflow)"):
+        GlmnetCV(seed=1, engine=engine).fit(X, y)
+
+
+def test_lasso_refuses_a_target_whose_squares_overflow(boston_xy):
+    from statprune import GlmnetCV
+
+    X, y = boston_xy
+    with pytest.raises(DataError, match="'medv'.*overflow"):
+        GlmnetCV(seed=1, engine="gram").fit(X, y * 1e300)
+
+
+def test_cli_lasso_extreme_column_exits_2_naming_it(boston_xy, tmp_path):
+    X, y = boston_xy
+    df = X.assign(medv=y)
+    df["rm"] = df["rm"] * 1e300
+    p = tmp_path / "big.csv"
+    df.to_csv(p, index=False)
+    res = run("lasso", str(p), "--target", "medv", "--engine", "gram", "--json", str(tmp_path / "out.json"))
+    assert res.exit_code == 2, res.stderr
+    assert "'rm'" in res.stderr and "overflow" in res.stderr
+    assert not (tmp_path / "out.json").exists()
+
+
+@pytest.mark.parametrize("factor", [1e300, 1e-310, 1e-320])
+def test_pca_is_invariant_to_extreme_column_scale(boston_xy, factor):
+    from statprune import PCAPruner
+
+    X, _ = boston_xy
+    j = list(X.columns).index("tax")
+    Xs = X.copy()
+    Xs["tax"] = Xs["tax"] * factor
+    # the values the scaled column really holds, brought back by an exact power of two
+    k = -int(np.frexp(np.abs(Xs["tax"].to_numpy()).max())[1])
+    ref_X = Xs.copy()
+    ref_X["tax"] = np.ldexp(Xs["tax"].to_numpy(), k)
+    ref = PCAPruner(n_components=3).fit(ref_X)
+    got = PCAPruner(n_components=3).fit(Xs)
+    np.testing.assert_allclose(got.sdev_, ref.sdev_, rtol=1e-12)
+    np.testing.assert_allclose(got.rotation_, ref.rotation_, rtol=1e-10, atol=1e-13)
+    assert not np.signbit(got.sdev_).any()
+    assert got.explained_variance_.sum() == pytest.approx(X.shape[1], rel=1e-12)
+    np.testing.assert_array_equal(got.support_, ref.support_)
+    np.testing.assert_allclose(got.transform(Xs), ref.transform(ref_X), rtol=1e-9, atol=1e-9)
+    assert got.scale_[j] == pytest.approx(np.ldexp(ref.scale_[j], -k), rel=1e-12)
+
+
+def test_pca_unscaled_refuses_an_overflowing_column(boston_xy):
+    from statprune import PCAPruner
+
+    X, _ = boston_xy
+    X = X.assign(tax=X["tax"] * 1e300)
+    with pytest.raises(DataError, match="column 'tax'.*overflow"):
+        PCAPruner(n_components=3, scale=False).fit(X)
+
+
+# --------------------------------------------------------------------------- 6. pca --n above min(n, p)
+def test_pca_n_above_the_number_of_components_is_capped_and_said():
+    res = run("pca", BOSTON, "--exclude", "medv", "--n", "99")
+    assert res.exit_code == 0, res.stderr
+    assert "13" in res.stderr and "99" in res.stderr and "warning" in res.stderr
+    assert "fixed number of components (99)" not in res.stdout
+    assert "capped" in res.stdout
