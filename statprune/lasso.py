@@ -987,6 +987,9 @@ class GlmnetCV(SelectorMixin, BaseEstimator):
         n, p = Xv.shape
         names = [str(c) for c in getattr(self, "feature_names_in_", [f"x{j}" for j in range(p)])]
         check_matrix(Xv, names)
+        from ._magnitude import check_magnitudes  # noqa: PLC0415 - issue 18: 1e300 / 1e-310 columns
+
+        check_magnitudes(Xv, names)
         prm = self._check_params(p, names)
         foldid = self._check_foldid(n)
         yr, classes = self._prepare_y(y, n, y_name)
@@ -1008,6 +1011,10 @@ class GlmnetCV(SelectorMixin, BaseEstimator):
             off = np.asarray(offset, dtype=float)
             if off.shape[0] != n or not np.isfinite(off).all():
                 raise DataError(f"offset must be finite with {n} rows")
+        if self.family in ("gaussian", "mgaussian"):  # glmnet standardises y too
+            ya = np.asarray(yr, dtype=float).reshape(n, -1)
+            check_magnitudes(ya, [y_name] if ya.shape[1] == 1 else [str(c) for c in (classes or range(ya.shape[1]))],
+                             what="target")
         constant = constant_columns(Xv, names)
         opts = self._r_opts(prm, p)
         out = self._run(Xv, yr, opts, prm, w, off, foldid, names, ynames=classes if self.family == "mgaussian" else None)

@@ -192,8 +192,19 @@ class PCAPruner(TransformerMixin, BaseEstimator):
                     ) from None
             raise DataError(f"PCA input is not usable: {exc}") from None
         n, p = Xa.shape
-        center = Xa.mean(axis=0) if self.center else np.zeros(p)
-        Xc = Xa - center
+        from ._magnitude import check_magnitudes, power_of_two_scale  # noqa: PLC0415
+
+        if self.scale:
+            # prcomp(scale. = TRUE) is invariant to each column's scale: work on the columns divided by an
+            # exact power of two (bit-identical for ordinary data), so that 1e300 does not overflow the
+            # squares and 1e-310 (denormal) does not underflow them; report centre and scale in data units
+            pow2 = power_of_two_scale(Xa)
+        else:
+            check_magnitudes(Xa, names, use="prcomp(scale. = FALSE)")
+            pow2 = np.zeros(p, dtype=np.int64)
+        Xw = np.ldexp(Xa, -pow2)
+        center = Xw.mean(axis=0) if self.center else np.zeros(p)
+        Xc = Xw - center
         if self.scale:
             # R's scale(): sqrt(sum(x^2) / max(1, n - 1)) of the centred column
             sc = np.sqrt(np.sum(Xc**2, axis=0) / max(1, n - 1))
@@ -210,7 +221,7 @@ class PCAPruner(TransformerMixin, BaseEstimator):
         _u, d, vt = np.linalg.svd(Xc, full_matrices=False)
         d = d[:k_all]
         rot = vt[:k_all].T
-        sdev = d / np.sqrt(max(1, n - 1))
+        sdev = d / np.sqrt(max(1, n - 1)) + 0.0  # + 0.0: never a negative zero
         signs = sign_convention(rot)
         rot = rot * signs
         scores = Xc @ rot
@@ -219,12 +230,20 @@ class PCAPruner(TransformerMixin, BaseEstimator):
         prop = eig / total if total > 0 else np.zeros_like(eig)
         cum = np.cumsum(prop)
         k = _choose_k(rule, self.n_components, eig, cum, k_all)
-        sd_x = np.sqrt(np.sum((Xa - Xa.mean(axis=0)) ** 2, axis=0) / max(1, n - 1))
+        if rule == "n" and int(self.n_components) > k_all:
+            from .errors import SelectionWarning  # noqa: PLC0415
+
+            warnings.warn(f"{int(self.n_components)} components asked, but {n} rows x {p} columns have only "
+                          f"min(n, p) = {k_all}: keeping all {k_all}", SelectionWarning, stacklevel=2)
+        sd_x = np.sqrt(np.sum((Xw - Xw.mean(axis=0)) ** 2, axis=0) / max(1, n - 1))
         with np.errstate(divide="ignore", invalid="ignore"):
             corr = rot * sdev[None, :] * (sc / np.where(sd_x > 0, sd_x, np.nan))[:, None]
         corr = np.nan_to_num(corr)
         loads = np.abs(corr[:, :k]) >= float(self.loading_threshold)
         support = loads.any(axis=1)
+        self._work_ = (pow2, center, sc)  # transform() works in the same exactly rescaled units
+        center = np.ldexp(center, pow2)
+        sc = np.ldexp(sc, pow2) if self.scale else sc
         self.sdev_ = sdev
         self.rotation_ = rot
         self.center_ = center
@@ -265,13 +284,15 @@ class PCAPruner(TransformerMixin, BaseEstimator):
         """Scores of ``X`` on the kept components (R: ``predict(prcomp_fit, X)[, 1:k]``)."""
         check_is_fitted(self, "rotation_")
         Xa = validate_data(self, X, dtype=np.float64, reset=False, ensure_all_finite=True)
-        return ((Xa - self.center_) / self.scale_) @ self.rotation_[:, : self.n_components_]
+        pow2, wc, ws = getattr(self, "_work_", (np.zeros(len(self.center_), np.int64), self.center_, self.scale_))
+        return ((np.ldexp(Xa, -pow2) - wc) / ws) @ self.rotation_[:, : self.n_components_]
 
     def inverse_transform(self, Z: Any) -> np.ndarray:
         """Map kept-component scores back to the original feature scale."""
         check_is_fitted(self, "rotation_")
         Z = np.asarray(Z, dtype=np.float64)
-        return Z @ self.rotation_[:, : self.n_components_].T * self.scale_ + self.center_
+        pow2, wc, ws = getattr(self, "_work_", (np.zeros(len(self.center_), np.int64), self.center_, self.scale_))
+        return np.ldexp(Z @ self.rotation_[:, : self.n_components_].T * ws + wc, pow2)
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
         """R's component names ``PC1 .. PCk`` of the kept components."""
@@ -393,7 +414,10 @@ class PCAResult:
             return "Kaiser: eigenvalue > 1 (standardised data)"
         if self.rule == "elbow":
             return "scree elbow: point farthest from the chord of the scree curve (kept up to and including it)"
-        return f"fixed number of components ({int(self.n_components_param)})"
+        asked, avail = int(self.n_components_param), len(self.sdev)
+        if asked > avail:
+            return f"fixed number of components ({avail}: {asked} asked, capped at min(rows, columns) = {avail})"
+        return f"fixed number of components ({asked})"
 
     def rotation_frame(self) -> pd.DataFrame:
         """R's ``rotation`` matrix (all components) as a DataFrame."""
