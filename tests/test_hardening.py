@@ -441,3 +441,103 @@ def test_pca_n_above_the_number_of_components_is_capped_and_said():
     assert "13" in res.stderr and "99" in res.stderr and "warning" in res.stderr
     assert "fixed number of components (99)" not in res.stdout
     assert "capped" in res.stdout
+
+
+# --------------------------------------------------------------------------- 8. Ctrl-C inside R
+CHILD = r"""
+import sys
+import statprune._r as _r
+
+real_call = _r.call
+
+
+def announcing_call(script, function, *args, **kwargs):
+    if function == "spg_cv_fit":
+        print("in-R", flush=True)
+    return real_call(script, function, *args, **kwargs)
+
+
+_r.call = announcing_call
+sys.argv = ["statprune", *sys.argv[1:]]
+from statprune.cli import main
+
+main()
+"""
+
+
+@pytest.mark.against_r
+def test_sigint_during_cv_glmnet_interrupts_r_and_exits_130(tmp_path):
+    import signal
+
+    rng = np.random.default_rng(0)
+    n, p = 6000, 300
+    X = rng.normal(size=(n, p))
+    df = pd.DataFrame(X, columns=[f"x{j}" for j in range(p)]).assign(y=X[:, :10].sum(axis=1) + rng.normal(size=n))
+    data = tmp_path / "big.csv"
+    df.to_csv(data, index=False)
+    out = tmp_path / "out.json"
+    script = tmp_path / "child.py"
+    script.write_text(CHILD)
+    env = {**child_env(), "PYTHONPATH": str(ROOT)}
+    # alpha = 0.05 and 20 folds: well over a minute of cv.glmnet on this machine when not interrupted
+    proc = subprocess.Popen([sys.executable, str(script), "lasso", str(data), "--target", "y", "--alpha", "0.05",
+                             "--nfolds", "20", "--nlambda", "200", "--json", str(out)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        assert proc.stdout.readline().strip() == "in-R", proc.stderr.read()
+        import time
+
+        time.sleep(2.0)  # R is inside cv.glmnet now (not a timing assertion: only lets R get going)
+        proc.send_signal(signal.SIGINT)
+        rc = proc.wait(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    err = proc.stderr.read()
+    assert rc == 130, err
+    assert "interrupted" in err and "Traceback" not in err, err
+    assert not out.exists()
+    assert sorted(os.listdir(tmp_path)) == ["big.csv", "child.py"]
+
+
+# --------------------------------------------------------------------------- 7. crashes -> exit 2
+ONE_ROW = {
+    "lasso": ["--target", "y"],
+    "lasso-ooc": ["--target", "y"],
+    "stepwise": ["--formula", "y ~ ."],
+    "importance": ["--target", "y"],
+    "pca": ["--exclude", "y"],
+    "stability": ["--target", "y", "--q", "1", "--cutoff", "0.9"],
+    "compare": ["--target", "y"],
+    "validate": ["--target", "y"],
+}
+
+
+@pytest.mark.parametrize("command", list(ONE_ROW))
+def test_one_row_csv_exits_2(tmp_path, command):
+    if command in ("lasso", "stepwise", "stability", "compare", "validate"):
+        require_r()
+    p = tmp_path / "one.csv"
+    p.write_text("x0,x1,x2,y\n1,2,3,4\n")
+    res = run(command, str(p), *ONE_ROW[command], "--json", str(tmp_path / "out.json"))
+    assert res.exit_code == 2, res.stderr
+    assert "unexpected" not in res.stderr and "error:" in res.stderr
+    assert not (tmp_path / "out.json").exists()
+
+
+def test_stability_unknown_plot_format_exits_2_before_running(tmp_path):
+    res = run("stability", BOSTON, "--target", "medv", "--q", "3", "--cutoff", "0.9", "--engine", "sklearn",
+              "--plot", str(tmp_path / "paths.bogus"))
+    assert res.exit_code == 2, res.stderr
+    assert ".bogus" in res.stderr and "unexpected" not in res.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_encode_categoricals_dummy_name_collision_is_named(tmp_path):
+    p = tmp_path / "col.csv"
+    rng = np.random.default_rng(1)
+    pd.DataFrame({"g": list("abc") * 10, "gb": rng.integers(0, 2, 30), "x": rng.normal(size=30),
+                  "y": rng.normal(size=30)}).to_csv(p, index=False)
+    res = run("lasso", str(p), "--target", "y", "--encode-categoricals", "--engine", "gram")
+    assert res.exit_code == 2, res.stderr
+    assert "'gb'" in res.stderr and "level 'b' of 'g'" in res.stderr and "unexpected" not in res.stderr
