@@ -427,7 +427,18 @@ def _treatment_dummies(X: pd.DataFrame, cat_cols: list[str], encoded: dict[str, 
         dummies = {f"{c}{lev}": (vals == str(lev)).astype(np.float64) for lev in levels[1:]}
         encoded[c] = list(dummies)
         parts.append(pd.DataFrame(dummies, index=X.index))
-    return pd.concat(parts, axis=1)
+    out = pd.concat(parts, axis=1)
+    names = [str(c) for c in out.columns]
+    if len(set(names)) != len(names):  # g + level 'b' -> 'gb', next to a column 'gb': R would make two 'gb'
+        origin = {}
+        for c in X.columns:
+            for d in encoded.get(c, [c]):
+                origin.setdefault(d, []).append(f"the dummy for level '{d[len(c):]}' of '{c}'" if c in encoded
+                                                else f"the column '{c}'")
+        clash = [f"'{n}' ({' and '.join(origin[n])})" for n in sorted({n for n in names if names.count(n) > 1})]
+        raise DataError(f"encoding the categorical columns gives duplicate column name(s) {', '.join(clash)}; "
+                        "rename one of the columns (or exclude it) so that every predictor has its own name")
+    return out
 
 
 def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> Path:

@@ -142,3 +142,30 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> Path:
             raise OSError(exc.errno, exc.strerror, str(target)) from exc
         raise
     return target
+
+
+def figure_format(path: str | os.PathLike[str], *, option: str = "path") -> str:
+    """The matplotlib format of a figure file from its extension (``png`` when it has none).
+
+    Raises :class:`~statprune.errors.ParameterError` for an extension matplotlib cannot write.
+
+    Examples
+    --------
+    >>> figure_format("paths.PDF")
+    'pdf'
+    >>> figure_format("paths.bogus")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    statprune.errors.ParameterError: path 'paths.bogus': matplotlib cannot write '.bogus' figures; ...
+    """
+    from matplotlib.backend_bases import FigureCanvasBase  # noqa: PLC0415
+
+    p = os.fspath(path)
+    fmt = os.path.splitext(p)[1].lstrip(".").lower() or "png"
+    supported = FigureCanvasBase.get_supported_filetypes()
+    if fmt not in supported:
+        from .errors import ParameterError  # noqa: PLC0415
+
+        raise ParameterError(f"{option} {p!r}: matplotlib cannot write '.{fmt}' figures; use one of "
+                             f"{', '.join('.' + k for k in sorted(supported))}")
+    return fmt

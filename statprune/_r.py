@@ -38,11 +38,13 @@ Integer and logical ``NA`` become ``NaN`` (the array becomes float); character
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
+import signal
 import threading
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -455,6 +457,38 @@ def _r_categorical(sexp: Any) -> Any:
     return pd.Categorical.from_codes(codes, categories=levels)
 
 
+# --------------------------------------------------------------------------- interrupts
+@contextlib.contextmanager
+def _interruptible() -> Iterator[list[bool]]:
+    """Let Ctrl-C (SIGINT) interrupt R as R's own handler does, then raise ``KeyboardInterrupt``.
+
+    While R computes, Python runs only inside rpy2's callbacks; a ``KeyboardInterrupt``
+    raised there is swallowed by cffi ("Exception ignored from cffi callback") and R runs
+    to the end. So, for the duration of one call, SIGINT gets a handler that raises
+    nothing: it sets R's C-level flag ``R_interrupts_pending`` (what R's ``handleInterrupt``
+    does on Ctrl-C), so R stops at its next ``R_CheckUserInterrupt()`` and unwinds; then
+    ``KeyboardInterrupt`` is raised in Python once R has returned. The CLI exits 130 and
+    writes no output file. Only in the main thread (signal handlers live there).
+    """
+    hit: list[bool] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield hit
+        return
+    from rpy2.rinterface_lib import openrlib  # noqa: PLC0415
+
+    def _on_sigint(signum: int, frame: Any) -> None:
+        hit.append(True)
+        openrlib.rlib.R_interrupts_pending = 1
+
+    previous = signal.signal(signal.SIGINT, _on_sigint)
+    try:
+        yield hit
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if hit:
+        raise KeyboardInterrupt
+
+
 # --------------------------------------------------------------------------- calls
 def call(script: str, function: str, *args: Any, _convert: bool = True, _context: str | None = None, **kwargs: Any) -> Any:
     """Call ``function`` defined in ``r_scripts/bridge/<script>.R`` with R objects.
@@ -474,7 +508,13 @@ def call(script: str, function: str, *args: Any, _convert: bool = True, _context
         lst = ri.ListSexpVector(r_args + list(r_kwargs.values()))
         lst.do_slot_assign("names", ri.StrSexpVector(names))
         invoke = env.find("sp_invoke")
-        res = invoke(ri.StrSexpVector([function]), lst, env)
+        with _interruptible() as hit:
+            try:
+                res = invoke(ri.StrSexpVector([function]), lst, env)
+            except Exception:
+                if hit:  # R stopped at our interrupt: the user's Ctrl-C, not an R error
+                    raise KeyboardInterrupt from None
+                raise
         value, r_warnings, err = res[0], res[1], res[2]
         if err.typeof != ri.RTYPES.NILSXP:
             msg = str(err[0][0])

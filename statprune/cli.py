@@ -90,7 +90,10 @@ def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
         except (RNotAvailableError, RError, StatpruneError) as exc:
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(code=1) from None
-        except (typer.Exit, typer.Abort, KeyboardInterrupt):
+        except KeyboardInterrupt:  # Ctrl-C (also inside R, see statprune._r): the shell's 128 + SIGINT
+            typer.echo("interrupted", err=True)
+            raise typer.Exit(code=130) from None
+        except (typer.Exit, typer.Abort):
             raise
         except OSError as exc:  # a path that cannot be read or written: the environment, not a bug
             typer.echo(f"error: {exc}", err=True)
@@ -276,6 +279,10 @@ def stability(
     given = sum(v is not None for v in (q, cutoff, pfer))
     if given != 2:
         raise ParameterError("give exactly two of --q, --cutoff and --pfer; the third is solved for")
+    if plot is not None:  # refuse an unknown figure format before the analysis, not after it
+        from ._json import figure_format  # noqa: PLC0415
+
+        figure_format(plot, option="--plot")
     prep = prepare_xy(data, target, exclude=exclude, drop_missing=drop_missing,
                       categorical="encode" if encode_categoricals else "error")
     from ._data import check_target  # noqa: PLC0415
@@ -298,7 +305,7 @@ def stability(
 
         disp = StabilityPathDisplay.from_result(res).plot()
         buf = io.BytesIO()
-        disp.figure_.savefig(buf, format=os.path.splitext(plot)[1].lstrip(".").lower() or "png", bbox_inches="tight")
+        disp.figure_.savefig(buf, format=figure_format(plot, option="--plot"), bbox_inches="tight")
         write_atomic(plot, buf.getvalue())
         typer.echo(f"wrote {plot}", err=True)
     show(res, json_out)

@@ -981,8 +981,14 @@ class GlmnetCV(SelectorMixin, BaseEstimator):
 
         y_name = str(getattr(y, "name", None) or "y")
         # glmnet needs a matrix with 2 or more columns and cv.glmnet at least 3 folds
-        Xv = validate_data(self, X, reset=True, dtype=np.float64, ensure_all_finite=False, ensure_min_samples=3,
-                           ensure_min_features=2)
+        try:
+            Xv = validate_data(self, X, reset=True, dtype=np.float64, ensure_all_finite=False, ensure_min_samples=3,
+                               ensure_min_features=2)
+        except ValueError as exc:  # too few rows or columns, non-numeric values: the data, not a bug
+            shape = getattr(X, "shape", None)
+            raise DataError(f"cv.glmnet needs a numeric matrix with at least 3 rows and 2 predictor columns"
+                            f"{f', got {shape[0]} x {shape[1]}' if shape is not None and len(shape) == 2 else ''}: "
+                            f"{exc}") from None
         Xv = np.asarray(Xv, dtype=np.float64)
         n, p = Xv.shape
         names = [str(c) for c in getattr(self, "feature_names_in_", [f"x{j}" for j in range(p)])]
