@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 mode="${1:-demo}"
 
-APT_PKGS="r-base-core r-cran-glmnet r-cran-mass r-cran-jsonlite r-cran-survival r-cran-randomforest r-cran-leaps r-cran-car"
+APT_PKGS="gcc libc6-dev r-base-core r-cran-glmnet r-cran-mass r-cran-jsonlite r-cran-survival r-cran-randomforest r-cran-leaps r-cran-car"
 # PyICU (collation="locale": factor levels sorted by ICU as R does) builds against the system ICU
 APT_PKGS="$APT_PKGS libicu-dev pkg-config g++"
 EXTRAS="test"
@@ -63,5 +63,7 @@ echo "==> setting up the virtual environment .venv (extras: $EXTRAS)" >&2
 .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip >/dev/null \
   2> >(grep -v "is ignored: it is neither a file nor a directory" >&2)
 .venv/bin/python -m pip install -q --disable-pip-version-check -e ".[$EXTRAS]" 2> >(grep -v "is ignored: it is neither a file nor a directory" >&2)
+# the gram engine's C kernels, compiled once here (not per process); numba is the fallback
+.venv/bin/python -m statprune._native >/dev/null || true
 printf '%s\n' "$stamp" > .venv/.statprune-stamp
 printf '%s\n' "$EXTRAS" > .venv/.statprune-extras

@@ -710,8 +710,10 @@ class GlmnetCV(SelectorMixin, BaseEstimator):
         Convergence threshold and maximum passes.
     type_multinomial : {"ungrouped", "grouped"}
     engine : {"r", "gram"}
-        ``"gram"``: the gaussian covariance-update engine of :mod:`statprune._gram`
-        (same numbers, no R fit object); anything it does not cover falls back to R.
+        ``"gram"``: the fast engines, no R needed: gaussian from Gram statistics
+        (:mod:`statprune._gram`), binomial and poisson by glmnet's IRLS in C
+        (:mod:`statprune._glmpath`); same numbers, no R fit object. Anything they do not
+        cover falls back to R; ``result_.provenance["engine"]`` says which ran.
 
     Attributes
     ----------
@@ -1024,8 +1026,9 @@ class GlmnetCV(SelectorMixin, BaseEstimator):
         constant = constant_columns(Xv, names)
         opts = self._r_opts(prm, p)
         out = self._run(Xv, yr, opts, prm, w, off, foldid, names, ynames=classes if self.family == "mgaussian" else None)
-        prov = provenance(seed=self.seed, with_r=True)
-        prov["engine"] = "r" if out.get("fit") is not None else self.engine
+        used_r = out.get("fit") is not None
+        prov = provenance(seed=self.seed, with_r=used_r)
+        prov["engine"] = "r" if used_r else out.get("engine", self.engine)
         r_call = None
         if out.get("fit") is not None:
             from . import _r  # noqa: PLC0415
@@ -1105,38 +1108,50 @@ class GlmnetCV(SelectorMixin, BaseEstimator):
         return o
 
     def _run(self, X, y, opts, prm, w, off, foldid, names, ynames=None) -> CVGlmnetOutput:  # noqa: ANN001
-        from . import _r  # noqa: PLC0415
-
-        _r.require_r_packages("glmnet", *(("survival",) if self.family == "cox" else ()))
         n = X.shape[0]
-        if self.engine == "gram" and self.family == "gaussian" and not self.relax and off is None:
-            from ._gram import GramNotSupported, cv_glmnet_gram  # noqa: PLC0415
+        out = None
+        fast = self.engine == "gram" and not self.relax and (
+            (self.family == "gaussian" and off is None) or self.family in ("binomial", "poisson"))
+        if fast:
+            # the fast engines need no R: R's folds for a seed come from statprune._rng
+            from ._gram import GramNotSupported, cv_glmnet_gram, r_foldid  # noqa: PLC0415
+            from ._glmpath import GlmNotSupported, cv_glmnet_glm  # noqa: PLC0415
 
-            fid = foldid if foldid is not None else np.asarray(
-                _r.call("glmnet", "spg_draw_foldid", n, int(self.nfolds), self.seed), dtype=int)
-            excl_idx = [names.index(e) for e in prm["exclude"]]
+            if foldid is not None:
+                fid = foldid
+            elif self.seed is not None:
+                fid = r_foldid(n, int(self.nfolds), int(self.seed))
+            else:
+                fid = np.random.default_rng().permutation(np.resize(np.arange(1, int(self.nfolds) + 1), n))
+            kw = dict(weights=w, foldid=fid, alpha=prm["alpha"], lambda_=prm["lambda"], nlambda=int(self.nlambda),
+                      lambda_min_ratio=self.lambda_min_ratio, standardize=bool(self.standardize),
+                      fit_intercept=bool(self.fit_intercept), penalty_factor=prm["pf"],
+                      lower_limits=prm["lower_limits"], upper_limits=prm["upper_limits"], thresh=float(self.thresh),
+                      maxit=int(self.maxit), exclude_idx=[names.index(e) for e in prm["exclude"]],
+                      type_measure=self.type_measure)
             try:
-                return cv_glmnet_gram(
-                    X, y, weights=w, foldid=fid, alpha=prm["alpha"], lambda_=prm["lambda"], nlambda=int(self.nlambda),
-                    lambda_min_ratio=self.lambda_min_ratio, standardize=bool(self.standardize),
-                    fit_intercept=bool(self.fit_intercept), penalty_factor=prm["pf"],
-                    lower_limits=prm["lower_limits"], upper_limits=prm["upper_limits"], thresh=float(self.thresh),
-                    maxit=int(self.maxit), exclude_idx=excl_idx, type_measure=self.type_measure,
-                )
-            except GramNotSupported:
-                # what the gram engine does not cover (MAE, tiny folds...) runs in R, silently,
+                if self.family == "gaussian":
+                    return cv_glmnet_gram(X, y, **kw)
+                y01 = (np.asarray(y.codes) == 1).astype(float) if self.family == "binomial" else y
+                out = cv_glmnet_glm(X, y01, family=self.family, offset=off, **kw)
+            except (GramNotSupported, GlmNotSupported):
+                # what the fast engines do not cover (MAE, tiny folds, maxit...) runs in R, silently,
                 # with the same folds (R's own draw for the seed)
                 foldid = fid
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            out = _r.call("glmnet", "spg_cv_fit", X, y, opts, weights=w, offset=off, foldid=foldid,
-                          seed=None if self.seed is None else int(self.seed), nfolds=int(self.nfolds),
-                          dimnames_x=names, ynames=ynames, _context="cv.glmnet")
-        seen: set[str] = set()
-        for wmsg in caught:
-            if str(wmsg.message) not in seen:
-                seen.add(str(wmsg.message))
-                _reissue(wmsg, self.family)
+        if out is None:
+            from . import _r  # noqa: PLC0415
+
+            _r.require_r_packages("glmnet", *(("survival",) if self.family == "cox" else ()))
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                out = _r.call("glmnet", "spg_cv_fit", X, y, opts, weights=w, offset=off, foldid=foldid,
+                              seed=None if self.seed is None else int(self.seed), nfolds=int(self.nfolds),
+                              dimnames_x=names, ynames=ynames, _context="cv.glmnet")
+            seen: set[str] = set()
+            for wmsg in caught:
+                if str(wmsg.message) not in seen:
+                    seen.add(str(wmsg.message))
+                    _reissue(wmsg, self.family)
         dr = np.asarray(out.get("dev_ratio", []), dtype=float).reshape(-1)
         if self.family in ("binomial", "multinomial") and dr.size and dr[-1] >= 0.99:
             warnings.warn(

@@ -433,3 +433,88 @@ def test_cli_lasso_engine_gram_equals_engine_r():
     assert g["selected"] == r["selected"]
     for k, v in r["coefficients"].items():
         assert g["coefficients"][k] == pytest.approx(v, rel=1e-6, abs=1e-8), k
+
+
+# ----------------------------------------------------------------------------- no R on the gram path (issue 16)
+
+_NO_R_SCRIPT = r"""
+import atexit, sys
+atexit.register(lambda: print("RPY2_IMPORTED=" + str("rpy2" in sys.modules), "NUMBA_IMPORTED="
+                              + str("numba" in sys.modules), file=sys.stderr))
+import numpy as np
+mode = sys.argv[1]
+if mode == "api":
+    from statprune.lasso import GlmnetCV
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((300, 6)); y = X[:, 0] - X[:, 1] + rng.standard_normal(300)
+    est = GlmnetCV(engine="gram", seed=11).fit(X, y)
+    print(est.result_.provenance["engine"], est.lambda_min_)
+else:
+    from statprune.cli import main
+    sys.argv = ["statprune", "lasso", sys.argv[2], "--target", "y", "--engine", "gram", "--seed", "11",
+                "--json", "-"]
+    main()
+"""
+
+
+@pytest.mark.parametrize("mode", ["api", "cli"])
+def test_gram_path_never_imports_rpy2(mode, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    import pandas as pd
+
+    rng = np.random.default_rng(1)
+    X = rng.standard_normal((200, 4))
+    df = pd.DataFrame(X, columns=[f"x{j}" for j in range(4)])
+    df["y"] = X[:, 0] + rng.standard_normal(200)
+    csv = tmp_path / "d.csv"
+    df.to_csv(csv, index=False)
+    env = dict(os.environ)
+    proc = subprocess.run([sys.executable, "-c", _NO_R_SCRIPT, mode, str(csv)], capture_output=True, text=True,
+                          env=env, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "RPY2_IMPORTED=False" in proc.stderr, proc.stderr[-2000:]
+    from statprune import _native
+
+    if _native.library_path() is not None:  # the C kernels are built: no JIT either
+        assert "NUMBA_IMPORTED=False" in proc.stderr, proc.stderr[-2000:]
+    if mode == "api":
+        assert proc.stdout.split()[0] == "gram"
+
+
+@pytest.mark.against_r
+def test_glmnetcv_gram_seed_equals_r_engine(r):
+    from statprune.lasso import GlmnetCV
+
+    X, y, _ = _data(211, 7, seed=5)
+    g = GlmnetCV(engine="gram", seed=99, thresh=TIGHT, nfolds=5).fit(X, y)
+    rr = GlmnetCV(engine="r", seed=99, thresh=TIGHT, nfolds=5).fit(X, y)
+    assert g.result_.provenance["engine"] == "gram" and rr.result_.provenance["engine"] == "r"
+    np.testing.assert_allclose(g.cv_results_["mean_score"], rr.cv_results_["mean_score"], rtol=1e-8)
+    assert g.lambda_min_ == pytest.approx(rr.lambda_min_, rel=1e-10)
+    assert g.lambda_1se_ == pytest.approx(rr.lambda_1se_, rel=1e-10)
+    np.testing.assert_allclose(g.coef_, rr.coef_, rtol=1e-8, atol=1e-10)
+
+
+@pytest.mark.parametrize("naive", [False, True])
+def test_c_kernels_equal_numba_kernels(naive, monkeypatch):
+    """The C path kernels (statprune._native) give bit-identical paths to the numba ones."""
+    from statprune import _native
+
+    if _native.elnet_kernel(naive) is None:
+        if __import__("helpers").IN_CI:
+            pytest.fail("no C compiler under CI: the C kernels must build (scripts/setup.sh installs gcc)")
+        pytest.skip("no C compiler here")
+    rng = np.random.default_rng(3)
+    for n, p, kw in [(300, 15, {}), (200, 40, {"alpha": 0.4, "lower_limits": -0.5}), (80, 120, {})]:
+        X, y, foldid = _data(n, p, seed=int(rng.integers(1000)))
+        kw = dict(kw, type_gaussian="naive" if naive else "covariance", thresh=1e-10)
+        a = cv_glmnet_gram(X, y, foldid=foldid, **kw)
+        monkeypatch.setattr(_native, "elnet_kernel", lambda naive: None)
+        b = cv_glmnet_gram(X, y, foldid=foldid, **kw)
+        monkeypatch.undo()
+        np.testing.assert_array_equal(a["lambda"], b["lambda"])
+        np.testing.assert_array_equal(a["beta"], b["beta"])
+        np.testing.assert_array_equal(a["cvm"], b["cvm"])

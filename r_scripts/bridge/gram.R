@@ -3,10 +3,13 @@
 # cv.glmnet(family = "gaussian") on the same data/folds, returning the pieces the
 # Gram engine reproduces (used by the tests and by benchmarks/bench_glmnet.py).
 # `args` is a named list of extra glmnet arguments (alpha, thresh, ...).
-gram_cv_reference <- function(x, y, foldid, weights = NULL, args = list()) {
+# `offset` (optional) is passed as cv.glmnet's offset (binomial/poisson engine tests).
+gram_cv_reference <- function(x, y, foldid, weights = NULL, args = list(), offset = NULL) {
   suppressPackageStartupMessages(library(glmnet))
   t0 <- proc.time()[["elapsed"]]
-  cv <- do.call(glmnet::cv.glmnet, c(list(x = x, y = y, weights = weights, foldid = foldid), args))
+  base <- list(x = x, y = y, weights = weights, foldid = foldid)
+  if (!is.null(offset)) base$offset <- as.double(offset)
+  cv <- do.call(glmnet::cv.glmnet, c(base, args))
   elapsed <- proc.time()[["elapsed"]] - t0
   fit <- cv$glmnet.fit
   list(

@@ -1,0 +1,312 @@
+"""Fresh-process and warm times of cross-validated lasso: R ``cv.glmnet`` vs statprune vs Python peers.
+
+One run, same seeded data and the same 10 folds for every tool, BLAS pinned to one
+thread everywhere (R's reference BLAS is single-threaded):
+
+* ``R cv.glmnet, fresh``: a new ``Rscript`` process (``r_scripts/bench_cv_glmnet_family.R``):
+  ``wall`` is the whole process (start, ``library(glmnet)``, reading the binary data,
+  ``cv.glmnet``), ``seconds`` R's own ``proc.time`` around ``cv.glmnet``;
+* ``statprune ..., fresh``: a new ``python`` process that imports statprune, loads the
+  same data (``.npy``) and runs the CV: ``wall`` is the whole process, ``seconds`` the
+  call.  ``_gram.cv_glmnet_gram`` is the engine; ``GlmnetCV(engine="gram")`` adds the
+  scikit-learn estimator layer (importing scikit-learn/pandas);
+* ``... warm``: the same call again in an already warm process (best of a few);
+* peers (warm, in this process, so their import cost is not counted): scikit-learn
+  ``LassoCV`` / ``LogisticRegressionCV``, glum ``GeneralizedLinearRegressorCV``, skglm,
+  adelie where installed (``pip install -e .[bench]``), each given glmnet's lambda
+  sequence on glmnet's standardised design and the same folds.
+
+Agreement is measured at ``thresh=1e-14`` (both converged), against R's answer at
+``thresh=1e-14``: ``same_lambda_min`` (the chosen index), ``lambda_min_rel``, and
+``coef_rel`` (max |difference| of the coefficients at lambda.min, intercept included,
+over the largest |coefficient|).  Peers are compared at their own chosen lambda with
+R's coefficients at R's lambda.min (so a different choice shows up there too).
+Times are at glmnet's default ``thresh=1e-7``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from benchmarks._synth import make_foldid, make_regression
+
+ROOT = Path(__file__).resolve().parent.parent
+R_SCRIPT = ROOT / "r_scripts" / "bench_cv_glmnet_family.R"
+TIGHT = 1e-14
+DEFAULT = 1e-7
+
+FULL = [("gaussian", 20_000, 200), ("gaussian", 100_000, 500), ("binomial", 20_000, 200),
+        ("binomial", 100_000, 200), ("poisson", 20_000, 200), ("poisson", 100_000, 200)]
+QUICK = [("gaussian", 5_000, 50), ("binomial", 3_000, 30), ("poisson", 3_000, 30)]
+PEER_MAX_CELLS = 4_000_000  # peers only up to 20,000 x 200 (they take minutes beyond)
+
+_ENV = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+        "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+
+# the fresh statprune process: argv = dir family thresh mode
+_FRESH = r"""
+import sys, time
+t0 = time.perf_counter()
+import numpy as np
+d, family, thresh, mode = sys.argv[1], sys.argv[2], float(sys.argv[3]), sys.argv[4]
+X = np.load(d + "/X.npy"); y = np.load(d + "/y.npy"); foldid = np.load(d + "/foldid.npy")
+t1 = time.perf_counter()
+if mode == "engine":
+    from statprune.lasso import _engine_cv  # noqa
+    out = _engine_cv(X, y, family=family, foldid=foldid, thresh=thresh)
+    lam_min = out["lambda_min"]
+else:
+    from statprune.lasso import GlmnetCV
+    est = GlmnetCV(family=family, engine="gram", foldid=foldid, thresh=thresh).fit(X, y)
+    lam_min = est.lambda_min_
+t2 = time.perf_counter()
+import json
+print(json.dumps({"seconds": t2 - t1, "load": t1 - t0, "lambda_min": float(lam_min),
+                  "rpy2": "rpy2" in sys.modules, "numba": "numba" in sys.modules}))
+"""
+
+
+def _log(msg: str) -> None:
+    print(f"[bench_fresh] {msg}", file=sys.stderr, flush=True)
+
+
+def _data(family: str, n: int, p: int, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    d = make_regression(n, p, sparsity=max(5, p // 20), rho=0.5, seed=seed)
+    X = d.X
+    rng = np.random.default_rng(seed + 1)
+    if family == "gaussian":
+        y = d.y
+    else:
+        eta = X @ d.beta
+        eta = eta / max(np.std(eta), 1e-12)
+        if family == "binomial":
+            y = (rng.random(n) < 1 / (1 + np.exp(-eta))).astype(float)
+        else:
+            y = rng.poisson(np.exp(0.5 * eta)).astype(float)
+    return X, y, make_foldid(n, 10, seed=seed)
+
+
+def _write(tmp: Path, X: np.ndarray, y: np.ndarray, foldid: np.ndarray) -> None:
+    np.asfortranarray(X).T.astype("<f8").tofile(tmp / "x.bin")
+    y.astype("<f8").tofile(tmp / "y.bin")
+    foldid.astype("<i4").tofile(tmp / "foldid.bin")
+    np.save(tmp / "X.npy", X)
+    np.save(tmp / "y.npy", y)
+    np.save(tmp / "foldid.npy", foldid)
+
+
+def _rscript(tmp: Path, n: int, p: int, family: str, thresh: float) -> dict:
+    t0 = time.perf_counter()
+    proc = subprocess.run(["Rscript", str(R_SCRIPT), str(tmp), str(n), str(p), family, repr(thresh)],
+                          capture_output=True, text=True, env=_ENV, check=False)
+    wall = time.perf_counter() - t0
+    if proc.returncode != 0:
+        raise RuntimeError(f"Rscript failed: {proc.stderr[-2000:]}")
+    out = json.loads(proc.stdout)
+    out["wall"] = wall
+    return out
+
+
+def _fresh(tmp: Path, family: str, thresh: float, mode: str) -> dict:
+    t0 = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-c", _FRESH, str(tmp), family, repr(thresh), mode],
+                          capture_output=True, text=True, env=_ENV, check=False)
+    wall = time.perf_counter() - t0
+    if proc.returncode != 0:
+        raise RuntimeError(f"fresh statprune process failed: {proc.stderr[-2000:]}")
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    out["wall"] = wall
+    return out
+
+
+def _rel(a: Any, b: Any) -> float:
+    a = np.asarray(a, float)
+    b = np.asarray(b, float)
+    return float(np.max(np.abs(a - b)) / max(np.max(np.abs(b)), 1e-300))
+
+
+def _coef_at(out: dict, s: float) -> np.ndarray:
+    from statprune._gram import _lambda_interp
+
+    left, right, frac = _lambda_interp(np.asarray(out["lambda"]), np.array([s]))
+    beta = np.asarray(out["beta"]).reshape(-1, len(out["lambda"]))
+    a0 = np.asarray(out["a0"]).reshape(-1)
+    b = beta[:, left[0]] * frac[0] + beta[:, right[0]] * (1 - frac[0])
+    a = a0[left[0]] * frac[0] + a0[right[0]] * (1 - frac[0])
+    return np.concatenate([[a], b])
+
+
+def _agreement(out: dict, ref: dict) -> dict:
+    return {
+        "same_lambda_min": bool(int(out["index_min"]) == int(ref["index_min"])),
+        "lambda_min_rel": abs(float(out["lambda_min"]) - float(ref["lambda_min"])) / float(ref["lambda_min"]),
+        "coef_rel": _rel(_coef_at(out, float(ref["lambda_min"])), ref["coef_min"]),
+    }
+
+
+def _best(f, k: int) -> tuple[float, Any]:
+    best, out = np.inf, None
+    for _ in range(k):
+        t0 = time.perf_counter()
+        out = f()
+        best = min(best, time.perf_counter() - t0)
+    return best, out
+
+
+# ----------------------------------------------------------------------------- peers
+
+
+def _standardized(X: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    mu = X.mean(axis=0)
+    sd = X.std(axis=0)
+    return (X - mu) / sd, mu, sd
+
+
+def _splits(foldid: np.ndarray) -> list:
+    return [(np.nonzero(foldid != k)[0], np.nonzero(foldid == k)[0]) for k in range(1, int(foldid.max()) + 1)]
+
+
+def _peer_rows(family: str, X, y, foldid, lam: np.ndarray, ref: dict) -> list[dict]:
+    """Each installed peer: (engine, seconds, agreement)."""
+    rows: list[dict] = []
+    Xs, mu, sd = _standardized(X)
+    splits = _splits(foldid)
+    idx_r = int(ref["index_min"])
+
+    def add(name: str, f) -> None:
+        try:
+            t0 = time.perf_counter()
+            alpha_chosen, coef_std, icpt = f()
+            t = time.perf_counter() - t0
+        except Exception as exc:  # a missing or failing peer is reported, not fatal
+            rows.append({"engine": name, "seconds": float("nan"), "note": f"{type(exc).__name__}: {exc}"[:120]})
+            return
+        coef = np.asarray(coef_std).reshape(-1) / sd
+        full = np.concatenate([[icpt - mu @ coef], coef])
+        i = int(np.argmin(np.abs(lam - alpha_chosen))) + 1
+        rows.append({"engine": name, "seconds": t, "same_lambda_min": i == idx_r,
+                     "lambda_min_rel": abs(alpha_chosen - float(ref["lambda_min"])) / float(ref["lambda_min"]),
+                     "coef_rel": _rel(full, ref["coef_min"])})
+
+    if family == "gaussian":
+        def sk():
+            from sklearn.linear_model import LassoCV
+
+            m = LassoCV(alphas=lam, cv=splits, max_iter=100_000, tol=1e-7).fit(Xs, y)
+            return float(m.alpha_), m.coef_, float(m.intercept_)
+        add("sklearn LassoCV", sk)
+
+    def glum_cv():
+        from glum import GeneralizedLinearRegressorCV
+
+        m = GeneralizedLinearRegressorCV(family="normal" if family == "gaussian" else family, l1_ratio=1.0,
+                                         alphas=lam, cv=splits, scale_predictors=False, gradient_tol=1e-7,
+                                         n_jobs=1).fit(Xs, y)
+        return float(m.alpha_), m.coef_, float(m.intercept_)
+    add("glum GeneralizedLinearRegressorCV", glum_cv)
+
+    def skglm_cv():
+        from skglm import GeneralizedLinearEstimator
+        from skglm.datafits import Logistic, Poisson, Quadratic
+        from skglm.penalties import L1
+        from skglm.solvers import AndersonCD, ProxNewton
+
+        # skglm has no CV class: the path per fold with warm starts, glmnet's deviance on the held-out rows
+        yy = 2 * y - 1 if family == "binomial" else y
+        cvm = np.zeros(len(lam))
+        for tr, te in splits:
+            est = None
+            for j, a in enumerate(lam):
+                if family == "gaussian":
+                    est = GeneralizedLinearEstimator(Quadratic(), L1(a), AndersonCD(tol=1e-7, warm_start=True,
+                                                                                   fit_intercept=True)) if est is None else est
+                elif family == "binomial":
+                    est = GeneralizedLinearEstimator(Logistic(), L1(a), ProxNewton(tol=1e-7, warm_start=True,
+                                                                                  fit_intercept=True)) if est is None else est
+                else:
+                    est = GeneralizedLinearEstimator(Poisson(), L1(a), ProxNewton(tol=1e-7, warm_start=True,
+                                                                                 fit_intercept=True)) if est is None else est
+                est.penalty.alpha = a
+                est.fit(Xs[tr], yy[tr])
+                eta = Xs[te] @ est.coef_ + est.intercept_
+                if family == "gaussian":
+                    cvm[j] += np.sum((y[te] - eta) ** 2)
+                elif family == "binomial":
+                    cvm[j] += np.sum(np.logaddexp(0, eta) - y[te] * eta)
+                else:
+                    cvm[j] += np.sum(np.exp(eta) - y[te] * eta)
+        jmin = int(np.argmin(cvm))
+        a = lam[jmin]
+        full = GeneralizedLinearEstimator(est.datafit, L1(a), est.solver).fit(Xs, yy)
+        return float(a), full.coef_, float(full.intercept_)
+    add("skglm (path per fold)", skglm_cv)
+
+    def adelie_cv():
+        import adelie as ad
+
+        fam = {"gaussian": ad.glm.gaussian, "binomial": ad.glm.binomial, "poisson": ad.glm.poisson}[family](y)
+        res = ad.cv_grpnet(X=np.asfortranarray(Xs), glm=fam, n_folds=10, lmda_path=lam, progress_bar=False)
+        st = res.fit(X=np.asfortranarray(Xs), glm=fam, progress_bar=False)
+        return float(res.lmdas[res.best_idx]), np.asarray(st.betas[-1].toarray()).ravel(), float(st.intercepts[-1])
+    add("adelie cv_grpnet", adelie_cv)
+    return rows
+
+
+# ----------------------------------------------------------------------------- run
+
+
+def run(quick: bool = False) -> list[dict]:
+    from threadpoolctl import threadpool_limits
+
+    from statprune.lasso import _engine_cv
+
+    rows: list[dict] = []
+    have_r = shutil.which("Rscript") is not None
+    for family, n, p in (QUICK if quick else FULL):
+        case = {"bench": "fresh", "case": f"{family} {n:,} x {p}", "family": family, "n": n, "p": p}
+        _log(case["case"])
+        X, y, foldid = _data(family, n, p, seed=n + p)
+        tmp = Path(tempfile.mkdtemp(prefix="statprune-fresh-"))
+        try:
+            _write(tmp, X, y, foldid)
+            ref = _rscript(tmp, n, p, family, TIGHT) if have_r else None
+            if have_r:
+                r = _rscript(tmp, n, p, family, DEFAULT)
+                rows.append({**case, "engine": "R cv.glmnet, fresh Rscript", "wall": r["wall"],
+                             "seconds": r["seconds"], "library_glmnet": r["load_seconds"]})
+            r_wall = rows[-1]["wall"] if have_r else float("nan")
+            r_sec = rows[-1]["seconds"] if have_r else float("nan")
+            for mode, label in (("engine", "statprune engine"), ("estimator", "statprune GlmnetCV(engine='gram')")):
+                f = _fresh(tmp, family, DEFAULT, mode)
+                rows.append({**case, "engine": f"{label}, fresh process", "wall": f["wall"], "seconds": f["seconds"],
+                             "x_vs_R_wall": r_wall / f["wall"], "imports_rpy2": f["rpy2"], "imports_numba": f["numba"]})
+            with threadpool_limits(limits=1):
+                _engine_cv(X, y, family=family, foldid=foldid, thresh=DEFAULT)
+                t_warm, _ = _best(lambda: _engine_cv(X, y, family=family, foldid=foldid, thresh=DEFAULT), 2)
+                out = _engine_cv(X, y, family=family, foldid=foldid, thresh=TIGHT)
+            agree = _agreement(out, ref) if ref is not None else {}
+            rows.append({**case, "engine": "statprune engine, warm", "seconds": t_warm, "x_vs_R_seconds": r_sec / t_warm,
+                         "engine_used": out.get("engine"), **agree})
+            if ref is not None and n * p <= PEER_MAX_CELLS:
+                lam = np.asarray(ref["lambda"], float)
+                with threadpool_limits(limits=1):
+                    for pr in _peer_rows(family, X, y, foldid, lam, ref):
+                        rows.append({**case, **pr, "x_vs_R_seconds": r_sec / pr["seconds"] if pr["seconds"] else None})
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+    return rows
+
+
+if __name__ == "__main__":  # pragma: no cover
+    for row in run("--quick" in sys.argv):
+        print(json.dumps(row, default=float))

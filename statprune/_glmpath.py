@@ -1,0 +1,354 @@
+"""Exact fast ``cv.glmnet`` for ``family="binomial"`` and ``"poisson"`` without R.
+
+glmnet 4.1's own algorithm (``glmnetpp``: ``lognet``/``fishnet`` dense paths) in C
+(``statprune/_native/glmpath.c``): IRLS with naive coordinate descent on the
+working residual, strong-rule sets with KKT checks, warm starts along lambda,
+convergence threshold ``thresh * null deviance``.  Around it, R's semantics:
+
+* ``glmnet()``: weights normalized to sum 1; for binomial, rows with zero weight
+  dropped first (``lognet``) and ``y`` the indicator of the second class (R's
+  factor order); ``x`` centred (with an intercept) and scaled by its weighted
+  population sd (``LStandardize1``); penalty factors normalized to sum to ``p``,
+  ``Inf`` = excluded; limits scaled by the sd; ``fdev = 0`` when a limit is 0;
+  lambda_max from the gradient at the fit of the unpenalized part, the sequence
+  ``lambda_max * lambda.min.ratio^(k/(nlambda-1))`` (ratio 1e-4, or 1e-2 when
+  ``n < p``), the first value re-extrapolated by ``fix.lam``; the path stops after
+  ``mnlam = 5`` values when the deviance ratio exceeds ``devmax = 0.999``, or its
+  gain is below ``fdev = 1e-5`` (binomial: over one step; poisson: relative, over
+  ``mnlam - 1`` steps), or more than ``dfmax`` variables are non-zero;
+* ``cv.glmnet.raw``: every training set fitted with its own lambda sequence and
+  predicted at the full-data lambdas through ``lambda.interp`` (``buildPredmat``);
+  ``cv.lognet``/``cv.fishnet``'s per-row measures (deviance with probabilities
+  clipped to ``[1e-5, 1 - 1e-5]``, class, mse, mae, auc), grouped by fold
+  (``cvcompute``), ``cvstats`` and ``getOptcv.glmnet``.
+
+What it does not cover (``GlmNotSupported``; the caller runs R instead):
+multinomial, relaxed fits, ungrouped CV (fewer than 3 rows per fold, or AUC with
+fewer than 10 rows per fold), a path that hits ``maxit`` or a degenerate null model.
+
+Examples
+--------
+>>> import numpy as np
+>>> rng = np.random.default_rng(0)
+>>> X = rng.standard_normal((300, 6)); y = (X[:, 0] + rng.standard_normal(300) > 0).astype(float)
+>>> out = cv_glmnet_glm(X, y, family="binomial", foldid=np.arange(300) % 5 + 1)
+>>> out["name"], out["beta"].shape[0], bool(out["lambda_min"] <= out["lambda_1se"])
+('Binomial Deviance', 6, True)
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from typing import Any
+
+import numpy as np
+
+from statprune._gram import _BIG, _DEVMAX, _EPS, _MNLAM, _lambda_interp, _settings
+from statprune.errors import DataError, ParameterError, StatpruneError
+
+__all__ = ["GlmNotSupported", "cv_glmnet_glm", "glm_unsupported_reason", "glmnet_glm_path"]
+
+_PMIN = 1e-9  # glmnet.control()$pmin
+_MEASURES = {
+    "binomial": ("deviance", {"deviance": "Binomial Deviance", "class": "Misclassification Error", "auc": "AUC",
+                              "mse": "Mean-Squared Error", "mae": "Mean Absolute Error"}),
+    "poisson": ("deviance", {"deviance": "Poisson Deviance", "mse": "Mean-Squared Error",
+                             "mae": "Mean Absolute Error"}),
+}
+
+
+class GlmNotSupported(StatpruneError, NotImplementedError):
+    """The request needs something this engine does not compute; run ``cv.glmnet`` in R."""
+
+
+def glm_unsupported_reason(*, family: str, type_measure: str = "default", relax: bool = False,
+                           n: int | None = None, nfolds: int | None = None) -> str | None:
+    """Why :func:`cv_glmnet_glm` cannot serve this request (``None`` when it can).
+
+    Examples
+    --------
+    >>> glm_unsupported_reason(family="multinomial")
+    "family='multinomial': the fast GLM engine covers 'binomial' and 'poisson'"
+    >>> glm_unsupported_reason(family="poisson", type_measure="auc")
+    "type_measure='auc' is not a poisson measure"
+    """
+    if family not in _MEASURES:
+        return f"family={family!r}: the fast GLM engine covers 'binomial' and 'poisson'"
+    if type_measure != "default" and type_measure not in _MEASURES[family][1]:
+        return f"type_measure={type_measure!r} is not a {family} measure"
+    if relax:
+        return "relax=True is not supported by the fast GLM engine"
+    if n is not None and nfolds is not None:
+        if n / nfolds < 3:
+            return "fewer than 3 rows per fold: cv.glmnet switches to ungrouped CV"
+        if type_measure == "auc" and n / nfolds < 10:
+            return "fewer than 10 rows per fold for type_measure='auc': cv.glmnet changes the measure"
+    return None
+
+
+def _kernel() -> Any:
+    from statprune import _native
+
+    fn = _native.glm_kernel()
+    if fn is None:
+        raise GlmNotSupported("the C kernels are not built (no C compiler); the fast GLM engine needs them")
+    return fn
+
+
+def glmnet_glm_path(X: np.ndarray, y: np.ndarray, *, family: str, weights: np.ndarray | None = None,
+                    offset: np.ndarray | None = None, settings: Any, dfmax: int | None = None) -> dict:
+    """One ``glmnet(x, y, family)`` path; ``y`` is 0/1 (binomial: the second class) or counts.
+
+    Returns ``lambda``, ``a0``, ``beta`` (p, L) on the original scale, ``dev_ratio``,
+    ``nulldev``, ``df``, ``npasses``.
+    """
+    X = np.asarray(X, dtype=float)
+    n, p = X.shape
+    nobs_lmr = n  # lambda.min.ratio looks at nrow(x) before lognet drops zero-weight rows
+    w = np.ones(n) if weights is None else np.asarray(weights, dtype=float).reshape(-1)
+    y = np.asarray(y, dtype=float).reshape(-1)
+    g = None if offset is None else np.asarray(offset, dtype=float).reshape(-1)
+    if family == "binomial":
+        keep = w > 0
+        if not keep.all():
+            X, y, w = X[keep], y[keep], w[keep]
+            g = None if g is None else g[keep]
+            n = X.shape[0]
+    s = settings
+    sw = float(w.sum())
+    if sw <= 0:
+        raise DataError("the weights sum to zero: nothing to fit")
+    ww = w / sw
+    ju = (X.min(axis=0) < X.max(axis=0)) & ~s.exclude
+    if not ju.any():
+        raise ParameterError("all variables are constant or excluded: nothing to fit")
+    if s.fit_intercept:
+        xm = ww @ X
+        Xc = X - xm
+        xs = np.sqrt(ww @ (Xc * Xc)) if s.standardize else np.ones(p)
+    else:
+        xm = np.zeros(p)
+        Xc = X
+        if s.standardize:
+            mean = ww @ X
+            xs = np.sqrt(ww @ (X * X) - mean * mean)
+        else:
+            xs = np.ones(p)
+    xs = np.where(ju, xs, 1.0)
+    Xt = np.ascontiguousarray((Xc / xs).T)  # p rows of n standardized values
+    cl = s.cl * xs[None, :] if s.standardize else s.cl.copy()
+    if s.lambda_ is not None:
+        flmin, ulam, nlam = 1.0, s.lambda_.copy(), int(s.lambda_.shape[0])
+    else:
+        lmr = s.lambda_min_ratio
+        if lmr is None:
+            lmr = 0.01 if nobs_lmr < p else 1e-4
+        flmin, ulam, nlam = float(lmr), np.zeros(1), int(s.nlambda)
+    ne = p + 1 if dfmax is None else int(dfmax)
+    res = _kernel()(1 if family == "binomial" else 2, Xt, y, ww, g, ju, s.vp, np.ascontiguousarray(cl), s.alpha,
+                    flmin, ulam, nlam, s.thresh, s.maxit, s.fit_intercept, _PMIN, s.sml, _DEVMAX, _MNLAM, _EPS,
+                    _BIG, ne)
+    lmu, a0, ao, almo, devo, dev0, nlp, jerr = res
+    if jerr != 0:
+        raise GlmNotSupported(f"glmnet error code {jerr} (maxit reached or a degenerate null model): left to R")
+    beta = (ao[:lmu].T / xs[:, None]).copy()
+    beta[~ju, :] = 0.0
+    a0 = a0[:lmu] - xm @ beta if s.fit_intercept else np.zeros(lmu)
+    lam = almo[:lmu].copy()
+    if s.lambda_ is None and lam.shape[0] > 2:  # fix.lam
+        llam = np.log(lam[:3])
+        lam[0] = math.exp(2 * llam[1] - llam[2])
+    return {"lambda": lam, "a0": np.asarray(a0, dtype=float), "beta": beta, "dev_ratio": devo[:lmu].copy(),
+            "nulldev": float(2.0 * sw * dev0), "df": (beta != 0).sum(axis=0), "npasses": int(nlp)}
+
+
+def _weighted_auc(y: np.ndarray, prob: np.ndarray, w: np.ndarray) -> float:
+    """``glmnet:::auc.mat`` = survival's weighted concordance of ``prob`` with the 0/1 outcome."""
+    # each row is a class-1 case with weight w*y and a class-0 case with weight w*(1-y)
+    w1, w0 = w * y, w * (1.0 - y)
+    order = np.argsort(prob, kind="mergesort")
+    ps, a1, a0 = prob[order], w1[order], w0[order]
+    uniq, start = np.unique(ps, return_index=True)
+    s1 = np.add.reduceat(a1, start)
+    s0 = np.add.reduceat(a0, start)
+    below0 = np.cumsum(s0) - s0  # class-0 weight with a strictly smaller prob
+    num = float(np.sum(s1 * (below0 + 0.5 * s0)))
+    den = float(a1.sum() * a0.sum())
+    return num / den if den > 0 else float("nan")
+
+
+def _cvraw(family: str, measure: str, y: np.ndarray, eta: np.ndarray) -> np.ndarray:
+    """Per-row loss of ``cv.lognet``/``cv.fishnet`` (rows x lambdas)."""
+    yc = y[:, None]
+    if family == "binomial":
+        pr = 1.0 / (1.0 + np.exp(-eta))
+        if measure == "deviance":
+            pc = np.clip(pr, 1e-5, 1 - 1e-5)
+            return -2.0 * ((1.0 - yc) * np.log(1.0 - pc) + yc * np.log(pc))
+        if measure == "mse":
+            return 2.0 * (yc - pr) ** 2
+        if measure == "mae":
+            return 2.0 * np.abs(yc - pr)
+        if measure == "class":
+            return (1.0 - yc) * (pr > 0.5) + yc * (pr <= 0.5)
+        raise AssertionError(measure)
+    mu = np.exp(eta)
+    if measure == "deviance":
+        with np.errstate(divide="ignore", invalid="ignore"):
+            devy = np.where(yc > 0, yc * np.log(np.where(yc > 0, yc, 1.0)) - yc, 0.0)
+        return 2.0 * (devy - (yc * eta - mu))
+    if measure == "mse":
+        return (yc - mu) ** 2
+    if measure == "mae":
+        return np.abs(yc - mu)
+    raise AssertionError(measure)
+
+
+def _workers(K: int, n_jobs: int | None) -> int:
+    if n_jobs is not None and n_jobs > 0:
+        return min(int(n_jobs), K)
+    return max(1, min(K, os.cpu_count() or 1))
+
+
+def cv_glmnet_glm(
+    X: Any,
+    y: Any,
+    *,
+    family: str,
+    weights: Any = None,
+    offset: Any = None,
+    foldid: Any = None,
+    nfolds: int = 10,
+    seed: int | None = None,
+    alpha: float = 1.0,
+    lambda_: Any = None,
+    nlambda: int = 100,
+    lambda_min_ratio: float | None = None,
+    standardize: bool = True,
+    fit_intercept: bool = True,
+    penalty_factor: Any = None,
+    lower_limits: Any = -np.inf,
+    upper_limits: Any = np.inf,
+    thresh: float = 1e-7,
+    maxit: int = 100000,
+    exclude_idx: Any = None,
+    type_measure: str = "default",
+    n_jobs: int | None = None,
+) -> dict:
+    """``cv.glmnet(x, y, family = "binomial" | "poisson", ...)`` without R.
+
+    ``y``: for binomial, 0/1 with 1 for the second class (R's factor-level order);
+    for poisson, non-negative counts.  ``foldid`` (``1..K``) fixes the folds; without
+    it, ``seed`` gives R's ``set.seed(seed); sample(rep(seq(nfolds), length = n))``
+    (:mod:`statprune._rng`).  The folds' paths run in ``n_jobs`` threads (the C
+    kernel releases the GIL; results do not depend on it).  Returns the
+    ``CVGlmnetOutput`` dict of :mod:`statprune.lasso` with ``fit=None``.
+
+    Raises
+    ------
+    GlmNotSupported
+        For what only R computes (see the module docstring).
+    """
+    X = np.asarray(X, dtype=float)
+    n, p = X.shape
+    y = np.asarray(y, dtype=float).reshape(-1)
+    reason = glm_unsupported_reason(family=family, type_measure=type_measure)
+    if reason:
+        raise GlmNotSupported(reason)
+    default, names = _MEASURES[family]
+    measure = default if type_measure == "default" else type_measure
+    if family == "binomial" and not np.all((y == 0) | (y == 1)):
+        raise DataError("binomial y must be 0/1 (1 = the second class)")
+    if family == "poisson" and np.any(y < 0):
+        raise DataError("negative responses encountered; not permitted for Poisson family")
+    w = np.ones(n) if weights is None else np.asarray(weights, dtype=float).reshape(-1)
+    off = None if offset is None else np.asarray(offset, dtype=float).reshape(-1)
+    if foldid is None:
+        if seed is not None:
+            from statprune._rng import r_sample_folds
+
+            foldid = r_sample_folds(n, nfolds, int(seed))
+        else:
+            foldid = np.random.default_rng().permutation(np.resize(np.arange(1, nfolds + 1), n))
+    foldid = np.asarray(foldid).astype(np.int64).reshape(-1)
+    K = int(foldid.max())
+    if K < 3:
+        raise ParameterError("nfolds must be bigger than 3; nfolds=10 recommended")
+    reason = glm_unsupported_reason(family=family, type_measure=measure, n=n, nfolds=K)
+    if reason:
+        raise GlmNotSupported(reason)
+    if family == "binomial":
+        ww = w[w > 0]
+        yy = y[w > 0]
+        if min(ww[yy == 0].size, ww[yy == 1].size) < 8:
+            # R errors (<= 1) or warns "fewer than 8 observations; dangerous ground": let R say it
+            raise GlmNotSupported("a binomial class has fewer than 8 observations: left to R and its message")
+    settings = _settings(p, alpha=alpha, lambda_=lambda_, nlambda=nlambda, lambda_min_ratio=lambda_min_ratio,
+                         standardize=standardize, fit_intercept=fit_intercept, penalty_factor=penalty_factor,
+                         lower_limits=lower_limits, upper_limits=upper_limits, thresh=thresh, maxit=maxit,
+                         exclude_idx=exclude_idx)
+    full = glmnet_glm_path(X, y, family=family, weights=w, offset=off, settings=settings)
+    lam = full["lambda"]
+    L = lam.shape[0]
+
+    def fold_fit(k: int) -> np.ndarray:
+        tr = foldid != k
+        te = ~tr
+        fit = glmnet_glm_path(X[tr], y[tr], family=family, weights=w[tr],
+                              offset=None if off is None else off[tr], settings=settings)
+        left, right, frac = _lambda_interp(fit["lambda"], lam)
+        b = fit["beta"][:, left] * frac + fit["beta"][:, right] * (1.0 - frac)
+        a0 = fit["a0"][left] * frac + fit["a0"][right] * (1.0 - frac)
+        eta = X[te] @ b + a0
+        if off is not None:
+            eta = eta + off[te][:, None]
+        return eta
+
+    predmat = np.empty((n, L))
+    workers = _workers(K, n_jobs)
+    if workers > 1:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            etas = list(pool.map(fold_fit, range(1, K + 1)))
+    else:
+        etas = [fold_fit(k) for k in range(1, K + 1)]
+    for k, eta in zip(range(1, K + 1), etas):
+        predmat[foldid == k] = eta
+    if measure == "auc":
+        cvraw = np.empty((K, L))
+        for k in range(K):
+            te = foldid == k + 1
+            pr = 1.0 / (1.0 + np.exp(-predmat[te]))
+            for j in range(L):
+                cvraw[k, j] = _weighted_auc(y[te], pr[:, j], w[te])
+        fold_w = np.array([w[foldid == k + 1].sum() for k in range(K)])
+    else:
+        raw = _cvraw(family, measure, y, predmat)
+        raw[np.isinf(raw)] = np.nan
+        cvraw = np.empty((K, L))
+        fold_w = np.empty(K)
+        for k in range(K):
+            te = foldid == k + 1
+            wk = w[te]
+            fold_w[k] = wk.sum()
+            cvraw[k] = np.nansum(raw[te] * wk[:, None], axis=0) / np.sum(wk[:, None] * ~np.isnan(raw[te]), axis=0)
+    wsum = fold_w.sum()
+    cvm = (fold_w @ cvraw) / wsum
+    cvsd = np.sqrt((fold_w @ (cvraw - cvm) ** 2) / wsum / (K - 1))
+    sign = -1.0 if measure == "auc" else 1.0
+    c = sign * cvm
+    lambda_min = lam[c <= c.min()].max()
+    idmin = int(np.nonzero(lam == lambda_min)[0][0])
+    semin = c[idmin] + cvsd[idmin]
+    lambda_1se = lam[c <= semin].max()
+    id1se = int(np.nonzero(lam == lambda_1se)[0][0])
+    nzero = (full["beta"] != 0).sum(axis=0).astype(np.int64)
+    return {
+        "lambda": lam, "cvm": cvm, "cvsd": cvsd, "cvup": cvm + cvsd, "cvlo": cvm - cvsd, "nzero": nzero,
+        "lambda_min": float(lambda_min), "lambda_1se": float(lambda_1se), "index_min": idmin + 1,
+        "index_1se": id1se + 1, "name": names[measure], "type_measure": measure, "a0": full["a0"],
+        "beta": full["beta"], "dev_ratio": full["dev_ratio"], "nulldev": full["nulldev"], "df": full["df"],
+        "foldid": foldid, "fit": None, "cvraw": cvraw, "fold_weights": fold_w, "engine": "glm",
+    }

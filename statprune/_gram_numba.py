@@ -1,0 +1,369 @@
+"""The Gaussian path kernels of :mod:`statprune._gram` in numba (the fallback of the C kernels).
+
+:mod:`statprune._native` compiles ``_native/elnet.c`` (the same iterations) once
+per machine and loads it with ctypes, so a fresh process needs no JIT; these numba
+versions run where no C compiler is available (and in the tests, which check both
+give the same paths).  Imported lazily: ``import statprune._gram`` does not import numba.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from numba import njit as _njit
+
+
+@_njit(cache=True, nogil=True)
+def _partial_fit(G, Ga, g, a, xv, vp, cl, ia, nin, active, ju, da, ga, aa, tmp, ab, dem, thr, maxit, nlp, rsq):  # pragma: no cover - compiled
+    """Coordinate descent restricted to the active set, then the gradient update of the others.
+
+    Works on compact copies (``Ga`` is the active-set Gram matrix, kept up to date
+    as variables enter): the arithmetic is glmnet's, the memory access contiguous.
+    """
+    ni = G.shape[0]
+    for l in range(nin):
+        k = ia[l]
+        da[l] = a[k]
+        aa[l] = a[k]
+        ga[l] = g[k]
+    failed = False
+    while True:
+        nlp += 1
+        dlx = 0.0
+        for l in range(nin):
+            k = ia[l]
+            ak = aa[l]
+            u = ga[l] + ak * xv[k]
+            v = abs(u) - vp[k] * ab
+            anew = 0.0
+            if v > 0.0:
+                anew = max(cl[0, k], min(cl[1, k], math.copysign(v, u) / (xv[k] + vp[k] * dem)))
+            aa[l] = anew
+            if anew == ak:
+                continue
+            d = anew - ak
+            dlx = max(xv[k] * d * d, dlx)
+            rsq += d * (2.0 * ga[l] - d * xv[k])
+            row = Ga[l]
+            for jj in range(nin):
+                ga[jj] -= row[jj] * d
+        if dlx < thr:
+            break
+        if nlp > maxit:
+            failed = True
+            break
+    for l in range(nin):
+        k = ia[l]
+        a[k] = aa[l]
+        g[k] = ga[l]
+    if failed:
+        return nlp, rsq, True
+    for j in range(ni):
+        tmp[j] = 0.0
+    for l in range(nin):
+        dl = da[l] - aa[l]
+        if dl == 0.0:
+            continue
+        row = G[ia[l]]
+        for j in range(ni):
+            tmp[j] += dl * row[j]
+    for j in range(ni):
+        if active[j] or not ju[j]:
+            continue
+        g[j] += tmp[j]
+    return nlp, rsq, False
+
+
+@_njit(cache=True, nogil=True)
+def _record_lambda(m, a, ia, nin, rsq, rsq0, alm, ao, rsqo, almo, mnl, flmin, ne, sml, rsqmax):  # pragma: no cover - compiled
+    """Store the solution at the ``m``-th lambda (both glmnet methods); True when glmnet's path
+    stops there: more than ``ne`` nonzero, or, after ``mnl`` lambdas on a computed sequence, a
+    relative deviance gain below ``sml`` or a deviance ratio above ``rsqmax``."""
+    me = 0
+    for l in range(nin):
+        ao[m, ia[l]] = a[ia[l]]
+        if a[ia[l]] != 0.0:
+            me += 1
+    rsqo[m] = rsq
+    almo[m] = alm
+    if m + 1 < mnl or flmin >= 1.0:
+        return False
+    prop = np.inf if rsq == 0.0 else (rsq - rsq0) / rsq
+    return me > ne or prop < sml or rsq > rsqmax
+
+
+@_njit(cache=True, nogil=True)
+def _elnet_cov_path(G, g_in, xv, vp, cl, ju, beta, flmin, ulam, nlam, thr, maxit, sml, rsqmax, mnlam, eps, big, ne):  # pragma: no cover - compiled
+    """glmnetpp's dense Gaussian covariance path (ElnetPath<gaussian, cov>), on a precomputed Gram matrix.
+
+    ``G`` must be exactly symmetric with zero rows/columns for excluded variables.
+    """
+    ni = G.shape[0]
+    g = g_in.copy()
+    a = np.zeros(ni)
+    ao = np.zeros((nlam, ni))
+    almo = np.zeros(nlam)
+    rsqo = np.zeros(nlam)
+    ia = np.zeros(ni, dtype=np.int64)
+    active = np.zeros(ni, dtype=np.bool_)
+    Ga = np.zeros((ni, ni))
+    da = np.zeros(ni)
+    ga = np.zeros(ni)
+    aa = np.zeros(ni)
+    tmp = np.zeros(ni)
+    nin = 0
+    nlp = 0
+    jerr = 0
+    lmu = 0
+    rsq = 0.0
+    iz = False
+    omb = 1.0 - beta
+    alf = 1.0
+    if flmin < 1.0:
+        eqs = max(eps, flmin)
+        alf = eqs ** (1.0 / (nlam - 1.0))
+    mnl = min(mnlam, nlam)
+    alm = 0.0
+    for m in range(nlam):
+        if flmin >= 1.0:
+            alm = ulam[m]
+        elif m > 1:
+            alm = alm * alf
+        elif m == 0:
+            alm = big
+        else:
+            alm0 = 0.0
+            for j in range(ni):
+                if (not ju[j]) or vp[j] <= 0.0:
+                    continue
+                alm0 = max(alm0, abs(g[j]) / vp[j])
+            alm0 = alm0 / max(beta, 1e-3)
+            alm = alm0 * alf
+        dem = alm * omb
+        ab = alm * beta
+        rsq0 = rsq
+        failed = False
+        if iz:
+            nlp, rsq, failed = _partial_fit(G, Ga, g, a, xv, vp, cl, ia, nin, active, ju, da, ga, aa, tmp, ab, dem,
+                                            thr, maxit, nlp, rsq)
+        while not failed:
+            # full pass over all variables
+            nlp += 1
+            dlx = 0.0
+            for k in range(ni):
+                if not ju[k]:
+                    continue
+                ak = a[k]
+                u = g[k] + ak * xv[k]
+                v = abs(u) - vp[k] * ab
+                anew = 0.0
+                if v > 0.0:
+                    anew = max(cl[0, k], min(cl[1, k], math.copysign(v, u) / (xv[k] + vp[k] * dem)))
+                a[k] = anew
+                if anew == ak:
+                    continue
+                if not active[k]:
+                    row = G[k]
+                    for l in range(nin):
+                        c = row[ia[l]]
+                        Ga[nin, l] = c
+                        Ga[l, nin] = c
+                    Ga[nin, nin] = row[k]
+                    ia[nin] = k
+                    nin += 1
+                    active[k] = True
+                d = anew - ak
+                dlx = max(xv[k] * d * d, dlx)
+                rsq += d * (2.0 * g[k] - d * xv[k])
+                row = G[k]
+                for j in range(ni):  # rows of excluded variables are zero: g[j] unchanged
+                    g[j] -= row[j] * d
+            if dlx < thr:
+                break
+            if nlp > maxit:
+                failed = True
+                break
+            iz = True
+            nlp, rsq, failed = _partial_fit(G, Ga, g, a, xv, vp, cl, ia, nin, active, ju, da, ga, aa, tmp, ab, dem,
+                                            thr, maxit, nlp, rsq)
+        if failed:
+            jerr = -(m + 1)
+            break
+        lmu = m + 1
+        if _record_lambda(m, a, ia, nin, rsq, rsq0, alm, ao, rsqo, almo, mnl, flmin, ne, sml, rsqmax):
+            break
+    return lmu, ao, almo, rsqo, nlp, jerr
+
+
+@_njit(cache=True, nogil=True)
+def _naive_pass(G, g, a, xv, vp, cl, sel, ia, nin, active, ab, dem, rsq):  # pragma: no cover - compiled
+    """One coordinate-descent pass over the variables flagged in ``sel`` (naive-mode order)."""
+    ni = G.shape[0]
+    dlx = 0.0
+    for k in range(ni):
+        if not sel[k]:
+            continue
+        ak = a[k]
+        gk = g[k]
+        u = gk + ak * xv[k]
+        v = abs(u) - vp[k] * ab
+        anew = 0.0
+        if v > 0.0:
+            anew = max(cl[0, k], min(cl[1, k], math.copysign(v, u) / (xv[k] + vp[k] * dem)))
+        a[k] = anew
+        if anew == ak:
+            continue
+        if not active[k]:
+            ia[nin] = k
+            nin += 1
+            active[k] = True
+        d = anew - ak
+        dlx = max(xv[k] * d * d, dlx)
+        rsq += d * (2.0 * gk - d * xv[k])
+        row = G[k]
+        for j in range(ni):
+            g[j] -= row[j] * d
+    return dlx, nin, rsq
+
+
+@_njit(cache=True, nogil=True)
+def _naive_active_pass(G, g, a, xv, vp, cl, ia, nin, ab, dem, rsq):  # pragma: no cover - compiled
+    """One pass over the active set in order of entry (naive mode)."""
+    ni = G.shape[0]
+    dlx = 0.0
+    for l in range(nin):
+        k = ia[l]
+        ak = a[k]
+        gk = g[k]
+        u = gk + ak * xv[k]
+        v = abs(u) - vp[k] * ab
+        anew = 0.0
+        if v > 0.0:
+            anew = max(cl[0, k], min(cl[1, k], math.copysign(v, u) / (xv[k] + vp[k] * dem)))
+        a[k] = anew
+        if anew == ak:
+            continue
+        d = anew - ak
+        dlx = max(xv[k] * d * d, dlx)
+        rsq += d * (2.0 * gk - d * xv[k])
+        row = G[k]
+        for j in range(ni):
+            g[j] -= row[j] * d
+    return dlx, rsq
+
+
+@_njit(cache=True, nogil=True)
+def _elnet_naive_path(G, g_in, xv, vp, cl, ju, beta, flmin, ulam, nlam, thr, maxit, sml, rsqmax, mnlam, eps, big, ne):  # pragma: no cover - compiled
+    """glmnetpp's dense Gaussian *naive* path (what R uses when ``nvars >= 500``), on a Gram matrix.
+
+    Same iterations as the naive method (strong-rule set, KKT checks on the stale
+    absolute gradients, full passes over the strong set, active-set passes); the
+    gradient ``x_k'r`` is maintained through the Gram matrix instead of recomputed
+    from the residual, which is equal up to rounding.
+    """
+    ni = G.shape[0]
+    g = g_in.copy()
+    gabs = np.zeros(ni)  # glmnet's stored absolute gradient (refreshed only at KKT checks)
+    for j in range(ni):
+        if ju[j]:
+            gabs[j] = abs(g[j])
+    a = np.zeros(ni)
+    ao = np.zeros((nlam, ni))
+    almo = np.zeros(nlam)
+    rsqo = np.zeros(nlam)
+    ia = np.zeros(ni, dtype=np.int64)
+    active = np.zeros(ni, dtype=np.bool_)
+    strong = np.zeros(ni, dtype=np.bool_)
+    nin = 0
+    nlp = 0
+    jerr = 0
+    lmu = 0
+    rsq = 0.0
+    iz = False
+    omb = 1.0 - beta
+    alf = 1.0
+    if flmin < 1.0:
+        eqs = max(eps, flmin)
+        alf = eqs ** (1.0 / (nlam - 1.0))
+    mnl = min(mnlam, nlam)
+    alm = 0.0
+    for m in range(nlam):
+        prev = alm
+        if flmin >= 1.0:
+            alm = ulam[m]
+        elif m > 1:
+            alm = alm * alf
+        elif m == 0:
+            alm = big
+        else:
+            alm0 = 0.0
+            for j in range(ni):
+                if (not ju[j]) or vp[j] <= 0.0:
+                    continue
+                alm0 = max(alm0, gabs[j] / vp[j])
+            alm0 = alm0 / max(beta, 1e-3)
+            prev = alm0
+            alm = alm0 * alf
+        dem = alm * omb
+        ab = alm * beta
+        rsq0 = rsq
+        tlam = beta * (2.0 * alm - prev)
+        for j in range(ni):
+            if ju[j] and not strong[j] and gabs[j] > tlam * vp[j]:
+                strong[j] = True
+        failed = False
+        if iz:  # warm start: active-set passes first
+            while True:
+                nlp += 1
+                dlx, rsq = _naive_active_pass(G, g, a, xv, vp, cl, ia, nin, ab, dem, rsq)
+                if dlx < thr:
+                    break
+                if nlp > maxit:
+                    failed = True
+                    break
+        while not failed:
+            done = False
+            while True:  # full passes over the strong set until converged and the KKT conditions hold
+                if nlp > maxit:
+                    failed = True
+                    break
+                nlp += 1
+                dlx, nin, rsq = _naive_pass(G, g, a, xv, vp, cl, strong, ia, nin, active, ab, dem, rsq)
+                if dlx < thr:
+                    updated = False
+                    for j in range(ni):
+                        if strong[j] or not ju[j]:
+                            continue
+                        gabs[j] = abs(g[j])
+                        if gabs[j] > ab * vp[j]:
+                            strong[j] = True
+                            updated = True
+                    if not updated:
+                        done = True
+                        break
+                    continue
+                if nlp > maxit:
+                    failed = True
+                break
+            if failed or done:
+                break
+            iz = True
+            while True:
+                nlp += 1
+                dlx, rsq = _naive_active_pass(G, g, a, xv, vp, cl, ia, nin, ab, dem, rsq)
+                if dlx < thr:
+                    break
+                if nlp > maxit:
+                    failed = True
+                    break
+        if failed:
+            jerr = -(m + 1)
+            break
+        lmu = m + 1
+        if _record_lambda(m, a, ia, nin, rsq, rsq0, alm, ao, rsqo, almo, mnl, flmin, ne, sml, rsqmax):
+            break
+    return lmu, ao, almo, rsqo, nlp, jerr
+
+

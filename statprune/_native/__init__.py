@@ -1,0 +1,220 @@
+"""C kernels compiled once per machine and loaded with ctypes (no JIT in a fresh process).
+
+``elnet.c`` holds glmnet's Gaussian covariance and naive paths on a Gram matrix
+(the same iterations as the numba kernels of :mod:`statprune._gram_numba`),
+``glmpath.c`` the binomial and poisson IRLS paths (:mod:`statprune._glmpath`).  The
+shared library is named after a hash of the source and looked up, in order, next
+to the source (where ``scripts/setup.sh`` / ``python -m statprune._native`` build
+it at set-up time) and in the user cache (``$STATPRUNE_CACHE_DIR``, else
+``$XDG_CACHE_HOME/statprune``, else ``~/.cache/statprune``).  When it is missing it
+is built on first use with the system C compiler (``$CC``, ``cc`` or ``gcc``,
+``-O2`` without fast-math, so IEEE arithmetic in source order); without a compiler
+(or with ``STATPRUNE_NATIVE=0``) :func:`elnet_kernel` returns ``None`` and callers
+use numba.
+
+Examples
+--------
+>>> import numpy as np
+>>> from statprune import _native
+>>> k = _native.elnet_kernel(naive=False)
+>>> k is None or callable(k)
+True
+"""
+
+from __future__ import annotations
+
+import ctypes
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+
+__all__ = ["build", "elnet_kernel", "glm_kernel", "library_path"]
+
+_SRC = Path(__file__).with_name("elnet.c")
+_SOURCES = [_SRC, Path(__file__).with_name("glmpath.c")]
+_LIB: list[Any] = []  # [CDLL or None] once looked up
+
+
+def _tag() -> str:
+    h = hashlib.sha256(b"".join(src.read_bytes() for src in _SOURCES))
+    h.update(sys.platform.encode())
+    return h.hexdigest()[:16]
+
+
+def _cache_dirs() -> list[Path]:
+    dirs = [_SRC.parent]
+    env = os.environ.get("STATPRUNE_CACHE_DIR")
+    if env:
+        dirs.append(Path(env))
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    dirs.append(Path(xdg) / "statprune" if xdg else Path.home() / ".cache" / "statprune")
+    return dirs
+
+
+def library_path() -> Path | None:
+    """Where the built library of the current source is, or ``None``."""
+    name = f"libelnet-{_tag()}.so"
+    for d in _cache_dirs():
+        if (d / name).is_file():
+            return d / name
+    return None
+
+
+def _compiler() -> str | None:
+    for c in (os.environ.get("CC"), "cc", "gcc"):
+        if c and shutil.which(c):
+            return c
+    return None
+
+
+def build(quiet: bool = True) -> Path | None:
+    """Compile ``elnet.c`` into the first writable cache directory; the library path or ``None``."""
+    found = library_path()
+    if found is not None:
+        return found
+    cc = _compiler()
+    if cc is None:
+        return None
+    name = f"libelnet-{_tag()}.so"
+    for d in _cache_dirs():
+        try:
+            d.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".libelnet-", suffix=".so", dir=d)
+            os.close(fd)
+        except OSError:
+            continue
+        try:
+            proc = subprocess.run([cc, "-O2", "-fPIC", "-shared", "-o", tmp, *map(str, _SOURCES), "-lm"],
+                                  capture_output=True, text=True, timeout=120)
+            if proc.returncode != 0:
+                if not quiet:
+                    print(proc.stderr, file=sys.stderr)
+                return None
+            os.replace(tmp, d / name)  # atomic: concurrent builders are harmless
+            return d / name
+        except (OSError, subprocess.SubprocessError):
+            continue
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+    return None
+
+
+def _load() -> Any:
+    if _LIB:
+        return _LIB[0]
+    lib = None
+    if os.environ.get("STATPRUNE_NATIVE", "1") != "0":
+        path = build()
+        if path is not None:
+            try:
+                lib = ctypes.CDLL(str(path))
+                dp = ctypes.POINTER(ctypes.c_double)
+                for fn in (lib.elnet_cov_path, lib.elnet_naive_path):
+                    fn.restype = ctypes.c_int
+                    fn.argtypes = [
+                        ctypes.c_long, dp, dp, dp, dp, dp, ctypes.POINTER(ctypes.c_ubyte), ctypes.c_double,
+                        ctypes.c_double, dp, ctypes.c_int, ctypes.c_double, ctypes.c_long, ctypes.c_double,
+                        ctypes.c_double, ctypes.c_int, ctypes.c_double, ctypes.c_double, ctypes.c_long, dp, dp, dp,
+                        ctypes.POINTER(ctypes.c_long),
+                    ]
+                lib.glm_path.restype = ctypes.c_int
+                lib.glm_path.argtypes = [
+                    ctypes.c_int, ctypes.c_long, ctypes.c_long, dp, dp, dp, dp, ctypes.c_int,
+                    ctypes.POINTER(ctypes.c_ubyte), dp, dp, ctypes.c_double, ctypes.c_double, dp, ctypes.c_int,
+                    ctypes.c_double, ctypes.c_long, ctypes.c_int, ctypes.c_double, ctypes.c_double, ctypes.c_double,
+                    ctypes.c_int, ctypes.c_double, ctypes.c_double, ctypes.c_long, dp, dp, dp, dp, dp,
+                    ctypes.POINTER(ctypes.c_long),
+                ]
+            except (OSError, AttributeError):
+                lib = None
+    _LIB.append(lib)
+    return lib
+
+
+def _ptr(a: np.ndarray, ctype: Any) -> Any:
+    return a.ctypes.data_as(ctypes.POINTER(ctype))
+
+
+def elnet_kernel(naive: bool) -> Callable | None:
+    """The C path kernel with the numba kernels' signature and returns, or ``None``."""
+    lib = _load()
+    if lib is None:
+        return None
+    fn = lib.elnet_naive_path if naive else lib.elnet_cov_path
+
+    def kernel(G, g_in, xv, vp, cl, ju, beta, flmin, ulam, nlam, thr, maxit, sml, rsqmax, mnlam, eps, big, ne):  # noqa: ANN001, ANN202
+        ni = int(G.shape[0])
+        nlam = int(nlam)
+        G = np.ascontiguousarray(G, dtype=np.float64)
+        g_in = np.ascontiguousarray(g_in, dtype=np.float64)
+        xv = np.ascontiguousarray(xv, dtype=np.float64)
+        vp = np.ascontiguousarray(vp, dtype=np.float64)
+        cl = np.ascontiguousarray(cl, dtype=np.float64).reshape(2, ni)
+        ju = np.ascontiguousarray(ju, dtype=np.uint8)
+        ulam = np.ascontiguousarray(ulam, dtype=np.float64)
+        ao = np.zeros((nlam, ni))
+        almo = np.zeros(nlam)
+        rsqo = np.zeros(nlam)
+        res = np.zeros(3, dtype=np.int_)
+        dp = ctypes.c_double
+        rc = fn(ni, _ptr(G, dp), _ptr(g_in, dp), _ptr(xv, dp), _ptr(vp, dp), _ptr(cl, dp), _ptr(ju, ctypes.c_ubyte),
+                float(beta), float(flmin), _ptr(ulam, dp), nlam, float(thr), int(maxit), float(sml), float(rsqmax),
+                int(mnlam), float(eps), float(big), int(ne), _ptr(ao, dp), _ptr(almo, dp), _ptr(rsqo, dp),
+                _ptr(res, ctypes.c_long))
+        if rc != 0:
+            raise MemoryError("the elnet C kernel could not allocate its work arrays")
+        return int(res[0]), ao, almo, rsqo, int(res[1]), int(res[2])
+
+    return kernel
+
+
+def glm_kernel() -> Callable | None:
+    """The binomial/poisson path kernel of ``glmpath.c``, or ``None`` without a C compiler.
+
+    Called as ``kernel(family, Xt, y, w, offset, ju, vp, cl, alpha, flmin, ulam, nlam, thresh,
+    maxit, intercept, pmin, fdev, devmax, mnlam, eps, big, ne)`` with ``Xt`` the (p, n)
+    standardized design; returns ``(lmu, a0, ao, almo, dev, dev0, npasses, jerr)``.
+    """
+    lib = _load()
+    if lib is None:
+        return None
+    fn = lib.glm_path
+
+    def kernel(family, Xt, y, w, offset, ju, vp, cl, alpha, flmin, ulam, nlam, thr, maxit, intr, pmin, sml,  # noqa: ANN001, ANN202
+               devmax, mnlam, eps, big, ne):
+        p, n = (int(d) for d in Xt.shape)
+        nlam = int(nlam)
+        Xt = np.ascontiguousarray(Xt, dtype=np.float64)
+        y = np.ascontiguousarray(y, dtype=np.float64)
+        w = np.ascontiguousarray(w, dtype=np.float64)
+        has_off = offset is not None
+        g = np.ascontiguousarray(offset if has_off else np.zeros(n), dtype=np.float64)
+        ju = np.ascontiguousarray(ju, dtype=np.uint8)
+        vp = np.ascontiguousarray(vp, dtype=np.float64)
+        cl = np.ascontiguousarray(cl, dtype=np.float64).reshape(2, p)
+        ulam = np.ascontiguousarray(ulam, dtype=np.float64)
+        a0 = np.zeros(nlam)
+        ao = np.zeros((nlam, p))
+        almo = np.zeros(nlam)
+        devo = np.zeros(nlam)
+        dev0 = np.zeros(1)
+        res = np.zeros(3, dtype=np.int_)
+        dp = ctypes.c_double
+        fn(int(family), n, p, _ptr(Xt, dp), _ptr(y, dp), _ptr(w, dp), _ptr(g, dp), int(has_off),
+           _ptr(ju, ctypes.c_ubyte), _ptr(vp, dp), _ptr(cl, dp), float(alpha), float(flmin), _ptr(ulam, dp), nlam,
+           float(thr), int(maxit), int(bool(intr)), float(pmin), float(sml), float(devmax), int(mnlam), float(eps),
+           float(big), int(ne), _ptr(a0, dp), _ptr(ao, dp), _ptr(almo, dp), _ptr(devo, dp), _ptr(dev0, dp),
+           _ptr(res, ctypes.c_long))
+        if int(res[2]) == 10000:
+            raise MemoryError("the glm C kernel could not allocate its work arrays")
+        return int(res[0]), a0, ao, almo, devo, float(dev0[0]), int(res[1]), int(res[2])
+
+    return kernel

@@ -1,0 +1,6 @@
+"""``python -m statprune._native``: build the C kernels at set-up time (scripts/setup.sh runs it)."""
+
+from statprune._native import build
+
+path = build(quiet=False)
+print(path if path is not None else "no C compiler: statprune uses numba for the path kernels")

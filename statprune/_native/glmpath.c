@@ -1,0 +1,332 @@
+/* glmnet's dense binomial (two-class, lognet) and poisson (fishnet) elastic-net paths:
+ * IRLS with naive coordinate descent on the working residual, strong-rule sets with KKT
+ * checks, warm starts along lambda; the iterations and rules of glmnetpp 4.1
+ * (elnet_point/internal/binomial_base.hpp, binomial_two_class.hpp, poisson_base.hpp,
+ * poisson_naive.hpp; elnet_path/binomial_base.hpp, poisson_base.hpp, base.hpp).
+ *
+ * X is the standardized design stored column by column (p rows of n values), w the
+ * observation weights normalized to sum 1, y in [0, 1] (binomial: the second class's
+ * indicator) or counts (poisson), g the offset.  Outputs are on the standardized scale.
+ * family: 1 binomial, 2 poisson.  res = {lmu, nlp, jerr}; jerr != 0 is an error code
+ * (negative: maxit reached at lambda -jerr; 8001 / 9001: null probability too small / large).
+ * Build: cc -O2 -fPIC -shared (no fast-math).  Loaded by statprune/_native/__init__.py.
+ */
+#include <math.h>
+#include <float.h>
+#include <stdlib.h>
+#include <string.h>
+
+static double dmax(double a, double b) { return a > b ? a : b; }
+static double dmin(double a, double b) { return a < b ? a : b; }
+
+static double dot(const double *a, const double *b, long n) {
+    double s = 0.0;
+    for (long i = 0; i < n; i++) s += a[i] * b[i];
+    return s;
+}
+
+static double wsq(const double *w, const double *x, long n) {
+    double s = 0.0;
+    for (long i = 0; i < n; i++) s += w[i] * x[i] * x[i];
+    return s;
+}
+
+typedef struct {
+    int family;
+    long n, p;
+    const double *X, *y, *w, *g;
+    double fmax;
+    double *q, *v, *r, *eta;    /* mean, IRLS weight, weighted residual, linear predictor */
+    double vsum;                /* sum of v (binomial xmz, poisson v0) */
+} glm_t;
+
+/* mean, weights and residual from the linear predictor eta */
+static void glm_update(glm_t *s) {
+    long n = s->n;
+    double vs = 0.0;
+    for (long i = 0; i < n; i++) {
+        double f = s->eta[i], mu;
+        if (s->family == 1) {
+            if (f < -s->fmax) mu = 0.0;
+            else if (f > s->fmax) mu = 1.0;
+            else mu = 1.0 / (1.0 + exp(-f));
+            s->q[i] = mu;
+            s->v[i] = s->w[i] * mu * (1.0 - mu);
+        } else {
+            double fa = dmin(fabs(f), s->fmax);
+            mu = exp(copysign(fa, f));
+            s->q[i] = mu;
+            s->v[i] = s->w[i] * mu;
+        }
+        vs += s->v[i];
+        s->r[i] = s->w[i] * (s->y[i] - mu);
+    }
+    s->vsum = vs;
+}
+
+int glm_path(int family, long n, long p, const double *X, const double *y, const double *w, const double *g,
+             int has_offset, const unsigned char *ju, const double *vp, const double *cl, double alpha,
+             double flmin, const double *ulam, int nlam, double thr, long maxit, int intr, double pmin,
+             double sml, double devmax, int mnlam, double eps, double big, long ne,
+             double *a0o, double *ao, double *almo, double *devo, double *dev0_out, long *res) {
+    glm_t s;
+    s.family = family; s.n = n; s.p = p; s.X = X; s.y = y; s.w = w; s.g = g;
+    s.fmax = family == 1 ? log(1.0 / pmin - 1.0) : log(DBL_MAX * 0.1);
+    if (family == 2) sml *= 10;  /* elnet_path/poisson_base.hpp: out.sml *= 10 */
+    s.q = malloc(n * sizeof(double)); s.v = malloc(n * sizeof(double));
+    s.r = malloc(n * sizeof(double)); s.eta = malloc(n * sizeof(double));
+    double *a = calloc(p, sizeof(double)), *as = calloc(p, sizeof(double)), *xv = calloc(p, sizeof(double));
+    double *ga = calloc(p, sizeof(double));
+    long *ia = calloc(p, sizeof(long));
+    unsigned char *active = calloc(p, 1), *strong = calloc(p, 1);
+    long lmu = 0, nlp = 0, jerr = 0, nin = 0;
+    if (!s.q || !s.v || !s.r || !s.eta || !a || !as || !xv || !ga || !ia || !active || !strong) { jerr = 10000; goto done; }
+
+    double b0 = 0.0, dev1 = 0.0, dev0 = 0.0;
+    double qy = dot(w, y, n);  /* weighted mean of y (w sums to 1) */
+    /* ---- null model (construct) */
+    if (family == 1) {
+        double q0 = qy;
+        if (q0 <= pmin) { jerr = 8001; goto done; }
+        if (q0 >= 1.0 - pmin) { jerr = 9001; goto done; }
+        if (!intr) q0 = 0.5;
+        double bz = intr ? log(q0 / (1.0 - q0)) : 0.0;
+        if (!has_offset) {
+            b0 = bz;
+            for (long i = 0; i < n; i++) s.eta[i] = b0;
+            glm_update(&s);
+            /* glmnet sets these directly: identical values */
+            dev1 = -(bz * q0 + log(1.0 - q0));
+        } else {
+            b0 = 0.0;
+            if (intr) {  /* azero: Newton on the intercept with the offset */
+                double *e = malloc(n * sizeof(double)), *pp = malloc(n * sizeof(double));
+                if (!e || !pp) { free(e); free(pp); jerr = 10000; goto done; }
+                for (long i = 0; i < n; i++) { e[i] = exp(-g[i]); pp[i] = 1.0 / (1.0 + e[i]); }
+                double az = 0.0;
+                for (;;) {
+                    double ws = 0.0, qp = 0.0;
+                    for (long i = 0; i < n; i++) { ws += w[i] * pp[i] * (1.0 - pp[i]); qp += w[i] * pp[i]; }
+                    double d = (qy - qp) / ws;
+                    az += d;
+                    if (fabs(d) < 1e-7) break;
+                    double ea0 = exp(-az);
+                    for (long i = 0; i < n; i++) pp[i] = 1.0 / (1.0 + ea0 * e[i]);
+                }
+                free(e); free(pp);
+                b0 = az;
+            }
+            for (long i = 0; i < n; i++) s.eta[i] = b0 + g[i];
+            /* glmnet: q = 1/(1+exp(-b0-g)) without the clipping */
+            double vs = 0.0, sl = 0.0;
+            for (long i = 0; i < n; i++) {
+                double mu = 1.0 / (1.0 + exp(-b0 - g[i]));
+                s.q[i] = mu; s.v[i] = w[i] * mu * (1.0 - mu); s.r[i] = w[i] * (y[i] - mu);
+                vs += s.v[i];
+                sl += w[i] * (y[i] * g[i] + log(1.0 - mu));
+            }
+            s.vsum = vs;
+            dev1 = -(b0 * qy + sl);
+        }
+        dev0 = dev1;
+        for (long i = 0; i < n; i++) {
+            if (y[i] > 0.0) dev0 += w[i] * y[i] * log(y[i]);
+            if (y[i] < 1.0) dev0 += w[i] * (1.0 - y[i]) * log(1.0 - y[i]);
+        }
+    } else {
+        double yb = qy, dv0;
+        if (!has_offset) {
+            b0 = intr ? log(yb) : 0.0;
+            dv0 = intr ? yb * (b0 - 1.0) : -1.0;
+        } else {
+            double v0 = 0.0;
+            for (long i = 0; i < n; i++) v0 += w[i] * exp(copysign(dmin(fabs(g[i]), s.fmax), g[i]));
+            if (intr) {
+                b0 = log(yb / v0);
+                dv0 = dot(w, y, n) * 0.0;  /* set below */
+                double tg = 0.0;
+                for (long i = 0; i < n; i++) tg += w[i] * y[i] * g[i];
+                dv0 = tg - yb * (1.0 - b0);
+            } else {
+                b0 = 0.0;
+                double tg = 0.0;
+                for (long i = 0; i < n; i++) tg += w[i] * y[i] * g[i];
+                dv0 = tg - v0;
+            }
+        }
+        for (long i = 0; i < n; i++) s.eta[i] = b0 + (has_offset ? g[i] : 0.0);
+        glm_update(&s);
+        dev0 = -yb;
+        for (long i = 0; i < n; i++) if (w[i] * y[i] > 0.0) dev0 += w[i] * y[i] * log(y[i]);
+        dev0 -= dv0;
+        dev1 = dv0;  /* poisson: the null log-likelihood part */
+    }
+    *dev0_out = dev0;
+    thr *= dev0;
+    for (long j = 0; j < p; j++) if (ju[j]) ga[j] = fabs(dot(s.r, X + j * n, n));
+
+    /* ---- path */
+    double omb = 1.0 - alpha, alf = 1.0;
+    if (flmin < 1.0) alf = pow(dmax(eps, flmin), 1.0 / (nlam - 1.0));
+    int mnl = mnlam < nlam ? mnlam : nlam;
+    double alm = 0.0;
+    for (int m = 0; m < nlam; m++) {
+        double prev = alm;
+        if (flmin >= 1.0) alm = ulam[m];
+        else if (m > 1) alm = alm * alf;
+        else if (m == 0) alm = big;
+        else {
+            double alm0 = 0.0;
+            for (long j = 0; j < p; j++) if (ju[j] && vp[j] > 0.0) alm0 = dmax(alm0, ga[j] / vp[j]);
+            alm0 = alm0 / dmax(alpha, 1e-3);
+            prev = alm0;
+            alm = alm0 * alf;
+        }
+        double dem = alm * omb, ab = alm * alpha;
+        double tlam = alpha * (2.0 * alm - prev);
+        for (long j = 0; j < p; j++)
+            if (ju[j] && !strong[j] && ga[j] > tlam * vp[j]) strong[j] = 1;
+        int too_small = 0;
+        /* IRLS */
+        for (;;) {
+            if (nlp > maxit) { jerr = -(m + 1); goto done; }
+            double bs0 = b0;
+            for (long l = 0; l < nin; l++) as[ia[l]] = a[ia[l]];
+            for (long j = 0; j < p; j++) if (strong[j]) xv[j] = wsq(s.v, X + j * n, n);
+            /* WLS: full passes over the strong set, then active-set passes until converged */
+            for (;;) {
+                int full_converged = 0;
+                {
+                    nlp++;
+                    double dlx = 0.0;
+                    for (long k = 0; k < p; k++) {
+                        if (!strong[k]) continue;
+                        const double *xk = X + k * n;
+                        double ak = a[k];
+                        double gk = dot(s.r, xk, n);
+                        double u = gk + ak * xv[k];
+                        double vv = fabs(u) - vp[k] * ab;
+                        double anew = 0.0;
+                        if (vv > 0.0) anew = dmax(cl[k], dmin(cl[p + k], copysign(vv, u) / (xv[k] + vp[k] * dem)));
+                        a[k] = anew;
+                        if (anew == ak) continue;
+                        if (!active[k]) { active[k] = 1; ia[nin++] = k; as[k] = 0.0; }
+                        double d = anew - ak;
+                        dlx = dmax(xv[k] * d * d, dlx);
+                        for (long i = 0; i < n; i++) s.r[i] -= d * s.v[i] * xk[i];
+                    }
+                    if (intr) {
+                        double rs = 0.0;
+                        for (long i = 0; i < n; i++) rs += s.r[i];
+                        double d = rs / s.vsum;
+                        if (d != 0.0) {
+                            b0 += d;
+                            dlx = dmax(s.vsum * d * d, dlx);
+                            for (long i = 0; i < n; i++) s.r[i] -= d * s.v[i];
+                        }
+                    }
+                    if (dlx < thr) full_converged = 1;
+                    else if (nlp > maxit) { jerr = -(m + 1); goto done; }
+                }
+                if (full_converged) break;
+                for (;;) {
+                    nlp++;
+                    double dlx = 0.0;
+                    for (long l = 0; l < nin; l++) {
+                        long k = ia[l];
+                        const double *xk = X + k * n;
+                        double ak = a[k];
+                        double gk = dot(s.r, xk, n);
+                        double u = gk + ak * xv[k];
+                        double vv = fabs(u) - vp[k] * ab;
+                        double anew = 0.0;
+                        if (vv > 0.0) anew = dmax(cl[k], dmin(cl[p + k], copysign(vv, u) / (xv[k] + vp[k] * dem)));
+                        a[k] = anew;
+                        if (anew == ak) continue;
+                        double d = anew - ak;
+                        dlx = dmax(xv[k] * d * d, dlx);
+                        for (long i = 0; i < n; i++) s.r[i] -= d * s.v[i] * xk[i];
+                    }
+                    if (intr) {
+                        double rs = 0.0;
+                        for (long i = 0; i < n; i++) rs += s.r[i];
+                        double d = rs / s.vsum;
+                        if (d != 0.0) {
+                            b0 += d;
+                            dlx = dmax(s.vsum * d * d, dlx);
+                            for (long i = 0; i < n; i++) s.r[i] -= d * s.v[i];
+                        }
+                    }
+                    if (dlx < thr) break;
+                    if (nlp > maxit) { jerr = -(m + 1); goto done; }
+                }
+            }
+            /* IRLS update: new predictor, mean, weights, residual */
+            for (long i = 0; i < n; i++) s.eta[i] = b0 + (has_offset ? g[i] : 0.0);
+            for (long l = 0; l < nin; l++) {
+                long k = ia[l];
+                double ak = a[k];
+                if (ak == 0.0) continue;
+                const double *xk = X + k * n;
+                for (long i = 0; i < n; i++) s.eta[i] += ak * xk[i];
+            }
+            glm_update(&s);
+            if (family == 1 && s.vsum <= (1.0 + pmin) * pmin * (1.0 - pmin)) { too_small = 1; break; }
+            double d0 = b0 - bs0;
+            int conv = !(s.vsum * d0 * d0 > thr);
+            if (conv) {
+                for (long l = 0; l < nin; l++) {
+                    long k = ia[l];
+                    double d = a[k] - as[k];
+                    if (xv[k] * d * d > thr) { conv = 0; break; }
+                }
+            }
+            if (conv) {
+                int kkt_ok = 1;
+                for (long k = 0; k < p; k++) {
+                    if (strong[k] || !ju[k]) continue;
+                    ga[k] = fabs(dot(s.r, X + k * n, n));
+                }
+                for (long k = 0; k < p; k++) {
+                    if (strong[k] || !ju[k]) continue;
+                    if (ga[k] > ab * vp[k]) { strong[k] = 1; kkt_ok = 0; }
+                }
+                if (kkt_ok) break;
+            }
+        }
+        /* store the point */
+        long me = 0;
+        for (long l = 0; l < nin; l++) {
+            ao[(long)m * p + ia[l]] = a[ia[l]];
+            if (a[ia[l]] != 0.0) me++;
+        }
+        a0o[m] = b0;
+        almo[m] = alm;
+        double dm;
+        if (family == 1) {
+            double devi = 0.0, pmax = 1.0 - pmin;
+            for (long i = 0; i < n; i++) {
+                double pi = dmin(dmax(pmin, s.q[i]), pmax);
+                devi -= w[i] * (y[i] * log(pi) + (1.0 - y[i]) * log(1.0 - pi));
+            }
+            dm = (dev1 - devi) / dev0;
+        } else {
+            double tf = 0.0;
+            for (long i = 0; i < n; i++) tf += w[i] * y[i] * s.eta[i];
+            dm = (tf - s.vsum - dev1) / dev0;
+        }
+        devo[m] = dm;
+        lmu = m + 1;
+        if (lmu < mnl || flmin >= 1.0) continue;
+        double change;
+        if (family == 1) change = dm - (m == 0 ? 0.0 : devo[m - 1]);
+        else change = (dm - (m + 1 >= mnl ? devo[m - mnl + 1] : 0.0)) / dm;
+        if (me > ne || change < sml || dm > devmax) break;
+        if (too_small) break;
+    }
+done:
+    res[0] = lmu; res[1] = nlp; res[2] = jerr;
+    free(s.q); free(s.v); free(s.r); free(s.eta); free(a); free(as); free(xv); free(ga); free(ia);
+    free(active); free(strong);
+    return 0;
+}
