@@ -62,7 +62,7 @@ d, family, thresh, mode = sys.argv[1], sys.argv[2], float(sys.argv[3]), sys.argv
 X = np.load(d + "/X.npy"); y = np.load(d + "/y.npy"); foldid = np.load(d + "/foldid.npy")
 t1 = time.perf_counter()
 if mode == "engine":
-    from statprune.lasso import _engine_cv  # noqa
+    from statprune._fast import cv_glmnet_fast as _engine_cv
     out = _engine_cv(X, y, family=family, foldid=foldid, thresh=thresh)
     lam_min = out["lambda_min"]
 else:
@@ -268,7 +268,7 @@ def _peer_rows(family: str, X, y, foldid, lam: np.ndarray, ref: dict) -> list[di
 def run(quick: bool = False) -> list[dict]:
     from threadpoolctl import threadpool_limits
 
-    from statprune.lasso import _engine_cv
+    from statprune._fast import cv_glmnet_fast as _engine_cv
 
     rows: list[dict] = []
     have_r = shutil.which("Rscript") is not None
