@@ -1,6 +1,7 @@
 """``python -m statprune._native``: build the C kernels at set-up time (scripts/setup.sh runs it)."""
 
-from statprune._native import build
+if __name__ == "__main__":
+    from statprune._native import build
 
-path = build(quiet=False)
-print(path if path is not None else "no C compiler: statprune uses numba for the path kernels")
+    path = build(quiet=False)
+    print(path if path is not None else "no C compiler: statprune uses numba for the path kernels")
