@@ -11,6 +11,7 @@ test:
 
 bench:
 	@bash scripts/setup.sh test
+	@.venv/bin/python -m pip install -q --disable-pip-version-check -e ".[bench]"
 	@.venv/bin/python -m benchmarks.run_all
 
 datasets:

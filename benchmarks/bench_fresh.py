@@ -11,10 +11,13 @@ thread everywhere (R's reference BLAS is single-threaded):
   call.  ``_gram.cv_glmnet_gram`` is the engine; ``GlmnetCV(engine="gram")`` adds the
   scikit-learn estimator layer (importing scikit-learn/pandas);
 * ``... warm``: the same call again in an already warm process (best of a few);
-* peers (warm, in this process, so their import cost is not counted): scikit-learn
-  ``LassoCV`` / ``LogisticRegressionCV``, glum ``GeneralizedLinearRegressorCV``, skglm,
-  adelie where installed (``pip install -e .[bench]``), each given glmnet's lambda
-  sequence on glmnet's standardised design and the same folds.
+* peers, each in its own process (time of the fit only, imports excluded, at most
+  ``PEER_TIMEOUT``), at their default tolerances: scikit-learn ``LassoCV`` /
+  ``LogisticRegressionCV``, glum ``GeneralizedLinearRegressorCV``, skglm (a warm-started
+  path per fold: it has no CV class), each given glmnet's lambda sequence on glmnet's
+  standardised design and the same folds (``pip install -e .[bench]``).  adelie is not
+  in the extra: its wheels (1.1.52) need numpy < 2, which this project's pandas/scipy
+  do not allow.
 
 Agreement is measured at ``thresh=1e-14`` (both converged), against R's answer at
 ``thresh=1e-14``: ``same_lambda_min`` (the chosen index), ``lambda_min_rel``, and
@@ -176,66 +179,56 @@ def _splits(foldid: np.ndarray) -> list:
     return [(np.nonzero(foldid != k)[0], np.nonzero(foldid == k)[0]) for k in range(1, int(foldid.max()) + 1)]
 
 
-def _peer_rows(family: str, X, y, foldid, lam: np.ndarray, ref: dict) -> list[dict]:
-    """Each installed peer: (engine, seconds, agreement)."""
-    rows: list[dict] = []
-    Xs, mu, sd = _standardized(X)
+PEERS = {
+    "gaussian": ["sklearn LassoCV", "glum GeneralizedLinearRegressorCV", "skglm (path per fold)"],
+    "binomial": ["sklearn LogisticRegressionCV", "glum GeneralizedLinearRegressorCV", "skglm (path per fold)"],
+    "poisson": ["glum GeneralizedLinearRegressorCV", "skglm (path per fold)"],
+}
+PEER_TIMEOUT = 240.0  # seconds of wall time per peer and case; slower peers are reported as such
+
+
+def _peer_fit(name: str, family: str, Xs: np.ndarray, y: np.ndarray, foldid: np.ndarray,
+              lam: np.ndarray) -> tuple[float, np.ndarray, float]:
+    """(chosen lambda, coefficients on the standardized scale, intercept), each peer at its defaults."""
     splits = _splits(foldid)
-    idx_r = int(ref["index_min"])
+    n = Xs.shape[0]
+    if name == "sklearn LassoCV":
+        from sklearn.linear_model import LassoCV
 
-    def add(name: str, f) -> None:
-        try:
-            t0 = time.perf_counter()
-            alpha_chosen, coef_std, icpt = f()
-            t = time.perf_counter() - t0
-        except Exception as exc:  # a missing or failing peer is reported, not fatal
-            rows.append({"engine": name, "seconds": float("nan"), "note": f"{type(exc).__name__}: {exc}"[:120]})
-            return
-        coef = np.asarray(coef_std).reshape(-1) / sd
-        full = np.concatenate([[icpt - mu @ coef], coef])
-        i = int(np.argmin(np.abs(lam - alpha_chosen))) + 1
-        rows.append({"engine": name, "seconds": t, "same_lambda_min": i == idx_r,
-                     "lambda_min_rel": abs(alpha_chosen - float(ref["lambda_min"])) / float(ref["lambda_min"]),
-                     "coef_rel": _rel(full, ref["coef_min"])})
+        m = LassoCV(alphas=lam, cv=splits).fit(Xs, y)
+        return float(m.alpha_), m.coef_, float(m.intercept_)
+    if name == "sklearn LogisticRegressionCV":
+        from sklearn.linear_model import LogisticRegressionCV
 
-    if family == "gaussian":
-        def sk():
-            from sklearn.linear_model import LassoCV
-
-            m = LassoCV(alphas=lam, cv=splits, max_iter=100_000, tol=1e-7).fit(Xs, y)
-            return float(m.alpha_), m.coef_, float(m.intercept_)
-        add("sklearn LassoCV", sk)
-
-    def glum_cv():
+        # sklearn: C * sum(logloss) + |b|_1  ==  (1/n) sum(logloss) + lambda |b|_1  with C = 1 / (n lambda)
+        m = LogisticRegressionCV(Cs=1.0 / (n * lam), cv=splits, penalty="l1", solver="saga", scoring="neg_log_loss",
+                                 max_iter=1000).fit(Xs, y)
+        return float(1.0 / (n * m.C_[0])), m.coef_.ravel(), float(m.intercept_[0])
+    if name == "glum GeneralizedLinearRegressorCV":
         from glum import GeneralizedLinearRegressorCV
 
         m = GeneralizedLinearRegressorCV(family="normal" if family == "gaussian" else family, l1_ratio=1.0,
-                                         alphas=lam, cv=splits, scale_predictors=False, gradient_tol=1e-7,
-                                         n_jobs=1).fit(Xs, y)
+                                         alphas=lam, cv=splits, scale_predictors=False, n_jobs=1).fit(Xs, y)
         return float(m.alpha_), m.coef_, float(m.intercept_)
-    add("glum GeneralizedLinearRegressorCV", glum_cv)
-
-    def skglm_cv():
+    if name == "skglm (path per fold)":
         from skglm import GeneralizedLinearEstimator
         from skglm.datafits import Logistic, Poisson, Quadratic
         from skglm.penalties import L1
         from skglm.solvers import AndersonCD, ProxNewton
 
-        # skglm has no CV class: the path per fold with warm starts, glmnet's deviance on the held-out rows
+        # skglm has no CV class: a warm-started path per fold, glmnet's deviance on the held-out rows
         yy = 2 * y - 1 if family == "binomial" else y
+
+        def make(a: float) -> Any:
+            if family == "gaussian":
+                return GeneralizedLinearEstimator(Quadratic(), L1(a), AndersonCD(warm_start=True, fit_intercept=True))
+            datafit = Logistic() if family == "binomial" else Poisson()
+            return GeneralizedLinearEstimator(datafit, L1(a), ProxNewton(warm_start=True, fit_intercept=True))
+
         cvm = np.zeros(len(lam))
         for tr, te in splits:
-            est = None
+            est = make(lam[0])
             for j, a in enumerate(lam):
-                if family == "gaussian":
-                    est = GeneralizedLinearEstimator(Quadratic(), L1(a), AndersonCD(tol=1e-7, warm_start=True,
-                                                                                   fit_intercept=True)) if est is None else est
-                elif family == "binomial":
-                    est = GeneralizedLinearEstimator(Logistic(), L1(a), ProxNewton(tol=1e-7, warm_start=True,
-                                                                                  fit_intercept=True)) if est is None else est
-                else:
-                    est = GeneralizedLinearEstimator(Poisson(), L1(a), ProxNewton(tol=1e-7, warm_start=True,
-                                                                                 fit_intercept=True)) if est is None else est
                 est.penalty.alpha = a
                 est.fit(Xs[tr], yy[tr])
                 eta = Xs[te] @ est.coef_ + est.intercept_
@@ -245,21 +238,48 @@ def _peer_rows(family: str, X, y, foldid, lam: np.ndarray, ref: dict) -> list[di
                     cvm[j] += np.sum(np.logaddexp(0, eta) - y[te] * eta)
                 else:
                     cvm[j] += np.sum(np.exp(eta) - y[te] * eta)
-        jmin = int(np.argmin(cvm))
-        a = lam[jmin]
-        full = GeneralizedLinearEstimator(est.datafit, L1(a), est.solver).fit(Xs, yy)
-        return float(a), full.coef_, float(full.intercept_)
-    add("skglm (path per fold)", skglm_cv)
+        a = float(lam[int(np.argmin(cvm))])
+        full = make(a).fit(Xs, yy)
+        return a, full.coef_, float(full.intercept_)
+    raise KeyError(name)
 
-    def adelie_cv():
-        import adelie as ad
 
-        fam = {"gaussian": ad.glm.gaussian, "binomial": ad.glm.binomial, "poisson": ad.glm.poisson}[family](y)
-        res = ad.cv_grpnet(X=np.asfortranarray(Xs), glm=fam, n_folds=10, lmda_path=lam, progress_bar=False)
-        st = res.fit(X=np.asfortranarray(Xs), glm=fam, progress_bar=False)
-        return float(res.lmdas[res.best_idx]), np.asarray(st.betas[-1].toarray()).ravel(), float(st.intercepts[-1])
-    add("adelie cv_grpnet", adelie_cv)
+def _peer_rows(family: str, tmp: Path, X: np.ndarray, lam: np.ndarray, ref: dict) -> list[dict]:
+    """Each peer in its own process (bounded by PEER_TIMEOUT), BLAS on one thread."""
+    rows: list[dict] = []
+    _, mu, sd = _standardized(X)
+    np.save(tmp / "lambda.npy", lam)
+    for name in PEERS[family]:
+        try:
+            proc = subprocess.run([sys.executable, "-m", "benchmarks.bench_fresh", "--peer", name, str(tmp), family],
+                                  capture_output=True, text=True, env=_ENV, cwd=ROOT, timeout=PEER_TIMEOUT,
+                                  check=False)
+        except subprocess.TimeoutExpired:
+            rows.append({"engine": name, "seconds": float("nan"), "note": f"did not finish in {PEER_TIMEOUT:.0f} s"})
+            continue
+        if proc.returncode != 0:
+            rows.append({"engine": name, "seconds": float("nan"), "note": proc.stderr.strip().splitlines()[-1][:120]})
+            continue
+        got = json.loads(proc.stdout.strip().splitlines()[-1])
+        coef = np.asarray(got["coef"]) / sd
+        full = np.concatenate([[got["intercept"] - mu @ coef], coef])
+        i = int(np.argmin(np.abs(lam - got["lambda"]))) + 1
+        rows.append({"engine": name, "seconds": got["seconds"], "same_lambda_min": i == int(ref["index_min"]),
+                     "lambda_min_rel": abs(got["lambda"] - float(ref["lambda_min"])) / float(ref["lambda_min"]),
+                     "coef_rel": _rel(full, ref["coef_min"])})
     return rows
+
+
+def _peer_main(name: str, d: str, family: str) -> None:
+    X = np.load(d + "/X.npy")
+    y = np.load(d + "/y.npy")
+    foldid = np.load(d + "/foldid.npy")
+    lam = np.load(d + "/lambda.npy")
+    Xs, _, _ = _standardized(X)
+    t0 = time.perf_counter()
+    a, coef, icpt = _peer_fit(name, family, Xs, y, foldid, lam)
+    t = time.perf_counter() - t0
+    print(json.dumps({"lambda": a, "coef": np.asarray(coef, float).ravel().tolist(), "intercept": icpt, "seconds": t}))
 
 
 # ----------------------------------------------------------------------------- run
@@ -300,13 +320,59 @@ def run(quick: bool = False) -> list[dict]:
             if ref is not None and n * p <= PEER_MAX_CELLS:
                 lam = np.asarray(ref["lambda"], float)
                 with threadpool_limits(limits=1):
-                    for pr in _peer_rows(family, X, y, foldid, lam, ref):
+                    for pr in _peer_rows(family, tmp, X, lam, ref):
                         rows.append({**case, **pr, "x_vs_R_seconds": r_sec / pr["seconds"] if pr["seconds"] else None})
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
     return rows
 
 
+DOCS = ROOT / "docs" / "performance.md"
+DOCS_START = "<!-- bench_fresh:start (generated by `make bench`; do not edit) -->"
+DOCS_END = "<!-- bench_fresh:end -->"
+_DOC_COLS = [("case", "case"), ("engine", "engine"), ("wall", "process wall s"), ("seconds", "CV call s"),
+             ("x_vs_R_wall", "x R (process)"), ("x_vs_R_seconds", "x R (call)"), ("same_lambda_min", "same lambda.min"),
+             ("lambda_min_rel", "lambda.min rel"), ("coef_rel", "coef rel"), ("note", "note")]
+
+
+def _cell(v: Any) -> str:
+    if v is None or (isinstance(v, float) and v != v):
+        return "-"
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    if isinstance(v, float):
+        a = abs(v)
+        if a == 0:
+            return "0"
+        return f"{v:.3g}" if 1e-3 <= a < 1e4 else f"{v:.1e}"
+    return str(v)
+
+
+def docs_table(rows: list[dict]) -> str:
+    """The markdown table ``make bench`` writes into docs/performance.md."""
+    lines = ["| " + " | ".join(h for _, h in _DOC_COLS) + " |", "|" + "---|" * len(_DOC_COLS)]
+    for r in rows:
+        if r.get("bench", "fresh") != "fresh":
+            continue
+        lines.append("| " + " | ".join(_cell(r.get(k)) for k, _ in _DOC_COLS) + " |")
+    return "\n".join(lines)
+
+
+def update_docs(rows: list[dict], note: str) -> None:
+    """Replace the generated section of docs/performance.md (atomically)."""
+    from statprune._data import write_atomic
+
+    text = DOCS.read_text()
+    i, j = text.find(DOCS_START), text.find(DOCS_END)
+    if i < 0 or j < i:
+        raise RuntimeError(f"{DOCS} lacks the markers {DOCS_START!r} ... {DOCS_END!r}")
+    body = f"{DOCS_START}\n\n{note}\n\n{docs_table(rows)}\n\n"
+    write_atomic(DOCS, text[:i] + body + text[j:])
+
+
 if __name__ == "__main__":  # pragma: no cover
+    if len(sys.argv) > 1 and sys.argv[1] == "--peer":
+        _peer_main(sys.argv[2], sys.argv[3], sys.argv[4])
+        sys.exit(0)
     for row in run("--quick" in sys.argv):
         print(json.dumps(row, default=float))

@@ -203,6 +203,15 @@ def main(argv: list[str] | None = None) -> int:
     write_atomic(out.with_suffix(".json"), json.dumps({"environment": env, "quick": args.quick, "rows": rows},
                                                       indent=1, default=lambda o: float(o) if hasattr(o, "__float__") else str(o)))
     print(f"wrote {out}", file=sys.stderr)
+    fresh = [r for r in rows if r.get("bench") == "fresh"]
+    if fresh:  # the fresh-process table of docs/performance.md
+        from benchmarks.bench_fresh import update_docs
+
+        update_docs(fresh, f"Measured by `python -m benchmarks.run_all{' --quick' if args.quick else ''}` on "
+                           f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; load average at the start "
+                           f"{env.get('load_average', '?')}, at the end {env.get('load_average_at_end', '?')} "
+                           f"({os.cpu_count()} CPUs, shared).")
+        print("updated docs/performance.md", file=sys.stderr)
     return 1 if failures else 0
 
 

@@ -412,7 +412,14 @@ def test_engine_gram_same_numbers_and_fallback(boston):
     assert_allclose(b.coef("lambda.min").to_numpy(), a.coef("lambda.min").to_numpy(), atol=ATOL_COEF)
     with pytest.raises(ParameterError, match="engine='r'"):
         b.save_rds("never.rds")
-    # not covered by the gram engine (binomial): silently runs in R
+    # binomial: the fast GLM engine (statprune._glmpath, no R), the same numbers as R
     d = datasets.load_pima()
-    c = GlmnetCV(family="binomial", seed=1, engine="gram", nfolds=3, nlambda=10).fit(d.drop(columns="type"), d["type"])
-    assert c.result_.provenance["engine"] == "r"
+    Xp, yp = d.drop(columns="type"), d["type"]
+    c = GlmnetCV(family="binomial", seed=1, engine="gram", nfolds=3, nlambda=10).fit(Xp, yp)
+    cr = GlmnetCV(family="binomial", seed=1, engine="r", nfolds=3, nlambda=10).fit(Xp, yp)
+    assert c.result_.provenance["engine"] == "glm" and cr.result_.provenance["engine"] == "r"
+    assert_allclose(c.result_.cvm, cr.result_.cvm, rtol=1e-6)
+    assert c.lambda_min_ == pytest.approx(cr.lambda_min_, rel=1e-10)
+    # not covered by the fast engines (multinomial): silently runs in R
+    m = GlmnetCV(family="multinomial", seed=1, engine="gram", nfolds=3, nlambda=10).fit(Xp, yp)
+    assert m.result_.provenance["engine"] == "r"
