@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -63,7 +64,7 @@ t0 = time.perf_counter()
 import numpy as np
 d, family, thresh, mode = sys.argv[1], sys.argv[2], float(sys.argv[3]), sys.argv[4]
 X = np.load(d + "/X.npy"); y = np.load(d + "/y.npy"); foldid = np.load(d + "/foldid.npy")
-t1 = time.perf_counter()
+t1 = time.perf_counter(); c1 = time.process_time()
 if mode == "engine":
     from statprune._fast import cv_glmnet_fast as _engine_cv
     out = _engine_cv(X, y, family=family, foldid=foldid, thresh=thresh)
@@ -74,7 +75,7 @@ else:
     lam_min = est.lambda_min_
 t2 = time.perf_counter()
 import json
-print(json.dumps({"seconds": t2 - t1, "load": t1 - t0, "lambda_min": float(lam_min),
+print(json.dumps({"seconds": t2 - t1, "cpu_seconds": time.process_time() - c1, "load": t1 - t0, "lambda_min": float(lam_min),
                   "rpy2": "rpy2" in sys.modules, "numba": "numba" in sys.modules}))
 """
 
@@ -108,7 +109,13 @@ def _write(tmp: Path, X: np.ndarray, y: np.ndarray, foldid: np.ndarray) -> None:
     np.save(tmp / "foldid.npy", foldid)
 
 
+def _child_cpu() -> float:
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
+
+
 def _rscript(tmp: Path, n: int, p: int, family: str, thresh: float) -> dict:
+    c0 = _child_cpu()
     t0 = time.perf_counter()
     proc = subprocess.run(["Rscript", str(R_SCRIPT), str(tmp), str(n), str(p), family, repr(thresh)],
                           capture_output=True, text=True, env=_ENV, check=False)
@@ -117,10 +124,12 @@ def _rscript(tmp: Path, n: int, p: int, family: str, thresh: float) -> dict:
         raise RuntimeError(f"Rscript failed: {proc.stderr[-2000:]}")
     out = json.loads(proc.stdout)
     out["wall"] = wall
+    out["cpu"] = _child_cpu() - c0
     return out
 
 
 def _fresh(tmp: Path, family: str, thresh: float, mode: str) -> dict:
+    c0 = _child_cpu()
     t0 = time.perf_counter()
     proc = subprocess.run([sys.executable, "-c", _FRESH, str(tmp), family, repr(thresh), mode],
                           capture_output=True, text=True, env=_ENV, check=False)
@@ -129,6 +138,7 @@ def _fresh(tmp: Path, family: str, thresh: float, mode: str) -> dict:
         raise RuntimeError(f"fresh statprune process failed: {proc.stderr[-2000:]}")
     out = json.loads(proc.stdout.strip().splitlines()[-1])
     out["wall"] = wall
+    out["cpu"] = _child_cpu() - c0
     return out
 
 
@@ -264,7 +274,7 @@ def _peer_rows(family: str, tmp: Path, X: np.ndarray, lam: np.ndarray, ref: dict
         coef = np.asarray(got["coef"]) / sd
         full = np.concatenate([[got["intercept"] - mu @ coef], coef])
         i = int(np.argmin(np.abs(lam - got["lambda"]))) + 1
-        rows.append({"engine": name, "seconds": got["seconds"], "same_lambda_min": i == int(ref["index_min"]),
+        rows.append({"engine": name, "seconds": got["seconds"], "cpu_seconds": got["cpu_seconds"], "same_lambda_min": i == int(ref["index_min"]),
                      "lambda_min_rel": abs(got["lambda"] - float(ref["lambda_min"])) / float(ref["lambda_min"]),
                      "coef_rel": _rel(full, ref["coef_min"])})
     return rows
@@ -277,9 +287,11 @@ def _peer_main(name: str, d: str, family: str) -> None:
     lam = np.load(d + "/lambda.npy")
     Xs, _, _ = _standardized(X)
     t0 = time.perf_counter()
+    c0 = time.process_time()
     a, coef, icpt = _peer_fit(name, family, Xs, y, foldid, lam)
     t = time.perf_counter() - t0
-    print(json.dumps({"lambda": a, "coef": np.asarray(coef, float).ravel().tolist(), "intercept": icpt, "seconds": t}))
+    print(json.dumps({"lambda": a, "coef": np.asarray(coef, float).ravel().tolist(), "intercept": icpt, "seconds": t,
+                      "cpu_seconds": time.process_time() - c0}))
 
 
 # ----------------------------------------------------------------------------- run
@@ -300,28 +312,38 @@ def run(quick: bool = False) -> list[dict]:
         try:
             _write(tmp, X, y, foldid)
             ref = _rscript(tmp, n, p, family, TIGHT) if have_r else None
+            r = {}
             if have_r:
                 r = _rscript(tmp, n, p, family, DEFAULT)
-                rows.append({**case, "engine": "R cv.glmnet, fresh Rscript", "wall": r["wall"],
-                             "seconds": r["seconds"], "library_glmnet": r["load_seconds"]})
-            r_wall = rows[-1]["wall"] if have_r else float("nan")
-            r_sec = rows[-1]["seconds"] if have_r else float("nan")
+                rows.append({**case, "engine": "R cv.glmnet, fresh Rscript", "wall": r["wall"], "cpu": r["cpu"],
+                             "seconds": r["seconds"], "cpu_seconds": r["cpu_seconds"],
+                             "library_glmnet": r["load_seconds"]})
+            nan = float("nan")
             for mode, label in (("engine", "statprune engine"), ("estimator", "statprune GlmnetCV(engine='gram')")):
                 f = _fresh(tmp, family, DEFAULT, mode)
-                rows.append({**case, "engine": f"{label}, fresh process", "wall": f["wall"], "seconds": f["seconds"],
-                             "x_vs_R_wall": r_wall / f["wall"], "imports_rpy2": f["rpy2"], "imports_numba": f["numba"]})
+                rows.append({**case, "engine": f"{label}, fresh process", "wall": f["wall"], "cpu": f["cpu"],
+                             "seconds": f["seconds"], "cpu_seconds": f["cpu_seconds"],
+                             "x_vs_R_wall": r.get("wall", nan) / f["wall"], "x_vs_R_cpu": r.get("cpu", nan) / f["cpu"],
+                             "imports_rpy2": f["rpy2"], "imports_numba": f["numba"]})
             with threadpool_limits(limits=1):
                 _engine_cv(X, y, family=family, foldid=foldid, thresh=DEFAULT)
                 t_warm, _ = _best(lambda: _engine_cv(X, y, family=family, foldid=foldid, thresh=DEFAULT), 2)
+                c0 = time.process_time()
+                _engine_cv(X, y, family=family, foldid=foldid, thresh=DEFAULT)
+                c_warm = time.process_time() - c0
                 out = _engine_cv(X, y, family=family, foldid=foldid, thresh=TIGHT)
             agree = _agreement(out, ref) if ref is not None else {}
-            rows.append({**case, "engine": "statprune engine, warm", "seconds": t_warm, "x_vs_R_seconds": r_sec / t_warm,
-                         "engine_used": out.get("engine"), **agree})
+            rows.append({**case, "engine": "statprune engine, warm", "seconds": t_warm, "cpu_seconds": c_warm,
+                         "x_vs_R_call_wall": r.get("seconds", nan) / t_warm,
+                         "x_vs_R_call_cpu": r.get("cpu_seconds", nan) / c_warm, "engine_used": out.get("engine"),
+                         **agree})
             if ref is not None and n * p <= PEER_MAX_CELLS:
                 lam = np.asarray(ref["lambda"], float)
-                with threadpool_limits(limits=1):
-                    for pr in _peer_rows(family, tmp, X, lam, ref):
-                        rows.append({**case, **pr, "x_vs_R_seconds": r_sec / pr["seconds"] if pr["seconds"] else None})
+                for pr in _peer_rows(family, tmp, X, lam, ref):
+                    sec = pr.get("seconds", nan)
+                    rows.append({**case, **pr, "x_vs_R_call_wall": r.get("seconds", nan) / sec if sec else nan,
+                                 "x_vs_R_call_cpu": r.get("cpu_seconds", nan) / pr.get("cpu_seconds", nan)
+                                 if pr.get("cpu_seconds") else nan})
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
     return rows
@@ -330,8 +352,10 @@ def run(quick: bool = False) -> list[dict]:
 DOCS = ROOT / "docs" / "performance.md"
 DOCS_START = "<!-- bench_fresh:start (generated by `make bench`; do not edit) -->"
 DOCS_END = "<!-- bench_fresh:end -->"
-_DOC_COLS = [("case", "case"), ("engine", "engine"), ("wall", "process wall s"), ("seconds", "CV call s"),
-             ("x_vs_R_wall", "x R (process)"), ("x_vs_R_seconds", "x R (call)"), ("same_lambda_min", "same lambda.min"),
+_DOC_COLS = [("case", "case"), ("engine", "engine"), ("cpu", "process CPU s"), ("wall", "process wall s"),
+             ("cpu_seconds", "call CPU s"), ("seconds", "call wall s"), ("x_vs_R_cpu", "x R process CPU"),
+             ("x_vs_R_wall", "x R process wall"), ("x_vs_R_call_cpu", "x R call CPU"),
+             ("x_vs_R_call_wall", "x R call wall"), ("same_lambda_min", "same lambda.min"),
              ("lambda_min_rel", "lambda.min rel"), ("coef_rel", "coef rel"), ("note", "note")]
 
 

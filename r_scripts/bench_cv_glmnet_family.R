@@ -3,7 +3,7 @@
 #
 # Usage: Rscript r_scripts/bench_cv_glmnet_family.R DIR N P FAMILY THRESH
 #   DIR holds x.bin (N*P float64, column-major), y.bin (N float64), foldid.bin (N int32),
-#   little-endian.  Prints JSON: seconds (cv.glmnet only), load_seconds (library(glmnet)),
+#   little-endian.  Prints JSON: seconds and cpu_seconds (cv.glmnet only), load_seconds (library(glmnet)),
 #   read_seconds, versions, lambda, cvm, lambda_min, lambda_1se, index_min, index_1se,
 #   coef_min (intercept first).
 t_start <- proc.time()[["elapsed"]]
@@ -25,12 +25,14 @@ y <- readBin(file.path(dir, "y.bin"), "double", n, size = 8, endian = "little")
 foldid <- readBin(file.path(dir, "foldid.bin"), "integer", n, size = 4, endian = "little")
 read_seconds <- proc.time()[["elapsed"]] - t0
 
-t0 <- proc.time()[["elapsed"]]
+t0 <- proc.time()
 cv <- cv.glmnet(x, y, family = family, foldid = foldid, thresh = thresh)
-seconds <- proc.time()[["elapsed"]] - t0
+dt <- proc.time() - t0
+seconds <- dt[["elapsed"]]
+cpu_seconds <- dt[["user.self"]] + dt[["sys.self"]]
 
 out <- list(
-  seconds = seconds, load_seconds = load_seconds, read_seconds = read_seconds,
+  seconds = seconds, cpu_seconds = cpu_seconds, load_seconds = load_seconds, read_seconds = read_seconds,
   r_version = paste(R.version$major, R.version$minor, sep = "."),
   glmnet_version = as.character(packageVersion("glmnet")),
   lambda = cv$lambda, cvm = cv$cvm,

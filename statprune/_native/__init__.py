@@ -8,7 +8,7 @@ to the source (where ``scripts/setup.sh`` / ``python -m statprune._native`` buil
 it at set-up time) and in the user cache (``$STATPRUNE_CACHE_DIR``, else
 ``$XDG_CACHE_HOME/statprune``, else ``~/.cache/statprune``).  When it is missing it
 is built on first use with the system C compiler (``$CC``, ``cc`` or ``gcc``,
-``-O2`` without fast-math, so IEEE arithmetic in source order); without a compiler
+``-O3`` without fast-math, so IEEE arithmetic in source order); without a compiler
 (or with ``STATPRUNE_NATIVE=0``) :func:`elnet_kernel` returns ``None`` and callers
 use numba.
 
@@ -44,7 +44,7 @@ _LIB: list[Any] = []  # [CDLL or None] once looked up
 
 def _tag() -> str:
     h = hashlib.sha256(b"".join(src.read_bytes() for src in _SOURCES))
-    h.update(sys.platform.encode())
+    h.update(sys.platform.encode() + b"-O3")
     return h.hexdigest()[:16]
 
 
@@ -91,7 +91,7 @@ def build(quiet: bool = True) -> Path | None:
         except OSError:
             continue
         try:
-            proc = subprocess.run([cc, "-O2", "-fPIC", "-shared", "-o", tmp, *map(str, _SOURCES), "-lm"],
+            proc = subprocess.run([cc, "-O3", "-fPIC", "-shared", "-o", tmp, *map(str, _SOURCES), "-lm"],
                                   capture_output=True, text=True, timeout=120)
             if proc.returncode != 0:
                 if not quiet:

@@ -2,7 +2,7 @@
  * precomputed p x p Gram matrix: the same iterations as statprune/_gram.py's numba
  * kernels (_elnet_cov_path, _elnet_naive_path), in C so that a fresh process needs
  * neither numba nor a JIT.  Loaded with ctypes by statprune/_native/__init__.py.
- * Build: cc -O2 -fPIC -shared -o libelnet.so elnet.c -lm   (no -ffast-math: IEEE order kept)
+ * Build: cc -O3 -fPIC -shared -o libelnet.so elnet.c glmpath.c -lm   (no -ffast-math: IEEE order kept)
  */
 #include <math.h>
 #include <stdlib.h>

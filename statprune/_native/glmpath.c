@@ -9,7 +9,7 @@
  * indicator) or counts (poisson), g the offset.  Outputs are on the standardized scale.
  * family: 1 binomial, 2 poisson.  res = {lmu, nlp, jerr}; jerr != 0 is an error code
  * (negative: maxit reached at lambda -jerr; 8001 / 9001: null probability too small / large).
- * Build: cc -O2 -fPIC -shared (no fast-math).  Loaded by statprune/_native/__init__.py.
+ * Build: cc -O3 -fPIC -shared (no fast-math).  Loaded by statprune/_native/__init__.py.
  */
 #include <math.h>
 #include <float.h>
@@ -19,16 +19,93 @@
 static double dmax(double a, double b) { return a > b ? a : b; }
 static double dmin(double a, double b) { return a < b ? a : b; }
 
+/* reductions with four independent partial sums (the order is fixed, so results do not
+ * depend on the machine; it is not glmnet's order, which only matters at rounding level) */
 static double dot(const double *a, const double *b, long n) {
-    double s = 0.0;
-    for (long i = 0; i < n; i++) s += a[i] * b[i];
-    return s;
+    double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+    long i = 0;
+    for (; i + 4 <= n; i += 4) {
+        s0 += a[i] * b[i];
+        s1 += a[i + 1] * b[i + 1];
+        s2 += a[i + 2] * b[i + 2];
+        s3 += a[i + 3] * b[i + 3];
+    }
+    for (; i < n; i++) s0 += a[i] * b[i];
+    return (s0 + s1) + (s2 + s3);
 }
 
 static double wsq(const double *w, const double *x, long n) {
-    double s = 0.0;
-    for (long i = 0; i < n; i++) s += w[i] * x[i] * x[i];
-    return s;
+    double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+    long i = 0;
+    for (; i + 4 <= n; i += 4) {
+        s0 += w[i] * x[i] * x[i];
+        s1 += w[i + 1] * x[i + 1] * x[i + 1];
+        s2 += w[i + 2] * x[i + 2] * x[i + 2];
+        s3 += w[i + 3] * x[i + 3] * x[i + 3];
+    }
+    for (; i < n; i++) s0 += w[i] * x[i] * x[i];
+    return (s0 + s1) + (s2 + s3);
+}
+
+/* r -= d * v .* x, then the gradient of the next coordinate from the updated r in the same sweep */
+static double update_and_dot(double *r, const double *v, const double *x, double d, const double *xnext, long n) {
+    double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+    long i = 0;
+    for (; i + 4 <= n; i += 4) {
+        r[i] -= d * v[i] * x[i];
+        r[i + 1] -= d * v[i + 1] * x[i + 1];
+        r[i + 2] -= d * v[i + 2] * x[i + 2];
+        r[i + 3] -= d * v[i + 3] * x[i + 3];
+        s0 += r[i] * xnext[i];
+        s1 += r[i + 1] * xnext[i + 1];
+        s2 += r[i + 2] * xnext[i + 2];
+        s3 += r[i + 3] * xnext[i + 3];
+    }
+    for (; i < n; i++) { r[i] -= d * v[i] * x[i]; s0 += r[i] * xnext[i]; }
+    return (s0 + s1) + (s2 + s3);
+}
+
+/* one coordinate-descent pass over idx[0..m) (glmnet's update, in order), then the intercept */
+static double cd_pass(const long *idx, long m, int full, const double *X, long n, long p, double *r,
+                      const double *v, double *a, const double *xv, const double *vp, const double *cl, double ab,
+                      double dem, unsigned char *active, long *ia, long *nin, double *as, int intr, double *b0,
+                      double vsum) {
+    double dlx = 0.0;
+    double gnext = 0.0;
+    int have = 0;
+    for (long t = 0; t < m; t++) {
+        long k = idx[t];
+        const double *xk = X + k * n;
+        double ak = a[k];
+        double gk = have ? gnext : dot(r, xk, n);
+        have = 0;
+        double u = gk + ak * xv[k];
+        double vv = fabs(u) - vp[k] * ab;
+        double anew = 0.0;
+        if (vv > 0.0) anew = dmax(cl[k], dmin(cl[p + k], copysign(vv, u) / (xv[k] + vp[k] * dem)));
+        a[k] = anew;
+        if (anew == ak) continue;
+        if (full && !active[k]) { active[k] = 1; ia[(*nin)++] = k; as[k] = 0.0; }
+        double d = anew - ak;
+        dlx = dmax(xv[k] * d * d, dlx);
+        if (t + 1 < m) {
+            gnext = update_and_dot(r, v, xk, d, X + idx[t + 1] * n, n);
+            have = 1;
+        } else {
+            for (long i = 0; i < n; i++) r[i] -= d * v[i] * xk[i];
+        }
+    }
+    if (intr) {
+        double rs = 0.0;
+        for (long i = 0; i < n; i++) rs += r[i];
+        double d = rs / vsum;
+        if (d != 0.0) {
+            *b0 += d;
+            dlx = dmax(vsum * d * d, dlx);
+            for (long i = 0; i < n; i++) r[i] -= d * v[i];
+        }
+    }
+    return dlx;
 }
 
 typedef struct {
@@ -77,10 +154,10 @@ int glm_path(int family, long n, long p, const double *X, const double *y, const
     s.r = malloc(n * sizeof(double)); s.eta = malloc(n * sizeof(double));
     double *a = calloc(p, sizeof(double)), *as = calloc(p, sizeof(double)), *xv = calloc(p, sizeof(double));
     double *ga = calloc(p, sizeof(double));
-    long *ia = calloc(p, sizeof(long));
+    long *ia = calloc(p, sizeof(long)), *sidx = calloc(p, sizeof(long));
     unsigned char *active = calloc(p, 1), *strong = calloc(p, 1);
     long lmu = 0, nlp = 0, jerr = 0, nin = 0;
-    if (!s.q || !s.v || !s.r || !s.eta || !a || !as || !xv || !ga || !ia || !active || !strong) { jerr = 10000; goto done; }
+    if (!s.q || !s.v || !s.r || !s.eta || !a || !as || !xv || !ga || !ia || !sidx || !active || !strong) { jerr = 10000; goto done; }
 
     double b0 = 0.0, dev1 = 0.0, dev0 = 0.0;
     double qy = dot(w, y, n);  /* weighted mean of y (w sums to 1) */
@@ -194,69 +271,18 @@ int glm_path(int family, long n, long p, const double *X, const double *y, const
             for (long l = 0; l < nin; l++) as[ia[l]] = a[ia[l]];
             for (long j = 0; j < p; j++) if (strong[j]) xv[j] = wsq(s.v, X + j * n, n);
             /* WLS: full passes over the strong set, then active-set passes until converged */
+            long ns = 0;
+            for (long j = 0; j < p; j++) if (strong[j]) sidx[ns++] = j;
             for (;;) {
-                int full_converged = 0;
-                {
-                    nlp++;
-                    double dlx = 0.0;
-                    for (long k = 0; k < p; k++) {
-                        if (!strong[k]) continue;
-                        const double *xk = X + k * n;
-                        double ak = a[k];
-                        double gk = dot(s.r, xk, n);
-                        double u = gk + ak * xv[k];
-                        double vv = fabs(u) - vp[k] * ab;
-                        double anew = 0.0;
-                        if (vv > 0.0) anew = dmax(cl[k], dmin(cl[p + k], copysign(vv, u) / (xv[k] + vp[k] * dem)));
-                        a[k] = anew;
-                        if (anew == ak) continue;
-                        if (!active[k]) { active[k] = 1; ia[nin++] = k; as[k] = 0.0; }
-                        double d = anew - ak;
-                        dlx = dmax(xv[k] * d * d, dlx);
-                        for (long i = 0; i < n; i++) s.r[i] -= d * s.v[i] * xk[i];
-                    }
-                    if (intr) {
-                        double rs = 0.0;
-                        for (long i = 0; i < n; i++) rs += s.r[i];
-                        double d = rs / s.vsum;
-                        if (d != 0.0) {
-                            b0 += d;
-                            dlx = dmax(s.vsum * d * d, dlx);
-                            for (long i = 0; i < n; i++) s.r[i] -= d * s.v[i];
-                        }
-                    }
-                    if (dlx < thr) full_converged = 1;
-                    else if (nlp > maxit) { jerr = -(m + 1); goto done; }
-                }
-                if (full_converged) break;
+                nlp++;
+                double dlx = cd_pass(sidx, ns, 1, X, n, p, s.r, s.v, a, xv, vp, cl, ab, dem, active, ia, &nin, as,
+                                     intr, &b0, s.vsum);
+                if (dlx < thr) break;
+                if (nlp > maxit) { jerr = -(m + 1); goto done; }
                 for (;;) {
                     nlp++;
-                    double dlx = 0.0;
-                    for (long l = 0; l < nin; l++) {
-                        long k = ia[l];
-                        const double *xk = X + k * n;
-                        double ak = a[k];
-                        double gk = dot(s.r, xk, n);
-                        double u = gk + ak * xv[k];
-                        double vv = fabs(u) - vp[k] * ab;
-                        double anew = 0.0;
-                        if (vv > 0.0) anew = dmax(cl[k], dmin(cl[p + k], copysign(vv, u) / (xv[k] + vp[k] * dem)));
-                        a[k] = anew;
-                        if (anew == ak) continue;
-                        double d = anew - ak;
-                        dlx = dmax(xv[k] * d * d, dlx);
-                        for (long i = 0; i < n; i++) s.r[i] -= d * s.v[i] * xk[i];
-                    }
-                    if (intr) {
-                        double rs = 0.0;
-                        for (long i = 0; i < n; i++) rs += s.r[i];
-                        double d = rs / s.vsum;
-                        if (d != 0.0) {
-                            b0 += d;
-                            dlx = dmax(s.vsum * d * d, dlx);
-                            for (long i = 0; i < n; i++) s.r[i] -= d * s.v[i];
-                        }
-                    }
+                    dlx = cd_pass(ia, nin, 0, X, n, p, s.r, s.v, a, xv, vp, cl, ab, dem, active, ia, &nin, as, intr,
+                                  &b0, s.vsum);
                     if (dlx < thr) break;
                     if (nlp > maxit) { jerr = -(m + 1); goto done; }
                 }
@@ -326,7 +352,7 @@ int glm_path(int family, long n, long p, const double *X, const double *y, const
     }
 done:
     res[0] = lmu; res[1] = nlp; res[2] = jerr;
-    free(s.q); free(s.v); free(s.r); free(s.eta); free(a); free(as); free(xv); free(ga); free(ia);
+    free(s.q); free(s.v); free(s.r); free(s.eta); free(a); free(as); free(xv); free(ga); free(ia); free(sidx);
     free(active); free(strong);
     return 0;
 }
