@@ -27,6 +27,13 @@ variables to enter it, as ``stabs::glmnet.lasso`` does: ``glmnet(x, y, pmax = q)
 lambda grid with scikit-learn's ``enet_path`` on glmnet's internally standardized
 problem, and glmnet's stopping rules.
 
+To reproduce a run of R's ``stabs`` exactly, pass the subsamples R drew
+(``set.seed(seed); folds <- stabs::subsample(rep(1, n), B = B)``) as ``folds``: the
+selection frequencies are then identical to ``stabs::stabsel(x, y, fitfun =
+glmnet.lasso, folds = folds, ...)`` (``tests/test_stability.py``, fixtures from
+``r_scripts/stabs_reference.R``). Without ``folds`` the subsamples come from numpy's
+generator seeded by ``seed``, which is not R's random number stream.
+
 References
 ----------
 Meinshausen, N. and Buhlmann, P. (2010). Stability selection. JRSS B 72, 417-473.
