@@ -461,7 +461,7 @@ def compare(
     target: str = typer.Option(..., "--target", help="Numeric target (OLS refit) or two-class target (logistic refit)."),
     seed: int = typer.Option(1, "--seed", help="Seeds the split, R's set.seed before cv.glmnet, the forest."),
     test_size: float = typer.Option(0.25, "--test-size", help="Held-out share."),
-    method: list[str] = typer.Option([], "--method", help="Run only these (repeatable): lasso, stepwise, importance, pca."),
+    method: list[str] = typer.Option([], "--method", help="Run only these (repeatable): lasso, stepwise, importance, pca; also subsets, vif."),
     trees: Optional[int] = typer.Option(None, "--trees", help="Trees of the importance forest (default 500)."),
     exclude: list[str] = typer.Option([], "--exclude", help="Column to leave out (repeatable)."),
     drop_missing: bool = typer.Option(False, "--drop-missing", help="Drop rows with NaN/inf instead of failing."),

@@ -18,6 +18,10 @@ column                    selection (training rows)                             
 ``pca``                   ``PCAPruner`` (``prcomp(scale.=TRUE)``, 90% of the       OLS / logistic on the kept
                           variance; features loading on kept components with       component scores (principal
                           ``|corr| >= 0.5``)                                      components regression)
+``subsets`` (on request)  ``regsubsets(train, y)`` (R ``leaps::regsubsets``):      OLS / logistic on the
+                          the subset of smallest BIC                              kept features
+``vif`` (on request)      ``vif(train, "y ~ .", threshold=10)`` (R ``car::vif``):  idem
+                          drop the largest GVIF^(1/Df) above 10, repeat
 ``all`` / ``none``        every feature / intercept only (reference rows)         idem
 ========================  =====================================================  ==========================
 
@@ -48,12 +52,16 @@ from .errors import DataError, ParameterError, RError, RNotAvailableError
 __all__ = ["CompareDisplay", "CompareResult", "compare"]
 
 METHODS = ("lasso", "stepwise", "importance", "pca")
+#: further methods, run when asked for (``methods=(..., "subsets", "vif")``, CLI ``--method subsets``)
+EXTRA_METHODS = ("subsets", "vif")
 _LABELS = {
     "lasso.min": "Lasso (lambda.min)",
     "lasso.1se": "Lasso (lambda.1se)",
     "stepwise": "stepwise (AIC, backward)",
     "importance": "RF permutation importance",
     "pca": "PCA (components regression)",
+    "subsets": "best subset (BIC, leaps)",
+    "vif": "VIF pruning (car::vif, GVIF^(1/Df) <= 10)",
     "all": "all features",
     "none": "intercept only",
 }
@@ -110,6 +118,8 @@ def compare(
     stepwise_params: dict[str, Any] | None = None,
     importance_params: dict[str, Any] | None = None,
     pca_params: dict[str, Any] | None = None,
+    subsets_params: dict[str, Any] | None = None,
+    vif_params: dict[str, Any] | None = None,
     drop_missing: bool = False,
     categorical: str = "error",
     progress: Callable[[str], None] | None = None,
@@ -127,8 +137,12 @@ def compare(
         Held-out share (default 0.25).
     exclude : columns that are not predictors
     methods : subset of ``("lasso", "stepwise", "importance", "pca")``
-    lasso_params, stepwise_params, importance_params, pca_params : dict, optional
-        Extra arguments for ``GlmnetCV``, ``stepwise``, ``ImportancePruner``, ``PCAPruner``.
+        Also ``"subsets"`` (``regsubsets`` on the training rows, exhaustive for up to 50
+        features, ``nvmax = min(p, 20)``: the BIC-best subset; numeric target only) and
+        ``"vif"`` (``vif(..., threshold=10)``: drop the largest GVIF^(1/Df) above 10, repeat).
+    lasso_params, stepwise_params, importance_params, pca_params, subsets_params, vif_params : dict, optional
+        Extra arguments for ``GlmnetCV``, ``stepwise``, ``ImportancePruner``, ``PCAPruner``,
+        ``regsubsets``, ``vif``.
     drop_missing : drop rows with NaN/inf instead of raising
     categorical : "error" (refuse non-numeric predictors) or "encode" (R's treatment dummies)
     progress : callable, optional
@@ -149,9 +163,10 @@ def compare(
     """
     from ._data import prepare_xy  # noqa: PLC0415
 
-    unknown = [m for m in methods if m not in METHODS]
+    unknown = [m for m in methods if m not in (*METHODS, *EXTRA_METHODS)]
     if unknown or not methods:
-        raise ParameterError(f"methods {unknown or list(methods)} not understood; choose from {', '.join(METHODS)}")
+        raise ParameterError(f"methods {unknown or list(methods)} not understood; choose from "
+                             f"{', '.join((*METHODS, *EXTRA_METHODS))}")
     if not (0 < float(test_size) < 1):
         raise ParameterError(f"test_size={test_size} must be in (0, 1)")
     prep = prepare_xy(data, target, exclude=exclude, drop_missing=drop_missing, categorical=categorical, constant="error")
@@ -259,7 +274,38 @@ def compare(
         scores["pca"] = refit.score(pca.transform(Xtr), ytr, pca.transform(Xte), yte)
         details["pca"] = {"n_components": pca.n_components_, "rule": pca.result_.rule_description,
                           "loading_threshold": pca.result_.loading_threshold}
-    order = [k for k in ("lasso.min", "lasso.1se", "stepwise", "importance", "pca")
+    if "subsets" in methods:
+        # leaps::regsubsets on the training rows; the subset of smallest BIC (a numeric target only)
+        _tick("subsets")
+        if binary:
+            notes["subsets"] = "not run: best subsets (leaps::regsubsets) fit a linear model; the target has two classes"
+        else:
+            from .subsets import regsubsets  # noqa: PLC0415
+
+            kw = {"method": "exhaustive" if p <= 50 else "forward", "nvmax": min(p, 20), **(subsets_params or {})}
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                bres = regsubsets(Xtr.assign(**{target: ytr}), target, **kw)
+            chosen = set(bres.best["bic"])
+            _score_features("subsets", [f for f in names if f in chosen])
+            details["subsets"] = {"method": bres.method, "nvmax": bres.nvmax, "criterion": "bic",
+                                  "best": bres.best}
+    if "vif" in methods:
+        # car::vif on the training rows' predictors; drop the largest GVIF^(1/Df) above 10, repeat
+        _tick("vif")
+        from .collinearity import vif  # noqa: PLC0415
+
+        kw = {"threshold": 10.0, **(vif_params or {})}
+        formula = f"{_quote(target)} ~ " + " + ".join(_quote(f) for f in names)
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                vres = vif(Xtr.assign(**{target: ytr}), formula, **kw)  # VIFs depend on the predictors only
+            _score_features("vif", [f for f in names if _quote(f) in vres.selected or f in vres.selected])
+            details["vif"] = {"threshold": vres.threshold, "dropped": vres.dropped, "dropped_gvif": vres.dropped_gvif}
+        except DataError as exc:
+            notes["vif"] = f"not run: {exc}"
+    order = [k for k in ("lasso.min", "lasso.1se", "stepwise", "importance", "pca", "subsets", "vif")
              if k in kept or k in notes]
     return CompareResult(
         target=target,

@@ -49,6 +49,8 @@ __all__ = ["Report", "Section", "Table", "Plot", "build_report", "METHODS", "svg
 
 #: Methods a report can run, in the order they appear.
 METHODS = ("lasso", "stepwise", "importance", "pca")
+#: further sections, added when asked for (``methods="lasso,subsets,vif"``)
+EXTRA_METHODS = ("subsets", "vif")
 
 _SVG_RC = {"svg.hashsalt": "statprune-report", "svg.fonttype": "none", "svg.image_inline": True}
 
@@ -346,11 +348,61 @@ def _run_importance(ctx: dict[str, Any]) -> Section:
                    plots, notes, None, res.to_dict())
 
 
+def _run_subsets(ctx: dict[str, Any]) -> Section:
+    from .subsets import regsubsets  # noqa: PLC0415
+
+    title = "Best subset selection (leaps::regsubsets)"
+    if ctx["family"] != "gaussian":
+        why = f"not run: best subsets fit a linear model; the target is {ctx['family']}"
+        return Section("subsets", title, why, [], [], notes=[why])
+    prep = ctx["prepared"]
+    X = prep.X.drop(columns=prep.constant)
+    p = X.shape[1]
+    try:
+        res = regsubsets(X.assign(**{ctx["target"]: np.asarray(prep.y, float)}), ctx["target"],
+                         method="exhaustive" if p <= 50 else "forward", nvmax=min(p, 20))
+    except (DataError, ParameterError) as exc:
+        why = f"not run: {exc}"
+        return Section("subsets", title, why, [], [], notes=[why])
+    fr = res.to_frame()
+    fr["terms"] = [", ".join(t) for t in fr["terms"]]
+    best = res.best
+    headline = f"BIC keeps {len(best['bic'])} of {len(res.columns)} features ({res.method} search)"
+    notes = [f"best by {c}: " + (", ".join(t) or "none") for c, t in best.items()] + list(res.warnings)
+    return Section("subsets", title, headline, list(res.selected), list(res.pruned) + list(prep.constant),
+                   [Table.from_frame(fr, "Best subset of each size (summary(regsubsets()))")], [], notes, None,
+                   res.to_dict())
+
+
+def _run_vif(ctx: dict[str, Any]) -> Section:
+    from .collinearity import vif  # noqa: PLC0415
+    from .compare import _quote  # noqa: PLC0415
+
+    title = "Variance inflation (car::vif)"
+    prep = ctx["prepared"]
+    X = prep.X.drop(columns=prep.constant)
+    formula = f"{_quote(ctx['target'])} ~ " + " + ".join(_quote(c) for c in X.columns)
+    yv = np.asarray(prep.y)
+    y = yv.astype(float) if np.issubdtype(yv.dtype, np.number) else pd.factorize(yv, sort=True)[0].astype(float)
+    try:
+        res = vif(X.assign(**{ctx["target"]: y}), formula, threshold=10.0)  # the VIFs depend on the predictors only
+    except (DataError, ParameterError) as exc:
+        why = f"not run: {exc}"
+        return Section("vif", title, why, [], [], notes=[why])
+    headline = f"{len(res.selected)} of {len(res.terms)} features kept (drop the largest GVIF^(1/Df) above 10, repeat)"
+    return Section("vif", title, headline, list(res.selected), list(res.pruned) + list(prep.constant),
+                   [Table.from_frame(res.to_frame(), "(G)VIF of the full model",
+                                     row_class=lambda r: "kept" if r["selected"] else "pruned")], [],
+                   list(res.warnings), None, res.to_dict())
+
+
 _RUNNERS: dict[str, Callable[[dict[str, Any]], Section]] = {
     "lasso": _run_lasso,
     "stepwise": _run_stepwise,
     "importance": _run_importance,
     "pca": _run_pca,
+    "subsets": _run_subsets,
+    "vif": _run_vif,
 }
 
 
@@ -535,9 +587,9 @@ def build_report(
     methods = [m.strip() for m in (methods.split(",") if isinstance(methods, str) else methods) if m.strip()]
     unknown = [m for m in methods if m not in _RUNNERS]
     if unknown or not methods:
-        raise ParameterError(f"unknown method(s) {unknown}; choose from {', '.join(METHODS)}" if unknown
-                             else f"no method given; choose from {', '.join(METHODS)}")
-    methods = [m for m in METHODS if m in methods]
+        raise ParameterError(f"unknown method(s) {unknown}; choose from {', '.join((*METHODS, *EXTRA_METHODS))}"
+                             if unknown else f"no method given; choose from {', '.join(METHODS)}")
+    methods = [m for m in (*METHODS, *EXTRA_METHODS) if m in methods]
     if seed is None or int(seed) != seed:
         raise ParameterError(f"seed must be an integer, got {seed!r}")
     data_path = None if isinstance(data, pd.DataFrame) else str(data)

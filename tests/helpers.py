@@ -83,3 +83,48 @@ def child_env() -> dict:
     if "/usr/lib/R/lib" in env.get("LD_LIBRARY_PATH", "").split(":"):
         env.pop("LD_LIBRARY_PATH")
     return env
+
+
+def doc_blocks(doc: str, heading: str) -> dict[str, list[str]]:
+    """The ```python and ```r code blocks of the ``## heading`` section of ``docs/<doc>``."""
+    import re
+
+    text = (ROOT / "docs" / doc).read_text()
+    m = re.search(rf"^## {re.escape(heading)}\n(.*?)(?=^## |\Z)", text, re.S | re.M)
+    assert m is not None, f"docs/{doc} has no section '## {heading}'"
+    sec = m.group(1)
+    return {lang: re.findall(rf"```{lang}\n(.*?)```", sec, re.S) for lang in ("python", "r")}
+
+
+def run_doc_python(code: str, cwd: Path) -> str:
+    """Run a docs Python block in ``cwd``; its stdout."""
+    import contextlib
+    import io
+
+    buf = io.StringIO()
+    old = os.getcwd()
+    os.chdir(cwd)
+    try:
+        with contextlib.redirect_stdout(buf):
+            exec(compile(code, "docs-block", "exec"), {})  # noqa: S102 - our own docs
+    finally:
+        os.chdir(old)
+    return buf.getvalue()
+
+
+def run_doc_r(code: str, cwd: Path) -> str:
+    """Run a docs R block with Rscript in ``cwd``; its stdout."""
+    script = cwd / "block.R"
+    script.write_text(code)
+    proc = subprocess.run(["Rscript", str(script)], capture_output=True, text=True, cwd=cwd, timeout=600,
+                          env=child_env(), check=False)
+    if proc.returncode != 0:
+        raise AssertionError(f"docs R block failed:\n{proc.stderr}")
+    return proc.stdout
+
+
+def number_lines(out: str) -> list[list[str]]:
+    """Lines of ``out`` that hold only fixed-point numbers (the lines the docs print in both languages)."""
+    import re
+
+    return [ln.split() for ln in out.splitlines() if re.fullmatch(r"\s*-?\d+\.\d+(\s+-?\d+\.\d+)*\s*", ln)]

@@ -433,3 +433,25 @@ def test_live_stabs_same_seed_same_subsamples(tmp_path):
                   folds=folds, engine="glmnet")
     np.testing.assert_array_equal(res.max.to_numpy(), np.asarray(ref["max_count"], float) / ref["n_fits"])
     assert res.selected == ref["selected"] and res.cutoff == pytest.approx(ref["cutoff"], rel=1e-12)
+
+
+@pytest.mark.against_r
+def test_docs_section_python_prints_stabs_numbers(tmp_path, r):
+    # the docs' R block needs stabs (not in CI): the Python block runs on the subsamples it would write,
+    # taken from the stored stabs run of the same call (boston_SS_unimodal: set.seed(2), B = 50, q = 4,
+    # PFER = 0.5), and must print stabs' frequencies; the R block runs too where stabs is installed
+    from helpers import doc_blocks, number_lines, run_doc_python, run_doc_r
+
+    blocks = doc_blocks("inference.md", "Stability selection checked against stabs")
+    assert len(blocks["python"]) == 1 and len(blocks["r"]) == 1
+    case = STABS["cases"]["boston_SS_unimodal"]
+    assert (case["seed"], case["B"], case["q_arg"], case["PFER_arg"], case["assumption"]) == (2, 50, 4, 0.5, "unimodal")
+    folds = _stabs_folds(case)
+    pd.DataFrame(folds, columns=[f"V{j + 1}" for j in range(folds.shape[1])]).to_csv(tmp_path / "boston_folds.csv", index=False)
+    py = run_doc_python(blocks["python"][0], tmp_path)
+    freqs = np.asarray(case["max_count"], float) / case["n_fits"]
+    assert number_lines(py) == [[f"{v:.4f}" for v in freqs]]
+    assert str(case["selected"]) in py
+    if _stabs_installed() is None:
+        rr = run_doc_r(blocks["r"][0], tmp_path)
+        assert number_lines(rr) == number_lines(py)

@@ -207,3 +207,38 @@ def test_cli_subsets_and_vif(tmp_path):
     assert json.loads(out.stdout)["pruned"] == ["tax"]
     bad = runner.invoke(app, ["vif", path("boston"), "--formula", "medv ~ crim"])
     assert bad.exit_code == 2 and "fewer than 2 terms" in bad.output
+
+
+def test_compare_and_report_columns():
+    from statprune.compare import compare
+    from statprune.report import build_report
+
+    df = load_swiss()
+    res = compare(df, "Fertility", methods=("stepwise", "subsets", "vif"), seed=1)
+    assert list(res.table.columns) == ["stepwise", "subsets", "vif"]
+    # the subsets column is the BIC-best subset of regsubsets on the same training rows
+    from sklearn.model_selection import train_test_split
+
+    tr, _ = train_test_split(np.arange(len(df)), test_size=0.25, random_state=1)
+    train = df.iloc[tr].reset_index(drop=True)
+    best = statprune.regsubsets(train, "Fertility", nvmax=5).best["bic"]
+    assert res.kept["subsets"] == [c for c in res.feature_names if c in best]
+    assert res.kept["vif"] == statprune.vif(train, "Fertility ~ .", threshold=10).selected
+    d = res.to_dict()
+    assert "subsets" in d["methods"] and "vif" in d["methods"]
+    rep = build_report(df, "Fertility", methods="subsets,vif", timestamp=False, crosscheck=False)
+    assert [s.key for s in rep.sections] == ["subsets", "vif"]
+    assert rep.sections[0].selected == statprune.regsubsets(df, "Fertility", nvmax=5).selected
+
+
+@pytest.mark.against_r
+def test_docs_section_python_and_r_print_the_same_numbers(tmp_path, r):
+    from helpers import doc_blocks, number_lines, run_doc_python, run_doc_r
+
+    blocks = doc_blocks("inference.md", "Best subset selection")
+    assert len(blocks["python"]) == 1 and len(blocks["r"]) == 1
+    py = run_doc_python(blocks["python"][0], tmp_path)
+    rr = run_doc_r(blocks["r"][0], tmp_path)
+    assert number_lines(py) and number_lines(py) == number_lines(rr)
+    assert "['Agriculture', 'Education', 'Catholic', 'Infant.Mortality']" in py
+    assert '"Agriculture"      "Education"        "Catholic"         "Infant.Mortality"' in rr

@@ -131,3 +131,14 @@ def test_live_against_car(tmp_path, r):
     assert proc.returncode == 0, proc.stderr
     ref = json.loads(proc.stdout)
     _check(statprune.vif(pd.read_csv(path), formula), ref["terms"])
+
+
+@pytest.mark.against_r
+def test_docs_section_python_and_r_print_the_same_numbers(tmp_path, r):
+    from helpers import doc_blocks, number_lines, run_doc_python, run_doc_r
+
+    blocks = doc_blocks("inference.md", "VIF and GVIF")
+    assert len(blocks["python"]) == 1 and len(blocks["r"]) == 1
+    py = run_doc_python(blocks["python"][0], tmp_path)
+    rr = run_doc_r(blocks["r"][0], tmp_path)
+    assert number_lines(py) and number_lines(py) == number_lines(rr)
