@@ -204,7 +204,7 @@ def vif(data: Any, formula: str, *, threshold: float | None = None) -> VIFResult
     if threshold is not None:
         with _w.catch_warnings():
             _w.simplefilter("ignore")
-            res = stepwise(prob.data, formula, criterion="vif", threshold=float(threshold))
+            res = stepwise(prob.data, formula, direction="backward", criterion="vif", threshold=float(threshold))
         dropped, dropped_g = list(res.dropped), [float(v) for v in res.dropped_p]
     from ._provenance import provenance  # noqa: PLC0415
 
