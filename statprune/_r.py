@@ -112,6 +112,31 @@ def _not_available(detail: str) -> RNotAvailableError:
     )
 
 
+@contextlib.contextmanager
+def _quiet_rpy2_import() -> Any:
+    """rpy2 logs "Unable to determine R home" (and warns) while importing without R: statprune's own
+    message, with the fix, is what the user should see, so rpy2's is silenced during the import."""
+    import logging  # noqa: PLC0415
+    import warnings  # noqa: PLC0415
+
+    logger = logging.getLogger("rpy2")
+    before = logger.disabled
+    logger.disabled = True
+    loggers = [logging.getLogger(n) for n in ("rpy2.situation", "rpy2.rinterface_lib.embedded",
+                                               "rpy2.rinterface_lib.openrlib")]
+    saved = [lg.disabled for lg in loggers]
+    for lg in loggers:
+        lg.disabled = True
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        logger.disabled = before
+        for lg, was in zip(loggers, saved):
+            lg.disabled = was
+
+
 def start() -> Any:
     """Start the embedded R once and return ``rpy2.rinterface``.
 
@@ -126,8 +151,9 @@ def start() -> Any:
             return _STATE["ri"]
         os.environ.setdefault("RPY2_CFFI_MODE", "ABI")
         try:
-            import rpy2.rinterface as ri  # noqa: PLC0415 - the lazy import is the point
-            import rpy2.rinterface_lib.callbacks as callbacks  # noqa: PLC0415
+            with _quiet_rpy2_import():
+                import rpy2.rinterface as ri  # noqa: PLC0415 - the lazy import is the point
+                import rpy2.rinterface_lib.callbacks as callbacks  # noqa: PLC0415
         except Exception as exc:  # ImportError, OSError (libR.so missing), ...
             raise _not_available(f"rpy2 could not be imported: {exc}") from exc
         # R's console output goes nowhere; messages we want come back as values.

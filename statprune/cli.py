@@ -15,7 +15,7 @@ Conventions shared by every command:
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import wraps
 from typing import Any, Optional
 
@@ -34,8 +34,18 @@ app = typer.Typer(
 
 
 
+def _version_callback(value: bool) -> None:
+    if value:
+        from ._provenance import python_versions  # noqa: PLC0415
+
+        typer.echo(f"statprune {python_versions().get('statprune')}")
+        raise typer.Exit()
+
+
 @app.callback()
 def _root(
+    version: bool = typer.Option(False, "--version", callback=_version_callback, is_eager=True,
+                                 help="Print statprune's version and exit."),
     na_values: Optional[str] = typer.Option(
         None, "--na-values",
         help="Text read as missing in every command, comma-separated (R's na.strings; default 'NA' as read.csv)."),
@@ -47,7 +57,55 @@ def _root(
         NA_VALUES_DEFAULT.set(_na_list(na_values))
 
 
+# --------------------------------------------------------------------------- the shared vocabulary
+#: ``--seed``'s default, the same for every command (docs/cli.md): R's ``set.seed(42)`` before
+#: ``cv.glmnet``, and the seed of every split, forest, shuffle and subsample.
+SEED = 42
+
 JsonOpt = typer.Option(None, "--json", help="Write JSON to this path, or '-' for stdout.")
+
+
+def target_opt(help: str = "Target column.", default: Any = ...) -> Any:  # noqa: A002 - typer's word
+    """``-y/--target``: the response column (every command that reads a table)."""
+    return typer.Option(default, "--target", "-y", help=help)
+
+
+def seed_opt(help: str = "Seed of the random steps.") -> Any:  # noqa: A002
+    """``--seed`` with the one default :data:`SEED`."""
+    return typer.Option(SEED, "--seed", help=f"{help} The same default for every command.")
+
+
+def fold_column_opt() -> Any:
+    return typer.Option(None, "--fold-column", help="Column of fold ids 1..K (not a predictor).")
+
+
+def weights_column_opt() -> Any:
+    return typer.Option(None, "--weights-column", help="Column of case weights (not a predictor).")
+
+
+def method_opt(choices: Sequence[str]) -> Any:
+    return typer.Option([], "--method", help=f"Run only these methods (repeatable or comma-separated): "
+                                              f"{', '.join(choices)}. Default: all.")
+
+
+def deprecated_opt(old: str) -> Any:
+    """A hidden option kept so that scripts using the old name still run (with a warning)."""
+    return typer.Option(None, old, hidden=True)
+
+
+def renamed(new_value: Any, old_value: Any, old: str, new: str) -> Any:
+    """The value of a renamed option: the new name wins; the old one warns on stderr."""
+    if old_value is None or old_value == []:
+        return new_value
+    typer.echo(f"warning: {old} is deprecated; use {new}", err=True)
+    if new_value not in (None, []) and new_value != old_value:
+        raise ParameterError(f"give {new} only (its old name {old} was also given, with another value)")
+    return old_value
+
+
+def split_methods(values: Sequence[str]) -> list[str]:
+    """``--method a --method b`` and ``--method a,b`` both give ``["a", "b"]``."""
+    return [m.strip() for v in values for m in str(v).split(",") if m.strip()]
 
 
 # --------------------------------------------------------------------------- helpers
@@ -64,12 +122,71 @@ def emit_json(obj: Any, dest: str) -> None:
         typer.echo(f"wrote {dest}", err=True)
 
 
-def show(result: Any, json_dest: Optional[str]) -> None:
-    """Print a result: its ``to_dict()`` as JSON with ``--json``, else its ``summary()``."""
+#: The keys every command's JSON starts with (docs/cli.md).
+CORE_KEYS = ("selected", "pruned", "n_rows", "provenance")
+
+
+def _guess_n_rows(d: dict[str, Any]) -> Optional[int]:
+    for key in ("n_rows", "n_obs", "n"):
+        if isinstance(d.get(key), int):
+            return d[key]
+    info = d.get("info")
+    if isinstance(info, dict) and isinstance(info.get("n"), int):
+        return info["n"]
+    metrics = d.get("metrics")
+    if isinstance(metrics, dict) and isinstance(metrics.get("n_train"), int):
+        return int(metrics["n_train"]) + int(metrics.get("n_test") or 0)
+    split = d.get("split")
+    if isinstance(split, dict) and isinstance(split.get("n_train"), int):
+        return int(split["n_train"]) + int(split.get("n_test") or 0)
+    return None
+
+
+def core_json(d: dict[str, Any], *, n_rows: Optional[int] = None) -> dict[str, Any]:
+    """One JSON shape for every command: lower-case keys, :data:`CORE_KEYS` first.
+
+    ``selected`` / ``pruned`` are the features kept / dropped (``[]`` where a command
+    selects nothing), ``n_rows`` the number of rows the method used (after
+    ``--drop-missing``), ``provenance`` the versions and seed.
+    """
+    out = {(k.lower() if isinstance(k, str) else k): v for k, v in d.items()}
+    if "selected" not in out and "final_terms" in out:  # stepwise: the terms of the final model
+        out["selected"] = list(out["final_terms"])
+        out["pruned"] = [t for t in out.get("initial_terms") or [] if t not in out["selected"]]
+    head = {
+        "selected": list(out.pop("selected", None) or []),
+        "pruned": list(out.pop("pruned", None) or []),
+        "n_rows": n_rows if n_rows is not None else _guess_n_rows(out),
+        "provenance": out.pop("provenance", None) or {},
+    }
+    out.pop("n_rows", None)
+    return {**head, **out}
+
+
+def show(result: Any, json_dest: Optional[str], *, n_rows: Optional[int] = None) -> None:
+    """Print a result: its ``to_dict()`` as JSON (:func:`core_json`) with ``--json``, else its ``summary()``."""
     if json_dest is not None:
-        emit_json(result.to_dict(), json_dest)
+        emit_json(core_json(result.to_dict(), n_rows=n_rows), json_dest)
     else:
-        typer.echo(result.summary())
+        echo(result.summary())
+
+
+def echo(text: str) -> None:
+    """Print text on stdout, its prose lines wrapped to the terminal width."""
+    from ._text import wrap_prose  # noqa: PLC0415
+
+    typer.echo(wrap_prose(text))
+
+
+def _quiet_broken_pipe() -> None:
+    """The reader went away (``statprune lasso ... | head -2``): stop quietly, as ``cat`` does."""
+    import os  # noqa: PLC0415
+
+    try:  # later writes (and the interpreter's final flush) go nowhere instead of raising again
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # no real file descriptor (an in-process test runner)
+        pass
 
 
 def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -95,6 +212,9 @@ def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
             raise typer.Exit(code=130) from None
         except (typer.Exit, typer.Abort):
             raise
+        except BrokenPipeError:
+            _quiet_broken_pipe()
+            raise typer.Exit(code=0) from None
         except OSError as exc:  # a path that cannot be read or written: the environment, not a bug
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(code=1) from None
@@ -120,11 +240,14 @@ def quiet_progress(json_dest: Optional[str]) -> bool:
 
 # --------------------------------------------------------------------------- doctor
 @app.command()
-def doctor(json_out: Optional[str] = JsonOpt) -> None:
-    """Check the installation: Python packages, R, glmnet, BLAS; exit 1 when something needed is missing."""
+def doctor(
+    need_r: bool = typer.Option(False, "--need-r", help="Exit 1 unless the R-backed features work too."),
+    json_out: Optional[str] = JsonOpt,
+) -> None:
+    """Check the installation: each feature works / needs R / needs an extra, with the install line; exit 1 when a core package is missing."""
     from ._doctor import run_doctor  # noqa: PLC0415
 
-    report = run_doctor()
+    report = run_doctor(need_r=need_r)
     if json_out is not None:
         emit_json(report, json_out)
     else:
@@ -135,11 +258,19 @@ def doctor(json_out: Optional[str] = JsonOpt) -> None:
         if report.get("r_blas"):
             typer.echo(f"  R BLAS: {report['r_blas']}; LAPACK: {report.get('r_lapack')}")
         for check in report["checks"]:
-            mark = "ok  " if check["ok"] else "FAIL"
+            mark = "ok  " if check["ok"] else ("FAIL" if check.get("required", True) else "--  ")
             line = f"[{mark}] {check['name']:<14} {check.get('version') or ''}"
             typer.echo(line)
             if not check["ok"] and check.get("fix"):
                 typer.echo(f"       fix: {check['fix']}")
+        typer.echo("")
+        from ._text import table_text  # noqa: PLC0415
+
+        feats = report.get("features") or []
+        typer.echo(table_text(["feature", "status", "what"], [[f["name"], f["status"], f["what"]] for f in feats]))
+        fixes = list(dict.fromkeys(f["fix"] for f in feats if f["fix"]))
+        for fix in fixes:
+            typer.echo(f"to enable: {fix}")
         typer.echo("all good" if report["ok"] else "some checks failed")
     raise typer.Exit(code=0 if report["ok"] else 1)
 
@@ -149,13 +280,14 @@ def doctor(json_out: Optional[str] = JsonOpt) -> None:
 @handle_errors
 def importance(
     data: str = typer.Argument(..., help="CSV or Parquet file."),
-    target: str = typer.Option(..., "--target", help="Target column (numeric: regression; classes: classification)."),
-    method: str = typer.Option("permutation", "--method", help="impurity | permutation (held-out) | shadow (Boruta-style)."),
+    target: str = target_opt("Target column (numeric: regression; classes: classification)."),
+    kind: Optional[str] = typer.Option(None, "--kind", help="impurity | permutation (held-out; the default) | shadow (Boruta-style)."),
+    method_old: Optional[str] = deprecated_opt("--method"),
     model: str = typer.Option("rf", "--model", help="rf (random forest) | gbm (gradient boosting) | hgb (histogram GBM)."),
     threshold: Optional[float] = typer.Option(None, "--threshold", help="Keep features with importance >= T."),
     top: Optional[int] = typer.Option(None, "--top", help="Keep the K most important features."),
     cumulative: Optional[float] = typer.Option(None, "--cumulative", help="Keep the fewest top features reaching this share of total importance."),
-    seed: Optional[int] = typer.Option(None, "--seed", help="Seed for the split, the model and the shuffles."),
+    seed: int = seed_opt("Seed of the split, the model and the shuffles."),
     trees: Optional[int] = typer.Option(None, "--trees", help="Trees / boosting iterations (rf 500, gbm/hgb 100)."),
     repeats: int = typer.Option(10, "--repeats", help="Shuffles per feature (permutation)."),
     test_size: float = typer.Option(0.25, "--test-size", help="Held-out share (permutation)."),
@@ -168,6 +300,8 @@ def importance(
 ) -> None:
     """Tree-ensemble feature importance (impurity, held-out permutation, shadow test) and the features it keeps."""
     import warnings  # noqa: PLC0415
+
+    method = renamed(kind, method_old, "--method", "--kind") or "permutation"
 
     from .errors import SelectionWarning  # noqa: PLC0415
     from .importance import importance_table  # noqa: PLC0415
@@ -192,6 +326,7 @@ def pca(
     kaiser: bool = typer.Option(False, "--kaiser", help="Kaiser rule: eigenvalue > 1 (standardised data)."),
     elbow: bool = typer.Option(False, "--elbow", help="Scree elbow: point farthest from the chord of the scree curve."),
     n: Optional[int] = typer.Option(None, "--n", help="Keep exactly N components."),
+    target: Optional[str] = target_opt("Target column: left out of the components (as --exclude).", None),
     exclude: list[str] = typer.Option([], "--exclude", help="Column to leave out (repeatable), e.g. the target."),
     no_scale: bool = typer.Option(False, "--no-scale", help="Do not scale columns to unit variance (prcomp scale.=FALSE)."),
     loading_threshold: float = typer.Option(0.5, "--loading-threshold", help="|corr(feature, PC)| for a feature to load on a PC."),
@@ -212,6 +347,8 @@ def pca(
         rule = "elbow"
     elif n is not None:
         rule = n
+    if target is not None and target not in exclude:
+        exclude = [*exclude, target]
     res = pca_table(data, n_components=rule, exclude=exclude, scale=not no_scale,
                     loading_threshold=loading_threshold, drop_missing=drop_missing,
                     categorical="encode" if encode_categoricals else "error")
@@ -232,7 +369,7 @@ def prune_nn_cmd(
     global_: bool = typer.Option(False, "--global", help="One magnitude threshold over all layers instead of per layer."),
     task: str = typer.Option("auto", "--task", help="auto, classification or regression."),
     test_size: float = typer.Option(0.25, "--test-size", help="Fraction of rows held out for the metrics."),
-    seed: int = typer.Option(0, "--seed", help="Seed of the split, initialisation and shuffling."),
+    seed: int = seed_opt("Seed of the split, initialisation and shuffling."),
     exclude: list[str] = typer.Option([], "--exclude", help="Column to leave out (repeatable)."),
     drop_missing: bool = typer.Option(False, "--drop-missing", help="Drop rows with NaN/inf instead of failing."),
     encode_categoricals: bool = typer.Option(False, "--encode-categoricals", help="Expand non-numeric columns into R's treatment dummies."),
@@ -264,7 +401,7 @@ def stability(
     alpha: float = typer.Option(1.0, "--alpha", help="Elastic-net mixing (1 = Lasso)."),
     engine: str = typer.Option("glmnet", "--engine", help="glmnet (R) | sklearn (gaussian, no R)"),
     exclude: list[str] = typer.Option([], "--exclude", help="Columns that are not predictors."),
-    seed: Optional[int] = typer.Option(None, "--seed", help="Seed of the subsampling."),
+    seed: int = seed_opt("Seed of the subsampling."),
     n_jobs: int = typer.Option(1, "--n-jobs", help="Worker processes (-1: all cores)."),
     fit_type: str = typer.Option("conservative", "--type", help="conservative (pmax = q) | anticonservative (dfmax = q - 1)"),
     plot: Optional[str] = typer.Option(None, "--plot", help="Save the stability paths figure to this file (png, pdf, svg)."),
@@ -293,6 +430,7 @@ def stability(
         family=family, alpha=alpha, engine=engine, seed=seed, n_jobs=n_jobs, type=fit_type,  # type: ignore[arg-type]
         progress=not quiet_progress(json_out),
     )
+    n_rows = len(prep.y)
     if plot is not None:
         import io  # noqa: PLC0415
         import os  # noqa: PLC0415
@@ -308,7 +446,7 @@ def stability(
         disp.figure_.savefig(buf, format=figure_format(plot, option="--plot"), bbox_inches="tight")
         write_atomic(plot, buf.getvalue())
         typer.echo(f"wrote {plot}", err=True)
-    show(res, json_out)
+    show(res, json_out, n_rows=n_rows)
 
 
 # --- report (issue 8)
@@ -316,15 +454,17 @@ def stability(
 @handle_errors
 def report(
     data: str = typer.Argument(..., help="CSV or Parquet file."),
-    target: str = typer.Option(..., "--target", "-y", help="Target column; every other column is a predictor."),
-    methods: str = typer.Option("lasso,stepwise,importance,pca", "--methods", help="Comma-separated: lasso, stepwise, importance, pca."),
-    seed: int = typer.Option(1, "--seed", help="R's set.seed() before cv.glmnet; also the permutation seed."),
+    target: str = target_opt("Target column; every other column is a predictor."),
+    method: list[str] = method_opt(("lasso", "stepwise", "importance", "pca", "subsets", "vif")),
+    methods_old: Optional[str] = deprecated_opt("--methods"),
+    seed: int = seed_opt("R's set.seed() before cv.glmnet; also the permutation seed."),
     family: str = typer.Option("auto", "--family", help="glmnet family, or auto (gaussian / binomial / multinomial from the target)."),
-    fmt: str = typer.Option("html", "--format", help="html (self-contained), md or json."),
+    fmt: str = typer.Option("html", "--format", help="html (self-contained), md or json: the format of --out."),
     no_timestamp: bool = typer.Option(False, "--no-timestamp", help="Leave out the generation time: identical inputs give identical bytes."),
     no_crosscheck: bool = typer.Option(False, "--no-crosscheck", help="Skip the scikit-learn/statsmodels cross-check table."),
     drop_missing: bool = typer.Option(False, "--drop-missing", help="Run the methods on complete rows instead of failing on NaN."),
-    out: str = typer.Option(..., "--out", "-o", help="Output file (written atomically), or '-' for stdout."),
+    out: Optional[str] = typer.Option(None, "--out", "-o", help="Output file (written atomically), or '-' for stdout."),
+    json_out: Optional[str] = JsonOpt,
 ) -> None:
     """One self-contained report (HTML, Markdown or JSON): data summary, each method's kept/pruned features, plots, trace, cross-check, session info."""
     import shlex  # noqa: PLC0415
@@ -333,20 +473,29 @@ def report(
 
     if fmt not in ("html", "md", "json"):
         raise ParameterError(f"--format must be html, md or json, got {fmt!r}")
+    if out is None and json_out is None:
+        raise ParameterError("give --out FILE (the report) and/or --json PATH|- (its JSON)")
+    if out == "-" and json_out == "-":
+        raise ParameterError("--out - and --json - cannot both write to stdout")
+    methods = split_methods(renamed(method, [methods_old] if methods_old else [], "--methods", "--method")) or [
+        "lasso", "stepwise", "importance", "pca"]
     # the canonical command (same however it was typed, so the report stays byte-reproducible)
-    argv = ["statprune", "report", data, "--target", target, "--methods", methods, "--seed", str(seed),
+    argv = ["statprune", "report", data, "--target", target, "--method", ",".join(methods), "--seed", str(seed),
             "--family", family, "--format", fmt, *(["--no-timestamp"] if no_timestamp else []),
             *(["--no-crosscheck"] if no_crosscheck else []), *(["--drop-missing"] if drop_missing else []),
-            "--out", out]
+            *(["--out", out] if out is not None else []), *(["--json", json_out] if json_out is not None else [])]
+    stdout_used = out == "-" or json_out == "-"
     rep = build_report(data, target, methods=methods, seed=seed, family=family, crosscheck=not no_crosscheck,
                        drop_missing=drop_missing, timestamp=not no_timestamp, command_line=shlex.join(argv),
-                       progress=not quiet_progress("-" if fmt == "json" or out == "-" else None))
+                       progress=not quiet_progress("-" if stdout_used else None))
     if out == "-":
         sys.stdout.write(rep.render(fmt))
         sys.stdout.flush()
-    else:
+    elif out is not None:
         rep.write(out, fmt)
         typer.echo(f"wrote {out}", err=True)
+    if json_out is not None:
+        emit_json(rep.to_dict(), json_out)
 
 
 # --- lasso (issue 4)
@@ -354,18 +503,19 @@ def report(
 @handle_errors
 def lasso(
     data: str = typer.Argument(..., help="CSV or Parquet file; every column except target/fold/weights is a predictor."),
-    target: str = typer.Option(..., "--target", help="Target column ('time,status' for --family cox)."),
+    target: str = target_opt("Target column ('time,status' for --family cox)."),
     family: str = typer.Option("gaussian", "--family", help="gaussian, binomial, poisson, multinomial, mgaussian, cox."),
     alpha: float = typer.Option(1.0, "--alpha", help="Elastic-net mixing: 1 lasso, 0 ridge."),
     nfolds: int = typer.Option(10, "--nfolds", help="Number of CV folds."),
-    foldid_column: Optional[str] = typer.Option(None, "--foldid-column", help="Column of fold ids 1..K."),
-    seed: Optional[int] = typer.Option(None, "--seed", help="set.seed(SEED) in R right before cv.glmnet."),
+    fold_column: Optional[str] = fold_column_opt(),
+    foldid_column: Optional[str] = deprecated_opt("--foldid-column"),
+    seed: int = seed_opt("set.seed(SEED) in R right before cv.glmnet draws the folds."),
     type_measure: str = typer.Option("default", "--type-measure", help="default, mse, mae, deviance, class, auc, C."),
     s: str = typer.Option("lambda.min", "--s", help="lambda.min, lambda.1se or a number."),
     keep: list[str] = typer.Option([], "--keep", help="Always keep this column (penalty factor 0); repeatable."),
     exclude: list[str] = typer.Option([], "--exclude", help="Force this column out (glmnet's exclude); repeatable."),
     penalty_factor: list[str] = typer.Option([], "--penalty-factor", help="NAME=VALUE penalty factor; repeatable."),
-    weights_column: Optional[str] = typer.Option(None, "--weights-column", help="Column of case weights."),
+    weights_column: Optional[str] = weights_column_opt(),
     nlambda: int = typer.Option(100, "--nlambda", help="Number of lambda values."),
     save_rds: Optional[str] = typer.Option(None, "--save-rds", help="Also write the cv.glmnet object for readRDS()."),
     engine: str = typer.Option("r", "--engine", help="r (cv.glmnet in R) | gram (exact Gaussian engine, 20x+ faster; falls back to R)."),
@@ -377,6 +527,8 @@ def lasso(
     """Cross-validated Lasso / elastic net with R's glmnet (same numbers as cv.glmnet in R)."""
     from .errors import ParameterError as _PE  # noqa: PLC0415
     from .lasso import cv_glmnet_table  # noqa: PLC0415
+
+    foldid_column = renamed(fold_column, foldid_column, "--foldid-column", "--fold-column")
 
     pf: dict[str, float] = {}
     for item in penalty_factor:
@@ -410,20 +562,35 @@ def lasso(
     if save_rds:
         res.save_rds(save_rds)
         typer.echo(f"wrote {save_rds}", err=True)
-    show(res, json_out)
+    show(res, json_out, n_rows=None if res.foldid is None else len(res.foldid))
     if json_out is None:
+        from ._text import frame_text  # noqa: PLC0415
+
         typer.echo("")
-        typer.echo(res.to_frame().to_string(float_format=lambda v: f"{v:.6g}"))
+        typer.echo(frame_text(res.to_frame()))
 
 
 # --- demo (issue 4)
 @app.command()
 @handle_errors
-def demo(seed: int = typer.Option(42, "--seed", help="R seed for the fold assignment.")) -> None:
+def demo(
+    seed: int = seed_opt("R's set.seed() before cv.glmnet draws the folds."),
+    json_out: Optional[str] = JsonOpt,
+) -> None:
     """Cross-validated Lasso on the bundled Boston data, with the equivalent R code."""
+    if json_out is not None:  # the demo's fit as `statprune lasso boston.csv -y medv --json` gives it
+        from . import datasets  # noqa: PLC0415
+        from .lasso import GlmnetCV  # noqa: PLC0415
+
+        d = datasets.load_boston()
+        res = GlmnetCV(seed=seed).fit(d.drop(columns="medv"), d["medv"]).result_
+        out = core_json(res.to_dict(), n_rows=len(d))
+        out["r_code"] = res.r_code(data="boston.csv", target="medv")
+        emit_json(out, json_out)
+        return
     from .lasso import demo_text  # noqa: PLC0415
 
-    typer.echo(demo_text(seed=seed))
+    echo(demo_text(seed=seed))
 
 
 # --- validate (issue 9)
@@ -431,11 +598,12 @@ def demo(seed: int = typer.Option(42, "--seed", help="R seed for the fold assign
 @handle_errors
 def validate(
     data: str = typer.Argument(..., help="CSV or Parquet file."),
-    target: str = typer.Option(..., "--target", "-y", help="Target column; every other column is a predictor."),
+    target: str = target_opt("Target column; every other column is a predictor."),
     family: str = typer.Option("gaussian", "--family", help="gaussian | binomial | multinomial | poisson"),
     alpha: float = typer.Option(1.0, "--alpha", help="Elastic-net mixing (1 = Lasso)."),
-    seed: Optional[int] = typer.Option(None, "--seed", help="R's set.seed() before cv.glmnet draws the folds."),
-    foldid_column: Optional[str] = typer.Option(None, "--foldid-column", help="Column of fold ids 1..K (not a predictor)."),
+    seed: int = seed_opt("R's set.seed() before cv.glmnet draws the folds."),
+    fold_column: Optional[str] = fold_column_opt(),
+    foldid_column: Optional[str] = deprecated_opt("--foldid-column"),
     nfolds: int = typer.Option(10, "--nfolds", help="Number of folds when no fold-id column is given."),
     exclude: list[str] = typer.Option([], "--exclude", help="Columns that are not predictors."),
     drop_missing: bool = typer.Option(False, "--drop-missing", help="Drop rows with NaN/inf instead of failing."),
@@ -446,11 +614,29 @@ def validate(
 
     from ._progress import ticking  # noqa: PLC0415
 
+    foldid_column = renamed(fold_column, foldid_column, "--foldid-column", "--fold-column")
     with ticking("validate: glmnet in R, scikit-learn, statsmodels", disable=quiet_progress(json_out)):
         rep = run_validate(data, target, family=family, alpha=alpha, seed=seed, foldid_column=foldid_column,
                            nfolds=nfolds, exclude=exclude, drop_missing=drop_missing)
-    show(rep, json_out)
+    if json_out is not None:
+        show(rep, json_out)
+    else:
+        echo(_validate_text(rep))
     raise typer.Exit(code=0 if rep.ok else 1)
+
+
+def _validate_text(rep: Any) -> str:
+    """The cross-check's summary with its difference table as a rich table (wrapped to the terminal)."""
+    from ._text import table_text  # noqa: PLC0415
+
+    lines = rep.summary().splitlines()
+    try:
+        blank = lines.index("")
+        body = rep._table_rows()  # the summary's own formatted cells
+    except (ValueError, AttributeError):
+        return "\n".join(lines)
+    head = ["quantity", "term", "engines", "value_a", "value_b", "rel_diff", "tol", ""][: len(body[0]) if body else 8]
+    return "\n".join([lines[0], table_text(head, body), *lines[blank:]])
 
 
 # --- compare (issue 7)
@@ -458,10 +644,10 @@ def validate(
 @handle_errors
 def compare(
     data: str = typer.Argument(..., help="CSV or Parquet file."),
-    target: str = typer.Option(..., "--target", help="Numeric target (OLS refit) or two-class target (logistic refit)."),
-    seed: int = typer.Option(1, "--seed", help="Seeds the split, R's set.seed before cv.glmnet, the forest."),
+    target: str = target_opt("Numeric target (OLS refit) or two-class target (logistic refit)."),
+    seed: int = seed_opt("Seeds the split, R's set.seed before cv.glmnet, the forest."),
     test_size: float = typer.Option(0.25, "--test-size", help="Held-out share."),
-    method: list[str] = typer.Option([], "--method", help="Run only these (repeatable): lasso, stepwise, importance, pca; also subsets, vif."),
+    method: list[str] = method_opt(("lasso", "stepwise", "importance", "pca", "subsets", "vif")),
     trees: Optional[int] = typer.Option(None, "--trees", help="Trees of the importance forest (default 500)."),
     exclude: list[str] = typer.Option([], "--exclude", help="Column to leave out (repeatable)."),
     drop_missing: bool = typer.Option(False, "--drop-missing", help="Drop rows with NaN/inf instead of failing."),
@@ -473,7 +659,7 @@ def compare(
     from .compare import METHODS  # noqa: PLC0415
     from .compare import compare as run_compare  # noqa: PLC0415
 
-    methods = tuple(method) or METHODS
+    methods = tuple(split_methods(method)) or METHODS
     bar = progress(total=len(methods), disable=quiet_progress(json_out), desc="compare", unit="method")
 
     def tick(name: str) -> None:
@@ -497,10 +683,11 @@ def lasso_ooc(
     data: str = typer.Argument(..., help="Parquet/CSV file, directory or glob (quote it), e.g. 'data/*.parquet'."),
     target: str = typer.Option(..., "--target", "-y", help="Target column."),
     exclude: list[str] = typer.Option([], "--exclude", help="Columns that are not predictors."),
-    weights: Optional[str] = typer.Option(None, "--weights", help="Column of observation weights."),
-    fold_column: Optional[str] = typer.Option(None, "--fold-column", help="Column of fold ids 1..K."),
+    weights_column: Optional[str] = weights_column_opt(),
+    weights_old: Optional[str] = deprecated_opt("--weights"),
+    fold_column: Optional[str] = fold_column_opt(),
     nfolds: int = typer.Option(10, "--nfolds", help="Number of CV folds K."),
-    seed: int = typer.Option(0, "--seed", help="Seed of the row-number fold assignment."),
+    seed: int = seed_opt("Seed of the row-number fold assignment."),
     alpha: float = typer.Option(1.0, "--alpha", help="Elastic-net mixing (1 = Lasso)."),
     s: str = typer.Option("lambda.min", "--s", help="lambda.min | lambda.1se | a number."),
     scheduler: str = typer.Option("threads", "--scheduler", help="Local Dask scheduler: threads | processes | synchronous."),
@@ -511,6 +698,7 @@ def lasso_ooc(
     """Gaussian cv.glmnet on data larger than memory (Dask partitions -> Gram statistics -> glmnet path)."""
     from .outofcore import cv_glmnet_ooc  # noqa: PLC0415
 
+    weights = renamed(weights_column, weights_old, "--weights", "--weights-column")
     try:
         s_val: Any = s if s in ("lambda.min", "lambda.1se") else float(s)
     except ValueError:
@@ -537,10 +725,10 @@ def lasso_ooc(
             client.close()
     if json_out is not None:
         d = res.to_dict()
-        d.update({"n_rows": res.n_rows, "n_partitions": res.n_partitions, "fold_method": res.fold_method})
-        emit_json(d, json_out)
+        d.update({"n_partitions": res.n_partitions, "fold_method": res.fold_method})
+        emit_json(core_json(d, n_rows=res.n_rows), json_out)
     else:
-        typer.echo(res.summary())
+        echo(res.summary())
         typer.echo(f"{res.n_rows} rows in {res.n_partitions} partitions; folds: {res.fold_method}")
 
 
@@ -554,7 +742,8 @@ _COLLATION_HELP = "Order of text factor levels: C (code points, R under LC_COLLA
 @handle_errors
 def stepwise(
     data: str = typer.Argument(..., help="CSV or Parquet file."),
-    formula: str = typer.Option(..., "--formula", help="R formula, e.g. 'Fertility ~ .' or 'cbind(s, f) ~ x + offset(log(n))'."),
+    formula: Optional[str] = typer.Option(None, "--formula", help="R formula, e.g. 'Fertility ~ .' or 'cbind(s, f) ~ x + offset(log(n))'."),
+    target: Optional[str] = target_opt("Target column: the formula 'TARGET ~ .' (when --formula is not given).", None),
     family: str = typer.Option("gaussian", "--family", help=_FAMILY_HELP),
     link: Optional[str] = typer.Option(None, "--link", help="Link of the family (probit, cloglog, log, identity, sqrt, inverse, 1/mu^2...)."),
     direction: Optional[str] = typer.Option(None, "--direction", help="both (step()'s default; without --upper/--start nothing is added), backward or forward."),
@@ -578,6 +767,12 @@ def stepwise(
 
     from .stepwise import stepwise as _stepwise  # noqa: PLC0415
 
+    if formula is None and target is None:
+        raise ParameterError("give --formula (e.g. 'Fertility ~ .') or -y/--target (for 'TARGET ~ .')")
+    if formula is None:
+        formula = f"`{target}` ~ ."
+    elif target is not None and formula.partition("~")[0].strip().strip("`") != target:
+        raise ParameterError(f"--target {target!r} is not the response of --formula {formula!r}; give one of them")
     with _w.catch_warnings(record=True) as caught:
         _w.simplefilter("always")
         res = _stepwise(data, formula, family=family, direction=direction, criterion=criterion, k=k,
@@ -764,7 +959,11 @@ app.registered_commands.sort(key=_help_rank)  # stable: a command not listed kee
 
 
 def main() -> None:  # console-script entry point
-    app()
+    try:
+        app()
+    except BrokenPipeError:  # raised outside a command (help text, --version) or at the final flush
+        _quiet_broken_pipe()
+        sys.exit(0)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -383,19 +383,25 @@ class CompareResult:
                 }
             else:
                 methods[m] = {"label": _LABELS[m], "not_run": self.notes.get(m)}
+        ran = [m for m in self.order if m in self.kept]
+        union = {f for m in ran for f in self.kept[m]}
         return {
+            # the keys every statprune JSON starts with: kept by at least one method / by none
+            "selected": [f for f in self.feature_names if f in union],
+            "pruned": [f for f in self.feature_names if f not in union],
+            "n_rows": int(self.n_train + self.n_test),
+            "provenance": self.provenance,
             "method": "compare",
             "target": self.target,
             "family": self.family,
             "metric": self.metric,
             "methods": methods,
-            "selected": {m: v["selected"] for m, v in methods.items() if "selected" in v},
-            "pruned": {m: v["pruned"] for m, v in methods.items() if "pruned" in v},
+            "selected_by_method": {m: v["selected"] for m, v in methods.items() if "selected" in v},
+            "pruned_by_method": {m: v["pruned"] for m, v in methods.items() if "pruned" in v},
             "table": {f: {m: bool(self.table.loc[f, m]) for m in self.table.columns} for f in self.feature_names},
             "split": {"seed": self.seed, "test_size": self.test_size, "n_train": self.n_train, "n_test": self.n_test,
                       "stratified": self.family == "binomial"},
             "levels": self.levels,
-            "provenance": self.provenance,
         }
 
     def to_json(self, **kwargs: Any) -> str:

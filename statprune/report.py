@@ -478,8 +478,20 @@ class Report:
     crosscheck_note: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-able content (plots left out; everything else, with full-precision numbers)."""
+        """JSON-able content (plots left out; everything else, with full-precision numbers).
+
+        Starts with the keys every statprune JSON has: ``selected`` (the features kept by at
+        least one method), ``pruned`` (those every method that ran dropped), ``n_rows`` (rows
+        used) and ``provenance`` (the session info).
+        """
+        ran = [s for s in self.sections if s.selected or s.pruned]
+        kept = {f for s in ran for f in s.selected}
+        order = list(dict.fromkeys(f for s in ran for f in [*s.selected, *s.pruned]))
         return {
+            "selected": [f for f in order if f in kept],
+            "pruned": [f for f in order if f not in kept],
+            "n_rows": self.data.get("rows_used"),
+            "provenance": self.session,
             "title": self.title,
             "generated": self.generated,
             "data": self.data,

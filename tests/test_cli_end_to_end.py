@@ -220,10 +220,10 @@ R_BAD_CASES = [
     ("3-class-binomial", ["lasso", "{three_class}", "--target", "type", "--family", "binomial"], ["two classes"]),
     ("1-class-binomial", ["lasso", "{one_class}", "--target", "type", "--family", "binomial"], ["two classes"]),
     ("fewer-rows-than-folds", ["lasso", "{tiny}", "--target", "medv"], ["nfolds=10", "(5)"]),
-    ("fold-missing", ["lasso", "{fold_gap}", "--target", "medv", "--foldid-column", "fold"], ["[3]"]),
+    ("fold-missing", ["lasso", "{fold_gap}", "--target", "medv", "--fold-column", "fold"], ["[3]"]),
     ("unknown-family", ["lasso", BOSTON, "--target", "medv", "--family", "gaus"], ["'gaus'"]),
     ("unknown-keep", ["lasso", BOSTON, "--target", "medv", "--keep", "zz"], ["'zz'"]),
-    ("validate-fold-missing", ["validate", "{fold_gap}", "--target", "medv", "--foldid-column", "fold"], ["'fold'"]),
+    ("validate-fold-missing", ["validate", "{fold_gap}", "--target", "medv", "--fold-column", "fold"], ["'fold'"]),
 ]
 
 
@@ -267,7 +267,7 @@ def test_stability_drop_missing(bad):
 
 
 def test_report_n_lt_p_says_stepwise_cannot_run(bad):
-    res = run("report", bad["wide"], "--target", "y", "--methods", "stepwise,pca", "--format", "json",
+    res = run("report", bad["wide"], "--target", "y", "--method", "stepwise,pca", "--format", "json",
               "--no-crosscheck", "--no-timestamp", "--out", "-")
     assert res.exit_code == 0, res.stderr
     text = res.stdout
@@ -370,8 +370,8 @@ def test_lasso_engines_agree_through_the_cli(bad, tmp_path, wide):
     frame["fold"] = np.arange(len(frame)) % 5 + 1
     path = str(tmp_path / "folds.csv")
     frame.to_csv(path, index=False)
-    r = run_json("lasso", path, "--target", target, "--foldid-column", "fold")
-    gram = run_json("lasso", path, "--target", target, "--foldid-column", "fold", "--engine", "gram")
+    r = run_json("lasso", path, "--target", target, "--fold-column", "fold")
+    gram = run_json("lasso", path, "--target", target, "--fold-column", "fold", "--engine", "gram")
     ooc = run_json("lasso-ooc", path, "--target", target, "--fold-column", "fold", "--nfolds", "5")
     # were --engine ignored, `lasso --engine gram` would be R compared with itself
     assert (r["provenance"]["engine"], gram["provenance"]["engine"]) == ("r", "gram")
@@ -408,3 +408,158 @@ def test_ticking_timer_redraws_on_stderr_and_stops(capsys):
     with ticking("quiet", disable=True):
         pass
     assert capsys.readouterr().err == ""
+
+
+# --------------------------------------------------------------------------- one vocabulary (issue 15)
+DATA_COMMANDS = ["lasso", "lasso-ooc", "stepwise", "importance", "pca", "prune-nn", "stability", "compare",
+                 "validate", "report"]
+
+
+def _options(cmd: str) -> set[str]:
+    """The option names a command accepts (hidden ones included), from click's own parser."""
+    import typer.main
+
+    command = typer.main.get_command(app)
+    sub = command.commands[cmd] if cmd else command
+    return {o for p in sub.params for o in (*p.opts, *p.secondary_opts)}
+
+
+def test_version():
+    res = run("--version")
+    assert res.exit_code == 0 and res.stdout.startswith("statprune ") and res.stdout.split()[1][0].isdigit()
+
+
+@pytest.mark.parametrize("cmd", COMMANDS)
+def test_every_command_takes_json(cmd):
+    assert "--json" in _options(cmd)
+
+
+@pytest.mark.parametrize("cmd", DATA_COMMANDS)
+def test_every_data_command_takes_target_and_seed_with_one_default(cmd):
+    import typer.main
+
+    from statprune.cli import SEED
+
+    opts = _options(cmd)
+    assert {"-y", "--target"} <= opts, cmd
+    params = {p.name: p for p in typer.main.get_command(app).commands[cmd].params}
+    if cmd not in ("pca", "stepwise"):  # the deterministic ones have no random step
+        assert params["seed"].default == SEED == 42, cmd
+    assert "--foldid-column" not in run(cmd, "--help").stdout  # old names are hidden
+
+
+def test_same_names_for_the_same_things():
+    for cmd in ("lasso", "lasso-ooc", "validate"):
+        assert "--fold-column" in _options(cmd), cmd
+    for cmd in ("lasso", "lasso-ooc"):
+        assert "--weights-column" in _options(cmd), cmd
+    for cmd in ("compare", "report"):
+        assert "--method" in _options(cmd), cmd
+    assert "--kind" in _options("importance")
+    assert "--method" not in run("importance", "--help").stdout  # one meaning of --method: the methods run
+
+
+def test_old_option_names_still_run_with_a_deprecation_warning():
+    new = run_json("importance", BOSTON, "-y", "medv", "--kind", "impurity", "--trees", "10", "--top", "3")
+    res = run("importance", BOSTON, "-y", "medv", "--method", "impurity", "--trees", "10", "--top", "3",
+              "--json", "-")
+    assert res.exit_code == 0 and "--method is deprecated; use --kind" in res.stderr
+    assert json.loads(res.stdout)["scores"] == new["scores"]
+    res = run("importance", BOSTON, "-y", "medv", "--method", "impurity", "--kind", "shadow")
+    assert res.exit_code == 2 and "--kind" in res.stderr
+
+
+def test_method_is_repeatable_or_comma_separated():
+    from statprune.cli import split_methods
+
+    assert split_methods(["lasso,pca"]) == split_methods(["lasso", "pca"]) == ["lasso", "pca"]
+    assert split_methods([" lasso , stepwise", "pca"]) == ["lasso", "stepwise", "pca"]
+
+
+CORE = ["selected", "pruned", "n_rows", "provenance"]
+
+
+@pytest.mark.parametrize(
+    "args, n_rows",
+    [
+        (["stepwise", SWISS, "-y", "Fertility"], 47),
+        (["importance", BOSTON, "-y", "medv", "--trees", "10", "--repeats", "1"], 506),
+        (["pca", BOSTON, "-y", "medv"], 506),
+        (["prune-nn", PIMA, "-y", "type", "--epochs", "3", "--prune-epochs", "1"], 532),
+        (["stability", BOSTON, "-y", "medv", "--q", "4", "--pfer", "1", "--B", "3", "--engine", "sklearn"], 506),
+        (["lasso-ooc", BOSTON, "-y", "medv"], 506),
+        (["report", BOSTON, "-y", "medv", "--method", "pca", "--no-timestamp"], 506),
+    ],
+    ids=["stepwise", "importance", "pca", "prune-nn", "stability", "lasso-ooc", "report"],
+)
+def test_every_json_starts_with_the_core_keys_in_lower_case(args, n_rows):
+    d = run_json(*args)
+    assert list(d)[:4] == CORE
+    assert d["n_rows"] == n_rows
+    assert isinstance(d["selected"], list) and isinstance(d["pruned"], list) and d["selected"]
+    assert isinstance(d["provenance"], dict) and d["provenance"]
+    assert all(k == k.lower() for k in d), [k for k in d if k != k.lower()]
+
+
+def test_stepwise_core_keys_are_the_final_terms_and_target_means_target_tilde_dot():
+    d = run_json("stepwise", SWISS, "-y", "Fertility")
+    f = run_json("stepwise", SWISS, "--formula", "Fertility ~ .")
+    assert d["steps"] == f["steps"] and d["coefficients"] == f["coefficients"]
+    assert d["selected"] == d["final_terms"] == ["Agriculture", "Education", "Catholic", "Infant.Mortality"]
+    assert d["pruned"] == ["Examination"]
+    res = run("stepwise", SWISS, "-y", "Education", "--formula", "Fertility ~ .")
+    assert res.exit_code == 2 and "response" in res.stderr
+    assert run("stepwise", SWISS).exit_code == 2
+
+
+@pytest.mark.against_r
+def test_r_commands_json_core_keys():
+    for args, n in ((["lasso", BOSTON, "-y", "medv"], 506), (["validate", BOSTON, "-y", "medv"], 506),
+                    (["compare", BOSTON, "-y", "medv", "--method", "lasso,pca"], 506), (["demo"], 506)):
+        d = run_json(*args)
+        assert list(d)[:4] == CORE and d["n_rows"] == n, args
+        assert d["provenance"]["seed"] == 42, args  # the one default seed
+    lasso = run_json("lasso", BOSTON, "-y", "medv")
+    assert lasso["lambda_min"] == pytest.approx(0.02118501942064922, rel=1e-12)  # R: set.seed(42); cv.glmnet
+
+
+def test_report_takes_json(tmp_path):
+    out, js = tmp_path / "r.md", tmp_path / "r.json"
+    res = run("report", BOSTON, "-y", "medv", "--method", "pca", "--no-timestamp", "--format", "md",
+              "--out", str(out), "--json", str(js))
+    assert res.exit_code == 0, res.stderr
+    assert out.read_text().startswith("#") and list(json.loads(js.read_text()))[:4] == CORE
+    assert run("report", BOSTON, "-y", "medv").exit_code == 2  # neither --out nor --json
+
+
+def test_broken_pipe_exits_quietly():
+    """`statprune ... | head -2`: the reader is gone before the command writes; no error, exit 0."""
+    proc = subprocess.Popen([sys.executable, "-m", "statprune.cli", "pca", BOSTON, "-y", "medv"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.close()  # before the interpreter has even started: every write hits EPIPE
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 0, err
+    assert err == ""
+    shell = subprocess.run(f"{sys.executable} -m statprune.cli pca {BOSTON} -y medv | head -2", shell=True,
+                           capture_output=True, text=True, timeout=120)
+    assert shell.returncode == 0 and len(shell.stdout.splitlines()) == 2 and shell.stderr == ""
+
+
+@pytest.mark.parametrize("width", [80, 100])
+def test_text_output_wraps_to_the_terminal_width(width, monkeypatch):
+    monkeypatch.setenv("COLUMNS", str(width))
+    for args in (["stepwise", SWISS, "-y", "Fertility"], ["pca", BOSTON, "-y", "medv"],
+                 ["stability", BOSTON, "-y", "medv", "--q", "4", "--pfer", "1", "--B", "3", "--engine", "sklearn"]):
+        res = run(*args)
+        assert res.exit_code == 0, res.stderr
+        wide = [ln for ln in res.stdout.splitlines() if len(ln) > width]
+        assert not wide, (args, wide)
+
+
+@pytest.mark.against_r
+def test_validate_table_wraps_to_the_terminal_width(monkeypatch):
+    monkeypatch.setenv("COLUMNS", "100")
+    res = run("validate", BOSTON, "-y", "medv")
+    assert res.exit_code == 0
+    assert max(len(ln) for ln in res.stdout.splitlines()) <= 100
+    assert "r vs sklearn" in res.stdout and "coefficient" in res.stdout

@@ -58,7 +58,7 @@ def test_boston_side_by_side(boston_full: CompareResult) -> None:
         assert_allclose(res.scores[key]["mse"], _ols_mse(X.iloc[tr][res.kept[key]], y[tr], X.iloc[te][res.kept[key]], y[te]), rtol=1e-10)
     assert len(res.kept["lasso.1se"]) <= len(res.kept["lasso.min"])
     d = json.loads(res.to_json())
-    assert d["method"] == "compare" and set(d["selected"]) >= {"lasso.min", "stepwise", "importance", "pca", "all"}
+    assert d["method"] == "compare" and set(d["selected_by_method"]) >= {"lasso.min", "stepwise", "importance", "pca", "all"}
     assert d["split"] == {"seed": 3, "test_size": 0.25, "n_train": 379, "n_test": 127, "stratified": False}
 
 
@@ -157,7 +157,7 @@ def test_cli_compare() -> None:
                   "--method", "importance", "--trees", "30", "--json", "-"])
     assert r.exit_code == 0, r.output
     d = json.loads(r.stdout)
-    assert d["method"] == "compare" and "stepwise" in d["selected"] and d["family"] == "gaussian"
+    assert d["method"] == "compare" and "stepwise" in d["selected_by_method"] and d["family"] == "gaussian"
     r = run(app, ["compare", datasets.path("swiss"), "--target", "Fertility", "--method", "pca"])
     assert r.exit_code == 0 and "PCA (components regression)" in r.stdout
     r = run(app, ["compare", datasets.path("quine"), "--target", "Days"])

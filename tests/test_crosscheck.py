@@ -481,7 +481,7 @@ def test_cli_validate_bad_input_exit_2(tmp_path):
     assert res.exit_code == 2
     res = runner.invoke(app, ["validate", str(DATA / "boston.csv"), "--target", "medv", "--family", "cox"])
     assert res.exit_code == 2
-    res = runner.invoke(app, ["validate", str(DATA / "boston.csv"), "--target", "medv", "--foldid-column", "chas"])
+    res = runner.invoke(app, ["validate", str(DATA / "boston.csv"), "--target", "medv", "--fold-column", "chas"])
     assert res.exit_code == 2 and "fold" in res.output
 
 

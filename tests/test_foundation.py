@@ -224,13 +224,43 @@ def test_doctor_json_has_required_keys():
 
 def test_doctor_exits_1_without_r():
     env = {**os.environ, "R_HOME": "/nonexistent/R"}
-    code = "import sys; sys.modules['rpy2']=None; sys.modules['rpy2.rinterface']=None; from statprune.cli import main; sys.argv=['statprune','doctor','--json','-']; main()"
+    code = "import sys; sys.modules['rpy2']=None; sys.modules['rpy2.rinterface']=None; from statprune.cli import main; sys.argv=['statprune','doctor','--need-r','--json','-']; main()"
     proc = _py(code, env=env)
     assert proc.returncode == 1
     out = json.loads(proc.stdout)
     assert out["ok"] is False
     r_check = next(c for c in out["checks"] if c["name"] == "R")
     assert "apt-get install" in r_check["fix"]
+
+
+def test_doctor_without_r_lists_features_and_install_lines():
+    """R is optional: without it doctor exits 0 and says, per feature, works / needs R / needs an extra."""
+    env = {**os.environ, "R_HOME": "/nonexistent/R"}
+    code = "import sys; sys.modules['rpy2']=None; sys.modules['rpy2.rinterface']=None; from statprune.cli import main; sys.argv=['statprune','doctor'{}]; main()"
+    proc = _py(code.format(", '--json', '-'"), env=env)
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    feats = {f["name"]: f for f in out["features"]}
+    for name in ("stepwise", "importance", "pca", "stability-sklearn", "compare", "report", "lasso-ooc"):
+        assert feats[name]["status"] == "works", feats[name]
+    for name in ("lasso", "validate", "rds", "stability-glmnet"):
+        assert feats[name]["status"] == "needs R", feats[name]
+        assert "apt-get install" in feats[name]["fix"] and "statprune[r]" in feats[name]["fix"]
+    human = _py(code.format(""), env=env)
+    assert human.returncode == 0 and "needs R" in human.stdout and "pip install 'statprune[r]'" in human.stdout
+    assert "Unable to determine R home" not in human.stdout + human.stderr
+
+
+def test_rpy2_noise_without_r_does_not_reach_the_user():
+    """rpy2 installed but no R on PATH and no R_HOME: only statprune's message, not rpy2's log line."""
+    pytest.importorskip("rpy2")
+    env = {k: v for k, v in os.environ.items() if k != "R_HOME"}
+    env["PATH"] = "/nonexistent"
+    code = ("from statprune import _r\nfrom statprune.errors import RNotAvailableError\n"
+            "try:\n    _r.start()\nexcept RNotAvailableError as e:\n    print('RAISED')\n")
+    proc = _py(code, env=env)
+    assert "RAISED" in proc.stdout, proc.stdout + proc.stderr
+    assert "Unable to determine R home" not in proc.stdout + proc.stderr
 
 
 @pytest.mark.against_r

@@ -265,7 +265,7 @@ def test_cli_importance() -> None:
     from statprune.cli import app
 
     run = CliRunner().invoke
-    r = run(app, ["importance", datasets.path("boston"), "--target", "medv", "--method", "impurity", "--top", "3",
+    r = run(app, ["importance", datasets.path("boston"), "--target", "medv", "--kind", "impurity", "--top", "3",
                   "--seed", "1", "--trees", "20", "--json", "-"])
     assert r.exit_code == 0, r.output
     d = json.loads(r.stdout)
@@ -292,7 +292,7 @@ def test_cli_bad_target(tmp_path) -> None:
     r = CliRunner().invoke(app, ["importance", str(f), "--target", "grp"])
     assert r.exit_code == 2 and "single class" in r.stderr
     r = CliRunner().invoke(app, ["importance", str(f), "--target", "medv", "--exclude", "grp", "--model", "hgb",
-                                 "--method", "impurity"])
+                                 "--kind", "impurity"])
     assert r.exit_code == 2 and "no impurity importance" in r.stderr
 
 

@@ -137,7 +137,7 @@ def test_cli_report_same_bytes_across_processes(r, tmp_path, boston_report):
     from statprune.cli import app
 
     out = tmp_path / "rep.html"
-    args = ["report", BOSTON, "--target", "medv", "--methods", "lasso,pca", "--seed", "42", "--no-timestamp",
+    args = ["report", BOSTON, "--target", "medv", "--method", "lasso,pca", "--seed", "42", "--no-timestamp",
             "--no-crosscheck", "--out", str(out)]
     proc = subprocess.run([str(VENV_BIN / "statprune"), *args], capture_output=True, text=True, timeout=300,
                           env=child_env())
@@ -159,12 +159,12 @@ def test_cli_report_bad_input_exit_2(tmp_path):
 
     from statprune.cli import app
 
-    res = CliRunner().invoke(app, ["report", BOSTON, "--target", "medv", "--methods", "ridge", "--out",
+    res = CliRunner().invoke(app, ["report", BOSTON, "--target", "medv", "--method", "ridge", "--out",
                                    str(tmp_path / "x.html")])
     assert res.exit_code == 2 and "unknown method" in res.output
     res = CliRunner().invoke(app, ["report", BOSTON, "--target", "medv", "--format", "pdf", "--out", "-"])
     assert res.exit_code == 2
-    res = CliRunner().invoke(app, ["report", BOSTON, "--target", "medv", "--methods", "pca", "--format", "json",
+    res = CliRunner().invoke(app, ["report", BOSTON, "--target", "medv", "--method", "pca", "--format", "json",
                                    "--no-timestamp", "--out", "-"])
     assert res.exit_code == 0 and json.loads(res.stdout)["data"]["rows"] == 506
 
