@@ -252,8 +252,8 @@ class Engine:
             elif test == "Wald":
                 self._wald(out, terms, scope, keys)
             return out
-        if self.is_negbin:
-            drops = [[kk for j, kk in enumerate(keys) if j != i] for i in pos]
+        if self.is_negbin:  # dropterm.default: update(object, ~ . - term), the model recoded as R's terms() does
+            drops = [self.blocks([u for u in terms if u != t]) for t in scope]
             return self._refit_table(keys, drops, k, test, rows, sign=-1)
         fit0 = self.glm(keys, self._theta_of.get(tuple(keys)))
         drops = [[kk for j, kk in enumerate(keys) if j != i] for i in pos]
@@ -276,6 +276,7 @@ class Engine:
             out["Rao score" if disp == 1 else "scaled Rao sc."] = sc
             out["Pr(>Chi)"] = _pchisq_upper(sc, ddf)
         elif test == "F":
+            self._f_warning("F test assumes 'quasi{}' family")
             rdf = fit0.df_residual
             rms = dev[0] / rdf
             d = np.maximum(0, dev - dev[0])
@@ -287,6 +288,13 @@ class Engine:
         elif test == "Wald":
             self._wald(out, terms, scope, keys)
         return out
+
+    def _f_warning(self, template: str) -> None:
+        """drop1.glm/add1.glm warn that an F test on a binomial/poisson fit assumes the quasi family."""
+        if self.fam is not None and self.fam.name in ("binomial", "poisson"):
+            m = template.format(self.fam.name)
+            if m not in self.messages:
+                self.messages.append(m)
 
     def _refit_table(self, keys, cands, k: float, test: str | None, rows, sign: int) -> pd.DataFrame:
         """MASS's ``dropterm.default``/``addterm.default`` (stepAIC on a ``glm.nb`` fit): every candidate
@@ -421,8 +429,9 @@ class Engine:
             return out
         obj_keys = self.blocks(terms)
         adds = [[ckeys[j] for j, u in enumerate(combined) if u in terms or u == t] for t in scope]
-        if self.is_negbin:
-            return self._refit_table(obj_keys, adds, k, test, rows, sign=1)
+        if self.is_negbin:  # addterm.default: update(object, ~ . + term)
+            return self._refit_table(obj_keys, [self.blocks(sort_terms([*terms, t])) for t in scope], k, test, rows,
+                                     sign=1)
         obj = self.glm(obj_keys, self._theta_of.get(tuple(obj_keys)))
         dev, dfs, disp, loglik, aic = self._glm_rows(obj, [base, *adds], k)
         ddf = dfs - dfs[0]
@@ -440,6 +449,7 @@ class Engine:
             out["Rao score" if disp == 1 else "scaled Rao sc."] = sc
             out["Pr(>Chi)"] = _pchisq_upper(sc, ddf)
         elif test == "F":
+            self._f_warning("F test assumes quasi{} family")
             rdf = obj.df_residual
             with np.errstate(divide="ignore", invalid="ignore"):
                 diff = np.maximum(0, (dev[0] - dev) / ddf)

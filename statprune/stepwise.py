@@ -1372,6 +1372,11 @@ def _table_attrs(tab: pd.DataFrame, prob: _Problem, heading: str, collation: str
     })
     if prob.engine.is_negbin:
         tab.attrs["theta"] = prob.engine.glm(prob.engine.blocks(prob.start)).theta
+    tab.attrs["warnings"] = list(prob.engine.messages)
+    from ._glmfit import _warning_category  # noqa: PLC0415
+
+    for m in prob.engine.messages:  # R's warnings (glm.fit's, "F test assumes 'quasipoisson' family")
+        warnings.warn(m, _warning_category(m), stacklevel=3)
     return tab
 
 
@@ -1406,7 +1411,7 @@ class StepwiseSelector(SelectorMixin, BaseEstimator):
     def __init__(
         self,
         family: str = "gaussian",
-        direction: str = "backward",
+        direction: str | None = None,
         criterion: str = "aic",
         k: float | None = None,
         threshold: float | None = None,

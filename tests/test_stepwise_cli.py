@@ -133,3 +133,18 @@ def test_bad_input_exits_2_with_one_line(tmp_path, args, match):
     assert r.exit_code == 2, r.output
     assert match in r.output and "Traceback" not in r.output
     assert r.output.count("error:") == 1
+
+
+def test_f_test_on_poisson_warns_as_r(tmp_path):
+    """drop1(glm.D93, test = "F") warns "F test assumes 'quasipoisson' family" (example(drop1))."""
+    import warnings
+
+    from statprune.stepwise import add1, drop1
+
+    d = C.data("dobson")
+    with warnings.catch_warnings(record=True) as rec:
+        warnings.simplefilter("always")
+        drop1(d, "counts ~ outcome + treatment", family="poisson", test="F")
+        add1(d, "counts ~ outcome", "~ . + treatment", family="poisson", test="F")
+    msgs = [str(w.message) for w in rec]
+    assert "F test assumes 'quasipoisson' family" in msgs and "F test assumes quasipoisson family" in msgs

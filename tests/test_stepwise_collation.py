@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from helpers import child_env, require_r
 
-from statprune._formula import Design, parse_formula
+from statprune._formula import Design
 from statprune.errors import ParameterError
 from statprune.stepwise import drop1, stepwise
 
@@ -72,4 +72,6 @@ def test_every_output_names_the_collation():
 
 def test_bad_collation_is_a_parameter_error():
     with pytest.raises(ParameterError, match="collation"):
-        parse_formula("y ~ g", ["y", "g"]) and Design(pd.DataFrame({"g": ["a"]}), ["g"], collation="de_DE")
+        Design(pd.DataFrame({"g": ["a", "b"]}), ["g"], collation="de_DE")
+    with pytest.raises(ParameterError, match="collation"):
+        stepwise(pd.DataFrame({"y": [1.0, 2, 3], "g": ["a", "b", "a"]}), "y ~ g", collation="de_DE")
