@@ -541,3 +541,99 @@ def test_encode_categoricals_dummy_name_collision_is_named(tmp_path):
     res = run("lasso", str(p), "--target", "y", "--encode-categoricals", "--engine", "gram")
     assert res.exit_code == 2, res.stderr
     assert "'gb'" in res.stderr and "level 'b' of 'g'" in res.stderr and "unexpected" not in res.stderr
+
+
+# --------------------------------------------------------------------------- 10. clear messages
+@pytest.fixture(scope="module")
+def spaced(tmp_path_factory):
+    """A header written with spaces after the commas: columns ' x1', ' x2', ' y'."""
+    d = tmp_path_factory.mktemp("spaced")
+    rng = np.random.default_rng(0)
+    lines = ["x0, x1, x2, y"]
+    for _ in range(60):
+        r = rng.normal(size=3)
+        lines.append(",".join(f"{v:.5f}" for v in r) + f",{2 * r[0] + rng.normal():.5f}")
+    p = d / "spaced.csv"
+    p.write_text("\n".join(lines) + "\n")
+    return p
+
+
+SPACED = {
+    "lasso": ["--engine", "gram"],
+    "importance": ["--method", "impurity", "--trees", "20"],
+    "lasso-ooc": ["--scheduler", "synchronous"],
+}
+
+
+@pytest.mark.parametrize("command", list(SPACED))
+@pytest.mark.parametrize("target", [" y", "y"])
+def test_target_with_or_without_the_header_space_is_the_same_column_everywhere(spaced, command, target):
+    res = run(command, str(spaced), "--target", target, *SPACED[command], "--json", "-")
+    assert res.exit_code == 0, res.stderr
+
+
+def test_pca_exclude_matches_the_spaced_header(spaced):
+    import json
+
+    a = json.loads(run("pca", str(spaced), "--exclude", "y", "--json", "-").stdout)
+    b = json.loads(run("pca", str(spaced), "--exclude", " y", "--json", "-").stdout)
+    assert a == b and len(a["components"]) == 3
+
+
+def test_a_row_with_one_extra_field_is_refused_with_its_line(tmp_path):
+    p = tmp_path / "extra.csv"
+    rows = ["a,b,c,y", "1,2,3,4,9"] + [f"{i},{i + 1},{i * 2},{i % 3}" for i in range(20)]
+    p.write_text("\n".join(rows) + "\n")
+    res = run("pca", str(p), "--exclude", "y")
+    assert res.exit_code == 2, res.stderr
+    assert "line 2" in res.stderr and "5 fields" in res.stderr and "4" in res.stderr
+
+
+def test_r_row_names_convention_still_reads(tmp_path):
+    """Every data row one field longer than the header: R's read.csv takes the first column as row names."""
+    from statprune._data import read_table
+
+    p = tmp_path / "rownames.csv"
+    p.write_text("a,b\nr1,1,2\nr2,3,4\nr3,5,7\n")
+    df = read_table(p)
+    assert list(df.columns) == ["a", "b"] and df["b"].tolist() == [2, 4, 7]
+
+
+def test_an_empty_directory_as_data_names_the_path(tmp_path):
+    d = tmp_path / "nothing_here"
+    d.mkdir()
+    for command, extra in (("pca", []), ("lasso", ["--target", "y"])):
+        res = run(command, str(d), *extra)
+        assert res.exit_code == 2, res.stderr
+        assert str(d) in res.stderr and "no data files" in res.stderr
+
+
+@pytest.mark.parametrize("bad", [-1.0, 0.0])
+def test_negative_or_zero_weights_name_the_weights_column(tmp_path, bad):
+    d = datasets.load_boston()
+    d["w"] = 1.0
+    d.loc[3, "w"] = bad
+    if bad == 0.0:
+        d["w"] = 0.0
+    p = tmp_path / "w.csv"
+    d.to_csv(p, index=False)
+    res = run("lasso", str(p), "--target", "medv", "--weights-column", "w", "--engine", "gram")
+    assert res.exit_code == 2, res.stderr
+    assert "'w'" in res.stderr and "sample_weight" not in res.stderr
+
+
+def test_lasso_ooc_infers_the_number_of_folds_from_the_fold_column(tmp_path):
+    import json
+
+    rng = np.random.default_rng(0)
+    n = 100
+    X = rng.normal(size=(n, 4))
+    df = pd.DataFrame(X, columns=list("abcd")).assign(y=X[:, 0] + rng.normal(size=n), fold=np.arange(n) % 5 + 1)
+    p = tmp_path / "f5.csv"
+    df.to_csv(p, index=False)
+    res = run("lasso-ooc", str(p), "--target", "y", "--fold-column", "fold", "--scheduler", "synchronous", "--json", "-")
+    assert res.exit_code == 0, res.stderr
+    from statprune import GlmnetCV
+
+    ref = GlmnetCV(engine="gram", foldid=df["fold"].to_numpy()).fit(df[list("abcd")], df["y"])
+    assert json.loads(res.stdout)["lambda_min"] == pytest.approx(ref.lambda_min_, rel=1e-10)
