@@ -28,6 +28,7 @@ __all__ = [
     "duplicate_columns",
     "prepare_xy",
     "read_table",
+    "resolve_column",
     "write_atomic",
     "check_matrix",
     "check_target",
@@ -86,6 +87,9 @@ def read_table(
             raise DataError(f"data file {str(p)!r} does not exist")
         suffixes = "".join(p.suffixes).lower()
         is_parquet = ".parquet" in suffixes or ".pq" in suffixes or p.is_dir()
+        if p.is_dir() and not any(f.is_file() and not f.name.startswith((".", "_")) for f in p.rglob("*")):
+            raise DataError(f"data directory {str(p)!r} holds no data files (a directory is read as a Parquet "
+                            "dataset: put *.parquet files in it, or give a CSV/Parquet file)")
         try:
             if is_parquet:
                 df = pd.read_parquet(p)
@@ -99,6 +103,7 @@ def read_table(
             raise DataError(f"could not read {str(p)!r}: {exc}") from exc
         # pandas silently renames duplicated CSV headers ('a', 'a.1'): check the raw header row
         if not is_parquet:
+            _check_field_counts(p, "\t" if ".tsv" in suffixes else ",")
             raw = _raw_header(p, "\t" if ".tsv" in suffixes else ",")
             if raw is not None and len(set(raw)) != len(raw):
                 dups = sorted({c for c in raw if raw.count(c) > 1})
@@ -195,6 +200,38 @@ def _r_type_convert(df: pd.DataFrame, na_list: list[str]) -> pd.DataFrame:
         # text: only the NA markers are missing; blank fields are the value ""
         out[c] = s.where(~is_na, None).to_numpy(dtype=object)
     return pd.DataFrame(out, index=df.index, columns=df.columns)
+
+
+def _check_field_counts(p: Path, sep: str) -> None:
+    """Refuse a CSV whose first data row has one field more than the header unless every row does.
+
+    With every data row one field longer, R's ``read.csv`` (and pandas) take the first column as
+    row names: that file is read so. A single row with an extra field (an unquoted comma) would
+    instead turn the first column into row names and shift every column by one, silently.
+    """
+    import csv  # noqa: PLC0415
+
+    opener: Any = open
+    if p.suffix == ".gz":
+        import gzip  # noqa: PLC0415
+
+        opener = gzip.open
+    try:
+        with opener(p, "rt", newline="") as fh:
+            rd = csv.reader(fh, delimiter=sep)
+            header = next(rd, None)
+            first = next(rd, None)
+            if header is None or first is None or len(first) != len(header) + 1:
+                return
+            first_line = rd.line_num
+            for row in rd:
+                if row and len(row) != len(first):
+                    raise DataError(
+                        f"line {first_line} of {str(p)!r} has {len(first)} fields but the header has {len(header)} "
+                        f"(and line {rd.line_num} has {len(row)}): a row with an extra field (an unquoted "
+                        f"'{sep}'?) would shift every column by one; fix that line (quote the field)")
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return
 
 
 def _raw_header(p: Path, sep: str) -> list[str] | None:
@@ -298,6 +335,23 @@ class Prepared:
     missing: dict[str, int] = field(default_factory=dict)
 
 
+def resolve_column(name: str, columns: Sequence[str]) -> str:
+    """The column ``name`` refers to: the exact name, else the one column equal to it once leading and
+    trailing spaces are removed from both (a header written ``x0, x1, y`` has columns ``' x1'``,
+    ``' y'``; ``--target y`` and ``--target ' y'`` then mean the same column in every command).
+    ``name`` itself when neither matches (the caller says it is not found).
+
+    Examples
+    --------
+    >>> resolve_column("y", ["x0", " x1", " y"]), resolve_column(" x0", ["x0", " y"]), resolve_column("z", ["y"])
+    (' y', 'x0', 'z')
+    """
+    if name in columns:
+        return name
+    hits = [c for c in columns if str(c).strip() == str(name).strip()]
+    return hits[0] if len(hits) == 1 else name
+
+
 def prepare_xy(
     data: str | os.PathLike[str] | pd.DataFrame,
     target: str | Sequence[str] | None,
@@ -342,11 +396,13 @@ def prepare_xy(
     cols = [str(c) for c in df.columns]
     df = df.set_axis(cols, axis=1) if list(df.columns) != cols else df
     targets = [] if target is None else ([target] if isinstance(target, str) else list(target))
+    targets = [resolve_column(t, cols) for t in targets]
     for t in targets:
         if t not in cols:
             raise DataError(f"target column '{t}' not found; columns are: {', '.join(cols)}")
-    extras = [c for c in extra_columns if c is not None]
-    excl = list(exclude)
+    extras_asked = [c for c in extra_columns if c is not None]
+    extras = [resolve_column(c, cols) for c in extras_asked]
+    excl = [resolve_column(c, cols) for c in exclude]
     for c in extras + excl:
         if c not in cols:
             raise DataError(f"column '{c}' not found; columns are: {', '.join(cols)}")
@@ -405,7 +461,7 @@ def prepare_xy(
         feature_names=[str(c) for c in X.columns],
         constant=consts,
         dropped_rows=dropped,
-        extra={c: df[c] for c in extras},
+        extra={asked: df[c] for asked, c in zip(extras_asked, extras)},
         encoded=encoded,
         missing=na_counts,
     )

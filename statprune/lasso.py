@@ -1344,6 +1344,13 @@ def cv_glmnet_table(
                       categorical=categorical, na_values=na_values)  # type: ignore[arg-type]
     foldid = prep.extra[foldid_column].to_numpy() if foldid_column else None
     w = prep.extra[weights_column].to_numpy(dtype=float) if weights_column else None
+    if w is not None:  # name the column the user gave, not the estimator's sample_weight
+        bad = np.flatnonzero(~np.isfinite(w) | (w < 0))
+        if bad.size:
+            raise DataError(f"weights column '{weights_column}' has {bad.size} negative or non-finite value(s) "
+                            f"(first at data row {int(bad[0]) + 1}: {w[bad[0]]!r}); case weights must be >= 0")
+        if not (w > 0).any():
+            raise DataError(f"weights column '{weights_column}' is zero in every row; at least one weight must be > 0")
     y = prep.y
     if family == "cox":
         y = prep.y.to_numpy(dtype=float)

@@ -434,6 +434,12 @@ def gram_stats_dask(
 
     is_ddf = hasattr(source, "to_delayed") and hasattr(source, "npartitions")
     cols = [str(c) for c in source.columns] if is_ddf else _schema(source)
+    from ._data import resolve_column  # noqa: PLC0415 - the same column-name rule as every command
+
+    target = resolve_column(target, cols)
+    weights = None if weights is None else resolve_column(weights, cols)
+    fold_column = None if fold_column is None else resolve_column(fold_column, cols)
+    exclude = [resolve_column(c, cols) for c in exclude]
     for c in [target, weights, fold_column, *exclude]:
         if c is not None and c not in cols:
             raise DataError(f"column '{c}' not found; columns are: {', '.join(cols[:30])}")
@@ -447,14 +453,21 @@ def gram_stats_dask(
             raise DataError(f"feature column(s) {missing} not found")
     if not feats:
         raise DataError("no predictor columns are left after removing the target and excluded columns")
-    K = int(nfolds)
-    if K < 3:
-        raise ParameterError("nfolds must be at least 3")
     use = feats + [target] + [c for c in (weights, fold_column) if c is not None]
     ddf = source[use] if is_ddf else read_partitions(source, columns=use, blocksize=blocksize)
     non_num = [c for c, dt in ddf.dtypes.items() if not (pd.api.types.is_numeric_dtype(dt) or pd.api.types.is_bool_dtype(dt))]
     if non_num:
         raise DataError(f"non-numeric column(s) {non_num}; encode them before the out-of-core fit")
+    K = int(nfolds)
+    if fold_column is not None:  # as cv.glmnet: with foldid, nfolds is max(foldid)
+        kmax = _compute(ddf[fold_column].max(), client, scheduler)
+        if not np.isfinite(float(kmax)) or float(kmax) != int(kmax):
+            raise DataError(f"fold column '{fold_column}' must hold integers 1..K")
+        K = int(kmax)
+        if K < 3:
+            raise DataError(f"fold column '{fold_column}' has folds 1..{K}; cv.glmnet needs at least 3 folds")
+    if K < 3:
+        raise ParameterError("nfolds must be at least 3")
     files = None if is_ddf else _expand(source)[0]
     file_lens = None if is_ddf else _partition_lengths(source, ddf.npartitions)
     if file_lens is not None and files is not None:
