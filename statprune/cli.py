@@ -647,7 +647,7 @@ def compare(
     target: str = target_opt("Numeric target (OLS refit) or two-class target (logistic refit)."),
     seed: int = seed_opt("Seeds the split, R's set.seed before cv.glmnet, the forest."),
     test_size: float = typer.Option(0.25, "--test-size", help="Held-out share."),
-    method: list[str] = method_opt(("lasso", "stepwise", "importance", "pca", "subsets", "vif")),
+    method: list[str] = method_opt(("lasso", "stepwise", "importance", "pca", "subsets", "vif", "selective", "knockoff")),
     trees: Optional[int] = typer.Option(None, "--trees", help="Trees of the importance forest (default 500)."),
     exclude: list[str] = typer.Option([], "--exclude", help="Column to leave out (repeatable)."),
     drop_missing: bool = typer.Option(False, "--drop-missing", help="Drop rows with NaN/inf instead of failing."),
@@ -899,12 +899,12 @@ _HELP_ORDER = ["demo", "doctor", "lasso", "lasso-ooc", "stepwise", "drop1", "add
 @handle_errors
 def selective(
     data: str = typer.Argument(..., help="CSV or Parquet file; every column except the target is a predictor."),
-    target: str = typer.Option(..., "--target", "-y", help="Target column ('time,status' for --family cox)."),
+    target: str = target_opt("Target column ('time,status' for --family cox)."),
     method: str = typer.Option("fixed-lasso", "--method", help="fixed-lasso | forward-stepwise | lar"),
     family: str = typer.Option("gaussian", "--family", help="gaussian | binomial | cox (fixed-lasso only for the last two)."),
     lambda_: Optional[float] = typer.Option(None, "--lambda", help="fixed-lasso: glmnet's lambda (tested at n * lambda); default --s of cv.glmnet."),
     s: str = typer.Option("lambda.min", "--s", help="fixed-lasso without --lambda: lambda.min or lambda.1se of cv.glmnet."),
-    seed: Optional[int] = typer.Option(None, "--seed", help="set.seed(SEED) in R before cv.glmnet's folds."),
+    seed: int = seed_opt("fixed-lasso: set.seed(SEED) in R before cv.glmnet's folds."),
     scale: bool = typer.Option(False, "--scale", help="Scale every predictor to sd 1 first (R's scale(x))."),
     sigma: Optional[float] = typer.Option(None, "--sigma", help="Noise sd (gaussian); default as R estimates it."),
     alpha: float = typer.Option(0.1, "--alpha", help="Miscoverage of the intervals; terms with p <= alpha are 'selected'."),
@@ -928,7 +928,7 @@ def selective(
 @handle_errors
 def knockoff(
     data: str = typer.Argument(..., help="CSV or Parquet file; every column except the target is a predictor."),
-    target: str = typer.Option(..., "--target", "-y", help="Target column."),
+    target: str = target_opt(),
     fdr: float = typer.Option(0.1, "--fdr", help="Target false discovery rate."),
     knockoffs: str = typer.Option("second-order", "--knockoffs", help="second-order (model-X, R's default) | fixed (fixed-X, n >= 2p)."),
     method: str = typer.Option("sdp", "--method", help="Knockoff construction: sdp | equi."),
@@ -936,7 +936,7 @@ def knockoff(
     offset: int = typer.Option(1, "--offset", help="1: knockoff+ (controls the FDR); 0: knockoff."),
     family: str = typer.Option("gaussian", "--family", help="gaussian | binomial"),
     nfolds: int = typer.Option(10, "--nfolds", help="CV folds of the coefdiff statistic."),
-    seed: Optional[int] = typer.Option(None, "--seed", help="Seed of the knockoff draw, column swap and folds (numpy)."),
+    seed: int = seed_opt("Seed of the knockoff draw, column swap and folds (numpy)."),
     exclude: list[str] = typer.Option([], "--exclude", help="Columns that are not predictors."),
     drop_missing: bool = typer.Option(False, "--drop-missing", help="Drop rows with NaN/inf instead of failing."),
     json_out: Optional[str] = JsonOpt,

@@ -22,8 +22,17 @@ column                    selection (training rows)                             
                           the subset of smallest BIC                              kept features
 ``vif`` (on request)      ``vif(train, "y ~ .", threshold=10)`` (R ``car::vif``):  idem
                           drop the largest GVIF^(1/Df) above 10, repeat
+``selective`` (request)   ``fixed_lasso_inf`` at ``lambda.min`` of ``cv.glmnet(    idem
+                          standardize=FALSE)`` on the scaled training columns:
+                          the lasso's terms with selective p-value <= 0.1
+``knockoff`` (request)    ``knockoff_filter`` at FDR 0.1 (fixed-X equicorrelated   idem
+                          knockoffs when n >= 2p and gaussian, else model-X
+                          second-order; the ``lambdasmax`` statistic)
 ``all`` / ``none``        every feature / intercept only (reference rows)         idem
 ========================  =====================================================  ==========================
+
+``selective`` and ``knockoff`` (issue 17, docs/inference.md) run only when asked for
+(``methods=(..., "selective", "knockoff")``, ``--method selective``).
 
 Held-out error: mean squared error (and R^2) for a numeric target; misclassification
 rate at probability 0.5 (and mean binomial deviance) for a two-class target. The
@@ -52,9 +61,12 @@ from .errors import DataError, ParameterError, RError, RNotAvailableError
 __all__ = ["CompareDisplay", "CompareResult", "compare"]
 
 METHODS = ("lasso", "stepwise", "importance", "pca")
-#: further methods, run when asked for (``methods=(..., "subsets", "vif")``, CLI ``--method subsets``)
-EXTRA_METHODS = ("subsets", "vif")
+#: further methods, run when asked for (``methods=(..., "subsets", "vif")``, CLI ``--method subsets``);
+#: "selective" and "knockoff" are issue 17's valid-inference columns
+EXTRA_METHODS = ("subsets", "vif", "selective", "knockoff")
 _LABELS = {
+    "selective": "selective p <= 0.1 (fixedLassoInf)",
+    "knockoff": "knockoff+ at FDR 0.1",
     "lasso.min": "Lasso (lambda.min)",
     "lasso.1se": "Lasso (lambda.1se)",
     "stepwise": "stepwise (AIC, backward)",
@@ -305,7 +317,9 @@ def compare(
             details["vif"] = {"threshold": vres.threshold, "dropped": vres.dropped, "dropped_gvif": vres.dropped_gvif}
         except DataError as exc:
             notes["vif"] = f"not run: {exc}"
-    order = [k for k in ("lasso.min", "lasso.1se", "stepwise", "importance", "pca", "subsets", "vif")
+    if "selective" in methods or "knockoff" in methods:
+        _valid_inference(methods, Xtr, ytr, family, seed, _score_features, _tick, notes, details)
+    order = [k for k in ("lasso.min", "lasso.1se", "stepwise", "importance", "pca", *EXTRA_METHODS)
              if k in kept or k in notes]
     return CompareResult(
         target=target,
@@ -322,6 +336,45 @@ def compare(
         n_test=len(te),
         levels=levels,
     )
+
+
+def _valid_inference(methods, Xtr, ytr, family, seed, score, tick, notes, details) -> None:  # noqa: ANN001
+    """The opt-in columns of issue 17: selective p-values after the lasso and the knockoff filter."""
+    from .errors import DataError as _DE  # noqa: PLC0415
+
+    X = Xtr.loc[:, Xtr.std(ddof=1) > 0]
+    Xs = (X - X.mean()) / X.std(ddof=1)  # R's scale(x): one penalty for every column
+    if "selective" in methods:
+        tick("selective")
+        try:
+            from .lasso import GlmnetCV  # noqa: PLC0415
+            from .selective import fixed_lasso_inf  # noqa: PLC0415
+
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                est = GlmnetCV(family=family, standardize=False, seed=seed).fit(Xs, ytr)
+                sel = fixed_lasso_inf(Xs, ytr, fit=est, s="lambda.min", family=family, alpha=0.1)
+            score("selective", sel.selected)
+            details["selective"] = {"lambda": sel.lambda_, "glmnet_lambda": sel.glmnet_lambda, "alpha": 0.1,
+                                    "p_values": dict(zip(sel.table["term"], sel.table["p_value"].tolist()))}
+        except (RNotAvailableError, RError, ImportError, ParameterError, _DE) as exc:
+            notes["selective"] = f"not run: {exc}"
+    if "knockoff" in methods:
+        tick("knockoff")
+        try:
+            from .knockoff import knockoff_filter  # noqa: PLC0415
+
+            n, p = Xs.shape
+            kind = "fixed" if family == "gaussian" and n >= 2 * p else "second-order"
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                ko = knockoff_filter(Xs, ytr, knockoffs=kind, method="sdp", statistic="lambdasmax", fdr=0.1,
+                                     family=family, seed=seed)
+            score("knockoff", ko.selected)
+            details["knockoff"] = {"knockoffs": kind, "statistic": "lambdasmax", "fdr": 0.1,
+                                   "threshold": ko.threshold if math.isfinite(ko.threshold) else None}
+        except (RNotAvailableError, RError, ImportError, ParameterError, _DE) as exc:
+            notes["knockoff"] = f"not run: {exc}"
 
 
 class CompareResult:

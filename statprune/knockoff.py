@@ -468,6 +468,10 @@ class KnockoffResult:
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            "selected": self.selected,
+            "pruned": self.pruned,
+            "n_rows": self.n_rows,
+            "provenance": self.provenance,
             "method": "knockoff filter" + ("+" if self.offset == 1 else ""),
             "knockoffs": self.knockoffs,
             "construction": self.method,
@@ -478,11 +482,7 @@ class KnockoffResult:
             "threshold": self.threshold if math.isfinite(self.threshold) else None,
             "rows": [{"term": str(r.term), "statistic": float(r.statistic), "selected": bool(r.selected)}
                      for r in self.table.itertuples()],
-            "selected": self.selected,
-            "pruned": self.pruned,
-            "n_rows": self.n_rows,
             "seed": self.seed,
-            "provenance": self.provenance,
         }
 
     def to_json(self, path: Any = None) -> str:

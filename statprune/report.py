@@ -50,7 +50,7 @@ __all__ = ["Report", "Section", "Table", "Plot", "build_report", "METHODS", "svg
 #: Methods a report can run, in the order they appear.
 METHODS = ("lasso", "stepwise", "importance", "pca")
 #: further sections, added when asked for (``methods="lasso,subsets,vif"``)
-EXTRA_METHODS = ("subsets", "vif")
+EXTRA_METHODS = ("subsets", "vif", "selective", "knockoff")
 
 _SVG_RC = {"svg.hashsalt": "statprune-report", "svg.fonttype": "none", "svg.image_inline": True}
 
@@ -396,6 +396,68 @@ def _run_vif(ctx: dict[str, Any]) -> Section:
                    list(res.warnings), None, res.to_dict())
 
 
+def _inference_xy(ctx: dict[str, Any]) -> tuple[pd.DataFrame, Any] | str:
+    """Scaled predictors and a numeric / 0-1 target for the opt-in inference sections (issue 17)."""
+    if ctx["family"] not in ("gaussian", "binomial"):
+        return f"not run: needs a numeric or two-class target (family {ctx['family']!r})"
+    prep = ctx["prepared"]
+    X = prep.X.drop(columns=prep.constant)
+    Xs = (X - X.mean()) / X.std(ddof=1)  # R's scale(x)
+    y = prep.y
+    if ctx["family"] == "binomial":
+        levels = list(y.cat.categories) if isinstance(y.dtype, pd.CategoricalDtype) else sorted(pd.unique(y), key=str)
+        y = (y.to_numpy() == levels[1]).astype(float)
+    else:
+        y = y.to_numpy(dtype=float)
+    return Xs, y
+
+
+def _run_selective(ctx: dict[str, Any]) -> Section:
+    from .lasso import GlmnetCV  # noqa: PLC0415
+    from .selective import fixed_lasso_inf  # noqa: PLC0415
+
+    title = "Selective inference after the lasso (selectiveInference::fixedLassoInf)"
+    xy = _inference_xy(ctx)
+    if isinstance(xy, str):
+        return Section("selective", title, xy, [], [], notes=[xy])
+    Xs, y = xy
+    est = GlmnetCV(family=ctx["family"], standardize=False, seed=ctx["seed"]).fit(Xs, y)
+    res = fixed_lasso_inf(Xs, y, fit=est, s="lambda.min", family=ctx["family"])
+    frame = res.to_frame()
+    tables = [Table.from_frame(frame, "Selective p-values and 90% intervals at lambda.min (columns scaled); "
+                               "naive_p_value is the refit's, not valid after selection", index=False,
+                               row_class=lambda r: "kept" if r["p_value"] <= res.alpha else "pruned")]
+    headline = (f"lambda = n x lambda.min = {res.lambda_:.7g}; {len(res.selected)} of {len(res.active)} lasso terms "
+                f"have a selective p-value <= {res.alpha:g}")
+    notes = [f"conditioning on {res.conditioning}", "see docs/inference.md"]
+    return Section("selective", title, headline, res.selected, res.pruned, tables, [], notes, None, res.to_dict())
+
+
+def _run_knockoff(ctx: dict[str, Any]) -> Section:
+    from .knockoff import knockoff_filter  # noqa: PLC0415
+
+    title = "Knockoff filter at FDR 0.1 (knockoff::knockoff.filter)"
+    xy = _inference_xy(ctx)
+    if isinstance(xy, str):
+        return Section("knockoff", title, xy, [], [], notes=[xy])
+    Xs, y = xy
+    n, p = Xs.shape
+    kind = "fixed" if ctx["family"] == "gaussian" and n >= 2 * p else "second-order"
+    try:
+        res = knockoff_filter(Xs, y, knockoffs=kind, statistic="lambdasmax", fdr=0.1, family=ctx["family"],
+                              seed=ctx["seed"])
+    except (DataError, ParameterError) as exc:
+        why = f"not run: {exc}"
+        return Section("knockoff", title, why, [], [], notes=[why])
+    tables = [Table.from_frame(res.to_frame(), f"Knockoff statistics W ({kind} knockoffs, lambdasmax); threshold "
+                               f"{res.threshold:.7g}", index=False,
+                               row_class=lambda r: "kept" if r["selected"] else "pruned")]
+    headline = f"knockoff+ threshold {res.threshold:.7g}: {len(res.selected)} of {p} features selected"
+    notes = ["knockoffs, the statistic's column swap and folds are drawn from numpy (seed), not R's stream",
+             "see docs/inference.md"]
+    return Section("knockoff", title, headline, res.selected, res.pruned, tables, [], notes, None, res.to_dict())
+
+
 _RUNNERS: dict[str, Callable[[dict[str, Any]], Section]] = {
     "lasso": _run_lasso,
     "stepwise": _run_stepwise,
@@ -403,6 +465,10 @@ _RUNNERS: dict[str, Callable[[dict[str, Any]], Section]] = {
     "pca": _run_pca,
     "subsets": _run_subsets,
     "vif": _run_vif,
+
+
+    "selective": _run_selective,  # opt-in (issue 17)
+    "knockoff": _run_knockoff,    # opt-in (issue 17)
 }
 
 
@@ -574,7 +640,8 @@ def build_report(
         A path is hashed (SHA-256) into the session info.
     target : str
         The response column; every other column is a predictor.
-    methods : sequence of {"lasso", "stepwise", "importance", "pca"}
+    methods : sequence of {"lasso", "stepwise", "importance", "pca"}, plus the opt-in
+        ``"selective"`` and ``"knockoff"`` (docs/inference.md)
     seed : int
         R's ``set.seed(seed)`` before ``cv.glmnet`` (the CV folds), and the random
         state of the permutation importance.
@@ -621,7 +688,7 @@ def build_report(
     steps = [*methods, *(["crosscheck"] if crosscheck and "lasso" in methods else []), "session info"]
     sections: list[Section] = []
     cc = None
-    with_r = "lasso" in methods or "stepwise" in methods
+    with_r = any(m in methods for m in ("lasso", "stepwise", "selective", "knockoff"))
     with progress_bar(total=len(steps), desc="statprune report", disable=not progress, unit="section") as bar:
         for step in steps:
             bar.set_postfix_str(step)

@@ -133,6 +133,10 @@ class SelectiveResult:
         for rec in self.table.to_dict(orient="records"):
             rows.append({k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in rec.items()})
         return {
+            "selected": self.selected,
+            "pruned": self.pruned,
+            "n_rows": self.n_rows,
+            "provenance": self.provenance,
             "method": self.method,
             "family": self.family,
             "type": self.type,
@@ -144,12 +148,8 @@ class SelectiveResult:
             "khat": self.khat,
             "conditioning": self.conditioning,
             "rows": rows,
-            "selected": self.selected,
             "active": self.active,
-            "pruned": self.pruned,
-            "n_rows": self.n_rows,
             "note": "naive_p_value is the refit p-value, not valid after selection; p_value is selective",
-            "provenance": self.provenance,
         }
 
     def to_json(self, path: Any = None) -> str:
@@ -972,8 +972,10 @@ def selective_table(
     yfit = np.column_stack([y, status]) if family == "cox" else y
     est = GlmnetCV(family=family, standardize=False, seed=seed, thresh=1e-14)
     est.fit(X, yfit)
-    return fixed_lasso_inf(X, y, fit=est, s=s if lambda_ is None else float(lambda_), family=family,  # type: ignore[arg-type]
-                           status=status, sigma=sigma, alpha=alpha, feature_names=names)
+    res = fixed_lasso_inf(X, y, fit=est, s=s if lambda_ is None else float(lambda_), family=family,  # type: ignore[arg-type]
+                          status=status, sigma=sigma, alpha=alpha, feature_names=names)
+    res.provenance["seed"] = seed
+    return res
 
 
 def _binary01(y: pd.Series) -> np.ndarray:

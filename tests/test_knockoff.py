@@ -266,8 +266,8 @@ def test_cli_knockoff_json(tmp_path):
              "--statistic", "lambdasmax", "--seed", "1", "--json", "-")
     assert r.exit_code == 0, r.output
     d = json.loads(r.stdout)
-    assert {"selected", "pruned", "n_rows", "provenance", "rows", "threshold"} <= set(d)
-    assert d["n_rows"] == 506 and d["fdr"] == 0.2
+    assert list(d)[:4] == ["selected", "pruned", "n_rows", "provenance"] and {"rows", "threshold"} <= set(d)
+    assert d["n_rows"] == 506 and d["fdr"] == 0.2 and d["provenance"]["seed"] == 1
     W = np.array([row["statistic"] for row in d["rows"]])
     assert [row["term"] for row in d["rows"] if row["selected"]] == d["selected"]
     if d["threshold"] is not None:

@@ -285,7 +285,8 @@ def test_cli_forward_stepwise_json_matches_the_api(tmp_path):
              "--sigma", "2.5", "--alpha", "0.05", "--json", "-")
     assert r.exit_code == 0, r.output
     d = json.loads(r.stdout)
-    assert {"selected", "pruned", "n_rows", "provenance", "rows"} <= set(d)
+    assert list(d)[:4] == ["selected", "pruned", "n_rows", "provenance"] and "rows" in d
+    assert all(k == k.lower() for k in d)
     rows = pd.DataFrame(d["rows"])
     _check_rows = {"term", "estimate", "p_value", "ci_lower", "ci_upper"}
     assert _check_rows <= set(rows.columns)
@@ -382,3 +383,28 @@ def test_docs_inference_r_blocks_run(tmp_path):
     r = subprocess.run(["Rscript", str(script)], capture_output=True, text=True, timeout=600)
     assert r.returncode == 0, r.stderr
     assert "KO 85.2118003" in r.stdout and "CRIM 0.001224037786" in r.stdout
+
+
+# ------------------------------------------------------------------ compare and report columns (issue 17)
+@pytest.mark.against_r
+def test_compare_and_report_have_selective_and_knockoff_columns():
+    import statprune
+    from statprune import datasets
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = statprune.compare(datasets.load_boston(), "medv", methods=("selective", "knockoff"), seed=1)
+        rep = statprune.build_report(datasets.path("boston"), "medv", methods=["selective", "knockoff"], seed=1,
+                                     timestamp=False, crosscheck=False)
+    assert list(res.table.columns) == ["selective", "knockoff"]
+    d = json.loads(res.to_json())
+    pv = res.details["selective"]["p_values"]
+    assert d["selected"]["selective"] == [t for t in res.feature_names if t in pv and pv[t] <= 0.1]
+    secs = {s.key: s for s in rep.sections}
+    assert set(secs) == {"selective", "knockoff"}
+    # the report's selective section is fixed_lasso_inf on the scaled full data: the vignette's numbers
+    ref = json.loads((HERE.parent / "vignettes" / "05_reference.json").read_text())["selective"]
+    assert secs["selective"].selected == [t for t, p in zip(ref["terms"], ref["pv"]) if p <= 0.1]
+    rows = secs["selective"].tables[0].records
+    assert [r["term"] for r in rows] == ref["terms"]
+    assert "knockoff" in rep.render("md")
