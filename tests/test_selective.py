@@ -399,7 +399,7 @@ def test_compare_and_report_have_selective_and_knockoff_columns():
     assert list(res.table.columns) == ["selective", "knockoff"]
     d = json.loads(res.to_json())
     pv = res.details["selective"]["p_values"]
-    assert d["selected"]["selective"] == [t for t in res.feature_names if t in pv and pv[t] <= 0.1]
+    assert d["methods"]["selective"]["selected"] == [t for t in res.feature_names if t in pv and pv[t] <= 0.1]
     secs = {s.key: s for s in rep.sections}
     assert set(secs) == {"selective", "knockoff"}
     # the report's selective section is fixed_lasso_inf on the scaled full data: the vignette's numbers
