@@ -17,8 +17,10 @@ routines in ``leaps.f``, read for the semantics; nothing here is transcribed):
   ``q x q`` triangular factor of the free columns after the forced ones are
   projected out (so the search costs nothing in ``n``); a subtree is skipped
   when the RSS of its largest model (a lower bound for every model inside) is
-  not below the best RSS of every size it contains. The free variables of each
-  node are ordered by decreasing importance first. Exact: every subset is
+  not below the best RSS of every size it contains. The free variables of the
+  nodes near the root (at most 3 variables fixed) are ordered by decreasing
+  importance (drop-one RSS) first; deeper nodes keep their parent's order (the
+  order changes the cost, never the result). Exact: every subset is
   either visited or bounded. A subset replaces the record of its size only when
   its RSS is strictly smaller (``REPORT``'s rule); exact ties are resolved by
   the order of the search, which can differ from leaps' on data with exact ties.
@@ -110,7 +112,7 @@ def reduce(X_in: np.ndarray, X_free: np.ndarray, y: np.ndarray) -> tuple[np.ndar
 
 # =========================================================================== exhaustive search
 @_njit(cache=True)
-def _bnb(R: np.ndarray, z: np.ndarray, base: float, nv: int):  # pragma: no cover - compiled
+def _bnb(R: np.ndarray, z: np.ndarray, base: float, nv: int, sort_k: int):  # pragma: no cover - compiled
     q = R.shape[1]
     best = np.full(nv + 1, np.inf)
     bsets = np.zeros((nv + 1, q), dtype=np.bool_)
@@ -185,83 +187,40 @@ def _bnb(R: np.ndarray, z: np.ndarray, base: float, nv: int):  # pragma: no cove
                         bsets[nv, V[i]] = True
                     bsets[nv, V[jmax]] = True
             continue
-        # drop-one RSS of the free positions: res + beta_j^2 / [(R'R)^-1]_jj
-        Rinv = np.zeros((m, m))
-        for i in range(m - 1, -1, -1):
-            Rinv[i, i] = 1.0 / Rn[i, i] if Rn[i, i] != 0.0 else 0.0
-            for j in range(i + 1, m):
-                acc = 0.0
-                for t in range(i + 1, j + 1):
-                    acc += Rn[i, t] * Rinv[t, j]
-                Rinv[i, j] = -acc * Rinv[i, i]
-        for j in range(k, m):
-            bj = 0.0
-            nj = 0.0
-            for t in range(j, m):
-                bj += Rinv[j, t] * zn[t]
-                nj += Rinv[j, t] * Rinv[j, t]
-            d[j] = res + (bj * bj / nj if nj > 0 else 0.0)
-        # order the free variables by decreasing importance (largest drop-one RSS first)
-        if m - k > 2:
-            order = np.argsort(-d[k:m], kind="mergesort")
-            moved = False
-            for i in range(m - k):
-                if order[i] != i:
-                    moved = True
-                    break
-            if moved:
-                cols = k + order
-                blk = np.empty((m - k, m - k))
-                for i in range(m - k):
-                    for j in range(m - k):
-                        blk[i, j] = Rn[k + i, cols[j]]
-                Qb, Rb = np.linalg.qr(blk)
-                top_rows = np.empty((k, m - k))
-                for i in range(k):
-                    for j in range(m - k):
-                        top_rows[i, j] = Rn[i, cols[j]]
-                zt = np.ascontiguousarray(Qb.T) @ np.ascontiguousarray(zn[k:m])
-                for i in range(k):
-                    for j in range(m - k):
-                        Rn[i, k + j] = top_rows[i, j]
-                for i in range(m - k):
-                    zn[k + i] = zt[i]
-                    for j in range(m - k):
-                        Rn[k + i, k + j] = Rb[i, j]
-                dv = d[k:m].copy()
-                vv = V[k:m].copy()
-                for i in range(m - k):
-                    d[k + i] = dv[order[i]]
-                    V[k + i] = vv[order[i]]
+        sorted_ = k <= sort_k and m - k > 2
+        if sorted_:
+            _order_free(Rn, zn, V, d, m, k, res)
         # prefixes of this node are subsets of its subtree: record them
         tail = 0.0
-        rss_pref = np.empty(m + 1)
-        rss_pref[m] = res
-        for t in range(m - 1, -1, -1):
+        for t in range(m - 1, lo - 1, -1):
             tail += zn[t] * zn[t]
-            rss_pref[t] = res + tail
-        for t in range(lo, hi + 1):
-            if rss_pref[t] < best[t]:
-                best[t] = rss_pref[t]
+            if t <= hi and res + tail < best[t]:
+                best[t] = res + tail
                 for i in range(q):
                     bsets[t, i] = False
                 for i in range(t):
                     bsets[t, V[i]] = True
+        if hi == m and res < best[m]:
+            best[m] = res
+            for i in range(q):
+                bsets[m, i] = False
+            for i in range(m):
+                bsets[m, V[i]] = True
         # children: drop the free variable at position j, fix positions < j
         for j in range(k, m - 1):
             clo = j + 1  # size j of the child's subtree is V[:j], a prefix recorded above
             chi = min(m - 1, nv)
             if clo > chi:
                 break
-            useful = False
-            for s in range(clo, chi + 1):
-                if d[j] < best[s]:
-                    useful = True
-                    break
-            if not useful:
-                continue
+            if sorted_:
+                useful = False
+                for s in range(clo, chi + 1):
+                    if d[j] < best[s]:
+                        useful = True
+                        break
+                if not useful:
+                    continue
             c = top
-            top += 1
             for i in range(j):
                 sV[c, i] = V[i]
             for i in range(j + 1, m):
@@ -292,16 +251,82 @@ def _bnb(R: np.ndarray, z: np.ndarray, base: float, nv: int):  # pragma: no cove
                     cz[i] = cs * t1 + sn * t2
                     cz[i + 1] = -sn * t1 + cs * t2
                 C[i + 1, i] = 0.0
+            bound = res + cz[m - 1] * cz[m - 1]
+            useful = False
+            for s in range(clo, chi + 1):
+                if bound < best[s]:
+                    useful = True
+                    break
+            if not useful:
+                continue
             sm[c] = m - 1
             sk[c] = j
-            sres[c] = res + cz[m - 1] * cz[m - 1]
+            sres[c] = bound
+            top += 1
     return best, bsets, nodes
 
 
-def exhaustive(R1: np.ndarray, b1: np.ndarray, base: float, nv: int) -> tuple[list[np.ndarray], int]:
-    """Best subset of each size ``1..nv`` of the free columns (indices into them) and the node count."""
+@_njit(cache=True)
+def _order_free(Rn, zn, V, d, m, k, res):  # pragma: no cover - compiled
+    """Order the free positions ``k..m-1`` by decreasing drop-one RSS; re-triangularize."""
+    # drop-one RSS of the free positions: res + beta_j^2 / [(R'R)^-1]_jj
+    Rinv = np.zeros((m, m))
+    for i in range(m - 1, -1, -1):
+        Rinv[i, i] = 1.0 / Rn[i, i] if Rn[i, i] != 0.0 else 0.0
+        for j in range(i + 1, m):
+            acc = 0.0
+            for t in range(i + 1, j + 1):
+                acc += Rn[i, t] * Rinv[t, j]
+            Rinv[i, j] = -acc * Rinv[i, i]
+    for j in range(k, m):
+        bj = 0.0
+        nj = 0.0
+        for t in range(j, m):
+            bj += Rinv[j, t] * zn[t]
+            nj += Rinv[j, t] * Rinv[j, t]
+        d[j] = res + (bj * bj / nj if nj > 0 else 0.0)
+    # order the free variables by decreasing importance (largest drop-one RSS first)
+    if m - k > 2:
+        order = np.argsort(-d[k:m], kind="mergesort")
+        moved = False
+        for i in range(m - k):
+            if order[i] != i:
+                moved = True
+                break
+        if moved:
+            cols = k + order
+            blk = np.empty((m - k, m - k))
+            for i in range(m - k):
+                for j in range(m - k):
+                    blk[i, j] = Rn[k + i, cols[j]]
+            Qb, Rb = np.linalg.qr(blk)
+            top_rows = np.empty((k, m - k))
+            for i in range(k):
+                for j in range(m - k):
+                    top_rows[i, j] = Rn[i, cols[j]]
+            zt = np.ascontiguousarray(Qb.T) @ np.ascontiguousarray(zn[k:m])
+            for i in range(k):
+                for j in range(m - k):
+                    Rn[i, k + j] = top_rows[i, j]
+            for i in range(m - k):
+                zn[k + i] = zt[i]
+                for j in range(m - k):
+                    Rn[k + i, k + j] = Rb[i, j]
+            dv = d[k:m].copy()
+            vv = V[k:m].copy()
+            for i in range(m - k):
+                d[k + i] = dv[order[i]]
+                V[k + i] = vv[order[i]]
+
+
+def exhaustive(R1: np.ndarray, b1: np.ndarray, base: float, nv: int, sort_k: int = 3) -> tuple[list[np.ndarray], int]:
+    """Best subset of each size ``1..nv`` of the free columns (indices into them) and the node count.
+
+    ``sort_k``: the free variables of a node are reordered by importance when at most ``sort_k``
+    of its variables are fixed (the order only changes the search's cost, never its result).
+    """
     best, bsets, nodes = _bnb(np.ascontiguousarray(R1, dtype=np.float64), np.ascontiguousarray(b1, dtype=np.float64),
-                              float(base), int(nv))
+                              float(base), int(nv), int(sort_k))
     return [np.flatnonzero(bsets[s]) for s in range(1, nv + 1)], int(nodes)
 
 
