@@ -89,6 +89,10 @@ class VIFResult:
     def to_dict(self) -> dict[str, Any]:
         """The JSON document of ``statprune vif``."""
         return {
+            "selected": self.selected,
+            "pruned": self.pruned,
+            "n_rows": self.n_rows,
+            "provenance": dict(self.provenance),
             "method": "vif",
             "formula": self.formula,
             "terms": [{"term": t, "gvif": float(r["gvif"]), "df": int(r["df"]), "gvif_adj": float(r["gvif_adj"])}
@@ -97,11 +101,7 @@ class VIFResult:
             "threshold": self.threshold,
             "dropped": list(self.dropped),
             "dropped_gvif": [float(v) for v in self.dropped_gvif],
-            "selected": self.selected,
-            "pruned": self.pruned,
-            "n_rows": self.n_rows,
             "warnings": list(self.warnings),
-            "provenance": dict(self.provenance),
         }
 
     def to_json(self, path: str | os.PathLike[str] | None = None) -> str:

@@ -134,6 +134,10 @@ class RegsubsetsResult:
     def to_dict(self) -> dict[str, Any]:
         """The JSON document of ``statprune subsets``."""
         return {
+            "selected": self.selected,
+            "pruned": self.pruned,
+            "n_rows": self.n_rows,
+            "provenance": dict(self.provenance),
             "method": self.method,
             "target": self.target,
             "nvmax": self.nvmax,
@@ -146,15 +150,11 @@ class RegsubsetsResult:
                 for k, r in self.sizes.iterrows()
             ],
             "best": self.best,
-            "selected": self.selected,
-            "pruned": self.pruned,
-            "n_rows": self.n_rows,
             "nullrss": self.nullrss,
             "sigma2": self.sigma2,
             "linear_dependencies": list(self.linear_dependencies),
             "warnings": list(self.warnings),
             "notes": [POST_SELECTION_NOTE],
-            "provenance": dict(self.provenance),
         }
 
     def to_json(self, path: str | os.PathLike[str] | None = None) -> str:
