@@ -366,7 +366,7 @@ def to_r(obj: Any) -> Any:
     if isinstance(obj, str):
         return ri.StrSexpVector([obj])
     if isinstance(obj, (bytes, bytearray)):
-        return ri.ByteSexpVector(bytes(obj))
+        return ri.ByteSexpVector.from_memoryview(memoryview(bytes(obj))) if len(obj) else ri.ByteSexpVector([])
     if isinstance(obj, pd.DataFrame):
         return _r_data_frame(obj)
     if isinstance(obj, pd.Categorical):
@@ -418,7 +418,7 @@ def from_r(sexp: Any) -> Any:
             return dict(zip(names, items))
         return items
     if t == RT.RAWSXP and not cls:
-        return bytes(sexp) if len(sexp) else b""
+        return np.asarray(sexp).tobytes() if len(sexp) else b""  # one copy through the buffer, not per byte
     if t in (RT.REALSXP, RT.INTSXP, RT.LGLSXP, RT.STRSXP, RT.CPLXSXP):
         if "factor" in cls:
             levels = [str(s) for s in sexp.do_slot("levels")]

@@ -637,3 +637,10 @@ def test_lasso_ooc_infers_the_number_of_folds_from_the_fold_column(tmp_path):
 
     ref = GlmnetCV(engine="gram", foldid=df["fold"].to_numpy()).fit(df[list("abcd")], df["y"])
     assert json.loads(res.stdout)["lambda_min"] == pytest.approx(ref.lambda_min_, rel=1e-10)
+
+
+@pytest.mark.against_r
+def test_raw_vectors_round_trip_through_r(r):
+    payload = bytes(range(256)) * 4000 + b"\x00end"
+    assert r.from_r(r.to_r(payload)) == payload
+    assert r.from_r(r.to_r(b"")) == b""
