@@ -504,7 +504,7 @@ def report(
 def lasso(
     data: str = typer.Argument(..., help="CSV or Parquet file; every column except target/fold/weights is a predictor."),
     target: str = target_opt("Target column ('time,status' for --family cox)."),
-    family: str = typer.Option("gaussian", "--family", help="gaussian, binomial, poisson, multinomial, mgaussian, cox."),
+    family: str = typer.Option("gaussian", "--family", help="gaussian, binomial, poisson, multinomial, mgaussian, cox; quasipoisson, quasibinomial, Gamma, inverse.gaussian, negative.binomial (R family objects)."),
     alpha: float = typer.Option(1.0, "--alpha", help="Elastic-net mixing: 1 lasso, 0 ridge."),
     nfolds: int = typer.Option(10, "--nfolds", help="Number of CV folds."),
     fold_column: Optional[str] = fold_column_opt(),
@@ -522,6 +522,21 @@ def lasso(
     drop_missing: bool = typer.Option(False, "--drop-missing", help="Drop rows with NaN/inf instead of failing."),
     encode_categoricals: bool = typer.Option(False, "--encode-categoricals", help="Expand non-numeric columns into R's treatment dummies."),
     na_values: Optional[str] = typer.Option(None, "--na-values", help="Text read as missing, comma-separated (R's na.strings; default 'NA')."),
+    relax: bool = typer.Option(False, "--relax", help="Relaxed lasso (R's relax = TRUE)."),
+    gamma: Optional[str] = typer.Option(None, "--gamma", help="Relaxed gamma grid, comma-separated (R's cv.glmnet gamma; default 0,0.25,0.5,0.75,1)."),
+    s_gamma: Optional[str] = typer.Option(None, "--s-gamma", help="Relaxed fits: gamma.min, gamma.1se or a number (R's coef(fit, s, gamma = ))."),
+    type_multinomial: str = typer.Option("ungrouped", "--type-multinomial", help="ungrouped or grouped (multinomial)."),
+    lower_limits: Optional[str] = typer.Option(None, "--lower-limits", help="Lower coefficient bound: one number, or one per predictor, comma-separated."),
+    upper_limits: Optional[str] = typer.Option(None, "--upper-limits", help="Upper coefficient bound: one number, or one per predictor, comma-separated."),
+    standardize: bool = typer.Option(True, "--standardize/--no-standardize", help="R's standardize."),
+    intercept: bool = typer.Option(True, "--intercept/--no-intercept", help="R's intercept."),
+    lambda_seq: Optional[str] = typer.Option(None, "--lambda", help="User lambda sequence, comma-separated (R's lambda)."),
+    lambda_min_ratio: Optional[float] = typer.Option(None, "--lambda-min-ratio", help="R's lambda.min.ratio."),
+    offset_column: Optional[str] = typer.Option(None, "--offset-column", help="Column of offsets (R's offset)."),
+    thresh: float = typer.Option(1e-7, "--thresh", help="Convergence threshold (R's thresh)."),
+    maxit: int = typer.Option(100000, "--maxit", help="Maximum passes (R's maxit)."),
+    link: Optional[str] = typer.Option(None, "--link", help="Fit R's family object with this link, e.g. --family binomial --link probit."),
+    theta: Optional[float] = typer.Option(None, "--theta", help="theta of --family negative.binomial (MASS::negative.binomial(theta))."),
     json_out: Optional[str] = JsonOpt,
 ) -> None:
     """Cross-validated Lasso / elastic net with R's glmnet (same numbers as cv.glmnet in R)."""
@@ -541,6 +556,15 @@ def lasso(
             raise _PE(f"--penalty-factor {item!r}: use NAME=VALUE")
     if engine not in ("r", "gram"):
         raise _PE(f"--engine {engine!r}: use r or gram")
+    extra: dict[str, Any] = {"relax": relax, "type_multinomial": type_multinomial, "standardize": standardize,
+                             "fit_intercept": intercept, "lambda_min_ratio": lambda_min_ratio, "thresh": thresh,
+                             "maxit": maxit, "link": link, "theta": theta}
+    for opt, key, val in (("--gamma", "gamma", gamma), ("--lower-limits", "lower_limits", lower_limits),
+                          ("--upper-limits", "upper_limits", upper_limits), ("--lambda", "lambda_", lambda_seq)):
+        if val is not None:
+            extra[key] = _numbers(opt, val)
+    if s_gamma is not None:
+        extra["s_gamma"] = s_gamma if s_gamma in ("gamma.min", "gamma.1se") else _numbers("--s-gamma", s_gamma)[0]
     import contextlib  # noqa: PLC0415
 
     with contextlib.ExitStack() as stack:  # issue 6: --engine and a progress bar for the gram engine
@@ -558,7 +582,8 @@ def lasso(
                               weights_column=weights_column, seed=seed, type_measure=type_measure, s=s, keep=keep,
                               exclude=exclude, penalty_factor=pf or None, nlambda=nlambda,
                               drop_missing=drop_missing, engine=engine,
-                              categorical="encode" if encode_categoricals else "error", na_values=na_values)
+                              categorical="encode" if encode_categoricals else "error", na_values=na_values,
+                              offset_column=offset_column, **extra)
     if save_rds:
         res.save_rds(save_rds)
         typer.echo(f"wrote {save_rds}", err=True)
@@ -568,6 +593,17 @@ def lasso(
 
         typer.echo("")
         typer.echo(frame_text(res.to_frame()))
+
+
+def _numbers(opt: str, text: str) -> list[float]:
+    """A comma-separated list of numbers from the command line (exit 2 naming the option otherwise)."""
+    try:
+        vals = [float(v) for v in text.split(",") if v.strip()]
+    except ValueError:
+        raise ParameterError(f"{opt} {text!r}: give numbers separated by commas, e.g. {opt} 1,0.5,0.1") from None
+    if not vals:
+        raise ParameterError(f"{opt} {text!r}: give at least one number")
+    return vals
 
 
 # --- demo (issue 4)

@@ -58,6 +58,12 @@ from .errors import (
 __all__ = ["CVGlmnetOutput", "GlmnetCV", "LassoResult", "lambda_interp"]
 
 FAMILIES = ("gaussian", "binomial", "poisson", "multinomial", "mgaussian", "cox")
+#: families glmnet fits only as R family objects (glmnet.path), besides binomial/poisson/gaussian with a link
+GLM_FAMILIES = ("quasipoisson", "quasibinomial", "Gamma", "inverse.gaussian", "negative.binomial")
+ALL_FAMILIES = FAMILIES + GLM_FAMILIES
+#: links statprune inverts itself, exactly as R's make.link / family objects do
+LINKS = ("logit", "probit", "cloglog", "cauchit", "log", "identity", "inverse", "sqrt", "1/mu^2")
+_EPS = float(np.finfo(float).eps)
 TYPE_MEASURES = ("default", "mse", "mae", "deviance", "class", "auc", "C")
 _MEASURES_OK = {
     "gaussian": {"default", "mse", "mae", "deviance"},
@@ -67,6 +73,52 @@ _MEASURES_OK = {
     "multinomial": {"default", "mse", "mae", "deviance", "class"},
     "cox": {"default", "deviance", "C"},
 }
+_MEASURES_GLM = {"default", "deviance", "mse", "mae"}  # glmnet's cvtype for a glmnetfit
+
+
+def _is_glm_family(family: str, link: str | None, theta: float | None = None) -> bool:
+    """True when glmnet fits this family as an R family object (glmnet.path), as R does for
+    ``family = binomial(link = ...)``, ``quasipoisson()``, ``MASS::negative.binomial(theta)``."""
+    return link is not None or theta is not None or family in GLM_FAMILIES
+
+
+def linkinv(link: str, eta: np.ndarray) -> np.ndarray:
+    """R's ``family$linkinv`` for ``link`` (``make.link`` and ``binomial()``'s C code), bounds included.
+
+    Examples
+    --------
+    >>> float(linkinv("probit", np.array([0.0]))[0])
+    0.5
+    """
+    from scipy import special  # noqa: PLC0415
+
+    e = np.asarray(eta, dtype=float)
+    if link == "logit":  # C_logit_linkinv: thresholds at +-30, then x / (1 + x)
+        t = np.where(e < -30, _EPS, np.where(e > 30, 1.0 / _EPS, np.exp(np.clip(e, -30, 30))))
+        return t / (1.0 + t)
+    if link == "probit":
+        thresh = -special.ndtri(_EPS)
+        return special.ndtr(np.clip(e, -thresh, thresh))
+    if link == "cauchit":  # R's qcauchy(eps) = -1/tan(pi eps); pcauchy as R computes it
+        thresh = 1.0 / np.tan(np.pi * _EPS)
+        x = np.clip(e, -thresh, thresh)
+        with np.errstate(divide="ignore"):
+            y = np.arctan(1.0 / x) / np.pi
+        return np.where(np.abs(x) > 1, np.where(x > 0, 1.0 - y, -y), 0.5 + np.arctan(x) / np.pi)
+    if link == "cloglog":
+        return np.maximum(np.minimum(-np.expm1(-np.exp(e)), 1.0 - _EPS), _EPS)
+    if link == "log":
+        return np.maximum(np.exp(e), _EPS)
+    if link == "identity":
+        return e
+    if link == "inverse":
+        return 1.0 / e
+    if link == "sqrt":
+        return e**2
+    if link == "1/mu^2":
+        return 1.0 / np.sqrt(e)
+    raise ParameterError(f"link {link!r} is not one statprune inverts ({', '.join(LINKS)}); "
+                         "predict type='link', or keep the R fit attached to use R's family$linkinv")
 
 
 CVGlmnetOutput = TypedDict(
@@ -185,6 +237,10 @@ class LassoResult:
     provenance : dict
     seed : int or None
     foldid : ndarray (n,) or None
+    link, theta : str or None, float or None
+        A fit with an R family object (``binomial(link = "probit")``,
+        ``MASS::negative.binomial(theta)``...): its link and theta; None for glmnet's
+        built-in families (``family = "binomial"``...).
     missing : dict
         Missing cells per column of the file as read (R's ``colSums(is.na(d))``, columns
         with none left out); empty when the data did not come from a file.
@@ -208,8 +264,13 @@ class LassoResult:
         data: Mapping[str, Any] | None = None,
         r_call: str | None = None,
         missing: Mapping[str, int] | None = None,
+        s_gamma: str | float | None = None,
+        link: str | None = None,
+        theta: float | None = None,
     ) -> None:
         self.family = family
+        self.link = link
+        self.theta = None if theta is None else float(theta)
         self.alpha = float(alpha) if alpha is not None and not (isinstance(alpha, float) and math.isnan(alpha)) else alpha
         self.s = s
         self.lambdas = np.asarray(out["lambda"], dtype=float).reshape(-1)
@@ -252,8 +313,11 @@ class LassoResult:
         self.missing = dict(missing or {})
         self._fit = out.get("fit")
         self._data = dict(data) if data is not None else None
-        self.s_value = self._lambda_of(s)
-        coef_s = self._coef_array(self.s_value)
+        self.s_gamma = s_gamma
+        self.link = link
+        self.theta = theta
+        self.s_value, self.gamma_value = self._resolve(s, s_gamma)
+        coef_s = self._coef_array(self.s_value, self.gamma_value)
         nz = np.abs(coef_s) > 0
         mask = nz.any(axis=0) if nz.ndim == 2 else nz
         self.support = mask
@@ -302,29 +366,54 @@ class LassoResult:
             raise ParameterError(f"s={s!r} must be a finite non-negative lambda")
         return v
 
-    def _gamma_of(self, s: str | float) -> float | None:
+    def _gamma_of(self, s: str | float, gamma: str | float | None = None) -> float | None:
+        """gamma as R's ``coef.cv.relaxed(object, s, gamma)`` chooses it (None for a fit without relax).
+
+        A character ``s`` without ``gamma`` takes that s's gamma (``gamma.min`` for
+        ``lambda.min``, ``gamma.1se`` for ``lambda.1se``); otherwise ``gamma``'s default
+        is ``"gamma.1se"`` (R's ``match.arg(c("gamma.1se", "gamma.min"))``), so a numeric
+        ``s`` reads the relaxed fit at ``gamma.1se``.
+        """
         rel = self.relaxed
         if not rel:
+            if gamma is not None:
+                raise ParameterError(f"gamma={gamma!r} needs a relaxed fit (relax=True, R's cv.glmnet(relax = TRUE))")
             return None
-        if s == "lambda.1se":
-            return float(rel["gamma_1se"])
-        return float(rel["gamma_min"])
+        if gamma is None:
+            if isinstance(s, str):
+                return float(rel["gamma_1se"] if s == "lambda.1se" else rel["gamma_min"])
+            gamma = "gamma.1se"
+        if isinstance(gamma, str):
+            if gamma not in ("gamma.min", "gamma.1se"):
+                raise ParameterError(f"gamma={gamma!r} is not valid; use 'gamma.min', 'gamma.1se' or a number in [0, 1]")
+            return float(rel["gamma_min"] if gamma == "gamma.min" else rel["gamma_1se"])
+        try:
+            g = float(gamma)
+        except (TypeError, ValueError):
+            raise ParameterError(f"gamma={gamma!r} is not valid; use 'gamma.min', 'gamma.1se' or a number in [0, 1]") from None
+        if not 0.0 <= g <= 1.0:
+            raise ParameterError(f"gamma={gamma!r} must be in [0, 1] (R's checkgamma.relax)")
+        return g
 
-    def _coef_array(self, lam: float) -> np.ndarray:
-        """Coefficients (without intercept) at lambda ``lam``: (p,) or (K, p)."""
-        if self.relaxed and self._fit is not None:
-            cf = self._r_coef(lam, exact=False)
+    def _resolve(self, s: str | float, gamma: str | float | None = None) -> tuple[float, float | None]:
+        """(lambda, gamma) of ``coef(fit, s, gamma)`` in R."""
+        return self._lambda_of(s), self._gamma_of(s, gamma)
+
+    def _coef_array(self, lam: float, gamma: float | None = None) -> np.ndarray:
+        """Coefficients (without intercept) at lambda ``lam`` (and relaxed ``gamma``): (p,) or (K, p)."""
+        if self.relaxed and gamma is not None and gamma != 1.0:
+            cf = self._r_coef(lam, exact=False, gamma=gamma)
             return cf[..., 1:] if cf.ndim == 2 else cf[1:]
         return _interp(self.beta, self.lambdas, lam)
 
-    def _intercept_array(self, lam: float) -> np.ndarray | float:
-        if self.relaxed and self._fit is not None:
-            cf = self._r_coef(lam, exact=False)
+    def _intercept_array(self, lam: float, gamma: float | None = None) -> np.ndarray | float:
+        if self.relaxed and gamma is not None and gamma != 1.0:
+            cf = self._r_coef(lam, exact=False, gamma=gamma)
             return cf[:, 0] if cf.ndim == 2 else float(cf[0])
         a = _interp(self.a0, self.lambdas, lam)
         return float(a) if np.ndim(a) == 0 else a
 
-    def _r_coef(self, lam: float, exact: bool) -> np.ndarray:
+    def _r_coef(self, lam: float, exact: bool, gamma: float | None = None) -> np.ndarray:
         from . import _r  # noqa: PLC0415
 
         if self._fit is None:
@@ -338,13 +427,14 @@ class LassoResult:
                           ynames=d.get("ynames"),
                           _context="coef(exact=TRUE)")
         else:
-            res = _r.call("glmnet", "spg_lambda_interp_coef", self._fit, float(lam), gamma=self._gamma_of(self.s))
+            res = _r.call("glmnet", "spg_lambda_interp_coef", self._fit, float(lam), gamma=gamma)
         if isinstance(res, dict) or isinstance(res, list):
             mats = list(res.values()) if isinstance(res, dict) else res
             return np.stack([np.asarray(m, float).reshape(-1) for m in mats])  # (K, 1+p)
         return np.asarray(res, float).reshape(-1)
 
-    def coef(self, s: str | float = "lambda.min", exact: bool = False) -> pd.Series | pd.DataFrame:
+    def coef(self, s: str | float = "lambda.min", exact: bool = False,
+             gamma: str | float | None = None) -> pd.Series | pd.DataFrame:
         """Coefficients at ``s``, including ``"(Intercept)"``: R's ``coef(fit, s = s)``.
 
         ``exact=False`` interpolates linearly between the path lambdas around ``s``
@@ -352,13 +442,19 @@ class LassoResult:
         ``s`` inserted into the lambda sequence (R's ``coef(fit, s, exact = TRUE,
         x = x, y = y, ...)``). Multinomial/mgaussian: a DataFrame with one column
         per class/response.
+
+        Relaxed fits (``relax=True``) follow R's ``coef.cv.relaxed``: ``"lambda.min"``
+        / ``"lambda.1se"`` are the relaxed choices and, without ``gamma``, read at
+        ``gamma.min`` / ``gamma.1se``; a numeric ``s`` reads at ``gamma.1se``;
+        ``gamma`` may be ``"gamma.min"``, ``"gamma.1se"`` or a number in [0, 1].
+        As R's ``predict.relaxed``, ``exact`` is ignored for relaxed fits.
         """
-        lam = self._lambda_of(s)
-        if exact:
+        lam, g = self._resolve(s, gamma)
+        if exact and not self.relaxed:
             cf = self._r_coef(lam, exact=True)
         else:
-            b = self._coef_array(lam)
-            a = self._intercept_array(lam)
+            b = self._coef_array(lam, g)
+            a = self._intercept_array(lam, g)
             cf = np.column_stack([np.atleast_1d(a), b]) if b.ndim == 2 else np.concatenate([[a], b])
         has_int = self.family != "cox"
         names = (["(Intercept)"] if has_int else []) + self.feature_names
@@ -370,18 +466,22 @@ class LassoResult:
             cf = cf[1:]
         return pd.Series(cf, index=names, name=str(s))
 
-    def predict(self, X: Any, s: str | float | None = None, type: str = "response", offset: Any = None) -> np.ndarray:
+    def predict(self, X: Any, s: str | float | None = None, type: str = "response", offset: Any = None,
+                gamma: str | float | None = None) -> np.ndarray:
         """Predictions at ``s`` (default: the result's ``s``), computed from the coefficients.
 
         ``type``: ``"link"`` (linear predictor), ``"response"`` (mean; probabilities
         for binomial/multinomial) or ``"class"`` (labels), as R's ``predict.glmnet``.
+        ``gamma`` (relaxed fits): as in :meth:`coef` (R's ``predict.cv.relaxed``).
         """
-        lam = self._lambda_of(self.s if s is None else s)
+        if s is None:
+            s, gamma = self.s, (self.s_gamma if gamma is None else gamma)
+        lam, g = self._resolve(s, gamma)
         Xa = np.asarray(X, dtype=float)
         if Xa.ndim != 2 or Xa.shape[1] != len(self.feature_names):
             raise DataError(f"X must have {len(self.feature_names)} columns ({', '.join(self.feature_names[:5])}...)")
-        b = self._coef_array(lam)
-        a = self._intercept_array(lam)
+        b = self._coef_array(lam, g)
+        a = self._intercept_array(lam, g)
         if b.ndim == 2:
             eta = Xa @ b.T + np.asarray(a)[None, :]
         else:
@@ -394,6 +494,14 @@ class LassoResult:
             return eta
         if type not in ("response", "class"):
             raise ParameterError(f"type={type!r}; use 'link', 'response' or 'class'")
+        if self.link is not None or fam in GLM_FAMILIES:
+            # a family-object fit (glmnet.path): predict.glmnetfit's family$linkinv(eta)
+            mu = self._linkinv(eta)
+            if type == "class":
+                if fam not in ("binomial", "quasibinomial") or not self.class_names:
+                    raise ParameterError(f"type='class' needs a binomial fit, not {fam}")
+                return np.asarray(self.class_names, dtype=object)[(mu > 0.5).astype(int)]
+            return mu
         if fam == "binomial":
             if type == "class":
                 return np.asarray(self.class_names, dtype=object)[(eta > 0).astype(int)]
@@ -408,6 +516,21 @@ class LassoResult:
         if fam in ("poisson", "cox"):
             return np.exp(eta)
         return eta
+
+    def _linkinv(self, eta: np.ndarray) -> np.ndarray:
+        link = self.link
+        if link is None:  # families that exist only as objects, with their default link
+            link = {"quasipoisson": "log", "negative.binomial": "log", "quasibinomial": "logit", "Gamma": "inverse",
+                    "inverse.gaussian": "1/mu^2"}[self.family]
+        if link in LINKS:
+            return linkinv(link, eta)
+        if self._fit is not None:
+            from . import _r  # noqa: PLC0415
+
+            e = np.asarray(eta, dtype=float)
+            return np.asarray(_r.call("glmnet", "spg_linkinv", self._fit, e.reshape(-1)), float).reshape(e.shape)
+        raise ParameterError(f"this fit uses the link {link!r}, which statprune does not invert without the R fit; "
+                             "predict type='link', or load the fit with GlmnetCV.from_rds")
 
     # ----------------------------------------------------------------- R-side tools
     def assess(self, X: Any, y: Any, s: str | float | None = None, sample_weight: Any = None, offset: Any = None) -> dict[str, float]:
@@ -481,9 +604,9 @@ class LassoResult:
         """One row per feature: coefficient at lambda.min and lambda.1se, selected at ``s``, penalty factor, note."""
         rows = []
         has_cv = not math.isnan(self.lambda_min)
-        cmin = self._coef_array(self._lambda_of("lambda.min")) if has_cv else None
-        c1se = self._coef_array(self._lambda_of("lambda.1se")) if has_cv else None
-        cs = self._coef_array(self.s_value)
+        cmin = self._coef_array(*self._resolve("lambda.min")) if has_cv else None
+        c1se = self._coef_array(*self._resolve("lambda.1se")) if has_cv else None
+        cs = self._coef_array(self.s_value, self.gamma_value)
         for j, f in enumerate(self.feature_names):
             note = ""
             if f in self.constant:
@@ -518,7 +641,7 @@ class LassoResult:
     def coefficients_at_s(self) -> dict[str, Any]:
         """``{name: value}`` at ``s`` incl. "(Intercept)", zero for pruned features;
         ``{class: {name: value}}`` for multinomial/mgaussian."""
-        cf = self.coef(self.s)
+        cf = self.coef(self.s, gamma=self.s_gamma)
         if isinstance(cf, pd.DataFrame):
             return {str(c): {k: float(v) for k, v in cf[c].items()} for c in cf.columns}
         return {k: float(v) for k, v in cf.items()}
@@ -527,6 +650,8 @@ class LassoResult:
         """Plain-Python summary (the CLI's ``--json`` object)."""
         return {
             "family": self.family,
+            "link": self.link,
+            "theta": self.theta,
             "alpha": self.alpha,
             "lambda": self.lambdas.tolist(),
             "cvm": self.cvm.tolist(),
@@ -542,6 +667,7 @@ class LassoResult:
             "measure_name": self.measure_name,
             "s": self.s,
             "s_lambda": self.s_value,
+            "s_gamma": self.gamma_value,
             "coefficients": self.coefficients_at_s(),
             "selected": list(self.selected),
             "pruned": list(self.pruned),
@@ -706,9 +832,23 @@ class GlmnetCV(SelectorMixin, BaseEstimator):
     relax : bool
         Relaxed lasso (R's ``relax = TRUE``); ``gamma`` defaults to R's ``c(0, .25, .5, .75, 1)``.
     gamma : array, optional
+        The relaxed fits' gamma grid (R's ``cv.glmnet(gamma = )``).
+    s_gamma : "gamma.min", "gamma.1se" or float, optional
+        Relaxed fits: the gamma the selection is read at (R's ``coef(fit, s, gamma = )``).
+        Default as R's ``coef.cv.relaxed``: ``gamma.min`` for ``s="lambda.min"``,
+        ``gamma.1se`` for ``s="lambda.1se"`` and for a numeric ``s``.
     thresh, maxit : float, int
         Convergence threshold and maximum passes.
     type_multinomial : {"ungrouped", "grouped"}
+    link : str, optional
+        A link for an R family object: ``family="binomial", link="probit"`` is R's
+        ``family = binomial(link = "probit")`` (fitted by glmnet.path, as in R; giving
+        ``link="logit"`` also fits the family object, which is not the same fit as
+        ``family = "binomial"``). R checks the link (R's own message).
+    theta : float, optional
+        ``family="negative.binomial"``: R's ``MASS::negative.binomial(theta)``.
+        The families ``"quasipoisson"``, ``"quasibinomial"``, ``"Gamma"``,
+        ``"inverse.gaussian"``, ``"negative.binomial"`` exist only as family objects.
     engine : {"r", "gram"}
         ``"gram"``: the fast engines, no R needed: gaussian from Gram statistics
         (:mod:`statprune._gram`), binomial and poisson by glmnet's IRLS in C
@@ -764,6 +904,9 @@ class GlmnetCV(SelectorMixin, BaseEstimator):
         maxit: int = 100000,
         type_multinomial: str = "ungrouped",
         engine: str = "r",
+        s_gamma: Any = None,
+        link: str | None = None,
+        theta: float | None = None,
     ) -> None:
         self.family = family
         self.alpha = alpha
@@ -788,6 +931,9 @@ class GlmnetCV(SelectorMixin, BaseEstimator):
         self.maxit = maxit
         self.type_multinomial = type_multinomial
         self.engine = engine
+        self.s_gamma = s_gamma
+        self.link = link
+        self.theta = theta
 
     # ----------------------------------------------------------------- sklearn plumbing
     def __sklearn_tags__(self):  # noqa: ANN204
@@ -809,8 +955,17 @@ class GlmnetCV(SelectorMixin, BaseEstimator):
     # ----------------------------------------------------------------- validation
     def _check_params(self, p: int, names: list[str]) -> dict[str, Any]:
         fam = self.family
-        if fam not in FAMILIES:
-            raise ParameterError(f"family={fam!r} is not one of {', '.join(FAMILIES)}")
+        if fam not in ALL_FAMILIES:
+            raise ParameterError(f"family={fam!r} is not one of {', '.join(ALL_FAMILIES)}")
+        if self.link is not None and (not isinstance(self.link, str) or fam in ("multinomial", "mgaussian", "cox")):
+            raise ParameterError(f"link={self.link!r}: a link is a name such as 'probit' and applies to "
+                                 "gaussian/binomial/poisson and the GLM families, not multinomial/mgaussian/cox "
+                                 "(glmnet takes no family object for those)")
+        if (self.theta is None) != (fam != "negative.binomial"):
+            raise ParameterError("family='negative.binomial' needs theta=<number> (R's MASS::negative.binomial(theta)); "
+                                 "theta applies to that family only")
+        if self.theta is not None and not (isinstance(self.theta, (int, float, np.number)) and float(self.theta) > 0):
+            raise ParameterError(f"theta={self.theta!r} must be a positive number")
         try:
             alpha = float(self.alpha)
         except (TypeError, ValueError):
@@ -820,13 +975,18 @@ class GlmnetCV(SelectorMixin, BaseEstimator):
         tm = self.type_measure
         if tm not in TYPE_MEASURES:
             raise ParameterError(f"type_measure={tm!r} is not one of {', '.join(TYPE_MEASURES)}")
-        if tm not in _MEASURES_OK[fam]:
-            raise ParameterError(f"type_measure={tm!r} is not available for family={fam!r}; "
-                                 f"use one of {sorted(_MEASURES_OK[fam])}")
+        ok = _MEASURES_GLM if _is_glm_family(fam, self.link, self.theta) else _MEASURES_OK[fam]
+        if tm not in ok:
+            what = f"family={fam!r}" + (f" with link={self.link!r} (an R family object)" if self.link else "")
+            raise ParameterError(f"type_measure={tm!r} is not available for {what}; use one of {sorted(ok)}")
         if self.type_multinomial not in ("ungrouped", "grouped"):
             raise ParameterError("type_multinomial must be 'ungrouped' or 'grouped'")
         if self.engine not in ("r", "gram"):
             raise ParameterError(f"engine={self.engine!r}; use 'r' or 'gram'")
+        if self.s_gamma is not None and not self.relax:
+            raise ParameterError(f"s_gamma={self.s_gamma!r} needs a relaxed fit (relax=True, R's cv.glmnet(relax = TRUE))")
+        if isinstance(self.s_gamma, str) and self.s_gamma not in ("gamma.min", "gamma.1se"):
+            raise ParameterError(f"s_gamma={self.s_gamma!r}; use 'gamma.min', 'gamma.1se' or a number in [0, 1]")
         if isinstance(self.s, str):
             if self.s not in ("lambda.min", "lambda.1se"):
                 raise ParameterError(f"s={self.s!r}; use 'lambda.min', 'lambda.1se' or a number")
@@ -969,8 +1129,12 @@ class GlmnetCV(SelectorMixin, BaseEstimator):
             raise DataError(f"target '{name}' holds NaN or inf")
         if fam == "gaussian" and a.size and np.ptp(a) == 0:
             raise DataError(f"target '{name}' is constant; a gaussian glmnet cannot be fitted (R: 'y is constant')")
-        if fam == "poisson" and ((a < 0).any()):
-            raise DataError(f"target '{name}' has negative values; a poisson target must be >= 0 counts")
+        if fam in ("poisson", "quasipoisson", "negative.binomial") and ((a < 0).any()):
+            raise DataError(f"target '{name}' has negative values; a {fam} target must be >= 0 counts")
+        if fam in ("Gamma", "inverse.gaussian") and (a <= 0).any():
+            raise DataError(f"target '{name}' must be strictly positive for family={fam!r}")
+        if fam == "quasibinomial" and ((a < 0) | (a > 1)).any():
+            raise DataError(f"target '{name}' must hold proportions in [0, 1] for family='quasibinomial'")
         return a, None
 
     # ----------------------------------------------------------------- fit
@@ -1035,9 +1199,10 @@ class GlmnetCV(SelectorMixin, BaseEstimator):
 
             r_call = _r.call("glmnet", "spg_call_text", out["fit"])
         res = LassoResult(
-            out, family=self.family, alpha=prm["alpha"], s=self.s, feature_names=names,
+            out, family=self.family, alpha=prm["alpha"], s=self.s, s_gamma=self.s_gamma, feature_names=names,
             class_names=classes, constant=constant, excluded=prm["exclude"], kept=prm["keep"],
-            penalty_factor=prm["pf"], provenance=prov, seed=self.seed,
+            penalty_factor=prm["pf"], provenance=prov, seed=self.seed, link=self.link,
+            theta=None if self.theta is None else float(self.theta),
             data={"X": Xv, "y": yr, "opts": opts, "weights": w, "offset": off,
                   "ynames": classes if self.family == "mgaussian" else None}, r_call=r_call,
         )
@@ -1051,8 +1216,8 @@ class GlmnetCV(SelectorMixin, BaseEstimator):
         self.lambda_1se_ = res.lambda_1se
         self.cv_results_ = {"lambda": res.lambdas, "mean_score": res.cvm, "std_score": res.cvsd,
                             "upper": res.cvup, "lower": res.cvlo, "nzero": res.nzero}
-        self.coef_ = res._coef_array(res.s_value)
-        self.intercept_ = res._intercept_array(res.s_value)
+        self.coef_ = res._coef_array(res.s_value, res.gamma_value)
+        self.intercept_ = res._intercept_array(res.s_value, res.gamma_value)
         self.support_ = np.asarray(res.support, dtype=bool)
         if classes is not None:
             self.classes_ = np.asarray(classes)
@@ -1070,8 +1235,12 @@ class GlmnetCV(SelectorMixin, BaseEstimator):
     def _r_opts(self, prm: dict[str, Any], p: int) -> dict[str, Any]:
         """cv.glmnet/glmnet options in R's names; defaults are left out so the stored call stays short."""
         o: dict[str, Any] = {}
-        if self.family != "gaussian":
+        if self.family != "gaussian" or self.link is not None:
             o["family"] = self.family
+        if self.link is not None:
+            o["spg.link"] = str(self.link)
+        if self.theta is not None:
+            o["spg.theta"] = float(self.theta)
         if prm["alpha"] != 1.0:
             o["alpha"] = prm["alpha"]
         if prm["lambda"] is not None:
@@ -1110,7 +1279,7 @@ class GlmnetCV(SelectorMixin, BaseEstimator):
     def _run(self, X, y, opts, prm, w, off, foldid, names, ynames=None) -> CVGlmnetOutput:  # noqa: ANN001
         n = X.shape[0]
         out = None
-        fast = self.engine == "gram" and not self.relax and (
+        fast = self.engine == "gram" and not self.relax and self.link is None and self.theta is None and (
             (self.family == "gaussian" and off is None) or self.family in ("binomial", "poisson"))
         if fast:
             # the fast engines need no R: R's folds for a seed come from statprune._rng
@@ -1251,8 +1420,10 @@ class GlmnetCV(SelectorMixin, BaseEstimator):
                             "save the result of cv.glmnet() (or glmnet()) with saveRDS()")
         out["fit"] = obj
         fam = str(out["family"])
-        if fam not in FAMILIES:
-            raise DataError(f"{p!r}: glmnet family {fam!r} is not supported (supported: {', '.join(FAMILIES)})")
+        link = None if out.get("link") is None else str(out["link"])
+        theta = None if out.get("theta") is None else float(out["theta"])
+        if fam not in ALL_FAMILIES:
+            raise DataError(f"{p!r}: glmnet family {fam!r} is not supported (supported: {', '.join(ALL_FAMILIES)})")
         fn = out.get("feature_names")
         beta = np.asarray(out["beta"])
         pdim = beta.shape[-2] if beta.ndim >= 2 else 1
@@ -1260,19 +1431,22 @@ class GlmnetCV(SelectorMixin, BaseEstimator):
         alpha = out.get("alpha")
         if s is None:
             s = "lambda.min" if "cv.glmnet" in rcls else float(np.asarray(out["lambda"]).reshape(-1)[-1])
-        est = cls(family=fam, alpha=1.0 if alpha is None or (isinstance(alpha, float) and math.isnan(alpha)) else alpha, s=s)
+        est = cls(family=fam, alpha=1.0 if alpha is None or (isinstance(alpha, float) and math.isnan(alpha)) else alpha, s=s,
+                  link=link, theta=theta)
         cn = out.get("class_names")
         classes = None if cn is None or fam not in ("binomial", "multinomial", "mgaussian") else [str(c) for c in np.atleast_1d(cn)]
+        if classes is None and fam in ("binomial", "quasibinomial") and link is not None:
+            classes = ["0", "1"]  # a glmnetfit keeps no class names: R's binomial()$initialize reads y > levels[1]
         prov = provenance(seed=None, with_r=True)
         prov["source"] = os.path.abspath(p)
         r_call = _r.call("glmnet", "spg_call_text", obj)
         res = LassoResult(out, family=fam, alpha=est.alpha, s=s, feature_names=names, class_names=classes,
-                          provenance=prov, r_call=r_call)
+                          provenance=prov, r_call=r_call, link=link, theta=theta)
         est.feature_names_in_ = np.asarray(names, dtype=object) if fn is not None else None
         if est.feature_names_in_ is None:
             del est.feature_names_in_
         est.n_features_in_ = len(names)
-        est._set_fitted(res, classes if fam in ("binomial", "multinomial") else None)
+        est._set_fitted(res, classes if fam in ("binomial", "multinomial", "quasibinomial") else None)
         return est
 
 
@@ -1319,11 +1493,16 @@ def cv_glmnet_table(
     engine: str = "r",
     categorical: str = "error",
     na_values: Sequence[str] | str | None = None,
+    offset_column: str | None = None,
+    **params: Any,
 ) -> LassoResult:
     """Cross-validated glmnet on a table: every column other than the target, fold and
     weight columns is a predictor, in file order (what ``statprune lasso`` runs).
 
     ``target`` is a column name, or ``"time,status"`` (two names) for ``family="cox"``.
+    ``offset_column`` is a column of offsets (R's ``offset``); ``params`` are any other
+    :class:`GlmnetCV` parameters (``relax``, ``gamma``, ``s_gamma``, ``lambda_``,
+    ``lambda_min_ratio``, ``standardize``, ``fit_intercept``, ``lower_limits``, ...).
 
     Examples
     --------
@@ -1340,7 +1519,7 @@ def cv_glmnet_table(
     if family != "cox" and family != "mgaussian" and len(targets) != 1:
         raise ParameterError(f"family={family!r} needs a single target column, got {targets}")
     prep = prepare_xy(data, targets if len(targets) > 1 else targets[0],
-                      extra_columns=[foldid_column, weights_column], drop_missing=drop_missing,
+                      extra_columns=[foldid_column, weights_column, offset_column], drop_missing=drop_missing,
                       categorical=categorical, na_values=na_values)  # type: ignore[arg-type]
     foldid = prep.extra[foldid_column].to_numpy() if foldid_column else None
     w = prep.extra[weights_column].to_numpy(dtype=float) if weights_column else None
@@ -1351,6 +1530,7 @@ def cv_glmnet_table(
                             f"(first at data row {int(bad[0]) + 1}: {w[bad[0]]!r}); case weights must be >= 0")
         if not (w > 0).any():
             raise DataError(f"weights column '{weights_column}' is zero in every row; at least one weight must be > 0")
+    off = prep.extra[offset_column].to_numpy(dtype=float) if offset_column else None
     y = prep.y
     if family == "cox":
         y = prep.y.to_numpy(dtype=float)
@@ -1362,7 +1542,11 @@ def cv_glmnet_table(
     est = GlmnetCV(family=family, alpha=alpha, nfolds=nfolds, foldid=foldid, seed=seed, type_measure=type_measure,
                    s=s, keep=list(keep) or None, exclude=list(exclude) or None,
                    penalty_factor=dict(penalty_factor) if penalty_factor else None, nlambda=nlambda, engine=engine)
-    est.fit(prep.X, y, sample_weight=w)
+    bad = sorted(set(params) - set(est.get_params()))
+    if bad:
+        raise ParameterError(f"unknown GlmnetCV parameter(s) {bad}")
+    est.set_params(**params)
+    est.fit(prep.X, y, sample_weight=w, offset=off)
     est.result_.missing = dict(prep.missing)
     return est.result_
 

@@ -13,6 +13,40 @@ spg_make_y <- function(y, family) {
   y
 }
 
+# glmnet's GLM families as R family objects (glmnet.path): the *call* that builds one,
+# from a fixed set of family names, a link name and theta passed as R values (never
+# pasted code), e.g. binomial(link = "probit") or MASS::negative.binomial(theta = 3).
+SPG_GLM_FAMILIES <- c("gaussian", "binomial", "poisson", "quasipoisson", "quasibinomial",
+                      "Gamma", "inverse.gaussian", "negative.binomial")
+spg_family_call <- function(name, link = NULL, theta = NULL) {
+  if (!name %in% SPG_GLM_FAMILIES) stop("family '", name, "' is not one of ", paste(SPG_GLM_FAMILIES, collapse = ", "))
+  fun <- if (name == "negative.binomial") call("::", quote(MASS), quote(negative.binomial)) else
+    call("::", quote(stats), as.name(name))
+  args <- list()
+  if (name == "negative.binomial") {
+    if (is.null(theta)) stop("family negative.binomial needs theta")
+    args$theta <- as.numeric(theta)
+  }
+  if (!is.null(link)) args$link <- as.character(link)
+  cl <- as.call(c(list(fun), args))
+  eval(cl, baseenv())  # validates the link now (R's own message), e.g. 'link "foo" not available'
+  cl
+}
+
+# opts$family becomes the family call when a link/theta is given or the family exists only as an object.
+spg_opts_family <- function(opts) {
+  link <- opts$spg.link
+  theta <- opts$spg.theta
+  opts$spg.link <- NULL
+  opts$spg.theta <- NULL
+  fam <- if (is.null(opts$family)) "gaussian" else opts$family
+  if (!is.null(link) || !is.null(theta) || fam %in% c("quasipoisson", "quasibinomial", "Gamma",
+                                                      "inverse.gaussian", "negative.binomial")) {
+    opts$family <- spg_family_call(fam, link, theta)
+  }
+  opts
+}
+
 # Fold ids exactly as cv.glmnet draws them (sample(rep(seq(nfolds), length = N))),
 # after set.seed(seed) when a seed is given.
 spg_draw_foldid <- function(n, nfolds, seed = NULL) {
@@ -28,6 +62,7 @@ spg_cv_fit <- function(x, y, opts, weights = NULL, offset = NULL, foldid = NULL,
   if (!is.null(ynames) && is.matrix(y)) colnames(y) <- ynames
   family <- if (is.null(opts$family)) "gaussian" else opts$family
   y <- spg_make_y(y, family)
+  opts <- spg_opts_family(opts)
   n <- nrow(x)
   drawn <- is.null(foldid)
   if (drawn) foldid_used <- spg_draw_foldid(n, nfolds, seed) else foldid_used <- as.integer(foldid)
@@ -115,13 +150,36 @@ spg_extract <- function(fit) {
     nobs = g$nobs,
     nlambda_fit = length(lam_all),
     relaxed = rel,
-    alpha = spg_call_alpha(g)
+    alpha = spg_call_alpha(g),
+    link = spg_link(g),
+    theta = spg_theta(g)
   )
 }
 
 spg_family <- function(g) {
   f <- family(g)
-  if (is.character(f)) f else f$family
+  if (is.character(f)) return(f)
+  if (startsWith(f$family, "Negative Binomial")) return("negative.binomial")
+  f$family
+}
+
+# The link and theta of a family-object fit (NULL for glmnet's built-in character families).
+spg_link <- function(g) {
+  f <- family(g)
+  if (is.character(f)) NULL else f$link
+}
+spg_theta <- function(g) {
+  f <- family(g)
+  if (is.character(f) || !startsWith(f$family, "Negative Binomial")) return(NULL)
+  get(".Theta", envir = environment(f$variance))
+}
+
+# family$linkinv(eta) of a family-object fit (links statprune does not compute itself).
+spg_linkinv <- function(fit, eta) {
+  g <- if (inherits(fit, "cv.glmnet")) fit$glmnet.fit else fit
+  f <- family(g)
+  if (is.character(f)) stop("this fit uses glmnet's built-in family '", f, "', not a family object")
+  f$linkinv(eta)
 }
 
 spg_lambda_interp_coef <- function(fit, s, gamma = NULL) {
@@ -142,6 +200,8 @@ spg_coef_exact <- function(fit, s, x, y, opts, weights = NULL, offset = NULL, di
   g <- if (inherits(fit, "cv.glmnet")) fit$glmnet.fit else fit
   family <- if (is.null(opts$family)) "gaussian" else opts$family
   y <- spg_make_y(y, family)
+  opts <- spg_opts_family(opts)
+  if (is.call(opts$family)) opts$family <- eval(opts$family, baseenv())
   opts <- opts[!vapply(opts, is.null, logical(1))]
   opts$lambda <- NULL
   opts$nfolds <- NULL
