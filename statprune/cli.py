@@ -51,10 +51,9 @@ def _root(
         help="Text read as missing in every command, comma-separated (R's na.strings; default 'NA' as read.csv)."),
 ) -> None:
     """Statistical parameter pruning that gives the same answers as R."""
-    if na_values is not None:
-        from ._data import NA_VALUES_DEFAULT, _na_list  # noqa: PLC0415
+    from ._data import NA_VALUES_DEFAULT, _na_list  # noqa: PLC0415
 
-        NA_VALUES_DEFAULT.set(_na_list(na_values))
+    NA_VALUES_DEFAULT.set(None if na_values is None else _na_list(na_values))  # reset on every invocation
 
 
 # --------------------------------------------------------------------------- the shared vocabulary
@@ -528,8 +527,8 @@ def lasso(
     type_multinomial: str = typer.Option("ungrouped", "--type-multinomial", help="ungrouped or grouped (multinomial)."),
     lower_limits: Optional[str] = typer.Option(None, "--lower-limits", help="Lower coefficient bound: one number, or one per predictor, comma-separated."),
     upper_limits: Optional[str] = typer.Option(None, "--upper-limits", help="Upper coefficient bound: one number, or one per predictor, comma-separated."),
-    standardize: bool = typer.Option(True, "--standardize/--no-standardize", help="R's standardize."),
-    intercept: bool = typer.Option(True, "--intercept/--no-intercept", help="R's intercept."),
+    no_standardize: bool = typer.Option(False, "--no-standardize", help="R's standardize = FALSE."),
+    no_intercept: bool = typer.Option(False, "--no-intercept", help="R's intercept = FALSE."),
     lambda_seq: Optional[str] = typer.Option(None, "--lambda", help="User lambda sequence, comma-separated (R's lambda)."),
     lambda_min_ratio: Optional[float] = typer.Option(None, "--lambda-min-ratio", help="R's lambda.min.ratio."),
     offset_column: Optional[str] = typer.Option(None, "--offset-column", help="Column of offsets (R's offset)."),
@@ -537,6 +536,14 @@ def lasso(
     maxit: int = typer.Option(100000, "--maxit", help="Maximum passes (R's maxit)."),
     link: Optional[str] = typer.Option(None, "--link", help="Fit R's family object with this link, e.g. --family binomial --link probit."),
     theta: Optional[float] = typer.Option(None, "--theta", help="theta of --family negative.binomial (MASS::negative.binomial(theta))."),
+    strata_column: Optional[str] = typer.Option(None, "--strata-column", help="Cox strata column (R's stratifySurv)."),
+    no_grouped: bool = typer.Option(False, "--no-grouped", help="R's grouped = FALSE."),
+    keep_preval: bool = typer.Option(False, "--keep-preval", help="R's keep = TRUE: keep the prevalidated fits."),
+    alignment: str = typer.Option("lambda", "--alignment", help="lambda or fraction (R's alignment)."),
+    dfmax: Optional[int] = typer.Option(None, "--dfmax", help="R's dfmax."),
+    pmax: Optional[int] = typer.Option(None, "--pmax", help="R's pmax."),
+    type_logistic: str = typer.Option("Newton", "--type-logistic", help="Newton or modified.Newton (R's type.logistic)."),
+    standardize_response: bool = typer.Option(False, "--standardize-response", help="R's standardize.response (mgaussian)."),
     json_out: Optional[str] = JsonOpt,
 ) -> None:
     """Cross-validated Lasso / elastic net with R's glmnet (same numbers as cv.glmnet in R)."""
@@ -556,9 +563,11 @@ def lasso(
             raise _PE(f"--penalty-factor {item!r}: use NAME=VALUE")
     if engine not in ("r", "gram"):
         raise _PE(f"--engine {engine!r}: use r or gram")
-    extra: dict[str, Any] = {"relax": relax, "type_multinomial": type_multinomial, "standardize": standardize,
-                             "fit_intercept": intercept, "lambda_min_ratio": lambda_min_ratio, "thresh": thresh,
-                             "maxit": maxit, "link": link, "theta": theta}
+    extra: dict[str, Any] = {"relax": relax, "type_multinomial": type_multinomial, "standardize": not no_standardize,
+                             "fit_intercept": not no_intercept, "lambda_min_ratio": lambda_min_ratio, "thresh": thresh,
+                             "maxit": maxit, "link": link, "theta": theta, "grouped": not no_grouped,
+                             "keep_preval": keep_preval, "alignment": alignment, "dfmax": dfmax, "pmax": pmax,
+                             "type_logistic": type_logistic, "standardize_response": standardize_response}
     for opt, key, val in (("--gamma", "gamma", gamma), ("--lower-limits", "lower_limits", lower_limits),
                           ("--upper-limits", "upper_limits", upper_limits), ("--lambda", "lambda_", lambda_seq)):
         if val is not None:
@@ -583,7 +592,7 @@ def lasso(
                               exclude=exclude, penalty_factor=pf or None, nlambda=nlambda,
                               drop_missing=drop_missing, engine=engine,
                               categorical="encode" if encode_categoricals else "error", na_values=na_values,
-                              offset_column=offset_column, **extra)
+                              offset_column=offset_column, strata_column=strata_column, **extra)
     if save_rds:
         res.save_rds(save_rds)
         typer.echo(f"wrote {save_rds}", err=True)

@@ -241,6 +241,9 @@ class LassoResult:
         A fit with an R family object (``binomial(link = "probit")``,
         ``MASS::negative.binomial(theta)``...): its link and theta; None for glmnet's
         built-in families (``family = "binomial"``...).
+    fit_preval : ndarray (n, L) or (n, K, L), or None
+        R's ``fit$fit.preval`` (``keep_preval=True``): each row's prevalidated fit
+        (linear predictor, or the mean for GLM families; as cv.glmnet keeps it).
     missing : dict
         Missing cells per column of the file as read (R's ``colSums(is.na(d))``, columns
         with none left out); empty when the data did not come from a file.
@@ -309,13 +312,13 @@ class LassoResult:
         fid = out.get("foldid")
         self.foldid = None if fid is None else np.asarray(fid).reshape(-1).astype(int)
         self.relaxed = out.get("relaxed")
+        fp = out.get("fit_preval")
+        self.fit_preval = None if fp is None else np.asarray(fp, dtype=float)
         self.r_call = r_call
         self.missing = dict(missing or {})
         self._fit = out.get("fit")
         self._data = dict(data) if data is not None else None
         self.s_gamma = s_gamma
-        self.link = link
-        self.theta = theta
         self.s_value, self.gamma_value = self._resolve(s, s_gamma)
         coef_s = self._coef_array(self.s_value, self.gamma_value)
         nz = np.abs(coef_s) > 0
@@ -424,7 +427,7 @@ class LassoResult:
             d = self._data
             res = _r.call("glmnet", "spg_coef_exact", self._fit, float(lam), d["X"], d["y"], d["opts"],
                           weights=d.get("weights"), offset=d.get("offset"), dimnames_x=self.feature_names,
-                          ynames=d.get("ynames"),
+                          ynames=d.get("ynames"), strata=d.get("strata"),
                           _context="coef(exact=TRUE)")
         else:
             res = _r.call("glmnet", "spg_lambda_interp_coef", self._fit, float(lam), gamma=gamma)
@@ -477,15 +480,15 @@ class LassoResult:
         if s is None:
             s, gamma = self.s, (self.s_gamma if gamma is None else gamma)
         lam, g = self._resolve(s, gamma)
-        Xa = np.asarray(X, dtype=float)
+        Xa = X.tocsc() if _is_sparse(X) else np.asarray(X, dtype=float)
         if Xa.ndim != 2 or Xa.shape[1] != len(self.feature_names):
             raise DataError(f"X must have {len(self.feature_names)} columns ({', '.join(self.feature_names[:5])}...)")
         b = self._coef_array(lam, g)
         a = self._intercept_array(lam, g)
         if b.ndim == 2:
-            eta = Xa @ b.T + np.asarray(a)[None, :]
+            eta = np.asarray(Xa @ b.T) + np.asarray(a)[None, :]
         else:
-            eta = Xa @ b + a
+            eta = np.asarray(Xa @ b).reshape(-1) + a
         if offset is not None:
             off = np.asarray(offset, dtype=float)
             eta = eta + (off if off.ndim == eta.ndim else off[:, None])
@@ -552,12 +555,48 @@ class LassoResult:
 
         self._need_fit("assess")
         lam = self._lambda_of(self.s if s is None else s)
-        Xa = np.asarray(X, dtype=float)
+        Xa = _x_for_r(_as_x(X))
         yr = _y_for_r(self.family, y, self.class_names)
         res = _r.call("glmnet", "spg_assess", self._fit, Xa, yr, self.family, lam,
                       weights=None if sample_weight is None else np.asarray(sample_weight, float),
                       newoffset=None if offset is None else np.asarray(offset, float), _context="assess.glmnet")
         return {k: {"value": float(np.asarray(v["value"]).reshape(-1)[0]), "name": v["name"]} for k, v in res.items()}
+
+    def roc(self, y: Any, X: Any = None, s: str | float | None = None) -> pd.DataFrame:
+        """R's ``roc.glmnet`` (binomial): the ROC curve as columns ``FPR``, ``TPR``.
+
+        Without ``X``: on the prevalidated fits (``keep_preval=True``; R's
+        ``roc.glmnet(fit$fit.preval, newy = y)[[index]]``) at the lambda of ``s``
+        (``"lambda.min"``/``"lambda.1se"``: R's ``fit$index``). With ``X``: on new
+        data at ``s`` (R's ``roc.glmnet(fit, newx, newy, s)``).
+        """
+        from . import _r  # noqa: PLC0415
+
+        self._need_fit("roc")
+        if self.family != "binomial":
+            raise ParameterError(f"roc() needs a binomial fit, not {self.family} (R's roc.glmnet)")
+        s = self.s if s is None else s
+        yr = _y_for_r(self.family, y, self.class_names)
+        if X is None:
+            if self.fit_preval is None:
+                raise ParameterError("roc() without X needs the prevalidated fits: fit with keep_preval=True "
+                                     "(R's keep = TRUE)")
+            if s == "lambda.min":
+                idx = self.index_min
+            elif s == "lambda.1se":
+                idx = self.index_1se
+            else:
+                hit = np.flatnonzero(np.isclose(self.lambdas, float(s), rtol=1e-12, atol=0))
+                if not hit.size:
+                    raise ParameterError(f"s={s!r} is not one of the fit's lambdas; the prevalidated fits exist only there")
+                idx = int(hit[0]) + 1
+            res = _r.call("glmnet", "spg_roc", self._fit, index=int(idx), newy=yr, _context="roc.glmnet")
+        else:
+            lam = self._lambda_of(s)
+            res = _r.call("glmnet", "spg_roc", self._fit, newy=yr, newx=_x_for_r(_as_x(X)), s=float(lam),
+                          _context="roc.glmnet")
+        return pd.DataFrame({"FPR": np.asarray(res["FPR"], float).reshape(-1),
+                             "TPR": np.asarray(res["TPR"], float).reshape(-1)})
 
     def confusion(self, X: Any, y: Any, s: str | float | None = None, offset: Any = None) -> pd.DataFrame:
         """R's ``confusion.glmnet``: confusion table (rows Predicted, columns True) at ``s``."""
@@ -568,7 +607,7 @@ class LassoResult:
             raise ParameterError(f"confusion() needs a binomial or multinomial fit, not {self.family}")
         lam = self._lambda_of(self.s if s is None else s)
         yr = _y_for_r(self.family, y, self.class_names)
-        res = _r.call("glmnet", "spg_confusion", self._fit, np.asarray(X, dtype=float), yr, lam,
+        res = _r.call("glmnet", "spg_confusion", self._fit, _x_for_r(_as_x(X)), yr, lam,
                       newoffset=None if offset is None else np.asarray(offset, float), _context="confusion.glmnet")
         tab = np.asarray(res["table"], dtype=float).astype(int)
         pred = [str(v) for v in np.atleast_1d(res["predicted"])]
@@ -754,6 +793,8 @@ class LassoResult:
 
 
 def _y_for_r(family: str, y: Any, class_names: Sequence[Any] | None) -> Any:
+    if family == "binomial" and np.ndim(y) == 2 and np.shape(y)[1] == 2:
+        return np.asarray(y, dtype=float)
     if family in ("binomial", "multinomial"):
         vals = np.asarray(y, dtype=object).reshape(-1)
         cats = list(class_names) if class_names is not None else sorted(set(vals))
@@ -783,8 +824,17 @@ def _cox_y(y: Any) -> np.ndarray:
             a = np.column_stack([arr[tname].astype(float), arr[sname].astype(float)])
         else:
             a = arr.astype(float)
+    if a.ndim == 2 and a.shape[1] == 3:  # Surv(start, stop, status): counting-process data
+        if not np.isfinite(a).all():
+            raise DataError("the cox target (start, stop, status) holds NaN or inf")
+        if (a[:, 0] >= a[:, 1]).any():
+            raise DataError("cox (start, stop] intervals need start < stop (survival::Surv refuses stop <= start)")
+        if not np.isin(a[:, 2], (0.0, 1.0)).all():
+            raise DataError("cox status must be 0 (censored) or 1 (event)")
+        return a
     if a.ndim != 2 or a.shape[1] != 2:
-        raise DataError("a cox target must have two columns (time, status) or be a structured array with fields time/status")
+        raise DataError("a cox target must have two columns (time, status), three (start, stop, status), "
+                        "or be a structured array with fields time/status")
     if not np.isfinite(a).all():
         raise DataError("the cox target (time, status) holds NaN or inf")
     if (a[:, 0] <= 0).any():
@@ -826,8 +876,11 @@ class GlmnetCV(SelectorMixin, BaseEstimator):
         Relative penalties (glmnet rescales them to sum to p).
     keep : list of column names, optional
         Always kept: penalty factor 0.
-    exclude : list of column names, optional
-        Forced out (R's ``exclude``): coefficient always 0.
+    exclude : list of column names, or a function, optional
+        Forced out (R's ``exclude``): coefficient always 0. A function
+        ``exclude(X, y, weights)`` returning column names or 0-based indices is glmnet
+        4.1's ``exclude = function(x, y, weights)``: called on the full data and on each
+        fold's training rows, as cv.glmnet does.
     lower_limits, upper_limits : float or array
     relax : bool
         Relaxed lasso (R's ``relax = TRUE``); ``gamma`` defaults to R's ``c(0, .25, .5, .75, 1)``.
@@ -849,6 +902,19 @@ class GlmnetCV(SelectorMixin, BaseEstimator):
         ``family="negative.binomial"``: R's ``MASS::negative.binomial(theta)``.
         The families ``"quasipoisson"``, ``"quasibinomial"``, ``"Gamma"``,
         ``"inverse.gaussian"``, ``"negative.binomial"`` exist only as family objects.
+    grouped : bool
+        R's ``grouped`` (False: the CV error per observation, not per fold).
+    keep_preval : bool
+        R's ``keep = TRUE``: keep the prevalidated fits (``result_.fit_preval``, R's
+        ``fit$fit.preval``) for ``result_.roc()`` (R's ``roc.glmnet``).
+    alignment : {"lambda", "fraction"}
+        R's ``alignment``.
+    dfmax, pmax : int, optional
+        R's ``dfmax`` / ``pmax`` (limits on the variables in the model / ever non-zero).
+    type_logistic : {"Newton", "modified.Newton"}
+        R's ``type.logistic`` (binomial/multinomial).
+    standardize_response : bool
+        R's ``standardize.response`` (mgaussian).
     engine : {"r", "gram"}
         ``"gram"``: the fast engines, no R needed: gaussian from Gram statistics
         (:mod:`statprune._gram`), binomial and poisson by glmnet's IRLS in C
@@ -907,6 +973,13 @@ class GlmnetCV(SelectorMixin, BaseEstimator):
         s_gamma: Any = None,
         link: str | None = None,
         theta: float | None = None,
+        grouped: bool = True,
+        keep_preval: bool = False,
+        alignment: str = "lambda",
+        dfmax: int | None = None,
+        pmax: int | None = None,
+        type_logistic: str = "Newton",
+        standardize_response: bool = False,
     ) -> None:
         self.family = family
         self.alpha = alpha
@@ -934,12 +1007,20 @@ class GlmnetCV(SelectorMixin, BaseEstimator):
         self.s_gamma = s_gamma
         self.link = link
         self.theta = theta
+        self.grouped = grouped
+        self.keep_preval = keep_preval
+        self.alignment = alignment
+        self.dfmax = dfmax
+        self.pmax = pmax
+        self.type_logistic = type_logistic
+        self.standardize_response = standardize_response
 
     # ----------------------------------------------------------------- sklearn plumbing
     def __sklearn_tags__(self):  # noqa: ANN204
         tags = super().__sklearn_tags__()
         tags.target_tags.required = True
         tags.input_tags.allow_nan = False
+        tags.input_tags.sparse = True  # scipy.sparse X reaches R as a dgCMatrix
         tags.target_tags.multi_output = self.family in ("mgaussian", "cox")
         tags.target_tags.single_output = self.family not in ("mgaussian", "cox")
         return tags
@@ -983,6 +1064,17 @@ class GlmnetCV(SelectorMixin, BaseEstimator):
             raise ParameterError("type_multinomial must be 'ungrouped' or 'grouped'")
         if self.engine not in ("r", "gram"):
             raise ParameterError(f"engine={self.engine!r}; use 'r' or 'gram'")
+        if self.alignment not in ("lambda", "fraction"):
+            raise ParameterError(f"alignment={self.alignment!r}; use 'lambda' or 'fraction'")
+        if self.type_logistic not in ("Newton", "modified.Newton"):
+            raise ParameterError(f"type_logistic={self.type_logistic!r}; use 'Newton' or 'modified.Newton'")
+        for nm in ("dfmax", "pmax"):
+            v = getattr(self, nm)
+            if v is not None and (not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < 0):
+                raise ParameterError(f"{nm}={v!r} must be a non-negative integer")
+        if self.keep_preval and self.relax:
+            raise ParameterError("keep_preval=True with relax=True: statprune reads fit.preval of the unrelaxed "
+                                 "fit only; fit without relax for roc()")
         if self.s_gamma is not None and not self.relax:
             raise ParameterError(f"s_gamma={self.s_gamma!r} needs a relaxed fit (relax=True, R's cv.glmnet(relax = TRUE))")
         if isinstance(self.s_gamma, str) and self.s_gamma not in ("gamma.min", "gamma.1se"):
@@ -1028,7 +1120,7 @@ class GlmnetCV(SelectorMixin, BaseEstimator):
         keep = self._names_arg(self.keep, "keep", names)
         for k in keep:
             pf[names.index(k)] = 0.0
-        excl = self._names_arg(self.exclude, "exclude", names)
+        excl = [] if callable(self.exclude) else self._names_arg(self.exclude, "exclude", names)
         both = sorted(set(keep) & set(excl))
         if both:
             raise ParameterError(f"column(s) {both} are both in keep and exclude")
@@ -1098,6 +1190,15 @@ class GlmnetCV(SelectorMixin, BaseEstimator):
                 raise DataError("y holds NaN or inf")
             resp = [str(c) for c in y.columns] if isinstance(y, pd.DataFrame) else [f"y{k + 1}" for k in range(a.shape[1])]
             return a, resp
+        if fam == "binomial" and np.ndim(y) == 2 and np.shape(y)[1] == 2:
+            # glmnet's two-column binomial response: counts (or proportions), the second column the target class
+            a = np.asarray(y, dtype=float)
+            if not np.isfinite(a).all() or (a < 0).any():
+                raise DataError("a two-column binomial y holds counts: finite and >= 0")
+            if (a.sum(axis=1) == 0).any():
+                raise DataError(f"a two-column binomial y has {int((a.sum(axis=1) == 0).sum())} row(s) with no trials")
+            cols = [str(c) for c in y.columns] if isinstance(y, pd.DataFrame) else ["1", "2"]
+            return a, cols
         if isinstance(y, pd.DataFrame):
             if y.shape[1] != 1:
                 raise DataError(f"y has {y.shape[1]} columns; family={fam!r} needs one")
@@ -1138,30 +1239,34 @@ class GlmnetCV(SelectorMixin, BaseEstimator):
         return a, None
 
     # ----------------------------------------------------------------- fit
-    def fit(self, X: Any, y: Any = None, sample_weight: Any = None, offset: Any = None) -> GlmnetCV:
-        """Run ``cv.glmnet`` on (X, y) and read the selection at ``s``."""
+    def fit(self, X: Any, y: Any = None, sample_weight: Any = None, offset: Any = None, strata: Any = None) -> GlmnetCV:
+        """Run ``cv.glmnet`` on (X, y) and read the selection at ``s``.
+
+        ``X`` may be a scipy.sparse matrix (CSC/CSR): it reaches R as a ``dgCMatrix``
+        without being densified. ``strata`` (cox): R's ``stratifySurv(y, strata)``.
+        """
         from sklearn_compat.utils.validation import validate_data  # noqa: PLC0415
 
-        from ._data import check_matrix, constant_columns  # noqa: PLC0415
         from ._provenance import provenance  # noqa: PLC0415
 
         y_name = str(getattr(y, "name", None) or "y")
         # glmnet needs a matrix with 2 or more columns and cv.glmnet at least 3 folds
         try:
             Xv = validate_data(self, X, reset=True, dtype=np.float64, ensure_all_finite=False, ensure_min_samples=3,
-                               ensure_min_features=2)
+                               ensure_min_features=2, accept_sparse=("csc", "csr"))
         except ValueError as exc:  # too few rows or columns, non-numeric values: the data, not a bug
             shape = getattr(X, "shape", None)
             raise DataError(f"cv.glmnet needs a numeric matrix with at least 3 rows and 2 predictor columns"
                             f"{f', got {shape[0]} x {shape[1]}' if shape is not None and len(shape) == 2 else ''}: "
                             f"{exc}") from None
-        Xv = np.asarray(Xv, dtype=np.float64)
+        Xv = Xv.tocsc() if _is_sparse(Xv) else np.asarray(Xv, dtype=np.float64)
         n, p = Xv.shape
         names = [str(c) for c in getattr(self, "feature_names_in_", [f"x{j}" for j in range(p)])]
-        check_matrix(Xv, names)
+        _check_x(Xv, names)
         from ._magnitude import check_magnitudes  # noqa: PLC0415 - issue 18: 1e300 / 1e-310 columns
 
-        check_magnitudes(Xv, names)
+        if not _is_sparse(Xv):
+            check_magnitudes(Xv, names)
         prm = self._check_params(p, names)
         foldid = self._check_foldid(n)
         yr, classes = self._prepare_y(y, n, y_name)
@@ -1187,9 +1292,21 @@ class GlmnetCV(SelectorMixin, BaseEstimator):
             ya = np.asarray(yr, dtype=float).reshape(n, -1)
             check_magnitudes(ya, [y_name] if ya.shape[1] == 1 else [str(c) for c in (classes or range(ya.shape[1]))],
                              what="target")
-        constant = constant_columns(Xv, names)
+        st = None
+        if strata is not None:
+            if self.family != "cox":
+                raise ParameterError("strata= applies to family='cox' only (R's stratifySurv)")
+            st = np.asarray(strata).reshape(-1)
+            if st.size != n or pd.isna(pd.Series(st)).any():
+                raise DataError(f"strata must have {n} values without missing ones")
+            st = pd.Categorical([str(v) for v in st])
+        constant = _constant_columns(Xv, names)
         opts = self._r_opts(prm, p)
-        out = self._run(Xv, yr, opts, prm, w, off, foldid, names, ynames=classes if self.family == "mgaussian" else None)
+        ynames = classes if self.family == "mgaussian" or (self.family == "binomial" and np.ndim(yr) == 2) else None
+        out = self._run(Xv, yr, opts, prm, w, off, foldid, names, ynames=ynames, strata=st)
+        excluded = list(out.get("excluded_by_function", prm["exclude"]))
+        if callable(self.exclude) and excluded:  # exact=True refits on the full data: its exclusions
+            opts = {**opts, "exclude": np.asarray([names.index(e) + 1 for e in excluded], dtype=np.int64)}
         used_r = out.get("fit") is not None
         prov = provenance(seed=self.seed, with_r=used_r)
         prov["engine"] = "r" if used_r else out.get("engine", self.engine)
@@ -1200,11 +1317,11 @@ class GlmnetCV(SelectorMixin, BaseEstimator):
             r_call = _r.call("glmnet", "spg_call_text", out["fit"])
         res = LassoResult(
             out, family=self.family, alpha=prm["alpha"], s=self.s, s_gamma=self.s_gamma, feature_names=names,
-            class_names=classes, constant=constant, excluded=prm["exclude"], kept=prm["keep"],
+            class_names=classes, constant=constant, excluded=excluded, kept=prm["keep"],
             penalty_factor=prm["pf"], provenance=prov, seed=self.seed, link=self.link,
             theta=None if self.theta is None else float(self.theta),
-            data={"X": Xv, "y": yr, "opts": opts, "weights": w, "offset": off,
-                  "ynames": classes if self.family == "mgaussian" else None}, r_call=r_call,
+            data={"X": _x_for_r(Xv), "y": yr, "opts": opts, "weights": w, "offset": off, "strata": st,
+                  "ynames": ynames}, r_call=r_call,
         )
         self._set_fitted(res, classes if self.family in ("binomial", "multinomial") else None)
         return self
@@ -1274,13 +1391,33 @@ class GlmnetCV(SelectorMixin, BaseEstimator):
             o["maxit"] = int(self.maxit)
         if self.family == "multinomial" and self.type_multinomial == "grouped":
             o["type.multinomial"] = "grouped"
+        if not self.grouped:
+            o["grouped"] = False
+        if self.keep_preval:
+            o["keep"] = True
+        if self.alignment != "lambda":
+            o["alignment"] = self.alignment
+        if self.dfmax is not None:
+            o["dfmax"] = int(self.dfmax)
+        if self.pmax is not None:
+            o["pmax"] = int(self.pmax)
+        if self.type_logistic != "Newton":
+            o["type.logistic"] = self.type_logistic
+        if self.standardize_response:
+            o["standardize.response"] = True
         return o
 
-    def _run(self, X, y, opts, prm, w, off, foldid, names, ynames=None) -> CVGlmnetOutput:  # noqa: ANN001
+    def _r_only(self) -> bool:
+        """Options only R's cv.glmnet has (the fast engines then fall back to R)."""
+        return (callable(self.exclude) or not self.grouped or self.keep_preval or self.alignment != "lambda"
+                or self.dfmax is not None or self.pmax is not None or self.type_logistic != "Newton")
+
+    def _run(self, X, y, opts, prm, w, off, foldid, names, ynames=None, strata=None) -> CVGlmnetOutput:  # noqa: ANN001
         n = X.shape[0]
         out = None
-        fast = self.engine == "gram" and not self.relax and self.link is None and self.theta is None and (
-            (self.family == "gaussian" and off is None) or self.family in ("binomial", "poisson"))
+        fast = (self.engine == "gram" and not self.relax and self.link is None and self.theta is None
+                and not self._r_only() and not _is_sparse(X) and strata is None and np.ndim(y) == 1 and (
+                    (self.family == "gaussian" and off is None) or self.family in ("binomial", "poisson")))
         if fast:
             # the fast engines need no R: R's folds for a seed come from statprune._rng
             from ._gram import GramNotSupported, cv_glmnet_gram, r_foldid  # noqa: PLC0415
@@ -1311,11 +1448,21 @@ class GlmnetCV(SelectorMixin, BaseEstimator):
             from . import _r  # noqa: PLC0415
 
             _r.require_r_packages("glmnet", *(("survival",) if self.family == "cox" else ()))
+            excl_table = None
+            if callable(self.exclude):
+                fid = foldid if foldid is not None else np.asarray(
+                    _r.call("glmnet", "spg_draw_foldid", n, int(self.nfolds), self.seed), dtype=int)
+                excl_table = self._exclude_table(X, y, w, fid, names)
+                opts = {**opts, "exclude": excl_table[0] if excl_table[0].size else None}
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
-                out = _r.call("glmnet", "spg_cv_fit", X, y, opts, weights=w, offset=off, foldid=foldid,
+                out = _r.call("glmnet", "spg_cv_fit", _x_for_r(X), y, opts, weights=w, offset=off, foldid=foldid,
                               seed=None if self.seed is None else int(self.seed), nfolds=int(self.nfolds),
-                              dimnames_x=names, ynames=ynames, _context="cv.glmnet")
+                              dimnames_x=names, ynames=ynames, strata=strata,
+                              exclude_table=None if excl_table is None else {f"fold{k}": v for k, v in enumerate(excl_table)},
+                              _context="cv.glmnet")
+            if excl_table is not None:
+                out["excluded_by_function"] = [names[j - 1] for j in excl_table[0]]
             seen: set[str] = set()
             for wmsg in caught:
                 if str(wmsg.message) not in seen:
@@ -1333,16 +1480,30 @@ class GlmnetCV(SelectorMixin, BaseEstimator):
             )
         return out
 
+    def _exclude_table(self, X, y, w, foldid, names) -> list[np.ndarray]:  # noqa: ANN001
+        """``exclude`` as a function, as glmnet 4.1 calls it: ``exclude(x, y, weights)`` on the
+        full data and on each fold's training rows (cv.glmnet refits glmnet per fold). statprune
+        calls the Python function at those same rows and hands R the answers (1-based column
+        indices), which R's exclude function looks up by the rows it is given."""
+        n = X.shape[0]
+        wts = np.ones(n) if w is None else w
+        table = []
+        for k in range(int(np.max(foldid)) + 1):
+            rows = np.arange(n) if k == 0 else np.flatnonzero(foldid != k)
+            got = self.exclude(X[rows], y[rows] if not isinstance(y, pd.Categorical) else y[rows], wts[rows])
+            idx = self._names_arg([] if got is None else list(np.atleast_1d(got)), "exclude (function)", names)
+            table.append(np.asarray(sorted({names.index(v) + 1 for v in idx}), dtype=np.int64))
+        return table
+
     # ----------------------------------------------------------------- predict
     def _check_X(self, X: Any) -> np.ndarray:
         from sklearn_compat.utils.validation import validate_data  # noqa: PLC0415
 
-        from ._data import check_matrix  # noqa: PLC0415
-
         check_is_fitted(self, "result_")
-        Xv = validate_data(self, X, reset=False, dtype=np.float64, ensure_all_finite=False)
-        Xv = np.asarray(Xv, dtype=np.float64)
-        check_matrix(Xv, self.result_.feature_names)
+        Xv = validate_data(self, X, reset=False, dtype=np.float64, ensure_all_finite=False,
+                           accept_sparse=("csc", "csr"))
+        Xv = Xv.tocsc() if _is_sparse(Xv) else np.asarray(Xv, dtype=np.float64)
+        _check_x(Xv, self.result_.feature_names)
         return Xv
 
     def predict(self, X: Any, offset: Any = None) -> np.ndarray:
@@ -1450,6 +1611,54 @@ class GlmnetCV(SelectorMixin, BaseEstimator):
         return est
 
 
+def _as_x(X: Any) -> Any:
+    return X.tocsc() if _is_sparse(X) else np.asarray(X, dtype=float)
+
+
+def _is_sparse(X: Any) -> bool:
+    import scipy.sparse as sp  # noqa: PLC0415
+
+    return sp.issparse(X)
+
+
+def _x_for_r(X: Any) -> Any:
+    """A dense matrix as is; a scipy.sparse matrix as its CSC parts, which the bridge
+    (``spg_x``) turns into a ``dgCMatrix`` without densifying."""
+    if not _is_sparse(X):
+        return X
+    c = X.tocsc()
+    c.sort_indices()
+    return {"spg.sparse": True, "i": c.indices.astype(np.int32), "p": c.indptr.astype(np.int32),
+            "x": c.data.astype(np.float64), "dim": np.asarray(c.shape, dtype=np.int32)}
+
+
+def _check_x(X: Any, names: Sequence[str]) -> None:
+    from ._data import check_matrix  # noqa: PLC0415
+
+    if not _is_sparse(X):
+        check_matrix(X, names)
+        return
+    bad = ~np.isfinite(X.data)
+    if bad.any():
+        cols = np.repeat(np.arange(X.shape[1]), np.diff(X.indptr))[bad]
+        raise DataError(f"predictor column(s) {sorted({names[j] for j in cols})} contain NaN or inf")
+
+
+def _constant_columns(X: Any, names: Sequence[str]) -> list[str]:
+    from ._data import constant_columns  # noqa: PLC0415
+
+    if not _is_sparse(X):
+        return constant_columns(X, names)
+    n = X.shape[0]
+    out = []
+    for j in range(X.shape[1]):
+        v = X.data[X.indptr[j]:X.indptr[j + 1]]
+        vals = np.unique(v if v.size == n else np.r_[v, 0.0])
+        if vals.size <= 1:
+            out.append(names[j])
+    return out
+
+
 def _labels_as(lab: np.ndarray, classes: np.ndarray) -> np.ndarray:
     """Map the string labels used in R back to the original class values (and dtype)."""
     m = {str(c): c for c in classes}
@@ -1494,12 +1703,16 @@ def cv_glmnet_table(
     categorical: str = "error",
     na_values: Sequence[str] | str | None = None,
     offset_column: str | None = None,
+    strata_column: str | None = None,
     **params: Any,
 ) -> LassoResult:
     """Cross-validated glmnet on a table: every column other than the target, fold and
     weight columns is a predictor, in file order (what ``statprune lasso`` runs).
 
-    ``target`` is a column name, or ``"time,status"`` (two names) for ``family="cox"``.
+    ``target`` is a column name, or ``"time,status"`` / ``"start,stop,status"`` for
+    ``family="cox"`` (``strata_column``: R's ``stratifySurv``), or two count columns for
+    a two-column binomial response (glmnet's convention: the second column is the
+    target class, e.g. ``"failures,successes"``).
     ``offset_column`` is a column of offsets (R's ``offset``); ``params`` are any other
     :class:`GlmnetCV` parameters (``relax``, ``gamma``, ``s_gamma``, ``lambda_``,
     ``lambda_min_ratio``, ``standardize``, ``fit_intercept``, ``lower_limits``, ...).
@@ -1514,12 +1727,17 @@ def cv_glmnet_table(
     from ._data import prepare_xy  # noqa: PLC0415
 
     targets = [t.strip() for t in target.split(",")] if isinstance(target, str) else list(target)
-    if family == "cox" and len(targets) != 2:
-        raise ParameterError("family='cox' needs --target time,status (two columns)")
-    if family != "cox" and family != "mgaussian" and len(targets) != 1:
+    if family == "cox" and len(targets) not in (2, 3):
+        raise ParameterError("family='cox' needs --target time,status or start,stop,status")
+    if family == "binomial" and len(targets) not in (1, 2):
+        raise ParameterError("family='binomial' needs one target column, or two count columns (failures,successes)")
+    if family not in ("cox", "mgaussian", "binomial") and len(targets) != 1:
         raise ParameterError(f"family={family!r} needs a single target column, got {targets}")
+    if strata_column is not None and family != "cox":
+        raise ParameterError("--strata-column applies to --family cox only (R's stratifySurv)")
     prep = prepare_xy(data, targets if len(targets) > 1 else targets[0],
-                      extra_columns=[foldid_column, weights_column, offset_column], drop_missing=drop_missing,
+                      extra_columns=[foldid_column, weights_column, offset_column, strata_column],
+                      drop_missing=drop_missing,
                       categorical=categorical, na_values=na_values)  # type: ignore[arg-type]
     foldid = prep.extra[foldid_column].to_numpy() if foldid_column else None
     w = prep.extra[weights_column].to_numpy(dtype=float) if weights_column else None
@@ -1532,9 +1750,9 @@ def cv_glmnet_table(
             raise DataError(f"weights column '{weights_column}' is zero in every row; at least one weight must be > 0")
     off = prep.extra[offset_column].to_numpy(dtype=float) if offset_column else None
     y = prep.y
-    if family == "cox":
-        y = prep.y.to_numpy(dtype=float)
-    elif isinstance(s, str):
+    if family == "cox" or (family == "binomial" and len(targets) == 2):
+        y = prep.y.to_numpy(dtype=float) if family == "cox" else prep.y.astype(float)
+    if isinstance(s, str):
         try:
             s = float(s)
         except ValueError:
@@ -1546,7 +1764,8 @@ def cv_glmnet_table(
     if bad:
         raise ParameterError(f"unknown GlmnetCV parameter(s) {bad}")
     est.set_params(**params)
-    est.fit(prep.X, y, sample_weight=w, offset=off)
+    st = prep.extra[strata_column].to_numpy() if strata_column else None
+    est.fit(prep.X, y, sample_weight=w, offset=off, **({"strata": st} if st is not None else {}))
     est.result_.missing = dict(prep.missing)
     return est.result_
 

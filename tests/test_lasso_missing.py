@@ -167,3 +167,17 @@ def test_cli_na_values_and_missing_report(cars93, tmp_path):
     assert r2.exit_code == 0, r2.output
     got2 = json.loads(r2.stdout)
     assert got2["missing"]["AirBags"] == 34 and "AirBagsNone" not in got2["coefficients"]
+
+
+def test_root_na_values_applies_to_every_command(cars93):
+    from typer.testing import CliRunner
+
+    from statprune.cli import app
+
+    args = ["stepwise", str(cars93), "--formula", "Price ~ AirBags + Horsepower", "--json", "-"]
+    r = CliRunner().invoke(app, ["--na-values", "NA,None", *args])
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["n"] == 93 - 34
+    r2 = CliRunner().invoke(app, args)  # the option does not leak into the next invocation
+    assert r2.exit_code == 0, r2.output
+    assert json.loads(r2.stdout)["n"] == 93

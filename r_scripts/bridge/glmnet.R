@@ -4,13 +4,27 @@
 # types (cv.glmnet(x = x, y = y, family = "binomial", alpha = 0.5)): data are
 # symbols bound in an evaluation environment, scalar options are literal values.
 
-spg_make_y <- function(y, family) {
+spg_make_y <- function(y, family, strata = NULL) {
   if (identical(family, "cox")) {
-    if (inherits(y, "Surv")) return(y)
-    y <- as.matrix(y)
-    return(survival::Surv(as.numeric(y[, 1]), as.numeric(y[, 2])))
+    if (!inherits(y, "Surv")) {
+      y <- as.matrix(y)
+      y <- if (ncol(y) == 3) survival::Surv(as.numeric(y[, 1]), as.numeric(y[, 2]), as.numeric(y[, 3]))
+           else survival::Surv(as.numeric(y[, 1]), as.numeric(y[, 2]))
+    }
+    if (!is.null(strata)) y <- glmnet::stratifySurv(y, strata)
+    return(y)
   }
   y
+}
+
+# x as glmnet takes it: a dense matrix, or a dgCMatrix built from the CSC parts statprune sends
+# (list(spg.sparse = TRUE, i, p, x, dim), 0-based i/p as scipy.sparse holds them; never densified).
+spg_x <- function(x) {
+  if (is.list(x) && isTRUE(x$spg.sparse)) {
+    return(Matrix::sparseMatrix(i = as.integer(x$i), p = as.integer(x$p), x = as.numeric(x$x),
+                                dims = as.integer(x$dim), index1 = FALSE))
+  }
+  x
 }
 
 # glmnet's GLM families as R family objects (glmnet.path): the *call* that builds one,
@@ -57,11 +71,13 @@ spg_draw_foldid <- function(n, nfolds, seed = NULL) {
 # opts: named list of cv.glmnet/glmnet options (family, alpha, nlambda, ...),
 # already in R's names and R's defaults removed (NULL entries are dropped).
 spg_cv_fit <- function(x, y, opts, weights = NULL, offset = NULL, foldid = NULL,
-                       seed = NULL, nfolds = 10L, dimnames_x = NULL, ynames = NULL) {
+                       seed = NULL, nfolds = 10L, dimnames_x = NULL, ynames = NULL, strata = NULL,
+                       exclude_table = NULL) {
+  x <- spg_x(x)
   if (!is.null(dimnames_x)) colnames(x) <- dimnames_x
   if (!is.null(ynames) && is.matrix(y)) colnames(y) <- ynames
   family <- if (is.null(opts$family)) "gaussian" else opts$family
-  y <- spg_make_y(y, family)
+  y <- spg_make_y(y, family, strata)
   opts <- spg_opts_family(opts)
   n <- nrow(x)
   drawn <- is.null(foldid)
@@ -79,8 +95,25 @@ spg_cv_fit <- function(x, y, opts, weights = NULL, offset = NULL, foldid = NULL,
     e$foldid <- foldid_used
     args$foldid <- quote(foldid)
   }
+  if (!is.null(exclude_table)) {
+    # glmnet 4.1's exclude = function(x, y, weights): statprune computed its answer (in Python) on
+    # the full data and on each fold's training rows; this function looks the answer up from the
+    # rows it receives (their row names), so cv.glmnet's per-fold calls get the per-fold answers.
+    rownames(x) <- as.character(seq_len(n))
+    e$x <- x
+    fid <- foldid_used
+    tab <- exclude_table
+    e$exclude <- function(x, y, weights) {
+      used <- as.integer(rownames(x))
+      k <- if (length(used) == n) 0L else fid[setdiff(seq_len(n), used)[1L]]
+      v <- tab[[k + 1L]]
+      if (length(v)) as.integer(v) else NULL
+    }
+    opts$exclude <- NULL
+    args$exclude <- quote(exclude)
+  }
   opts <- opts[!vapply(opts, is.null, logical(1))]
-  for (nm in intersect(names(opts), c("nlambda", "maxit"))) opts[[nm]] <- as.numeric(opts[[nm]])
+  for (nm in intersect(names(opts), c("nlambda", "maxit", "dfmax", "pmax"))) opts[[nm]] <- as.numeric(opts[[nm]])
   args <- c(args, opts)
   cl <- as.call(c(list(quote(cv.glmnet)), args))
   if (drawn && !is.null(seed)) set.seed(seed)
@@ -89,6 +122,19 @@ spg_cv_fit <- function(x, y, opts, weights = NULL, offset = NULL, foldid = NULL,
   out$foldid <- as.array(as.integer(foldid_used))
   out$fit <- fit
   out
+}
+
+# roc.glmnet: on the prevalidated fits (keep = TRUE; column `index` of fit.preval) or on new data at s.
+spg_roc <- function(fit, index = NULL, newy = NULL, newx = NULL, s = NULL, family = "binomial") {
+  if (is.null(newx)) {
+    r <- glmnet::roc.glmnet(fit$fit.preval, newy = newy)
+    r <- r[[index]]
+  } else {
+    g <- if (inherits(fit, "cv.glmnet")) fit$glmnet.fit else fit
+    r <- glmnet::roc.glmnet(g, newx = spg_x(newx), newy = newy, s = s)
+    if (is.list(r) && !is.data.frame(r)) r <- r[[1]]
+  }
+  list(FPR = as.array(as.numeric(r[, "FPR"])), TPR = as.array(as.numeric(r[, "TPR"])))
 }
 
 spg_dense <- function(b) as.matrix(b)
@@ -150,6 +196,7 @@ spg_extract <- function(fit) {
     nobs = g$nobs,
     nlambda_fit = length(lam_all),
     relaxed = rel,
+    fit_preval = if (is.null(fit$fit.preval)) NULL else unname(fit$fit.preval),
     alpha = spg_call_alpha(g),
     link = spg_link(g),
     theta = spg_theta(g)
@@ -194,18 +241,22 @@ spg_coef_list <- function(cf) {
 # R's coef(fit, s, exact = TRUE): refit glmnet on lambda = sort(c(s, lambda)) with
 # the original data, exactly as predict.glmnet does through update().
 spg_coef_exact <- function(fit, s, x, y, opts, weights = NULL, offset = NULL, dimnames_x = NULL,
-                           ynames = NULL) {
+                           ynames = NULL, strata = NULL) {
+  x <- spg_x(x)
   if (!is.null(dimnames_x)) colnames(x) <- dimnames_x
   if (!is.null(ynames) && is.matrix(y)) colnames(y) <- ynames
   g <- if (inherits(fit, "cv.glmnet")) fit$glmnet.fit else fit
   family <- if (is.null(opts$family)) "gaussian" else opts$family
-  y <- spg_make_y(y, family)
+  y <- spg_make_y(y, family, strata)
   opts <- spg_opts_family(opts)
   if (is.call(opts$family)) opts$family <- eval(opts$family, baseenv())
   opts <- opts[!vapply(opts, is.null, logical(1))]
   opts$lambda <- NULL
   opts$nfolds <- NULL
   opts$type.measure <- NULL
+  opts$grouped <- NULL
+  opts$keep <- NULL
+  opts$alignment <- NULL
   args <- c(list(x = x, y = y), opts)
   if (!is.null(weights)) args$weights <- as.double(weights)
   if (!is.null(offset)) args$offset <- offset
@@ -218,7 +269,7 @@ spg_coef_exact <- function(fit, s, x, y, opts, weights = NULL, offset = NULL, di
 
 spg_predict <- function(fit, newx, s, type = "link", newoffset = NULL, gamma = NULL) {
   g <- if (inherits(fit, "cv.glmnet")) fit$glmnet.fit else fit
-  args <- list(g, newx = newx, s = s, type = type)
+  args <- list(g, newx = spg_x(newx), s = s, type = type)
   if (!is.null(newoffset)) args$newoffset <- newoffset
   if (!is.null(gamma)) args$gamma <- gamma
   out <- do.call(predict, args)
@@ -230,7 +281,7 @@ spg_predict <- function(fit, newx, s, type = "link", newoffset = NULL, gamma = N
 spg_assess <- function(fit, newx, newy, family, s, weights = NULL, newoffset = NULL) {
   y <- spg_make_y(newy, family)
   g <- if (inherits(fit, "cv.glmnet")) fit$glmnet.fit else fit
-  args <- list(g, newx = newx, newy = y, s = s)
+  args <- list(g, newx = spg_x(newx), newy = y, s = s)
   if (!is.null(weights)) args$weights <- weights
   if (!is.null(newoffset)) args$newoffset <- newoffset
   res <- do.call(glmnet::assess.glmnet, args)
@@ -239,7 +290,7 @@ spg_assess <- function(fit, newx, newy, family, s, weights = NULL, newoffset = N
 
 spg_confusion <- function(fit, newx, newy, s, newoffset = NULL) {
   g <- if (inherits(fit, "cv.glmnet")) fit$glmnet.fit else fit
-  args <- list(g, newx = newx, newy = newy, s = s)
+  args <- list(g, newx = spg_x(newx), newy = newy, s = s)
   if (!is.null(newoffset)) args$newoffset <- newoffset
   tab <- do.call(glmnet::confusion.glmnet, args)
   m <- unclass(tab)
