@@ -12,11 +12,11 @@ mode="${1:-demo}"
 APT_PKGS="gcc libc6-dev r-base-core r-cran-glmnet r-cran-mass r-cran-jsonlite r-cran-survival r-cran-randomforest r-cran-leaps r-cran-car"
 # PyICU (collation="locale": factor levels sorted by ICU as R does) builds against the system ICU
 APT_PKGS="$APT_PKGS libicu-dev pkg-config g++"
-EXTRAS="r,test"
+EXTRAS="r,test,crosscheck"
 if [ "$mode" = "test" ]; then
   # locales: the collation tests run R under LC_COLLATE=en_US.UTF-8 (generated below)
   APT_PKGS="$APT_PKGS chromium locales"
-  EXTRAS="r,test,keras"
+  EXTRAS="r,test,keras,crosscheck"
 fi
 
 missing=""

@@ -51,6 +51,8 @@ __all__ = [
     "logistic_C",
     "statsmodels_alpha",
     "poisson_ridge_alpha",
+    "glum_alpha",
+    "skglm_alpha",
     "refit",
     "sklearn_path",
     "deviance",
@@ -95,6 +97,38 @@ def logistic_C(lam: float, n_eff: float) -> float:
 def statsmodels_alpha(lam: float) -> float:
     """statsmodels ``fit_regularized(method="elastic_net")`` ``alpha`` (penalised terms only)."""
     return lam
+
+
+def glum_alpha(lam: float, s_y: float = 1.0) -> float:
+    """glum ``GeneralizedLinearRegressor`` ``alpha`` for glmnet's ``lambda`` (on ``X / sd_x``, gaussian on ``y / s_y``).
+
+    glum minimises ``-1/sum(w) sum_i w_i loglik_i + alpha (l1_ratio |P1 b|_1 +
+    (1 - l1_ratio) / 2 b' P2 b)``: glmnet's objective with ``alpha = lambda``,
+    ``l1_ratio = alpha`` (glmnet's) and ``P1 = P2 = penalty factors``; for the
+    gaussian family glmnet's problem is on ``y / s_y`` at ``lambda / s_y``.
+
+    Examples
+    --------
+    >>> glum_alpha(0.3, 2.0)
+    0.15
+    """
+    return lam / s_y
+
+
+def skglm_alpha(lam: float, s_y: float = 1.0) -> float:
+    """skglm penalty ``alpha`` (``L1``, ``WeightedL1``, ``L1_plus_L2``) for glmnet's ``lambda``.
+
+    skglm's ``Quadratic``, ``Logistic`` and ``Poisson`` datafits are means over the
+    rows (``1/(2n) |y - Xb|^2``, ``1/n sum log(1 + exp(-y x'b))``, ``1/n sum
+    exp(x'b) - y x'b``), so ``alpha = lambda`` on ``X / sd_x`` (gaussian: on
+    ``y / s_y`` at ``lambda / s_y``).
+
+    Examples
+    --------
+    >>> skglm_alpha(0.3, 2.0)
+    0.15
+    """
+    return lam / s_y
 
 
 def poisson_ridge_alpha(lam: float) -> float:

@@ -48,9 +48,31 @@ from . import _mapping
 from ._json import dumps_to, to_jsonable
 from .errors import DataError, ParameterError
 
-__all__ = ["CrosscheckReport", "crosscheck", "crosscheck_glm", "crosscheck_pca", "crosscheck_stepwise", "result_tolerance", "validate"]
+__all__ = ["CrosscheckReport", "crosscheck", "crosscheck_glm", "crosscheck_pca", "crosscheck_stepwise", "result_tolerance", "validate", "verdict_rows"]
 
-COLUMNS = ["quantity", "term", "engine_a", "engine_b", "value_a", "value_b", "abs_diff", "rel_diff", "tolerance", "ok", "note"]
+#: the columns of :func:`verdict_rows` (what the HTML report and ``--json`` show per row)
+VERDICT_COLUMNS = ["engine", "quantity", "term", "value_a", "value_b", "abs_diff", "rel_diff", "tolerance", "verdict", "objective_gap",
+                   "kkt_violation", "note"]
+
+
+def verdict_rows(report: CrosscheckReport) -> list[dict[str, Any]]:
+    """The rows of a crosscheck as the report renders them: engine pair, values, tolerance, verdict, gap, KKT.
+
+    Examples
+    --------
+    >>> from statprune.crosscheck import CrosscheckReport, _num_row, verdict_rows
+    >>> rep = CrosscheckReport([_num_row("coefficient", "x", "r", "glum", 1.0, 1.0, 1e-6)])
+    >>> [(r["engine"], r["verdict"]) for r in verdict_rows(rep)]
+    [('r vs glum', 'agree')]
+    """
+    out = []
+    for r in report.rows:
+        d = {k: r.get(k) for k in VERDICT_COLUMNS if k != "engine"}
+        out.append({"engine": f"{r['engine_a']} vs {r['engine_b']}", **d})
+    return out
+
+COLUMNS = ["quantity", "term", "engine_a", "engine_b", "value_a", "value_b", "abs_diff", "rel_diff", "tolerance", "ok", "verdict",
+           "objective_gap", "kkt_violation", "note"]
 
 #: coefficient agreement between tight solvers, relative to the coefficient scale
 COEF_TOL = 1e-6
@@ -98,6 +120,18 @@ class CrosscheckReport:
     rows: list[dict[str, Any]]
     info: dict[str, Any] = field(default_factory=dict)
     provenance: dict[str, Any] = field(default_factory=dict)
+    certificates: list[dict[str, Any]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        from ._certified import base_verdict  # noqa: PLC0415
+
+        if not self.certificates and "certificates" in self.info:
+            self.certificates = list(self.info.pop("certificates"))
+        self.info.pop("certificates", None)
+        for r in self.rows:
+            r.setdefault("verdict", base_verdict(r))
+            r.setdefault("objective_gap", math.nan)
+            r.setdefault("kkt_violation", math.nan)
 
     @property
     def ok(self) -> bool:
@@ -105,9 +139,17 @@ class CrosscheckReport:
         return all(bool(r["ok"]) for r in self.rows)
 
     @property
+    def verdicts(self) -> dict[str, int]:
+        """How many rows have each verdict (``agree``, ``disagree``, ``not converged``, ``info``)."""
+        out = {"agree": 0, "disagree": 0, "not converged": 0, "info": 0}
+        for r in self.rows:
+            out[r["verdict"]] = out.get(r["verdict"], 0) + 1
+        return out
+
+    @property
     def max_rel_diff(self) -> float:
         """Largest relative difference among the checked (non-informational) rows."""
-        vals = [r["rel_diff"] for r in self.rows if _finite(r["tolerance"]) and _finite(r["rel_diff"])]
+        vals = [r["rel_diff"] for r in self.rows if _finite(r["tolerance"]) and _finite(r["rel_diff"]) and r.get("verdict") != "not converged"]
         return float(max(vals)) if vals else 0.0
 
     def to_frame(self) -> pd.DataFrame:
@@ -123,6 +165,8 @@ class CrosscheckReport:
         """``checks`` (the rows), ``ok``, ``max_rel_diff``, ``info``, ``provenance``."""
         return {
             "checks": [{k: to_jsonable(r[k]) for k in COLUMNS} for r in self.rows],
+            "certificates": to_jsonable(self.certificates),
+            "verdicts": self.verdicts,
             "ok": self.ok,
             "max_rel_diff": self.max_rel_diff,
             "info": to_jsonable(self.info),
@@ -148,14 +192,16 @@ class CrosscheckReport:
                     _fmt(r["value_b"]),
                     _fmt(r["rel_diff"], 2),
                     tol,
-                    "ok" if r["ok"] else "FAIL",
+                    _fmt(r["objective_gap"], 2),
+                    _fmt(r["kkt_violation"], 2),
+                    r["verdict"] if r["verdict"] != "disagree" else "DISAGREE (FAIL)",
                 ]
             )
         return out[:limit] if limit else out
 
     def summary(self) -> str:
         """Readable difference table with the verdict and the notes."""
-        head = ["quantity", "term", "engines", "value_a", "value_b", "rel_diff", "tol", ""]
+        head = ["quantity", "term", "engines", "value_a", "value_b", "rel_diff", "tol", "obj_gap", "kkt", "verdict"]
         body = self._table_rows()
         widths = [max(len(h), *(len(b[i]) for b in body)) if body else len(h) for i, h in enumerate(head)]
         lines = []
@@ -173,9 +219,22 @@ class CrosscheckReport:
         for b in body:
             lines.append("  ".join(c.ljust(w) for c, w in zip(b, widths)))
         nfail = sum(not r["ok"] for r in self.rows)
+        if self.certificates:
+            lines.append("")
+            lines.append("Certificates (glmnet's objective; KKT violations as fractions of lambda):")
+            chead = ["stage", "at", "engine", "objective", "gap", "kkt", "intercept", "own_kkt", "status"]
+            cbody = [[str(c["stage"]), str(c["at"]), str(c["engine"]), _fmt(c["objective"], 12), _fmt(c["objective_gap"], 2),
+                      _fmt(c["kkt_violation"], 2), _fmt(c["intercept_score"], 2), _fmt(c["own_kkt_violation"], 2), str(c["status"])]
+                     for c in self.certificates]
+            cw = [max(len(h), *(len(b[i]) for b in cbody)) for i, h in enumerate(chead)]
+            lines.append("  ".join(h.ljust(w) for h, w in zip(chead, cw)))
+            for b in cbody:
+                lines.append("  ".join(c.ljust(w) for c, w in zip(b, cw)))
+        v = self.verdicts
         lines.append("")
         lines.append(
-            f"{len(self.rows)} checks, {nfail} failed; max rel_diff {self.max_rel_diff:.2e} -> "
+            f"{len(self.rows)} checks: {v['agree']} agree, {v['disagree']} disagree, {v['not converged']} not converged, {v['info']} info; "
+            f"{nfail} failed; max rel_diff {self.max_rel_diff:.2e} -> "
             + ("OK" if self.ok else "FAILED")
         )
         for note in i.get("notes", []):
@@ -187,12 +246,12 @@ class CrosscheckReport:
         return f"<CrosscheckReport {len(self.rows)} checks, {nfail} failed, max_rel_diff={self.max_rel_diff:.2e}>"
 
     def _repr_html_(self) -> str:
-        head = ["quantity", "term", "engines", "value_a", "value_b", "rel_diff", "tolerance", "ok"]
+        head = ["quantity", "term", "engines", "value_a", "value_b", "rel_diff", "tolerance", "objective gap", "KKT violation", "verdict"]
         rows = []
         for b in self._table_rows():
-            style = "" if b[-1] == "ok" else ' style="background:#fdd"'
+            style = ' style="background:#fdd"' if b[-1].startswith("DISAGREE") else (' style="background:#ffe9c6"' if b[-1] == "not converged" else "")
             rows.append(f"<tr{style}>" + "".join(f"<td>{html.escape(c)}</td>" for c in b) + "</tr>")
-        verdict = "all checks within tolerance" if self.ok else "SOME CHECKS FAILED"
+        verdict = "no disagreement" if self.ok else "SOME CHECKS FAILED (disagree)"
         notes = "".join(f"<li>{html.escape(n)}</li>" for n in self.info.get("notes", []))
         return (
             f"<div><p><b>Crosscheck</b> ({html.escape(str(self.info.get('family', '')))}): {verdict}; "
@@ -424,7 +483,7 @@ def crosscheck(
     result_or_estimator: Any = None,
     X: Any = None,
     y: Any = None,
-    engines: Sequence[str] = ("r", "sklearn", "statsmodels"),
+    engines: Sequence[str] | None = None,
     *,
     family: str | None = None,
     alpha: float | None = None,
@@ -442,6 +501,8 @@ def crosscheck(
     coef_tolerance: float = COEF_TOL,
     seed: int | None = None,
     nfolds: int = 10,
+    engine_options: dict[str, dict[str, Any]] | None = None,
+    stronger: bool = True,
 ) -> CrosscheckReport:
     """Fit the same penalised model in R (glmnet), scikit-learn and statsmodels and tabulate the differences.
 
@@ -516,10 +577,13 @@ def crosscheck(
     """
     from . import _provenance  # noqa: PLC0415
 
-    engines = tuple(engines)
-    unknown = set(engines) - {"r", "sklearn", "statsmodels"}
+    from . import _refsolvers  # noqa: PLC0415
+
+    explicit = engines is not None
+    engines = tuple(engines) if engines is not None else ("r", "sklearn", "glum", "skglm", "scipy", "statsmodels")
+    unknown = set(engines) - {"r", *_refsolvers.ENGINES}
     if unknown:
-        raise ParameterError(f"unknown engine(s) {sorted(unknown)}; use 'r', 'sklearn', 'statsmodels'")
+        raise ParameterError(f"unknown engine(s) {sorted(unknown)}; use 'r', {', '.join(repr(e) for e in _refsolvers.ENGINES)}")
     if "r" not in engines:
         raise ParameterError("the crosscheck compares against R (glmnet): engines must include 'r'")
     bad_checks = set(checks) - {"fit", "path", "cv", "refit"}
@@ -614,6 +678,19 @@ def crosscheck(
     r_dev = float(np.asarray(rfit["deviance"]).reshape(-1)[0])
     info["coef_scale"] = coef_scale
     info["selected"] = r_support
+    # glmnet's objective, built from the raw inputs (nothing shared with the mapping under test)
+    from . import _certify  # noqa: PLC0415
+
+    gp = _certify.glmnet_problem(Xa, y_py, family, alpha, lam, weights=sample_weight, penalty_factor=penalty_factor,
+                                 standardize=standardize, intercept=fit_intercept, classes=levels)
+    r_cert = _certify.certify("r", gp, r_a0, r_beta, tried=[f"glmnet thresh={thresh:g}"])
+    engine_options = dict(engine_options or {})
+    if explicit:
+        fit_engines = [e for e in engines if e != "r"]
+    else:
+        fit_engines = list(_refsolvers.REFERENCE_ENGINES[family])
+    certificates: list[dict[str, Any]] = []
+    info["certificates"] = certificates
 
     if "fit" in checks:
         # ---- the result as reported vs the tight refit
@@ -626,43 +703,56 @@ def crosscheck(
                 f"r:result is glmnet at thresh={res_thresh:g}; r is glmnet refitted at thresh={thresh:g}: their "
                 f"difference is solver tolerance (tolerance {result_tolerance(res_thresh):g}, see result_tolerance())"
             )
-        # ---- sklearn / statsmodels at the mapped alpha or C
-        for eng in ("sklearn", "statsmodels"):
-            if eng not in engines:
-                continue
-            if eng == "sklearn" and family == "poisson" and alpha > 0:
-                notes.append("scikit-learn's PoissonRegressor has only an L2 penalty: the poisson L1/elastic net is checked against statsmodels fit_regularized")
-                continue
-            if eng == "sklearn" and not prob.sklearn_ok:
-                notes.append(
-                    "scikit-learn has no per-feature penalty (column rescaling covers the lasso with positive factors only): "
-                    + ("these penalty factors are checked against statsmodels fit_regularized with a per-parameter alpha"
-                       if family in ("binomial", "poisson") else "these penalty factors are not cross-checked for this family "
-                       "(statsmodels' OLS elastic net does not reach glmnet's solution: 2e-2 off on Boston)")
-                )
-                continue
-            sm_needed = (family == "poisson" and alpha > 0) or (family == "binomial" and not prob.sklearn_ok)
-            if eng == "statsmodels" and not sm_needed:
-                continue  # ridge poisson: PoissonRegressor (statsmodels' L1_wt=0 path is less accurate, ~5e-7)
-            if eng == "statsmodels" and family == "poisson" and sample_weight is not None:
-                notes.append("statsmodels elastic-net crosscheck skipped: it does not support sample weights")
-                continue
-            ref = _mapping.refit(prob, lam, eng, tol=tol)
-            rows += _refit_rows(ref, prob, None if sample_weight is None else np.asarray(sample_weight, dtype=float), lam, r_beta, r_a0, r_dev, std, coef_scale, terms, names, levels, r_support, coef_tolerance)
-            info.setdefault("refits", {})[eng] = ref.estimator
+        # ---- the reference engines at the mapped parameters, each solution certified on glmnet's objective
+        if family == "poisson" and alpha > 0 and "sklearn" in engines:
+            notes.append("scikit-learn's PoissonRegressor has only an L2 penalty: the poisson L1/elastic net is checked against "
+                         + ("statsmodels fit_regularized" if explicit and "statsmodels" in engines else "glum and skglm"))
+        rows += _fit_stage(prob, gp, lam, fit_engines, levels, engine_options, stronger, r_cert, r_beta, r_a0, r_dev, std, coef_scale, terms, names,
+                           r_support, coef_tolerance, sample_weight, notes, info, explicit)
 
-    # ---- the whole path (gaussian)
-    if "path" in checks and family == "gaussian" and "sklearn" in engines and prob.sklearn_ok and np.all(prob.pf > 0) and (alpha == 1.0 or np.allclose(prob.pf, 1.0)):
-        lambdas = np.asarray(getattr(res, "lambdas", None) if res is not None else _default_path(prob, lam), dtype=float)
-        rp = _r_fit(Xa, y_r, family, alpha, lambdas, weights=sample_weight, pf=penalty_factor, standardize=standardize, fit_intercept=fit_intercept, thresh=thresh)
-        rb = np.asarray(rp["beta"], dtype=float).reshape(p, -1)
-        ra0 = np.asarray(rp["a0"], dtype=float).reshape(-1)
-        L = rb.shape[1]
-        sa0, sb = _mapping.sklearn_path(prob, lambdas[:L], tol=tol * 1e-2)
-        pscale = max(float(np.max(np.abs(rb * std[:, None]))), 1e-300)
-        rows.append(_curve_row("path coefficient", "r", "sklearn", rb * std[:, None], sb * std[:, None], coef_tolerance, lambdas[:L], scale=pscale,
-                               note="enet_path on glmnet's lambda sequence; standardized scale, relative to the largest |coefficient| on the path"))
-        rows.append(_curve_row("path intercept", "r", "sklearn", ra0, sa0, coef_tolerance, lambdas[:L], scale=max(pscale, float(np.max(np.abs(ra0))))))
+    # ---- the whole path, every family: R (tight) against the certified engines at each lambda
+    from . import _certified  # noqa: PLC0415
+
+    certified = info.get("certified_engines")
+    allowed = [e for e in engines if e != "r"] if explicit else list(_refsolvers.STAGE_ENGINES[family])
+    stage_engines = [e for e in _refsolvers.STAGE_ENGINES[family] if e in allowed and (certified is None or e in certified)][:2]
+    path_lambdas = np.asarray(getattr(res, "lambdas", None) if res is not None else _default_path(prob, lam), dtype=float)
+    if "path" in checks:
+        rp = _r_fit(Xa, y_r, family, alpha, path_lambdas, weights=sample_weight, pf=penalty_factor, standardize=standardize,
+                    fit_intercept=fit_intercept, thresh=thresh)
+        rb = np.asarray(rp["beta"], dtype=float)
+        ra0 = np.asarray(rp["a0"], dtype=float)
+        if family == "multinomial":
+            rb, ra0 = rb.reshape(rb.shape[0], p, -1), ra0.reshape(rb.shape[0], -1)
+        else:
+            rb, ra0 = rb.reshape(p, -1), ra0.reshape(-1)
+        new_rows, cert_rows = _certified.path_stage(
+            Xa, y_py, family, alpha, path_lambdas, stage_engines, (rb, ra0), weights=sample_weight, pf=penalty_factor, standardize=standardize,
+            intercept=fit_intercept, classes=levels, coef_tol=coef_tolerance, options=engine_options)
+        rows += new_rows
+        certificates += cert_rows
+    fid_all = foldid if foldid is not None else getattr(res, "foldid", None)
+    if "cv" in checks and fid_all is not None:
+        fid_all = np.asarray(fid_all, dtype=np.int64)
+        from . import _r  # noqa: PLC0415
+
+        cv_lambdas = _certified.cv_grid(path_lambdas, lam)
+        if cv_lambdas.size < path_lambdas.size:
+            notes.append(f"certified CV stage: {cv_lambdas.size} of the {path_lambdas.size} lambdas (spread along the path, with lambda={lam:.6g}), "
+                         "every fold refitted by each engine at exactly those lambdas")
+
+        rcv = _r.call("crosscheck", "cc_cv_fixed", Xa, y_r, family=family, alpha=float(alpha), foldid=fid_all,
+                      weights=None if sample_weight is None else np.asarray(sample_weight, dtype=float),
+                      penalty_factor=None if penalty_factor is None else np.asarray(penalty_factor, dtype=float),
+                      standardize=bool(standardize), intercept=bool(fit_intercept), thresh=float(thresh),
+                      _context="cv.glmnet at fixed lambdas for the crosscheck", **{"lambda": cv_lambdas})
+        new_rows, cert_rows = _certified.cv_stage(
+            Xa, y_py, family, alpha, cv_lambdas, fid_all, stage_engines, rcv, weights=sample_weight, pf=penalty_factor,
+            standardize=standardize, intercept=fit_intercept, classes=levels, coef_tol=coef_tolerance, options=engine_options)
+        rows += new_rows
+        certificates += cert_rows
+    elif "cv" in checks:
+        notes.append("certified CV stage skipped: it needs the folds (a cv.glmnet result or foldid)")
 
     # ---- cross-validation on the same folds (gaussian)
     if "cv" in checks and family == "gaussian" and "sklearn" in engines and not np.allclose(prob.pf, 1.0):
@@ -677,8 +767,6 @@ def crosscheck(
         else:
             rows += _cv_rows(res, prob, Xa, y_py, np.asarray(fid, dtype=np.int64), sample_weight, standardize, fit_intercept, thresh, tol, coef_tolerance, notes)
 
-    if family != "gaussian" and ("path" in checks or "cv" in checks) and set(checks) & {"path", "cv"}:
-        notes.append("the path and CV crosschecks use enet_path/LassoCV and are done for the gaussian family only")
 
     # ---- unpenalised refit on the selected support: statsmodels vs R lm/glm
     if "refit" in checks and "statsmodels" in engines and family in ("gaussian", "binomial", "poisson"):
@@ -690,6 +778,49 @@ def crosscheck(
     info["notes"] = list(dict.fromkeys(notes))
     prov = _provenance.provenance(seed=getattr(res, "seed", None))
     return CrosscheckReport(rows, info, prov)
+
+
+def _fit_stage(prob: _mapping.GlmnetProblem, gp: Any, lam: float, fit_engines: list[str], levels: list[str] | None, engine_options: dict[str, Any],
+               stronger: bool, r_cert: Any, r_beta: np.ndarray, r_a0: np.ndarray, r_dev: float, std: np.ndarray, coef_scale: float, terms: list[str], names: list[str], r_support: list[str],
+               coef_tolerance: float, sample_weight: Any, notes: list[str], info: dict[str, Any], explicit: bool) -> list[dict[str, Any]]:
+    """The fit at s: every engine's solution certified, compared with R's tight refit (see :mod:`statprune._certified`)."""
+    from . import _certified, _certify  # noqa: PLC0415
+
+    family = prob.family
+    sols: dict[str, tuple[Any, Any]] = {}
+    queue, done = list(fit_engines), set()
+    while queue:
+        eng = queue.pop(0)
+        done.add(eng)
+        if eng == "statsmodels" and not ((family == "poisson" and prob.alpha > 0) or (family == "binomial" and not prob.sklearn_ok)):
+            continue  # statsmodels only where scikit-learn cannot express the problem (and only when asked for)
+        sol, cert, why = _certified.run_engine(eng, prob, gp, lam, levels, None, engine_options)
+        if sol is None:
+            if explicit or eng in _refsolvers_reference(family):
+                notes.append(f"{eng} skipped: {why}")
+        else:
+            sols[eng] = (sol, cert)
+        if not queue and stronger:
+            certified = [e for e, (_, c) in sols.items() if c.converged and c.optimal]
+            queue += _certified.choose_engines(fit_engines, family, certified, done)
+    certs = [r_cert, *(c for _, c in sols.values())]
+    _certify.set_gaps(certs)
+    rows: list[dict[str, Any]] = []
+    sw = None if sample_weight is None else np.asarray(sample_weight, dtype=float)
+    for eng, (sol, cert) in sols.items():
+        new = _refit_rows(sol, prob, sw, lam, r_beta, r_a0, r_dev, std, coef_scale, terms, names, levels, r_support, coef_tolerance)
+        _certified.apply_certificates(new, [r_cert, cert])
+        rows += new
+        info.setdefault("refits", {})[eng] = sol.estimator
+    info["certificates"] += [_certified.certificate_row("fit", f"lambda={lam:.6g}", c) for c in certs]
+    info["certified_engines"] = [e for e, (_, c) in sols.items() if c.converged and c.optimal]
+    return rows
+
+
+def _refsolvers_reference(family: str) -> tuple[str, ...]:
+    from . import _refsolvers  # noqa: PLC0415
+
+    return _refsolvers.REFERENCE_ENGINES.get(family, ())
 
 
 def _looks_like_data(obj: Any) -> bool:
@@ -900,7 +1031,7 @@ def validate(
     foldid_column: str | None = None,
     nfolds: int = 10,
     exclude: Sequence[str] = (),
-    engines: Sequence[str] = ("r", "sklearn", "statsmodels"),
+    engines: Sequence[str] | None = None,
     drop_missing: bool = False,
 ) -> CrosscheckReport:
     """What ``statprune validate`` runs: cv.glmnet in R, then :func:`crosscheck` at lambda.min.

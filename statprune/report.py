@@ -474,7 +474,7 @@ _RUNNERS: dict[str, Callable[[dict[str, Any]], Section]] = {
 
 def _crosscheck(ctx: dict[str, Any]) -> Table | None:
     """The Lasso of the report refitted in R, scikit-learn and statsmodels, with pass/fail per quantity."""
-    from .crosscheck import crosscheck  # noqa: PLC0415
+    from .crosscheck import crosscheck, verdict_rows  # noqa: PLC0415
 
     res = ctx.get("lasso_result")
     if res is None:
@@ -486,10 +486,11 @@ def _crosscheck(ctx: dict[str, Any]) -> Table | None:
         ctx["crosscheck_note"] = f"not run: {exc}"
         return None
     ctx["crosscheck_report"] = cc
-    frame = cc.to_frame()
-    return Table.from_frame(frame, "Cross-check: the Lasso at s refitted in R (glmnet), scikit-learn and statsmodels; "
+    frame = pd.DataFrame(verdict_rows(cc))
+    return Table.from_frame(frame, "Cross-check: the Lasso at s refitted in R (glmnet) and certified reference solvers "
+                            "(verdict: agree / disagree / not converged, see docs/crosscheck.md); "
                             "plus the unpenalised refit on the selected features", index=False,
-                            row_class=lambda r: "pass" if bool(r["ok"]) else "fail")
+                            row_class=lambda r: "fail" if r["verdict"] == "disagree" else "pass")
 
 
 # --------------------------------------------------------------------------- session info

@@ -216,9 +216,11 @@ def test_poisson_l1_vs_statsmodels_and_ridge_vs_poissonregressor(r):
     from statprune._data import prepare_xy
 
     q = prepare_xy(datasets.load_quine(), "Days", categorical="encode")
-    rep = statprune.crosscheck(None, q.X, q.y, family="poisson", alpha=1.0, lambda_=0.05, checks=("fit",))
+    rep = statprune.crosscheck(None, q.X, q.y, ("r", "sklearn", "statsmodels"), family="poisson", alpha=1.0, lambda_=0.05, checks=("fit",),
+                               stronger=False)
     assert rep.ok, rep.summary()
     assert set(rep.to_frame()["engine_b"]) == {"statsmodels"}
+    assert set(rep.to_frame()["verdict"]) == {"agree"}  # statsmodels converges on quine (KKT ~1e-12 of lambda)
     assert _rows(rep, "coefficient", "r", "statsmodels")["rel_diff"].max() < 1e-6
     assert any("PoissonRegressor has only an L2 penalty" in n for n in rep.info["notes"])
     ridge = statprune.crosscheck(None, q.X, q.y, family="poisson", alpha=0.0, lambda_=0.3, checks=("fit",))
@@ -257,7 +259,7 @@ def test_weights_and_penalty_factor(boston, r):
     coef = _rows(rep, "coefficient", "r", "sklearn")
     assert len(coef) == 7 and coef["rel_diff"].max() < 1e-6
     # binomial with an always-kept column: statsmodels with a per-parameter alpha
-    rep = statprune.crosscheck(None, pm.drop(columns="type"), pm["type"], family="binomial", alpha=0.5, lambda_=0.02,
+    rep = statprune.crosscheck(None, pm.drop(columns="type"), pm["type"], ("r", "sklearn", "statsmodels"), family="binomial", alpha=0.5, lambda_=0.02,
                                penalty_factor=np.r_[0.0, np.ones(6)], checks=("fit",))
     assert rep.ok, rep.summary()
     assert _rows(rep, "coefficient", "r", "statsmodels")["rel_diff"].max() < 1e-6
@@ -505,3 +507,195 @@ def test_validate_data_errors():
         validate(df, "y", family="binomial")
     with pytest.raises(DataError, match="numeric target"):
         validate(df, "y", family="gaussian")
+
+
+# --------------------------------------------------------------------------- issue 14: certificates
+TESTDATA = ROOT / "tests" / "data"
+
+
+def test_certificate_kkt_and_objective_without_r():
+    """sklearn's Lasso solution satisfies glmnet's KKT conditions; a perturbed one does not, and scores worse."""
+    from statprune import _certify, _refsolvers
+
+    b = datasets.load_boston()
+    X = b.drop(columns="medv").to_numpy(float)
+    y = b["medv"].to_numpy(float)
+    prob = _mapping.GlmnetProblem.build(X, y, "gaussian", 1.0)
+    sol = _refsolvers.solve("sklearn", prob, 0.3)
+    gp = _certify.glmnet_problem(X, y, "gaussian", 1.0, 0.3)
+    good = _certify.certify("sklearn", gp, sol.intercept, sol.coef, own=sol.native)
+    assert good.kkt < 1e-8 and good.intercept_score < 1e-8 and good.own_kkt < 1e-8 and good.converged and good.optimal
+    bad_coef = sol.coef.copy()
+    bad_coef[np.flatnonzero(bad_coef)[0]] *= 1.01
+    bad = _certify.certify("x", gp, sol.intercept, bad_coef)
+    assert bad.kkt > 1e-4 and bad.objective > good.objective and not bad.converged
+    # the scipy engine solves glmnet's objective directly: same optimum
+    sp = _refsolvers.solve("scipy", prob, 0.3)
+    c = _certify.certify("scipy", gp, sp.intercept, sp.coef, own=sp.native)
+    assert c.converged and abs(c.objective - good.objective) < 1e-12
+    assert_allclose(sp.coef * prob.x_sd, sol.coef * prob.x_sd, atol=1e-6)
+
+
+def test_verdicts_from_certificates():
+    from statprune import _certified, _certify
+    from statprune.crosscheck import CrosscheckReport, _num_row
+
+    ok_cert = _certify.Certificate("a", 1.0, 1e-9, 1e-9, 1e-9, 1e-9, 0.0)
+    stuck = _certify.Certificate("b", 1.1, 0.3, 1e-3, 0.3, 1e-3, 0.1, tried=["max_iter=2 (user options)"])
+    rows = [_num_row("coefficient", "x", "r", "b", 1.0, 1.5, 1e-6), _num_row("lambda", "", "r", "b", 0.1, 0.1, 1e-12)]
+    _certified.apply_certificates(rows, [ok_cert, stuck])
+    assert rows[0]["verdict"] == "not converged" and rows[0]["ok"] and "b not converged" in rows[0]["note"] and "max_iter=2" in rows[0]["note"]
+    assert rows[1]["verdict"] == "agree"  # the lambda mapping row is never excused
+    rows = [_num_row("coefficient", "x", "r", "a", 1.0, 1.5, 1e-6)]
+    _certified.apply_certificates(rows, [ok_cert, ok_cert])
+    assert rows[0]["verdict"] == "disagree" and not rows[0]["ok"]
+    rep = CrosscheckReport(rows, {"family": "gaussian", "notes": []})
+    assert not rep.ok and rep.verdicts["disagree"] == 1
+    assert set(json.loads(rep.to_json())["checks"][0]) >= {"verdict", "objective_gap", "kkt_violation"}
+
+
+def _example(name):
+    df = pd.read_csv(TESTDATA / name)
+    return df.filter(regex=r"^V\d+$"), df["y"], df["fold"].to_numpy()
+
+
+@pytest.mark.against_r
+def test_poisson_example_validate_exit_0_two_certified_engines(r):
+    """Done-when of issue 14: PoissonExample with a fold column: exit 0, every penalised row agree, 2 certified engines besides R."""
+    from typer.testing import CliRunner
+
+    from statprune.cli import app
+
+    res = CliRunner().invoke(app, ["validate", str(TESTDATA / "glmnet_poisson_example.csv"), "--target", "y", "--family", "poisson",
+                                   "--foldid-column", "fold", "--json", "-"])
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.stdout)
+    checks = pd.DataFrame(out["checks"])
+    penalised = checks[~checks["quantity"].str.startswith("refit")]
+    assert len(penalised) > 50 and set(penalised["verdict"]) == {"agree"}
+    certs = pd.DataFrame(out["certificates"])
+    fit = certs[(certs["stage"] == "fit") & (certs["engine"] != "r")]
+    assert set(fit.loc[fit["optimal"], "engine"]) >= {"glum", "skglm"}
+    assert certs["kkt_violation"].max() < 1e-5 and certs["objective_gap"].max() < 1e-9
+    # every stage is there for both engines
+    for q in ("coefficient", "path coefficient", "path objective", "cvm", "cvsd", "lambda.min", "cv prevalidated linear predictor"):
+        assert set(checks.loc[checks["quantity"] == q, "engine_b"]) >= {"glum", "skglm"}, q
+    # statsmodels' elastic net is not a default engine: it does not converge here (the issue's false alarm)
+    assert "statsmodels" not in set(penalised["engine_b"])
+
+
+@pytest.mark.against_r
+def test_statsmodels_poisson_example_is_not_converged_not_disagree(r):
+    import statprune
+
+    X, y, _ = _example("glmnet_poisson_example.csv")
+    rep = statprune.crosscheck(None, X, y, ("r", "statsmodels"), family="poisson", lambda_=0.128, checks=("fit",))
+    assert rep.ok  # never a disagreement ...
+    sm = _rows(rep, "coefficient", "r", "statsmodels")
+    assert len(sm) == 20 and set(sm["verdict"]) == {"not converged"}  # ... and never counted as agreement
+    assert "statsmodels not converged" in sm["note"].iloc[0]
+    certs = pd.DataFrame(rep.certificates)
+    st = certs[certs["engine"] == "statsmodels"].iloc[0]
+    assert st["kkt_violation"] > 0.1 and st["objective_gap"] > 1e-5
+    # the stronger references were tried and are certified
+    assert set(certs.loc[certs["optimal"] & (certs["engine"] != "r"), "engine"]) >= {"glum", "scipy"}
+
+
+@pytest.mark.against_r
+def test_engine_capped_at_two_iterations_is_not_converged(r):
+    import statprune
+
+    X, y, _ = _example("glmnet_poisson_example.csv")
+    rep = statprune.crosscheck(None, X, y, family="poisson", lambda_=0.128, checks=("fit",), engine_options={"glum": {"max_iter": 2}})
+    assert rep.ok, rep.summary()
+    glum = _rows(rep, "coefficient", "r", "glum")
+    assert set(glum["verdict"]) == {"not converged"} and glum["rel_diff"].max() > 1e-3
+    assert "max_iter=2" in glum["note"].iloc[0]
+    assert set(_rows(rep, "coefficient", "r", "skglm")["verdict"]) == {"agree"}
+    certs = pd.DataFrame(rep.certificates)
+    assert certs.loc[certs["engine"] == "glum", "status"].iloc[0] == "not converged"
+    # a stronger reference was tried before giving up: two certified engines remain
+    assert (certs["optimal"] & (certs["engine"] != "r")).sum() >= 2
+    # the same cap on the path and CV stages
+    X2, y2 = X.iloc[:, :5], y
+    rep = statprune.crosscheck(None, X2, y2, ("r", "glum"), family="poisson", lambda_=0.1, checks=("path",), engine_options={"glum": {"max_iter": 2}},
+                               stronger=False)
+    assert set(_rows(rep, "path coefficient", "r", "glum")["verdict"]) == {"not converged"}
+
+
+@pytest.mark.against_r
+@pytest.mark.parametrize("family", ["poisson", "gaussian"])
+def test_wrong_glum_lambda_mapping_is_disagree(monkeypatch, family, r):
+    """glum given alpha = 2 lambda converges (own KKT) to another problem: disagree, exit 1."""
+    import statprune
+
+    real = _mapping.glum_alpha
+    monkeypatch.setattr(_mapping, "glum_alpha", lambda lam, s_y=1.0: 2 * real(lam, s_y))
+    if family == "poisson":
+        X, y, _ = _example("glmnet_poisson_example.csv")
+        lam = 0.128
+    else:
+        X, y, _ = _example("glmnet_quickstart.csv")
+        lam = 0.08
+    rep = statprune.crosscheck(None, X, y, family=family, lambda_=lam, checks=("fit",))
+    assert not rep.ok
+    glum = _rows(rep, "coefficient", "r", "glum")
+    assert (glum["verdict"] == "disagree").any() and not (glum["verdict"] == "not converged").any()
+    certs = pd.DataFrame(rep.certificates).set_index("engine")
+    assert certs.loc["glum", "own_kkt_violation"] < 1e-5 and certs.loc["glum", "kkt_violation"] > 0.1
+    assert certs.loc["glum", "status"] == "converged, not glmnet's optimum"
+
+
+@pytest.mark.against_r
+def test_cli_validate_wrong_mapping_exit_1(monkeypatch, r):
+    from typer.testing import CliRunner
+
+    from statprune.cli import app
+
+    real = _mapping.skglm_alpha
+    monkeypatch.setattr(_mapping, "skglm_alpha", lambda lam, s_y=1.0: real(lam, s_y) / 3)
+    res = CliRunner().invoke(app, ["validate", str(TESTDATA / "glmnet_poisson_example.csv"), "--target", "y", "--family", "poisson",
+                                   "--foldid-column", "fold"])
+    assert res.exit_code == 1, res.output
+    assert "DISAGREE" in res.stdout
+
+
+# Tolerances stated per row (and asserted below): coefficients, intercepts, path and CV curves 1e-6 relative to the
+# coefficient (or curve) scale; path objective 1e-9 absolute on glmnet's scale; lambda.min exact; certificates:
+# KKT violation <= 1e-5 of lambda, objective gap <= 1e-9.
+FAMILY_CASES = [
+    ("gaussian", "glmnet_quickstart.csv", None),
+    ("gaussian", "boston.csv", "medv"),
+    ("binomial", "glmnet_binomial_example.csv", None),
+    ("binomial", "pima.csv", "type"),
+    ("poisson", "glmnet_poisson_example.csv", None),
+    ("poisson", "quine.csv", "Days"),
+    ("multinomial", "glmnet_multinomial_example.csv", None),
+    ("multinomial", "birthwt.csv", "race"),
+]
+
+
+@pytest.mark.against_r
+@pytest.mark.slow
+@pytest.mark.parametrize(("family", "data", "target"), FAMILY_CASES, ids=[f"{f}-{d.split('.')[0]}" for f, d, _ in FAMILY_CASES])
+def test_every_family_fit_path_cv_certified(family, data, target, r):
+    from statprune.crosscheck import validate
+
+    if target is None:
+        rep = validate(TESTDATA / data, "y", family=family, foldid_column="fold")
+    else:
+        kw = dict(exclude=["low"]) if data == "birthwt.csv" else {}
+        rep = validate(DATA / data, target, family=family, seed=1, nfolds=5, **kw)
+    df = rep.to_frame()
+    assert rep.ok, rep.summary()
+    pen = df[~df["quantity"].str.startswith("refit") & (df["engine_a"] == "r")]
+    assert set(pen["verdict"]) == {"agree"}, rep.summary()
+    for q, tol in (("coefficient", 1e-6), ("intercept", 1e-6), ("path coefficient", 1e-6), ("path intercept", 1e-6), ("path objective", 1e-9),
+                   ("cvm", 1e-6), ("cvsd", 1e-6), ("cv prevalidated linear predictor", 1e-6), ("lambda.min", 0.0)):
+        sub = pen[pen["quantity"] == q]
+        assert sub["engine_b"].nunique() >= 2, (q, rep.summary())
+        assert (sub["tolerance"] == tol).all() and (sub["rel_diff"] <= tol).all(), q
+    certs = pd.DataFrame(rep.certificates)
+    assert certs["optimal"].all(), certs
+    assert certs["kkt_violation"].max() < 1e-5
+    assert df.loc[df["quantity"] == "cvm (glmnet's rules on R's predictions)", "rel_diff"].max() < 1e-10

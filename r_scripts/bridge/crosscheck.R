@@ -226,3 +226,26 @@ cc_step <- function(data, formula, family = "gaussian", direction = "backward", 
        coef = as.array(unname(cf)), coef_names = names(cf),
        final_aic = stats::extractAIC(res, k = k)[2L])
 }
+
+# cv.glmnet at a FIXED lambda sequence (every fold fitted at exactly these lambdas,
+# so no interpolation), each fold to `thresh`, with glmnet's default measure for
+# the family (mse; deviance for binomial, poisson, multinomial) and the
+# prevalidated linear predictors (keep = TRUE). Issue 14: the CV stage of the
+# certified crosscheck, every family.
+cc_cv_fixed <- function(x, y, family = "gaussian", alpha = 1, lambda, foldid,
+                        weights = NULL, penalty_factor = NULL, standardize = TRUE,
+                        intercept = TRUE, thresh = 1e-14, maxit = 1e7,
+                        type_multinomial = "ungrouped") {
+  y <- cc_y(y)
+  if (is.null(weights)) weights <- rep(1, nrow(x))
+  if (is.null(penalty_factor)) penalty_factor <- rep(1, ncol(x))
+  args <- list(x = x, y = y, family = family, alpha = alpha, lambda = lambda,
+               foldid = as.integer(foldid), weights = weights,
+               penalty.factor = penalty_factor, standardize = standardize,
+               intercept = intercept, thresh = thresh, maxit = maxit, keep = TRUE)
+  if (identical(family, "multinomial")) args$type.multinomial <- type_multinomial
+  fit <- do.call(glmnet::cv.glmnet, args)
+  list(lambda = as.array(fit$lambda), cvm = as.array(fit$cvm), cvsd = as.array(fit$cvsd),
+       lambda_min = fit$lambda.min, lambda_1se = fit$lambda.1se, name = unname(fit$name),
+       preval = fit$fit.preval)
+}
