@@ -654,7 +654,8 @@ def validate(
     drop_missing: bool = typer.Option(False, "--drop-missing", help="Drop rows with NaN/inf instead of failing."),
     json_out: Optional[str] = JsonOpt,
 ) -> None:
-    """The same model in R (glmnet), scikit-learn and statsmodels: difference table; exit 1 when a check fails."""
+    """The same model in R (glmnet) and certified reference solvers (scikit-learn, glum, skglm, scipy), fit, path and CV:
+    verdict per row agree / disagree / not converged (docs/crosscheck.md); exit 1 only when a row disagrees."""
     from .crosscheck import validate as run_validate  # noqa: PLC0415
 
     from ._progress import ticking  # noqa: PLC0415

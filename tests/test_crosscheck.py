@@ -699,3 +699,18 @@ def test_every_family_fit_path_cv_certified(family, data, target, r):
     assert certs["optimal"].all(), certs
     assert certs["kkt_violation"].max() < 1e-5
     assert df.loc[df["quantity"] == "cvm (glmnet's rules on R's predictions)", "rel_diff"].max() < 1e-10
+
+
+@pytest.mark.against_r
+def test_docs_crosscheck_blocks_run(monkeypatch, r):
+    """The Python blocks of docs/crosscheck.md run (from the repository root, where its data path points)."""
+    import re
+
+    text = (ROOT / "docs" / "crosscheck.md").read_text()
+    blocks = re.findall(r"```python\n(.*?)```", text, re.S)
+    assert blocks
+    monkeypatch.chdir(ROOT)
+    ns: dict = {}
+    for block in blocks:
+        exec(compile(block, "docs/crosscheck.md", "exec"), ns)  # noqa: S102 - our own docs
+    assert ns["rep"].ok and ns["status"]["glum"] == "not converged"
