@@ -114,20 +114,20 @@ def certificate_row(stage: str, where: str, cert: _certify.Certificate) -> dict[
 
 # --------------------------------------------------------------------------- the whole path
 def _solutions_on_path(engine: str, prob: _mapping.GlmnetProblem, lambdas: np.ndarray, classes: list[str] | None,
-                       options: dict[str, dict[str, Any]]) -> list[_refsolvers.Solution]:
-    return _refsolvers.solve_path(engine, prob, lambdas, classes=classes, options=options.get(engine))
+                       options: dict[str, dict[str, Any]], offset: Any = None) -> list[_refsolvers.Solution]:
+    return _refsolvers.solve_path(engine, prob, lambdas, classes=classes, options=options.get(engine), offset=offset)
 
 
 def _certified_path(eng: str, prob: _mapping.GlmnetProblem, lambdas: np.ndarray, gps: list[_certify.PenalisedProblem], classes: list[str] | None,
-                    options: dict[str, dict[str, Any]]) -> tuple[list[_refsolvers.Solution], list[_certify.Certificate]]:
+                    options: dict[str, dict[str, Any]], offset: Any = None) -> tuple[list[_refsolvers.Solution], list[_certify.Certificate]]:
     """The engine's path, certified at each lambda; lambdas where it did not converge are refitted alone with a larger budget."""
-    sols = _solutions_on_path(eng, prob, lambdas, classes, options)
+    sols = _solutions_on_path(eng, prob, lambdas, classes, options, offset)
     certs = []
     for j, sol in enumerate(sols):
         coef, icpt = ordered(sol, classes)
         cert = _certify.certify(eng, gps[j], icpt, coef, own=sol.native, n_iter=sol.n_iter, tried=[_settings_text(sol.settings)])
         if not cert.converged and not options.get(eng):
-            sol2 = _refsolvers.solve(eng, prob, float(lambdas[j]), classes=classes, strong=True)
+            sol2 = _refsolvers.solve(eng, prob, float(lambdas[j]), classes=classes, offset=offset, strong=True)
             coef2, icpt2 = ordered(sol2, classes)
             cert2 = _certify.certify(eng, gps[j], icpt2, coef2, own=sol2.native, n_iter=sol2.n_iter,
                                      tried=[*cert.tried, _settings_text(sol2.settings) + " (refit alone)"])
@@ -149,7 +149,7 @@ def _worst(certs: list[_certify.Certificate], lambdas: np.ndarray, engine: str) 
 
 def path_stage(X: np.ndarray, y_py: np.ndarray, family: str, alpha: float, lambdas: np.ndarray, engines: list[str], r_path: tuple[np.ndarray, np.ndarray],
                *, weights: Any, pf: Any, standardize: bool, intercept: bool, classes: list[str] | None, coef_tol: float,
-               options: dict[str, dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+               options: dict[str, dict[str, Any]], offset: Any = None) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """R's path (tight thresh) against each engine at every lambda: coefficient, intercept and objective curves, certified."""
     from .crosscheck import _curve_row  # noqa: PLC0415
 
@@ -158,18 +158,22 @@ def path_stage(X: np.ndarray, y_py: np.ndarray, family: str, alpha: float, lambd
     lambdas = np.asarray(lambdas, dtype=float)[:L]
     prob = _mapping.GlmnetProblem.build(X, y_py, family, alpha, sample_weight=weights, penalty_factor=pf, standardize=standardize, fit_intercept=intercept)
     gps = [_certify.glmnet_problem(X, y_py, family, alpha, lam, weights=weights, penalty_factor=pf, standardize=standardize, intercept=intercept,
-                                   classes=classes) for lam in lambdas]
+                                   classes=classes, offset=offset) for lam in lambdas]
     sd = gps[0].x_sd
     r_certs = [_certify.certify("r", gps[j], ra[..., j], rb[..., j]) for j in range(L)]
     rows: list[dict[str, Any]] = []
     cert_rows: list[dict[str, Any]] = []
     std_r = rb * (sd[:, None] if rb.ndim == 2 else sd[None, :, None])
     pscale = max(float(np.max(np.abs(std_r))), 1e-300)
+    used = 0
     for eng in engines:
+        if used == 2:
+            break
         try:
-            sols, e_certs = _certified_path(eng, prob, lambdas, gps, classes, options)
+            sols, e_certs = _certified_path(eng, prob, lambdas, gps, classes, options, offset)
         except _refsolvers.Unsupported:
             continue
+        used += 1
         eb = np.stack([ordered(s, classes)[0] for s in sols], axis=-1)
         ea = np.stack([ordered(s, classes)[1] for s in sols], axis=-1)
         for j in range(L):
@@ -253,7 +257,7 @@ def cv_aggregate(raw: np.ndarray, w: np.ndarray, foldid: np.ndarray) -> tuple[np
 
 def cv_stage(X: np.ndarray, y_py: np.ndarray, family: str, alpha: float, lambdas: np.ndarray, foldid: np.ndarray, engines: list[str],
              r_cv: dict[str, Any], *, weights: Any, pf: Any, standardize: bool, intercept: bool, classes: list[str] | None, coef_tol: float,
-             options: dict[str, dict[str, Any]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+             options: dict[str, dict[str, Any]], offset: Any = None) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """cv.glmnet at fixed lambdas with these folds (R) against each engine fitted per fold: predictions, cvm, cvsd, lambda.min."""
     from .crosscheck import _curve_row, _num_row  # noqa: PLC0415
 
@@ -272,7 +276,10 @@ def cv_stage(X: np.ndarray, y_py: np.ndarray, family: str, alpha: float, lambdas
     _, py_cvm_r, _ = cv_aggregate(cv_raw(family, y_py, r_pre, classes), w_given, foldid)
     rows.append(_curve_row("cvm (glmnet's rules on R's predictions)", "r", "statprune", r_cvm, py_cvm_r, 1e-10, lambdas,
                            note="glmnet:::cvcompute/cvstats re-implemented, applied to cv.glmnet's fit.preval"))
+    used = 0
     for eng in engines:
+        if used == 2:
+            break
         pre = np.empty_like(r_pre)
         certs: list[_certify.Certificate] = []
         ok = True
@@ -284,10 +291,11 @@ def cv_stage(X: np.ndarray, y_py: np.ndarray, family: str, alpha: float, lambdas
             pfk = None if pf is None else np.asarray(pf, dtype=float)[live]
             prob = _mapping.GlmnetProblem.build(Xk[:, live], y_py[~test], family, alpha, sample_weight=wk, penalty_factor=pfk,
                                                 standardize=standardize, fit_intercept=intercept)
+            offk = None if offset is None else np.asarray(offset, dtype=float)[~test]
             gpk = [_certify.glmnet_problem(Xk[:, live], y_py[~test], family, alpha, float(lam), weights=wk, penalty_factor=pfk,
-                                           standardize=standardize, intercept=intercept, classes=classes) for lam in lambdas]
+                                           standardize=standardize, intercept=intercept, classes=classes, offset=offk) for lam in lambdas]
             try:
-                sols, kcerts = _certified_path(eng, prob, lambdas, gpk, classes, options)
+                sols, kcerts = _certified_path(eng, prob, lambdas, gpk, classes, options, offk)
             except _refsolvers.Unsupported:
                 ok = False
                 break
@@ -299,9 +307,10 @@ def cv_stage(X: np.ndarray, y_py: np.ndarray, family: str, alpha: float, lambdas
                 if family == "multinomial":
                     pre[test, :, j] = X[test] @ full.T + icpt[None, :]
                 else:
-                    pre[test, j] = X[test] @ full + float(icpt[0])
+                    pre[test, j] = X[test] @ full + float(icpt[0]) + (0.0 if offset is None else np.asarray(offset, dtype=float)[test])
         if not ok:
             continue
+        used += 1
         fold_e, cvm_e, cvsd_e = cv_aggregate(cv_raw(family, y_py, pre, classes), w_given, foldid)
         if family == "multinomial":
             rp, ep = r_pre - r_pre.mean(axis=1, keepdims=True), pre - pre.mean(axis=1, keepdims=True)

@@ -39,13 +39,13 @@ ENGINES = ("sklearn", "glum", "skglm", "scipy", "statsmodels")
 REFERENCE_ENGINES = {
     "gaussian": ("sklearn", "glum"),
     "binomial": ("sklearn", "glum"),
-    "poisson": ("glum", "skglm"),
+    "poisson": ("glum", "skglm", "sklearn"),  # sklearn: ridge only (PoissonRegressor)
     "multinomial": ("sklearn", "scipy"),
 }
 #: engines of the path and CV stages (many fits: the ones with fast warm-started paths first)
 STAGE_ENGINES = {
     "gaussian": ("sklearn", "glum", "skglm", "scipy"),
-    "binomial": ("glum", "skglm", "sklearn", "scipy"),
+    "binomial": ("glum", "skglm", "scipy", "sklearn"),  # saga is slow near separation (small lambdas)
     "poisson": ("glum", "skglm", "scipy"),
     "multinomial": ("sklearn", "scipy"),
 }
@@ -294,17 +294,17 @@ def _statsmodels(prob, lam, *, classes, offset, opts, strong):
 
 
 def solve_path(engine: str, prob: _mapping.GlmnetProblem, lambdas: np.ndarray, *, classes: list[str] | None = None,
-               options: dict[str, Any] | None = None) -> list[Solution]:
+               options: dict[str, Any] | None = None, offset: Any = None) -> list[Solution]:
     """``engine`` at every lambda of a decreasing sequence (glum: its own warm-started path; others: one fit per lambda)."""
     lambdas = np.asarray(lambdas, dtype=float)
     if engine == "glum" and not options:
-        return _glum_path(prob, lambdas)
-    if engine == "sklearn" and not options and prob.family == "gaussian" and np.all(prob.pf > 0) and (prob.alpha == 1.0 or np.allclose(prob.pf, prob.pf[0])):
+        return _glum_path(prob, lambdas, offset)
+    if offset is None and engine == "sklearn" and not options and prob.family == "gaussian" and np.all(prob.pf > 0) and (prob.alpha == 1.0 or np.allclose(prob.pf, prob.pf[0])):
         return _sklearn_enet_path(prob, lambdas)
-    return [solve(engine, prob, float(lam), classes=classes, options=options) for lam in lambdas]
+    return [solve(engine, prob, float(lam), classes=classes, options=options, offset=offset) for lam in lambdas]
 
 
-def _glum_path(prob: _mapping.GlmnetProblem, lambdas: np.ndarray) -> list[Solution]:
+def _glum_path(prob: _mapping.GlmnetProblem, lambdas: np.ndarray, offset: Any = None) -> list[Solution]:
     fam = prob.family
     if fam == "multinomial":
         raise Unsupported("glum has no multinomial family")
@@ -321,12 +321,12 @@ def _glum_path(prob: _mapping.GlmnetProblem, lambdas: np.ndarray) -> list[Soluti
         m = GeneralizedLinearRegressor(family={"gaussian": "normal", "binomial": "binomial", "poisson": "poisson"}[fam], alpha_search=True,
                                        alphas=alphas, l1_ratio=prob.alpha, P1=prob.pf, P2=prob.pf, fit_intercept=prob.fit_intercept,
                                        scale_predictors=False, gradient_tol=1e-8, max_iter=300)
-        m.fit(Z, yy, sample_weight=prob.w)
+        m.fit(Z, yy, sample_weight=prob.w, offset=offset)
     out = []
     for k, a in enumerate(alphas):
         cz = np.asarray(m.coef_path_[k], dtype=float)
         iz = float(np.asarray(m.intercept_path_[k]).reshape(-1)[0]) if prob.fit_intercept else 0.0
-        nat = _certify.PenalisedProblem(fam, Z, yy, prob.w / prob.w.sum(), a * prob.alpha * prob.pf, a * (1 - prob.alpha) * prob.pf, None,
+        nat = _certify.PenalisedProblem(fam, Z, yy, prob.w / prob.w.sum(), a * prob.alpha * prob.pf, a * (1 - prob.alpha) * prob.pf, offset,
                                         prob.fit_intercept, a, "glum")
         out.append(Solution("glum", f"GeneralizedLinearRegressor(alpha_search=True, alphas=glmnet's lambdas{' / s_y' if fam == 'gaussian' else ''})",
                             "alpha", float(a), float(a) * s, np.atleast_1d(iz * s), cz * s / prob.x_sd, None, None,

@@ -407,7 +407,8 @@ def _terms(names: list[str], classes: list[str] | None, family: str) -> list[str
 
 
 # --------------------------------------------------------------------------- R helpers
-def _r_fit(X: np.ndarray, y_r: Any, family: str, alpha: float, lam: Any, *, weights: Any, pf: Any, standardize: bool, fit_intercept: bool, thresh: float) -> dict[str, Any]:
+def _r_fit(X: np.ndarray, y_r: Any, family: str, alpha: float, lam: Any, *, weights: Any, pf: Any, standardize: bool, fit_intercept: bool, thresh: float,
+           offset: Any = None) -> dict[str, Any]:
     from . import _r  # noqa: PLC0415
 
     _r.require_r_packages("glmnet")
@@ -423,6 +424,7 @@ def _r_fit(X: np.ndarray, y_r: Any, family: str, alpha: float, lam: Any, *, weig
         standardize=bool(standardize),
         intercept=bool(fit_intercept),
         thresh=float(thresh),
+        offset=None if offset is None else np.asarray(offset, dtype=float),
         _context="glmnet refit for the crosscheck",
         **{"lambda": np.atleast_1d(np.asarray(lam, dtype=float))},
     )
@@ -503,6 +505,7 @@ def crosscheck(
     nfolds: int = 10,
     engine_options: dict[str, dict[str, Any]] | None = None,
     stronger: bool = True,
+    offset: Any = None,
 ) -> CrosscheckReport:
     """Fit the same penalised model in R (glmnet), scikit-learn and statsmodels and tabulate the differences.
 
@@ -545,6 +548,15 @@ def crosscheck(
         Tolerance of the tight comparisons (relative to the coefficient scale).
     seed, nfolds : int, optional
         For the cv.glmnet run when no result is given (R's ``set.seed(seed)``).
+    engine_options : dict of {engine: dict}, optional
+        Solver settings per engine (e.g. ``{"glum": {"max_iter": 2}}``); an engine
+        given options is not retried with a larger budget.
+    stronger : bool
+        When fewer than two engines are certified, try the stronger references
+        (glum, scipy's L-BFGS-B on glmnet's objective, skglm) before giving up.
+    offset : array-like of shape (n,), optional
+        glmnet's ``offset`` (binomial and poisson): passed to R, glum and scipy;
+        engines without offsets (scikit-learn, skglm, statsmodels) are skipped.
 
     Returns
     -------
@@ -655,6 +667,14 @@ def crosscheck(
     if not lam > 0:
         raise ParameterError(f"lambda_ must be positive, got {lam!r}")
 
+    if offset is not None:
+        offset = np.asarray(offset, dtype=float).reshape(-1)
+        if family not in ("binomial", "poisson"):
+            raise ParameterError(f"offsets are cross-checked for the binomial and poisson families, not {family!r}")
+        if offset.shape[0] != n or not np.all(np.isfinite(offset)):
+            raise DataError(f"offset must hold {n} finite values, got {offset.shape[0]}")
+        if res is not None and getattr(res, "offset", None) is None:
+            notes.append("an offset is given: the result's own fit (without it) is not compared")
     prob = _mapping.GlmnetProblem.build(
         Xa, y_py, family, alpha, sample_weight=sample_weight, penalty_factor=penalty_factor,
         standardize=standardize, fit_intercept=fit_intercept,
@@ -667,7 +687,8 @@ def crosscheck(
     )
 
     # ---- R tight refit at lambda
-    rfit = _r_fit(Xa, y_r, family, alpha, lam, weights=sample_weight, pf=penalty_factor, standardize=standardize, fit_intercept=fit_intercept, thresh=thresh)
+    rfit = _r_fit(Xa, y_r, family, alpha, lam, weights=sample_weight, pf=penalty_factor, standardize=standardize, fit_intercept=fit_intercept, thresh=thresh,
+                  offset=offset)
     r_beta, r_a0, r_classes = _unpack_fit(rfit, family, p, 0)
     if family == "multinomial":
         levels = r_classes
@@ -682,7 +703,7 @@ def crosscheck(
     from . import _certify  # noqa: PLC0415
 
     gp = _certify.glmnet_problem(Xa, y_py, family, alpha, lam, weights=sample_weight, penalty_factor=penalty_factor,
-                                 standardize=standardize, intercept=fit_intercept, classes=levels)
+                                 standardize=standardize, intercept=fit_intercept, classes=levels, offset=offset)
     r_cert = _certify.certify("r", gp, r_a0, r_beta, tried=[f"glmnet thresh={thresh:g}"])
     engine_options = dict(engine_options or {})
     if explicit:
@@ -697,7 +718,7 @@ def crosscheck(
         if res is not None and getattr(res, "relaxed", None):
             notes.append("the result is a relaxed lasso: its coefficients are not glmnet's at lambda and are not compared; "
                          "the other rows check the (unrelaxed) glmnet fit at that lambda")
-        elif res is not None:
+        elif res is not None and offset is None:
             rows += _result_rows(res, lam, r_beta, r_a0, std, coef_scale, terms, family, res_thresh, names, r_support, keep_idx)
             notes.append(
                 f"r:result is glmnet at thresh={res_thresh:g}; r is glmnet refitted at thresh={thresh:g}: their "
@@ -708,18 +729,19 @@ def crosscheck(
             notes.append("scikit-learn's PoissonRegressor has only an L2 penalty: the poisson L1/elastic net is checked against "
                          + ("statsmodels fit_regularized" if explicit and "statsmodels" in engines else "glum and skglm"))
         rows += _fit_stage(prob, gp, lam, fit_engines, levels, engine_options, stronger, r_cert, r_beta, r_a0, r_dev, std, coef_scale, terms, names,
-                           r_support, coef_tolerance, sample_weight, notes, info, explicit)
+                           r_support, coef_tolerance, sample_weight, notes, info, explicit, offset)
 
     # ---- the whole path, every family: R (tight) against the certified engines at each lambda
     from . import _certified  # noqa: PLC0415
 
-    certified = info.get("certified_engines")
+    # the path and CV stages refit many times: the engines with fast warm-started paths first; the first two that can express
+    # the problem are used (each solution is certified at every lambda, whatever the fit stage found)
     allowed = [e for e in engines if e != "r"] if explicit else list(_refsolvers.STAGE_ENGINES[family])
-    stage_engines = [e for e in _refsolvers.STAGE_ENGINES[family] if e in allowed and (certified is None or e in certified)][:2]
+    stage_engines = [e for e in _refsolvers.STAGE_ENGINES[family] if e in allowed]
     path_lambdas = np.asarray(getattr(res, "lambdas", None) if res is not None else _default_path(prob, lam), dtype=float)
     if "path" in checks:
         rp = _r_fit(Xa, y_r, family, alpha, path_lambdas, weights=sample_weight, pf=penalty_factor, standardize=standardize,
-                    fit_intercept=fit_intercept, thresh=thresh)
+                    fit_intercept=fit_intercept, thresh=thresh, offset=offset)
         rb = np.asarray(rp["beta"], dtype=float)
         ra0 = np.asarray(rp["a0"], dtype=float)
         if family == "multinomial":
@@ -728,7 +750,7 @@ def crosscheck(
             rb, ra0 = rb.reshape(p, -1), ra0.reshape(-1)
         new_rows, cert_rows = _certified.path_stage(
             Xa, y_py, family, alpha, path_lambdas, stage_engines, (rb, ra0), weights=sample_weight, pf=penalty_factor, standardize=standardize,
-            intercept=fit_intercept, classes=levels, coef_tol=coef_tolerance, options=engine_options)
+            intercept=fit_intercept, classes=levels, coef_tol=coef_tolerance, options=engine_options, offset=offset)
         rows += new_rows
         certificates += cert_rows
     fid_all = foldid if foldid is not None else getattr(res, "foldid", None)
@@ -745,10 +767,11 @@ def crosscheck(
                       weights=None if sample_weight is None else np.asarray(sample_weight, dtype=float),
                       penalty_factor=None if penalty_factor is None else np.asarray(penalty_factor, dtype=float),
                       standardize=bool(standardize), intercept=bool(fit_intercept), thresh=float(thresh),
+                      offset=None if offset is None else np.asarray(offset, dtype=float),
                       _context="cv.glmnet at fixed lambdas for the crosscheck", **{"lambda": cv_lambdas})
         new_rows, cert_rows = _certified.cv_stage(
             Xa, y_py, family, alpha, cv_lambdas, fid_all, stage_engines, rcv, weights=sample_weight, pf=penalty_factor,
-            standardize=standardize, intercept=fit_intercept, classes=levels, coef_tol=coef_tolerance, options=engine_options)
+            standardize=standardize, intercept=fit_intercept, classes=levels, coef_tol=coef_tolerance, options=engine_options, offset=offset)
         rows += new_rows
         certificates += cert_rows
     elif "cv" in checks:
@@ -769,7 +792,9 @@ def crosscheck(
 
 
     # ---- unpenalised refit on the selected support: statsmodels vs R lm/glm
-    if "refit" in checks and "statsmodels" in engines and family in ("gaussian", "binomial", "poisson"):
+    if "refit" in checks and offset is not None:
+        notes.append("the lm/glm refit rows are not run with an offset")
+    elif "refit" in checks and "statsmodels" in engines and family in ("gaussian", "binomial", "poisson"):
         sel = [names.index(t) for t in r_support]
         rep = crosscheck_glm(Xa[:, sel], y_py, family=family, feature_names=[names[j] for j in sel], sample_weight=sample_weight)
         rows += rep.rows
@@ -782,7 +807,7 @@ def crosscheck(
 
 def _fit_stage(prob: _mapping.GlmnetProblem, gp: Any, lam: float, fit_engines: list[str], levels: list[str] | None, engine_options: dict[str, Any],
                stronger: bool, r_cert: Any, r_beta: np.ndarray, r_a0: np.ndarray, r_dev: float, std: np.ndarray, coef_scale: float, terms: list[str], names: list[str], r_support: list[str],
-               coef_tolerance: float, sample_weight: Any, notes: list[str], info: dict[str, Any], explicit: bool) -> list[dict[str, Any]]:
+               coef_tolerance: float, sample_weight: Any, notes: list[str], info: dict[str, Any], explicit: bool, offset: Any = None) -> list[dict[str, Any]]:
     """The fit at s: every engine's solution certified, compared with R's tight refit (see :mod:`statprune._certified`)."""
     from . import _certified, _certify  # noqa: PLC0415
 
@@ -794,7 +819,7 @@ def _fit_stage(prob: _mapping.GlmnetProblem, gp: Any, lam: float, fit_engines: l
         done.add(eng)
         if eng == "statsmodels" and not ((family == "poisson" and prob.alpha > 0) or (family == "binomial" and not prob.sklearn_ok)):
             continue  # statsmodels only where scikit-learn cannot express the problem (and only when asked for)
-        sol, cert, why = _certified.run_engine(eng, prob, gp, lam, levels, None, engine_options)
+        sol, cert, why = _certified.run_engine(eng, prob, gp, lam, levels, offset, engine_options)
         if sol is None:
             if explicit or eng in _refsolvers_reference(family):
                 notes.append(f"{eng} skipped: {why}")
@@ -808,7 +833,7 @@ def _fit_stage(prob: _mapping.GlmnetProblem, gp: Any, lam: float, fit_engines: l
     rows: list[dict[str, Any]] = []
     sw = None if sample_weight is None else np.asarray(sample_weight, dtype=float)
     for eng, (sol, cert) in sols.items():
-        new = _refit_rows(sol, prob, sw, lam, r_beta, r_a0, r_dev, std, coef_scale, terms, names, levels, r_support, coef_tolerance)
+        new = _refit_rows(sol, prob, sw, lam, r_beta, r_a0, r_dev, std, coef_scale, terms, names, levels, r_support, coef_tolerance, offset)
         _certified.apply_certificates(new, [r_cert, cert])
         rows += new
         info.setdefault("refits", {})[eng] = sol.estimator
@@ -910,7 +935,7 @@ def _intercept_rows(a: str, b: str, ia: np.ndarray, ib: np.ndarray, scale: float
     return out
 
 
-def _refit_rows(ref: _mapping.Refit, prob: _mapping.GlmnetProblem, sample_weight: Any, lam: float, r_beta: np.ndarray, r_a0: np.ndarray, r_dev: float, std: np.ndarray, scale: float, terms: list[str], names: list[str], levels: list[str] | None, r_support: list[str], tol: float) -> list[dict[str, Any]]:
+def _refit_rows(ref: _mapping.Refit, prob: _mapping.GlmnetProblem, sample_weight: Any, lam: float, r_beta: np.ndarray, r_a0: np.ndarray, r_dev: float, std: np.ndarray, scale: float, terms: list[str], names: list[str], levels: list[str] | None, r_support: list[str], tol: float, offset: Any = None) -> list[dict[str, Any]]:
     eng = ref.engine
     coef, icpt = ref.coef, ref.intercept
     if prob.family == "multinomial":
@@ -926,6 +951,8 @@ def _refit_rows(ref: _mapping.Refit, prob: _mapping.GlmnetProblem, sample_weight
     rows += _intercept_rows("r", eng, r_a0, icpt, scale, tol, prob.family, levels)
     rows.append(_set_row("selected set", "", "r", eng, r_support, _support(coef, std, scale, names, prob.family)))
     eta = _mapping.linear_predictor(prob.X, icpt, coef)
+    if offset is not None:
+        eta = eta + offset
     dev = _mapping.deviance(prob.family, prob.y, eta, sample_weight, levels)  # glmnet's deviance uses the weights as given
     rows.append(_num_row("deviance", "", "r", eng, r_dev, dev, tol, note="glmnet deviance(fit) vs the deviance of the refit's predictions"))
     return rows

@@ -714,3 +714,25 @@ def test_docs_crosscheck_blocks_run(monkeypatch, r):
     for block in blocks:
         exec(compile(block, "docs/crosscheck.md", "exec"), ns)  # noqa: S102 - our own docs
     assert ns["rep"].ok and ns["status"]["glum"] == "not converged"
+
+
+@pytest.mark.against_r
+def test_poisson_offset_and_weights_certified(r):
+    """An offset (log exposure) and case weights: glum and scipy take them, R's glmnet(offset=, weights=) is the reference."""
+    import statprune
+
+    X, y, fold = _example("glmnet_poisson_example.csv")
+    rng = np.random.default_rng(14)
+    off = np.log(rng.uniform(0.5, 2.0, len(y)))
+    w = rng.integers(1, 4, len(y)).astype(float)
+    rep = statprune.crosscheck(None, X, y, family="poisson", lambda_=0.1, offset=off, sample_weight=w, foldid=fold, checks=("fit", "path", "cv"))
+    assert rep.ok, rep.summary()
+    df = rep.to_frame()
+    pen = df[df["engine_a"] == "r"]
+    assert set(pen["verdict"]) == {"agree"}, rep.summary()
+    assert {"glum", "scipy"} <= set(pen.loc[pen["quantity"] == "coefficient", "engine_b"])
+    assert {"glum", "scipy"} <= set(pen.loc[pen["quantity"] == "cvm", "engine_b"])
+    assert pen.loc[pen["quantity"] == "coefficient", "rel_diff"].max() < 1e-6
+    assert any("skglm skipped" in n for n in rep.info["notes"])
+    with pytest.raises(ParameterError, match="offsets"):
+        statprune.crosscheck(None, X, y, family="gaussian", lambda_=0.1, offset=off, checks=("fit",))

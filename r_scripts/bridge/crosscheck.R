@@ -19,7 +19,7 @@ cc_glmnet_fit <- function(x, y, family = "gaussian", alpha = 1, lambda,
                           weights = NULL, penalty_factor = NULL,
                           standardize = TRUE, intercept = TRUE,
                           thresh = 1e-14, maxit = 1e7,
-                          type_multinomial = "ungrouped") {
+                          type_multinomial = "ungrouped", offset = NULL) {
   y <- cc_y(y)
   if (is.null(weights)) weights <- rep(1, nrow(x))
   if (is.null(penalty_factor)) penalty_factor <- rep(1, ncol(x))
@@ -28,6 +28,7 @@ cc_glmnet_fit <- function(x, y, family = "gaussian", alpha = 1, lambda,
                standardize = standardize, intercept = intercept,
                thresh = thresh, maxit = maxit)
   if (identical(family, "multinomial")) args$type.multinomial <- type_multinomial
+  if (!is.null(offset)) args$offset <- as.vector(offset)
   fit <- do.call(glmnet::glmnet, args)
   path <- cc_path_arrays(fit, family, ncol(x), classes = NULL)
   list(lambda = as.array(fit$lambda), a0 = path$a0, beta = path$beta,
@@ -235,7 +236,7 @@ cc_step <- function(data, formula, family = "gaussian", direction = "backward", 
 cc_cv_fixed <- function(x, y, family = "gaussian", alpha = 1, lambda, foldid,
                         weights = NULL, penalty_factor = NULL, standardize = TRUE,
                         intercept = TRUE, thresh = 1e-14, maxit = 1e7,
-                        type_multinomial = "ungrouped") {
+                        type_multinomial = "ungrouped", offset = NULL) {
   y <- cc_y(y)
   if (is.null(weights)) weights <- rep(1, nrow(x))
   if (is.null(penalty_factor)) penalty_factor <- rep(1, ncol(x))
@@ -244,6 +245,7 @@ cc_cv_fixed <- function(x, y, family = "gaussian", alpha = 1, lambda, foldid,
                penalty.factor = penalty_factor, standardize = standardize,
                intercept = intercept, thresh = thresh, maxit = maxit, keep = TRUE)
   if (identical(family, "multinomial")) args$type.multinomial <- type_multinomial
+  if (!is.null(offset)) args$offset <- as.vector(offset)
   fit <- do.call(glmnet::cv.glmnet, args)
   list(lambda = as.array(fit$lambda), cvm = as.array(fit$cvm), cvsd = as.array(fit$cvsd),
        lambda_min = fit$lambda.min, lambda_1se = fit$lambda.1se, name = unname(fit$name),
