@@ -118,6 +118,10 @@ def _solutions_on_path(engine: str, prob: _mapping.GlmnetProblem, lambdas: np.nd
     return _refsolvers.solve_path(engine, prob, lambdas, classes=classes, options=options.get(engine), offset=offset)
 
 
+#: a path solution whose KKT violation exceeds this (of lambda) is refitted alone with a larger budget (precision, not the verdict)
+REFIT_KKT = 1e-7
+
+
 def _certified_path(eng: str, prob: _mapping.GlmnetProblem, lambdas: np.ndarray, gps: list[_certify.PenalisedProblem], classes: list[str] | None,
                     options: dict[str, dict[str, Any]], offset: Any = None) -> tuple[list[_refsolvers.Solution], list[_certify.Certificate]]:
     """The engine's path, certified at each lambda; lambdas where it did not converge are refitted alone with a larger budget."""
@@ -126,12 +130,13 @@ def _certified_path(eng: str, prob: _mapping.GlmnetProblem, lambdas: np.ndarray,
     for j, sol in enumerate(sols):
         coef, icpt = ordered(sol, classes)
         cert = _certify.certify(eng, gps[j], icpt, coef, own=sol.native, n_iter=sol.n_iter, tried=[_settings_text(sol.settings)])
-        if not cert.converged and not options.get(eng):
+        if max(cert.own_kkt, cert.own_intercept_score, cert.kkt, cert.intercept_score) > REFIT_KKT and not options.get(eng):
             sol2 = _refsolvers.solve(eng, prob, float(lambdas[j]), classes=classes, offset=offset, strong=True)
             coef2, icpt2 = ordered(sol2, classes)
             cert2 = _certify.certify(eng, gps[j], icpt2, coef2, own=sol2.native, n_iter=sol2.n_iter,
                                      tried=[*cert.tried, _settings_text(sol2.settings) + " (refit alone)"])
-            sols[j], cert = sol2, cert2
+            if max(cert2.own_kkt, cert2.own_intercept_score) <= max(cert.own_kkt, cert.own_intercept_score):
+                sols[j], cert = sol2, cert2
         certs.append(cert)
     return sols, certs
 
@@ -189,6 +194,8 @@ def path_stage(X: np.ndarray, y_py: np.ndarray, family: str, alpha: float, lambd
         ]
         agg_r, where_r = _worst(r_certs, lambdas, "r")
         agg_e, where_e = _worst(e_certs, lambdas, eng)
+        if not agg_e.converged:
+            used -= 1  # not certified: a stronger reference is tried next (when the family has one)
         apply_certificates(new, [agg_r, agg_e], where_e)
         rows += new
         cert_rows.append(certificate_row("path", f"worst of {L} lambdas{where_e}", agg_e))
@@ -327,6 +334,8 @@ def cv_stage(X: np.ndarray, y_py: np.ndarray, family: str, alpha: float, lambdas
         new.append(dict(_num_row("lambda.min", "", "r", eng, lambdas[i_r], lambdas[i_e], 0.0), note="largest lambda at the minimum of cvm (glmnet's rule)"))
         grid = np.tile(lambdas, K)
         agg, where = _worst(certs, grid, eng)
+        if not agg.converged:
+            used -= 1  # not certified: a stronger reference is tried next (when the family has one)
         # R's folds are not certified one by one (cv.glmnet does not return them); R's fit-stage certificate covers the solver
         apply_certificates(new, [agg], where)
         rows += new

@@ -291,7 +291,19 @@ def refit(prob: GlmnetProblem, lam: float, engine: str = "sklearn", *, tol: floa
             from sklearn.linear_model import LogisticRegression  # noqa: PLC0415
 
             C = logistic_C(lam, float(prob.w.sum()))
-            m = LogisticRegression(C=C, l1_ratio=prob.alpha, solver="saga", fit_intercept=prob.fit_intercept, tol=tol, max_iter=max_iter)
+            m = LogisticRegression(C=C, l1_ratio=prob.alpha, solver="saga", fit_intercept=prob.fit_intercept, tol=tol, max_iter=max_iter,
+                                   warm_start=prob.fit_intercept)
+            if prob.fit_intercept:
+                # start at the null model (as glmnet does): saga's stopping rule looks at the coefficients' change, and
+                # with every coefficient at zero it would otherwise stop with the intercepts short of their optimum
+                labels = np.asarray([str(v) for v in prob.y]) if fam == "multinomial" else np.asarray(prob.y, dtype=float)
+                cls = np.unique(labels)
+                freq = np.array([prob.w[labels == c].sum() for c in cls]) / prob.w.sum()
+                if fam == "binomial":
+                    m.coef_, m.intercept_ = np.zeros((1, Z.shape[1])), np.array([np.log(freq[1] / freq[0])])
+                else:
+                    lf = np.log(freq)
+                    m.coef_, m.intercept_ = np.zeros((cls.size, Z.shape[1])), lf - lf.mean()
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", FutureWarning)
                 m.fit(Z, prob.y, sample_weight=prob.w)
