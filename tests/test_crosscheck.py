@@ -567,7 +567,7 @@ def test_poisson_example_validate_exit_0_two_certified_engines(r):
     from statprune.cli import app
 
     res = CliRunner().invoke(app, ["validate", str(TESTDATA / "glmnet_poisson_example.csv"), "--target", "y", "--family", "poisson",
-                                   "--foldid-column", "fold", "--json", "-"])
+                                   "--fold-column", "fold", "--json", "-"])
     assert res.exit_code == 0, res.output
     out = json.loads(res.stdout)
     checks = pd.DataFrame(out["checks"])
@@ -655,7 +655,7 @@ def test_cli_validate_wrong_mapping_exit_1(monkeypatch, r):
     real = _mapping.skglm_alpha
     monkeypatch.setattr(_mapping, "skglm_alpha", lambda lam, s_y=1.0: real(lam, s_y) / 3)
     res = CliRunner().invoke(app, ["validate", str(TESTDATA / "glmnet_poisson_example.csv"), "--target", "y", "--family", "poisson",
-                                   "--foldid-column", "fold"])
+                                   "--fold-column", "fold"])
     assert res.exit_code == 1, res.output
     assert "DISAGREE" in res.stdout
 
