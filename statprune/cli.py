@@ -487,6 +487,8 @@ def report(
     rep = build_report(data, target, methods=methods, seed=seed, family=family, crosscheck=not no_crosscheck,
                        drop_missing=drop_missing, timestamp=not no_timestamp, command_line=shlex.join(argv),
                        progress=not quiet_progress("-" if stdout_used else None))
+    for section, why in rep.skipped.items():  # e.g. the Lasso without R: the other sections ran
+        typer.echo(f"warning: {section}: {why}", err=True)
     if out == "-":
         sys.stdout.write(rep.render(fmt))
         sys.stdout.flush()

@@ -43,7 +43,7 @@ import numpy as np
 import pandas as pd
 
 from ._json import dumps
-from .errors import DataError, ParameterError
+from .errors import DataError, ParameterError, RNotAvailableError
 
 __all__ = ["Report", "Section", "Table", "Plot", "build_report", "METHODS", "svg_of"]
 
@@ -458,6 +458,23 @@ def _run_knockoff(ctx: dict[str, Any]) -> Section:
     return Section("knockoff", title, headline, res.selected, res.pruned, tables, [], notes, None, res.to_dict())
 
 
+_TITLES = {"lasso": "Lasso (cv.glmnet)", "stepwise": "Stepwise selection (step)",
+           "importance": "Tree-ensemble importance", "pca": "Principal components (prcomp)",
+           "subsets": "Best subset selection (leaps::regsubsets)", "vif": "Variance inflation (car::vif)",
+           "selective": "Selective inference after the lasso (selectiveInference::fixedLassoInf)",
+           "knockoff": "Knockoff filter at FDR 0.1 (knockoff::knockoff.filter)"}
+
+
+def _r_fix() -> str:
+    from ._doctor import PIP_R_LINE  # noqa: PLC0415
+    from .errors import APT_R_LINE  # noqa: PLC0415
+
+    return f"to run it, install R and the [r] extra: {APT_R_LINE}; then {PIP_R_LINE}"
+
+
+_R_FIX = _r_fix()
+
+
 _RUNNERS: dict[str, Callable[[dict[str, Any]], Section]] = {
     "lasso": _run_lasso,
     "stepwise": _run_stepwise,
@@ -478,6 +495,8 @@ def _crosscheck(ctx: dict[str, Any]) -> Table | None:
 
     res = ctx.get("lasso_result")
     if res is None:
+        if "lasso" in ctx.get("skipped", {}):
+            ctx["crosscheck_note"] = "not run: it checks the Lasso, which did not run (needs R)"
         return None
     prep = ctx["prepared"]
     try:
@@ -512,7 +531,10 @@ def session_info(seed: int | None, data_path: str | None, command_line: str | No
     """Versions, BLAS, seed, command line and the SHA-256 of the data file."""
     from ._provenance import provenance  # noqa: PLC0415
 
-    prov = provenance(seed=seed, with_r=with_r)
+    try:
+        prov = provenance(seed=seed, with_r=with_r)
+    except RNotAvailableError:  # R is optional: the sections that need it said so
+        prov = provenance(seed=seed, with_r=False)
     blas = _python_blas()
     return {
         "seed": seed,
@@ -543,6 +565,7 @@ class Report:
     session: dict[str, Any]
     generated: str | None = None
     crosscheck_note: str | None = None
+    skipped: dict[str, str] = field(default_factory=dict)  # section -> why it did not run (e.g. needs R)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-able content (plots left out; everything else, with full-precision numbers).
@@ -572,6 +595,7 @@ class Report:
             },
             "crosscheck": ({"note": self.crosscheck_note} if self.crosscheck is None else
                            {"caption": self.crosscheck.caption, "rows": self.crosscheck.records}),
+            "skipped": self.skipped,
             "session": self.session,
         }
 
@@ -689,14 +713,23 @@ def build_report(
     steps = [*methods, *(["crosscheck"] if crosscheck and "lasso" in methods else []), "session info"]
     sections: list[Section] = []
     cc = None
+    skipped: dict[str, str] = {}
+    ctx["skipped"] = skipped
     with_r = any(m in methods for m in ("lasso", "stepwise", "selective", "knockoff"))
     with progress_bar(total=len(steps), desc="statprune report", disable=not progress, unit="section") as bar:
         for step in steps:
             bar.set_postfix_str(step)
             if step in _RUNNERS:
-                sections.append(_RUNNERS[step](ctx))
+                try:
+                    sections.append(_RUNNERS[step](ctx))
+                except RNotAvailableError as exc:  # R is optional: the other sections still run
+                    why = f"not run: this section needs R ({str(exc).splitlines()[0]})"
+                    skipped[step] = why
+                    sections.append(Section(step, _TITLES[step], why, [], [], notes=[why, _R_FIX]))
             elif step == "crosscheck":
                 cc = _crosscheck(ctx)
+                if cc is None and ctx.get("crosscheck_note") and "R" in ctx["crosscheck_note"]:
+                    skipped["crosscheck"] = ctx["crosscheck_note"]
             else:
                 sess = session_info(int(seed), data_path, command_line, with_r=with_r)
             bar.update(1)
@@ -709,4 +742,4 @@ def build_report(
         generated = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
     name = summary["file"] or "data frame"
     return Report(title or f"statprune report: {target} ~ . ({name})", summary, sections, cc, sess, generated,
-                  ctx.get("crosscheck_note"))
+                  ctx.get("crosscheck_note"), skipped)

@@ -13,6 +13,20 @@ from __future__ import annotations
 import pytest
 from helpers import IN_CI, require_r
 
+#: Doctests (in statprune/) that start R: marked ``against_r`` like the tests that need R, so that
+#: ``-m "not against_r"`` is exactly the tier that runs without R (.ci/run's job without R).
+R_DOCTEST_MODULES: frozenset[str] = frozenset()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        needs_r = "r" in getattr(item, "fixturenames", ())
+        if type(item).__name__ == "DoctestItem":
+            needs_r = item.name.rsplit(".", 1)[0] in R_DOCTEST_MODULES or item.name in R_DOCTEST_MODULES
+        if needs_r and item.get_closest_marker("against_r") is None:
+            item.add_marker(pytest.mark.against_r)
+
+
 def pytest_runtest_setup(item: pytest.Item) -> None:
     if item.get_closest_marker("against_r") is not None:
         require_r()

@@ -310,7 +310,7 @@ def test_save_rds_and_report_onto_a_character_device_keep_the_device(null_device
     res = run("lasso", BOSTON, "--target", "medv", "--seed", "1", "--save-rds", dev, "--json", dev)
     assert res.exit_code == 0, res.stderr
     assert stat.S_ISCHR(os.stat(dev).st_mode)
-    res = run("report", BOSTON, "--target", "medv", "--methods", "pca", "--format", "md", "--no-crosscheck",
+    res = run("report", BOSTON, "--target", "medv", "--method", "pca", "--format", "md", "--no-crosscheck",
               "--out", dev)
     assert res.exit_code == 0, res.stderr
     assert stat.S_ISCHR(os.stat(dev).st_mode)

@@ -251,3 +251,26 @@ def test_crosscheck_not_covering_a_configuration_is_said_not_fatal(monkeypatch):
     assert "not run: lower_limits are not cross-checked" in rep.render("html")
     assert "not run: lower_limits are not cross-checked" in rep.render("md")
     assert json.loads(rep.render("json"))["crosscheck"] == {"note": ctx["crosscheck_note"]}
+
+
+# --------------------------------------------------------------------------- without R (issue 15)
+def _without_r(*argv: str) -> subprocess.CompletedProcess:
+    """Run the CLI in a fresh interpreter where rpy2 cannot be imported (as on a machine without R)."""
+    code = ("import sys; sys.modules['rpy2'] = None; sys.modules['rpy2.rinterface'] = None\n"
+            "from statprune.cli import main; sys.argv = ['statprune', *sys.argv[1:]]; main()")
+    return subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True, timeout=600,
+                          env={**os.environ, "R_HOME": "/nonexistent/R"})
+
+
+def test_report_without_r_runs_the_other_sections_and_says_which_were_skipped():
+    proc = _without_r("report", BOSTON, "-y", "medv", "--method", "lasso,stepwise,pca", "--no-timestamp",
+                      "--json", "-")
+    assert proc.returncode == 0, proc.stderr
+    d = json.loads(proc.stdout)
+    assert set(d["skipped"]) == {"lasso", "crosscheck"}
+    assert "needs R" in d["skipped"]["lasso"]
+    assert d["methods"]["stepwise"]["selected"] and d["methods"]["pca"]["selected"]  # these ran
+    assert d["methods"]["lasso"]["selected"] == [] and "not run" in d["methods"]["lasso"]["headline"]
+    assert "warning: lasso: not run: this section needs R" in proc.stderr
+    assert "Traceback" not in proc.stderr and "Unable to determine R home" not in proc.stderr
+    assert d["provenance"]["r_version"] is None
