@@ -506,6 +506,63 @@ class StepwiseResult:
             self._final_model = _statsmodels_fit(self._problem.engine, self._final, self._final_order)
         return self._final_model
 
+    def r_code(self, data: str = "data.csv") -> str:
+        """The R call that gives this selection: ``step()`` from the same start and scope.
+
+        ``data`` is the file name written into the code (``read.csv(data, stringsAsFactors =
+        TRUE)``). The code runs as is in R for the AIC/BIC rules (``k``); for the p-value,
+        VIF and coefficient rules (not in base R) it refits the final model and prints it.
+        """
+        fam, link, theta = _family_spec(self.family, None)
+        model = "lm" if fam == "gaussian" and link in (None, "identity") else (
+            "MASS::glm.nb" if fam == "glm.nb" else "glm")
+        fam_arg = ""
+        if model == "glm":
+            fam_arg = (f", family = MASS::negative.binomial({theta:g})" if fam == "negative.binomial"
+                       else f", family = {fam}" if link is None else f', family = {fam}(link = "{link}")')
+        extra = "".join(f", {k} = {v}" for k, v in (("weights", self.weights), ("offset", self.offset)) if v)
+        lines = [f'd <- read.csv("{data}", stringsAsFactors = TRUE)']
+        if self.criterion in ("aic", "bic"):
+            start = self.formula
+            lines.append(f"fit0 <- {model}({start}, data = d{fam_arg}{extra})")
+            k = "log(nrow(d))" if self.criterion == "bic" else f"{self.k:.17g}"
+            lines.append(f'fit <- step(fit0, direction = "{self.direction}", k = {k})')
+        else:
+            lines.append(f"# {self.criterion} pruning is statprune's rule; the final model it chose:")
+            lines.append(f"fit <- {model}({self.final_formula}, data = d{fam_arg}{extra})")
+        lines += ["fit$anova", "summary(fit)"]
+        return "\n".join(lines) + "\n"
+
+    def save_rds(self, path: Any) -> Any:
+        """Write the final model as R's ``step()`` returns it, for ``readRDS()`` in R.
+
+        The file holds the ``lm`` (gaussian) or ``glm`` (``MASS::glm.nb``) fit of the final model,
+        refitted by R on the rows the selection used, with ``$anova`` the path (``Step``, ``Df``,
+        ``Deviance``, ``Resid. Df``, ``Resid. Dev``, ``AIC``) and ``$call`` naming the data ``d``.
+        Written atomically (as :meth:`LassoResult.save_rds`). Needs R.
+        """
+        import gzip  # noqa: PLC0415
+
+        from . import _r  # noqa: PLC0415
+        from ._json import write_atomic  # noqa: PLC0415
+
+        if self._problem is None:
+            raise ParameterError("save_rds() needs the data of the selection; this result does not hold it")
+        fam, link, theta = _family_spec(self.family, None)
+        if fam == "glm.nb":
+            _r.require_r_packages("MASS")
+        data = self._problem.data.copy()
+        for c in data.columns:  # text columns: factors with the levels in the order statprune used
+            if data[c].dtype == object or pd.api.types.is_string_dtype(data[c].dtype):
+                levels = sorted(data[c].dropna().astype(str).unique())
+                data[c] = pd.Categorical(data[c].astype(str), categories=levels)
+        anova = self.steps.copy()
+        anova.columns = ["Step", "Df", "Deviance", "Resid. Df", "Resid. Dev", "AIC"]
+        stream = _r.call("stepwise", "sps_step_rds", data, self.final_formula, fam, link, anova,
+                         self.weights, self.offset, theta, _context="serialize")
+        write_atomic(path, gzip.compress(bytes(stream), compresslevel=6, mtime=0))
+        return path
+
     def to_frame(self) -> pd.DataFrame:
         """One row per candidate term.
 
