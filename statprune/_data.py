@@ -45,10 +45,14 @@ _R_SPECIAL = {"nan": np.nan, "inf": np.inf, "+inf": np.inf, "-inf": -np.inf, "in
 
 #: the CLI's ``statprune --na-values ...`` (every command); None: R's rules
 NA_VALUES_DEFAULT: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar("na_values", default=None)
+#: the CLI's ``--sep`` / ``--decimal`` (every command that reads a table); None: ``,`` and ``.``
+CSV_DIALECT: contextvars.ContextVar[tuple[str | None, str | None]] = contextvars.ContextVar(
+    "csv_dialect", default=(None, None))
 
 
 def read_table(
-    source: str | os.PathLike[str] | pd.DataFrame, *, na_values: Sequence[str] | str | None = None
+    source: str | os.PathLike[str] | pd.DataFrame, *, na_values: Sequence[str] | str | None = None,
+    sep: str | None = None, decimal: str | None = None,
 ) -> pd.DataFrame:
     """Read a CSV (``.csv``, ``.tsv``, ``.txt``, optionally gzipped) or Parquet file as R reads it.
 
@@ -61,6 +65,15 @@ def read_table(
     In a Parquet file only nulls are missing (as ``arrow::read_parquet``).
     ``na_values`` replaces the list of missing markers (R's ``na.strings``; a string
     is split at commas), for CSV and Parquet text columns alike.
+
+    Files as R writes them: ``write.csv()`` writes the row names as a first column
+    whose header is empty (``""``); that column holds row names, not a predictor, and
+    is read into ``df.attrs["row_names"]`` (R: ``read.csv(f, row.names = 1)``), as is
+    the first column when the header has one field fewer than the rows (``read.csv``'s
+    own rule). A ``write.csv2()`` file (``;`` between fields, ``,`` as the decimal mark)
+    is recognised and refused with the fix: ``sep=";", decimal=","`` (CLI ``--sep ';'
+    --decimal ','``, R's ``read.csv2``) read it. ``sep`` defaults to ``,`` (tab for
+    ``.tsv``), ``decimal`` to ``.``.
 
     A DataFrame is returned as is (not copied; with ``na_values``, a copy with
     those strings set missing). Duplicated column names are an error. For a file,
@@ -75,6 +88,13 @@ def read_table(
     >>> d = read_table(p)
     >>> d["a"].tolist()[0], d.attrs["na_counts"]
     ('None', {'a': 1, 'b': 1})
+    >>> _ = open(p, "w").write('"","x","y"\\n"r1",1.5,2\\n"r2",2.5,3\\n')   # write.csv(d, p)
+    >>> d = read_table(p)
+    >>> list(d.columns), d.attrs["row_names"]
+    (['x', 'y'], ['r1', 'r2'])
+    >>> _ = open(p, "w").write('"x";"y"\\n1,5;2\\n2,5;3\\n')               # write.csv2(d, p)
+    >>> read_table(p, sep=";", decimal=",")["x"].tolist()
+    [1.5, 2.5]
     """
     if na_values is None:
         na_values = NA_VALUES_DEFAULT.get()
@@ -96,15 +116,30 @@ def read_table(
                 if na_values is not None:
                     df = _parquet_na(df, na_list)
             else:
-                df = pd.read_csv(p, sep="\t" if ".tsv" in suffixes else ",", dtype=str, keep_default_na=False,
-                                 na_filter=False)
+                csv_sep, csv_dec = CSV_DIALECT.get()
+                sep = sep or csv_sep or ("\t" if ".tsv" in suffixes else ",")
+                decimal = decimal or csv_dec or "."
+                if sep == decimal:
+                    raise DataError(f"the field separator and the decimal mark are both {sep!r}")
+                if sep == "," and not csv_sep:
+                    _check_not_csv2(p)
+                df = pd.read_csv(p, sep=sep, dtype=str, keep_default_na=False, na_filter=False)
+                row_names = _take_row_names(p, df, sep)
+                if row_names is not None:
+                    df, names = row_names
+                if decimal != ".":
+                    df = _decimal_to_point(df, decimal)
                 df = _r_type_convert(df, na_list if na_values is not None else list(R_NA_STRINGS))
+                if row_names is not None:
+                    df.attrs["row_names"] = names
+        except DataError:
+            raise
         except (ValueError, OSError, ImportError) as exc:
             raise DataError(f"could not read {str(p)!r}: {exc}") from exc
         # pandas silently renames duplicated CSV headers ('a', 'a.1'): check the raw header row
         if not is_parquet:
-            _check_field_counts(p, "\t" if ".tsv" in suffixes else ",")
-            raw = _raw_header(p, "\t" if ".tsv" in suffixes else ",")
+            _check_field_counts(p, sep)
+            raw = _raw_header(p, sep)
             if raw is not None and len(set(raw)) != len(raw):
                 dups = sorted({c for c in raw if raw.count(c) > 1})
                 raise DataError(f"duplicate column name(s) {dups} in {str(p)!r}; rename them so each column is unique")
@@ -232,6 +267,46 @@ def _check_field_counts(p: Path, sep: str) -> None:
                         f"'{sep}'?) would shift every column by one; fix that line (quote the field)")
     except (OSError, UnicodeDecodeError, csv.Error):
         return
+
+
+def _check_not_csv2(p: Path) -> None:
+    """A ``write.csv2`` file read with ``,``: its header has more ``;``- than ``,``-separated fields."""
+    semi, comma = _raw_header(p, ";"), _raw_header(p, ",")
+    if semi is not None and comma is not None and len(semi) > 1 and len(semi) > len(comma):
+        raise DataError(
+            f"{str(p)!r} looks like a write.csv2() file (';' between fields, ',' as the decimal mark): "
+            "read it with --sep ';' --decimal ',' (Python: sep=';', decimal=','; R: read.csv2)")
+
+
+def _take_row_names(p: Path, df: pd.DataFrame, sep: str) -> tuple[pd.DataFrame, list[str]] | None:
+    """write.csv's row names: a first column with an empty header, or a header one field short."""
+    raw = _raw_header(p, sep)
+    if raw is None:
+        return None
+    if not isinstance(df.index, pd.RangeIndex):  # header one field short: pandas made column 1 the index
+        names = [str(v) for v in df.index]
+        return df.reset_index(drop=True), names
+    if raw and raw[0].strip() == "" and df.shape[1] > 1:
+        first = df.columns[0]
+        names = [str(v) for v in df[first]]
+        return df.drop(columns=[first]), names
+    return None
+
+
+def _decimal_to_point(df: pd.DataFrame, decimal: str) -> pd.DataFrame:
+    """``dec = ","`` (read.csv2): a column whose every field is a number written with ``decimal`` is
+    rewritten with ``.`` so that :func:`_r_type_convert` reads it as R's ``type.convert(dec=)`` does."""
+    import re  # noqa: PLC0415
+
+    num = re.compile(r"^\s*[+-]?(\d+" + re.escape(decimal) + r"?\d*|" + re.escape(decimal)
+                     + r"\d+)([eE][+-]?\d+)?\s*$")
+    out = df.copy()
+    for c in df.columns:
+        vals = df[c].astype(str)
+        filled = vals[vals.str.strip() != ""]
+        if len(filled) and filled.map(lambda v: bool(num.match(v)) or v == "NA").all():
+            out[c] = vals.str.replace(decimal, ".", regex=False)
+    return out
 
 
 def _raw_header(p: Path, sep: str) -> list[str] | None:

@@ -189,16 +189,33 @@ def _quiet_broken_pipe() -> None:
 
 
 def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Map statprune's exceptions to exit codes: bad input 2, R/environment problems 1."""
+    """Map statprune's exceptions to exit codes: bad input 2, R/environment problems 1.
+
+    A command whose first argument is ``data`` (a file) also gets ``--sep`` and ``--decimal``
+    (the CSV dialect, e.g. ``--sep ';' --decimal ','`` for R's ``write.csv2`` files).
+    """
+    import inspect  # noqa: PLC0415
+
+    sig = inspect.signature(fn)
+    reads_table = "data" in sig.parameters
 
     @wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         import os  # noqa: PLC0415
         import warnings  # noqa: PLC0415
 
+        dialect = (kwargs.pop("csv_sep", None), kwargs.pop("csv_decimal", None)) if reads_table else (None, None)
         try:
             with warnings.catch_warnings():
                 warnings.showwarning = _show_warning  # one line on stderr, not Python's source echo
+                if reads_table:
+                    from ._data import CSV_DIALECT  # noqa: PLC0415
+
+                    token = CSV_DIALECT.set(dialect)
+                    try:
+                        return fn(*args, **kwargs)
+                    finally:
+                        CSV_DIALECT.reset(token)
                 return fn(*args, **kwargs)
         except (DataError, ParameterError) as exc:
             typer.echo(f"error: {exc}", err=True)
@@ -225,6 +242,15 @@ def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
                        err=True)
             raise typer.Exit(code=1) from None
 
+    if reads_table:
+        extra = [
+            inspect.Parameter("csv_sep", inspect.Parameter.KEYWORD_ONLY, annotation=Optional[str],
+                              default=typer.Option(None, "--sep", help="CSV field separator (default ',', tab for .tsv; ';' for write.csv2 files).")),
+            inspect.Parameter("csv_decimal", inspect.Parameter.KEYWORD_ONLY, annotation=Optional[str],
+                              default=typer.Option(None, "--decimal", help="CSV decimal mark (default '.'; ',' for write.csv2 files).")),
+        ]
+        params = list(sig.parameters.values())
+        wrapper.__signature__ = sig.replace(parameters=params + extra)  # type: ignore[attr-defined]
     return wrapper
 
 

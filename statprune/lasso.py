@@ -327,6 +327,22 @@ class LassoResult:
         self.selected = [f for f, m in zip(self.feature_names, mask) if m]
         self.pruned = [f for f, m in zip(self.feature_names, mask) if not m]
 
+    def with_s(self, s: str | float) -> LassoResult:
+        """The same fit read at another ``s`` (``"lambda.min"``, ``"lambda.1se"`` or a number):
+        a copy whose selection, ``coef()`` and ``predict()`` default to ``s``."""
+        import copy  # noqa: PLC0415
+
+        new = copy.copy(self)
+        new.s = s
+        new.s_value = new._lambda_of(s)
+        coef_s = new._coef_array(new.s_value)
+        nz = np.abs(coef_s) > 0
+        mask = nz.any(axis=0) if nz.ndim == 2 else nz
+        new.support = mask
+        new.selected = [f for f, m in zip(new.feature_names, mask) if m]
+        new.pruned = [f for f, m in zip(new.feature_names, mask) if not m]
+        return new
+
     # ----------------------------------------------------------------- pickling
     def __getstate__(self) -> dict[str, Any]:
         """Pickle support: the R fit travels as R's ``serialize()`` bytes."""
@@ -920,6 +936,14 @@ class GlmnetCV(SelectorMixin, BaseEstimator):
         (:mod:`statprune._gram`), binomial and poisson by glmnet's IRLS in C
         (:mod:`statprune._glmpath`); same numbers, no R fit object. Anything they do not
         cover falls back to R; ``result_.provenance["engine"]`` says which ran.
+    categorical : {"error", "treatment"}
+        What to do with text / categorical columns of a DataFrame ``X``: ``"error"`` (the
+        default) refuses them with a message naming them; ``"treatment"`` expands them into
+        R's treatment dummies, as ``model.matrix(~ ., d)[, -1]`` before ``cv.glmnet`` (levels
+        sorted or in the categorical's order, the first one the reference, named
+        ``<column><level>``: ``chas`` with levels no/yes gives ``chasyes``). The levels are
+        remembered: ``predict``/``transform`` take the raw columns. ``feature_names_in_`` are
+        then the dummy names (the model matrix's columns).
 
     Attributes
     ----------
@@ -980,6 +1004,7 @@ class GlmnetCV(SelectorMixin, BaseEstimator):
         pmax: int | None = None,
         type_logistic: str = "Newton",
         standardize_response: bool = False,
+        categorical: str = "error",
     ) -> None:
         self.family = family
         self.alpha = alpha
@@ -1014,6 +1039,7 @@ class GlmnetCV(SelectorMixin, BaseEstimator):
         self.pmax = pmax
         self.type_logistic = type_logistic
         self.standardize_response = standardize_response
+        self.categorical = categorical
 
     # ----------------------------------------------------------------- sklearn plumbing
     def __sklearn_tags__(self):  # noqa: ANN204
@@ -1250,6 +1276,7 @@ class GlmnetCV(SelectorMixin, BaseEstimator):
         from ._provenance import provenance  # noqa: PLC0415
 
         y_name = str(getattr(y, "name", None) or "y")
+        X = self._encode(X, reset=True)
         # glmnet needs a matrix with 2 or more columns and cv.glmnet at least 3 folds
         try:
             Xv = validate_data(self, X, reset=True, dtype=np.float64, ensure_all_finite=False, ensure_min_samples=3,
@@ -1500,6 +1527,7 @@ class GlmnetCV(SelectorMixin, BaseEstimator):
         from sklearn_compat.utils.validation import validate_data  # noqa: PLC0415
 
         check_is_fitted(self, "result_")
+        X = self._encode(X, reset=False)
         Xv = validate_data(self, X, reset=False, dtype=np.float64, ensure_all_finite=False,
                            accept_sparse=("csc", "csr"))
         Xv = Xv.tocsc() if _is_sparse(Xv) else np.asarray(Xv, dtype=np.float64)
@@ -1520,6 +1548,81 @@ class GlmnetCV(SelectorMixin, BaseEstimator):
 
     def _is_classifier_family(self) -> bool:
         return self.family in ("binomial", "multinomial")
+
+    def _encode(self, X: Any, *, reset: bool) -> Any:
+        """Text / categorical columns of a DataFrame: refused, or R's treatment dummies (``categorical``)."""
+        if hasattr(X, "to_pandas") and not isinstance(X, pd.DataFrame):  # polars, pyarrow
+            X = X.to_pandas()
+        if not isinstance(X, pd.DataFrame):
+            return X
+        from ._categorical import TreatmentEncoder, non_numeric_columns  # noqa: PLC0415
+
+        if reset:
+            self.encoder_ = None
+            if self.categorical not in ("error", "treatment"):
+                raise ParameterError(f"categorical={self.categorical!r}; use 'error' or 'treatment'")
+            cats = non_numeric_columns(X)
+            if not cats:
+                return X
+            if self.categorical == "error":
+                desc = ", ".join(f"'{c}' ({X[c].dtype})" for c in cats)
+                raise DataError(f"non-numeric column(s) {desc}: glmnet needs numbers; pass categorical='treatment' "
+                                "for R's treatment dummies (model.matrix), or encode or drop them")
+            self.encoder_ = TreatmentEncoder().fit(X)
+            return self.encoder_.transform(X)
+        enc = getattr(self, "encoder_", None)
+        return X if enc is None else enc.transform(X)
+
+    def transform(self, X: Any) -> Any:
+        """The kept columns (of the dummies, with ``categorical="treatment"``)."""
+        return super().transform(self._encode(X, reset=False))
+
+    def set_params(self, **params: Any) -> GlmnetCV:
+        """scikit-learn's ``set_params``; on a fitted estimator a new ``s`` also moves the selection,
+        ``coef_`` and ``predict`` to it (no refit: the lambda path is the same), e.g.
+        ``GlmnetCV.from_rds(p).set_params(s="lambda.1se")`` predicts at lambda.1se."""
+        super().set_params(**params)
+        if "s" in params and hasattr(self, "result_") and params["s"] != self.result_.s:
+            self._set_fitted(self.result_.with_s(params["s"]), list(getattr(self, "classes_", [])) or None)
+        return self
+
+    def score(self, X: Any, y: Any, sample_weight: Any = None) -> float:
+        """The deviance explained at ``s`` on (X, y), so that ``cross_val_score`` works; higher is better.
+
+        ``1 - D(y, fitted) / D(y, null)``: glmnet's ``dev.ratio`` computed on these rows, with the null
+        model the (weighted) mean of y. For gaussian that is the coefficient of determination R^2
+        (``sklearn.metrics.r2_score``); binomial and multinomial use the binomial / multinomial
+        deviance (log loss), poisson the poisson deviance. 1 is a perfect fit, 0 no better than
+        the mean, negative worse. mgaussian and cox: not defined (ParameterError; use
+        ``result_.assess()``).
+
+        Examples
+        --------
+        >>> from sklearn.model_selection import cross_val_score
+        >>> from statprune import GlmnetCV, datasets
+        >>> d = datasets.load_boston()
+        >>> scores = cross_val_score(GlmnetCV(seed=1), d.drop(columns="medv"), d["medv"], cv=3)  # doctest: +SKIP
+        """
+        from sklearn.metrics import log_loss, mean_poisson_deviance, r2_score  # noqa: PLC0415
+
+        fam = self.result_.family if hasattr(self, "result_") else self.family
+        y_arr = np.asarray(y)
+        w = None if sample_weight is None else np.asarray(sample_weight, dtype=float)
+        if fam == "gaussian":
+            return float(r2_score(y_arr.astype(float), self.predict(X), sample_weight=w))
+        if fam in ("binomial", "multinomial"):
+            proba = self.predict_proba(X)
+            labels = list(self.classes_)
+            freq = np.array([np.average(y_arr == c, weights=w) for c in labels])
+            dev = log_loss(y_arr, proba, labels=labels, sample_weight=w)
+            dev0 = log_loss(y_arr, np.tile(freq, (len(y_arr), 1)), labels=labels, sample_weight=w)
+            return float(1.0 - dev / dev0) if dev0 > 0 else 0.0
+        if fam == "poisson":
+            yv = y_arr.astype(float)
+            dev = mean_poisson_deviance(yv, self.predict(X), sample_weight=w)
+            dev0 = mean_poisson_deviance(yv, np.full_like(yv, np.average(yv, weights=w)), sample_weight=w)
+            return float(1.0 - dev / dev0) if dev0 > 0 else 0.0
+        raise ParameterError(f"score() is not defined for family={fam!r}; use result_.assess() instead")
 
     @available_if(_is_classifier_family)
     def predict_proba(self, X: Any, offset: Any = None) -> np.ndarray:

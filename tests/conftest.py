@@ -15,7 +15,10 @@ from helpers import IN_CI, require_r
 
 #: Doctests (in statprune/) that start R: marked ``against_r`` like the tests that need R, so that
 #: ``-m "not against_r"`` is exactly the tier that runs without R (.ci/run's job without R).
-R_DOCTEST_MODULES: frozenset[str] = frozenset()
+R_DOCTEST_MODULES: frozenset[str] = frozenset({
+    "statprune.crosscheck",  # every cross-check refits in R
+    "statprune.lasso.GlmnetCV", "statprune.lasso.cv_glmnet_table",
+})
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
