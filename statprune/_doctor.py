@@ -21,7 +21,7 @@ PIP_KERAS_LINE = "pip install 'statprune[keras]'"
 #: ``"r"`` (R, glmnet and the ``[r]`` extra) or ``"keras"`` (the ``[keras]`` extra).
 FEATURES: list[tuple[str, str, tuple[str, ...]]] = [
     ("lasso", "statprune lasso / GlmnetCV (cv.glmnet in R)", ("r",)),
-    ("lasso-gram", "statprune lasso --engine gram / GlmnetCV(engine='gram') (R draws the folds from --seed)", ("r",)),
+    ("lasso-gram", "statprune lasso --engine gram / GlmnetCV(engine='gram') (gaussian, binomial, poisson; R's folds in numpy)", ()),
     ("lasso-ooc", "statprune lasso-ooc / cv_glmnet_ooc (out of core, Dask)", ()),
     ("stepwise", "statprune stepwise / stepwise() (step(), drop1())", ()),
     ("importance", "statprune importance / ImportancePruner", ()),

@@ -241,7 +241,7 @@ def test_doctor_without_r_lists_features_and_install_lines():
     assert proc.returncode == 0, proc.stderr
     out = json.loads(proc.stdout)
     feats = {f["name"]: f for f in out["features"]}
-    for name in ("stepwise", "importance", "pca", "stability-sklearn", "compare", "report", "lasso-ooc"):
+    for name in ("stepwise", "importance", "pca", "stability-sklearn", "compare", "report", "lasso-ooc", "lasso-gram"):
         assert feats[name]["status"] == "works", feats[name]
     for name in ("lasso", "validate", "rds", "stability-glmnet"):
         assert feats[name]["status"] == "needs R", feats[name]
