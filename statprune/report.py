@@ -34,6 +34,7 @@ import hashlib
 import io
 import os
 import platform
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -66,6 +67,7 @@ class Table:
     records: list[dict[str, Any]]
     index_name: str = ""
     classes: list[str] = field(default_factory=list)  # optional CSS class per row ("pass"/"fail"/"kept"...)
+    numeric: list[bool] = field(default_factory=list)  # per column: right-aligned numbers (text is left-aligned)
 
     @classmethod
     def from_frame(cls, df: pd.DataFrame, caption: str, *, digits: int = 7, index: bool = True,
@@ -76,7 +78,10 @@ class Table:
         rows = [[_cell(v, digits) for v in rec] for rec in frame.itertuples(index=False, name=None)]
         records = [{c: _plain(v) for c, v in zip(cols, rec)} for rec in frame.itertuples(index=False, name=None)]
         classes = [row_class(r) for _, r in df.iterrows()] if row_class is not None else []
-        return cls(caption, cols, rows, records, index_name=str(df.index.name or "") if index else "", classes=classes)
+        numeric = [bool(pd.api.types.is_numeric_dtype(frame[c].dtype) and not pd.api.types.is_bool_dtype(frame[c].dtype))
+                   for c in frame.columns]
+        return cls(caption, cols, rows, records, index_name=str(df.index.name or "") if index else "", classes=classes,
+                   numeric=numeric)
 
 
 @dataclass
@@ -243,7 +248,9 @@ def _run_lasso(ctx: dict[str, Any]) -> Section:
                   alt="CV curve")]
     k = res.beta.shape[0] if res.beta.ndim == 3 else 1
     fig, axes = _figure(6.5 if k > 1 else 7.0, 4.5, ncols=k)
-    CoefPathDisplay.from_result(res, xvar="lambda", label=True).plot(ax=axes)
+    CoefPathDisplay.from_result(res, xvar="lambda", label=k > 1).plot(ax=axes)
+    if k == 1:
+        _spread_labels(axes, np.log(res.lambdas), res.beta, res.feature_names)
     plots.append(Plot("Coefficient paths against log(lambda), as plot(fit$glmnet.fit, xvar = \"lambda\")",
                       svg_of(fig), alt="coefficient paths"))
     headline = (f"cv.glmnet family={res.family}, alpha={res.alpha:g}: lambda.min = {res.lambda_min:.7g}, "
@@ -256,6 +263,29 @@ def _run_lasso(ctx: dict[str, Any]) -> Section:
     r_code = res.r_code(data=ctx["data_name"], target=ctx["target"]) if hasattr(res, "r_code") else None
     return Section("lasso", "Lasso (cv.glmnet)", headline, list(res.selected), list(res.pruned), tables, plots,
                    notes, r_code, res.to_dict())
+
+
+def _spread_labels(ax: Any, x: np.ndarray, beta: np.ndarray, names: Sequence[str], top: int = 12) -> None:
+    """Label the paths at the smallest lambda, at most ``top`` of them (largest |coefficient|), with the
+    labels pushed apart vertically so that none overlaps (plot.glmnet's labels collide near zero)."""
+    end = beta[:, -1]
+    order = [j for j in np.argsort(-np.abs(end)) if end[j] != 0][:top]
+    if not order:
+        return
+    lo, hi = ax.get_ylim()
+    gap = (hi - lo) * 0.045
+    ys = sorted(((float(end[j]), j) for j in order))
+    placed: list[float] = []
+    for y, _ in ys:
+        placed.append(max(y, placed[-1] + gap) if placed else y)
+    shift = max(0.0, placed[-1] - (hi - gap / 2))  # keep the top label inside the axes
+    placed = [v - shift for v in placed]
+    x_end = float(np.min(x))
+    ax.set_xlim(x_end - (np.max(x) - x_end) * 0.22, ax.get_xlim()[1])
+    for (y, j), yl in zip(ys, placed):
+        ax.annotate(str(names[j]), xy=(x_end, y), xytext=(x_end - (np.max(x) - x_end) * 0.03, yl),
+                    ha="right", va="center", fontsize=7.5,
+                    arrowprops={"arrowstyle": "-", "color": "#888888", "lw": 0.5})
 
 
 def _run_pca(ctx: dict[str, Any]) -> Section:
@@ -298,6 +328,16 @@ def _run_stepwise(ctx: dict[str, Any]) -> Section:
     final = set(res.final_terms)
     selected = [t for t in res.candidate_terms if t in final]
     pruned = [t for t in res.candidate_terms if t not in final]
+    fig, ax = _figure(7.0, 3.6)
+    aic = res.steps["AIC"].to_numpy(dtype=float)
+    ax.plot(np.arange(len(aic)), aic, marker="o", color="#2457a6")
+    ax.set_xticks(np.arange(len(aic)))
+    ax.set_xticklabels(["start", *[str(v) for v in res.steps["Step"].iloc[1:]]], rotation=30, ha="right", fontsize=8)
+    ax.set_xlabel("step")
+    ax.set_ylabel("AIC" if res.criterion == "aic" else f"criterion (k = {res.k:.3g})")
+    ax.set_title("Criterion along the stepwise path (fit$anova$AIC)", fontsize=10)
+    fig.tight_layout()
+    plots = [Plot("AIC at each step of step() (lower is better)", svg_of(fig), alt="AIC per step")]
     tables = [
         Table.from_frame(res.steps, "Stepwise trace (R's step(...)$anova)", index=False),
         Table.from_frame(res.to_frame(), "Candidate terms", index=False,
@@ -315,7 +355,7 @@ def _run_stepwise(ctx: dict[str, Any]) -> Section:
     r_code = (f'd <- read.csv({_r_string(ctx["data_name"])}, stringsAsFactors = TRUE, check.names = FALSE)\n'
               f"fit <- step({model}({_r_name(target)} ~ ., data = d{fam_arg}))\n"
               "fit$anova\nsummary(fit)\n")
-    return Section("stepwise", "Stepwise selection (step)", headline, selected, pruned, tables, [], notes, r_code,
+    return Section("stepwise", "Stepwise selection (step)", headline, selected, pruned, tables, plots, notes, r_code,
                    res.to_dict())
 
 
@@ -331,11 +371,28 @@ def _r_string(s: str) -> str:
     return _lit(s)
 
 
+def importance_params(n: int, p: int) -> dict[str, Any]:
+    """The report's importance, sized to the data so that the report finishes on large tables.
+
+    Up to 10,000 rows: a random forest of 500 trees (randomForest's default) and 10 shuffles per
+    feature on the held-out quarter. Above: histogram gradient boosting (``hgb``, 100 iterations,
+    every core), whose fit grows linearly in n, and permutation repeats cut to keep about a
+    million held-out predictions per feature set (at least 3). The method stays held-out
+    permutation importance; the section's caption names the model.
+    """
+    if n <= 10_000:
+        return {"n_jobs": -1}
+    held_out = n // 4
+    repeats = int(max(3, min(10, 1_000_000 // max(1, held_out * max(1, p // 10)))))
+    return {"model": "hgb", "n_repeats": repeats, "n_jobs": -1}
+
+
 def _run_importance(ctx: dict[str, Any]) -> Section:
     from .importance import ImportanceDisplay, ImportancePruner  # noqa: PLC0415
 
     prep = ctx["prepared"]
-    est = ImportancePruner(random_state=ctx["seed"]).fit(prep.X, prep.y)
+    params = importance_params(*prep.X.shape)
+    est = ImportancePruner(random_state=ctx["seed"], progress=ctx.get("progress", False), **params).fit(prep.X, prep.y)
     res = est.result_
     tables = [Table.from_frame(res.to_frame(), f"Importance ({res.method}, {res.estimator_name})",
                                row_class=lambda r: "kept" if r.get("selected", True) else "pruned")]
@@ -566,6 +623,47 @@ class Report:
     generated: str | None = None
     crosscheck_note: str | None = None
     skipped: dict[str, str] = field(default_factory=dict)  # section -> why it did not run (e.g. needs R)
+    timings: dict[str, float] = field(default_factory=dict)  # section -> seconds (benchmarks/bench_report.py)
+
+    # ----------------------------------------------------------------- the overview and the condensed cross-check
+    def overview(self) -> Table:
+        """Which method kept which feature (as ``statprune compare``'s table): one row per feature."""
+        ran = [s for s in self.sections if s.selected or s.pruned]
+        feats = list(dict.fromkeys(f for s in ran for f in [*s.selected, *s.pruned]))
+        cols = ["feature", *[s.key for s in ran], "kept by"]
+        rows, records, classes = [], [], []
+        for f in feats:
+            marks = ["kept" if f in s.selected else "." for s in ran]
+            n = sum(m == "kept" for m in marks)
+            rows.append([f, *marks, f"{n} of {len(ran)}"])
+            records.append({"feature": f, **{s.key: f in s.selected for s in ran}, "kept_by": n})
+            classes.append("kept" if n == len(ran) else ("pruned" if n == 0 else ""))
+        return Table("Which method kept which feature", cols, rows, records, classes=classes,
+                     numeric=[False] * len(cols))
+
+    def crosscheck_verdict(self) -> tuple[str, Table | None]:
+        """The cross-check condensed: one verdict line and only the rows that do not agree."""
+        t = self.crosscheck
+        if t is None:
+            return (self.crosscheck_note or "not run"), None
+        verdicts = [str(r.get("verdict", "agree" if r.get("ok", True) else "differ")) for r in t.records]
+        keep = [i for i, v in enumerate(verdicts) if v != "agree"]
+        counts: dict[str, int] = {}
+        for v in verdicts:
+            counts[v] = counts.get(v, 0) + 1
+        fails = sum(1 for r in t.records if r.get("ok") is False)
+        head = ("PASS" if fails == 0 else "FAIL") + f": {len(t.records)} comparisons, " + ", ".join(
+            f"{n} {v}" for v, n in sorted(counts.items()))
+        if not keep:
+            return head, None
+        sub = Table("Comparisons that do not agree", t.columns, [t.rows[i] for i in keep],
+                    [t.records[i] for i in keep], classes=[t.classes[i] for i in keep] if t.classes else [],
+                    numeric=list(t.numeric))
+        return head, sub
+
+    def headlines(self) -> list[tuple[str, str]]:
+        """(section title, its headline) for the overview."""
+        return [(s.title, s.headline) for s in self.sections]
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-able content (plots left out; everything else, with full-precision numbers).
@@ -577,12 +675,15 @@ class Report:
         ran = [s for s in self.sections if s.selected or s.pruned]
         kept = {f for s in ran for f in s.selected}
         order = list(dict.fromkeys(f for s in ran for f in [*s.selected, *s.pruned]))
+        verdict, _ = self.crosscheck_verdict()
         return {
             "selected": [f for f in order if f in kept],
             "pruned": [f for f in order if f not in kept],
             "n_rows": self.data.get("rows_used"),
             "provenance": self.session,
             "title": self.title,
+            "overview": {"table": self.overview().records, "headlines": dict((k, h) for k, h in self.headlines()),
+                         "crosscheck": verdict},
             "generated": self.generated,
             "data": self.data,
             "methods": {
@@ -599,23 +700,54 @@ class Report:
             "session": self.session,
         }
 
-    def render(self, format: str = "html") -> str:  # noqa: A002 - the CLI option is --format
-        """The report as text: ``"html"`` (self-contained), ``"md"`` or ``"json"``."""
+    def render(self, format: str = "html", *, image_dir: str | None = None) -> str:  # noqa: A002
+        """The report as text: ``"html"`` (self-contained), ``"md"`` or ``"json"``.
+
+        Markdown links each figure as a file, ``<image_dir>/<section>-<n>.svg`` (:meth:`write`
+        writes them next to the ``.md`` file); without ``image_dir`` the figures are only named.
+        """
         if format == "json":
             return dumps(self.to_dict()) + "\n"
         if format not in ("html", "md"):
             raise ParameterError(f"format must be 'html', 'md' or 'json', got {format!r}")
         env = _jinja_env(autoescape=format == "html")
         tmpl = env.get_template(f"report.{format}.j2")
-        out = tmpl.render(report=self, css=_css() if format == "html" else "")
+        images = {id(p): f"{image_dir}/{name}" for name, p in self.figures()} if image_dir else {}
+        out = tmpl.render(report=self, css=_css() if format == "html" else "", images=images)
         return out if out.endswith("\n") else out + "\n"
 
+    def figures(self) -> list[tuple[str, Plot]]:
+        """Every figure with its file name (``<section>-<n>.svg``)."""
+        return [(f"{s.key}-{i + 1}.svg", p) for s in self.sections for i, p in enumerate(s.plots)]
+
     def write(self, path: str | os.PathLike[str], format: str | None = None) -> Path:  # noqa: A002
-        """Write atomically; the format defaults to the file's extension (``.html``, ``.md``, ``.json``)."""
+        """Write atomically; the format defaults to the file's extension (``.html``, ``.md``, ``.json``).
+
+        Markdown: the figures go to ``<stem>_files/`` next to the file, linked from it."""
         from ._data import write_atomic  # noqa: PLC0415
 
         fmt = format or _format_for(path)
+        p = Path(path)
+        if fmt == "md" and p.parent.is_dir() and not _is_special(p):
+            folder = f"{p.stem}_files"
+            (p.parent / folder).mkdir(exist_ok=True)
+            for name, plot in self.figures():
+                write_atomic(p.parent / folder / name, plot.svg)
+            return write_atomic(path, self.render(fmt, image_dir=folder))
         return write_atomic(path, self.render(fmt))
+
+
+def _is_special(p: Path) -> bool:
+    """stdout ('-'), a character device or a FIFO: no folder of figures next to it."""
+    import stat  # noqa: PLC0415
+
+    if str(p) == "-":
+        return True
+    try:
+        mode = os.stat(p).st_mode
+    except OSError:
+        return False
+    return not stat.S_ISREG(mode)
 
 
 def _format_for(path: str | os.PathLike[str]) -> str:
@@ -636,6 +768,7 @@ def _jinja_env(autoescape: bool) -> Any:
     )
     env.filters["mdcell"] = lambda v: str(v).replace("|", "\\|").replace("\n", " ")
     env.filters["fmt"] = _cell
+    env.filters["id"] = id
     return env
 
 
@@ -714,11 +847,14 @@ def build_report(
     sections: list[Section] = []
     cc = None
     skipped: dict[str, str] = {}
+    timings: dict[str, float] = {}
     ctx["skipped"] = skipped
+    ctx["progress"] = progress
     with_r = any(m in methods for m in ("lasso", "stepwise", "selective", "knockoff"))
     with progress_bar(total=len(steps), desc="statprune report", disable=not progress, unit="section") as bar:
         for step in steps:
             bar.set_postfix_str(step)
+            t0 = time.perf_counter()
             if step in _RUNNERS:
                 try:
                     sections.append(_RUNNERS[step](ctx))
@@ -732,6 +868,7 @@ def build_report(
                     skipped["crosscheck"] = ctx["crosscheck_note"]
             else:
                 sess = session_info(int(seed), data_path, command_line, with_r=with_r)
+            timings[step] = time.perf_counter() - t0
             bar.update(1)
     sess["family"] = fam
     sess["methods"] = methods
@@ -742,4 +879,4 @@ def build_report(
         generated = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
     name = summary["file"] or "data frame"
     return Report(title or f"statprune report: {target} ~ . ({name})", summary, sections, cc, sess, generated,
-                  ctx.get("crosscheck_note"), skipped)
+                  ctx.get("crosscheck_note"), skipped, timings)

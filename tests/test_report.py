@@ -98,7 +98,13 @@ def test_rendering_is_deterministic_and_timestamp_optional(tmp_path):
 def test_markdown_and_json(tmp_path):
     rep = build_report(dataset_path("swiss"), "Fertility", methods=["pca"], timestamp=False)
     md = rep.render("md")
-    assert md.startswith("# statprune report") and "| column | role |" in md and "![Scree plot](data:image/svg+xml" in md
+    assert md.startswith("# statprune report") and "| column | role |" in md
+    assert "data:image" not in md and "*Figure: Scree plot" in md  # no base64 lines in Markdown
+    rep.write(tmp_path / "r.md")
+    written = (tmp_path / "r.md").read_text()
+    assert "![Scree plot](r_files/pca-1.svg)" in written
+    assert (tmp_path / "r_files" / "pca-1.svg").read_text().lstrip().startswith("<?xml")
+    assert max(len(line) for line in written.splitlines()) < 2000
     js = json.loads(rep.render("json"))
     assert js["data"]["rows"] == 47 and js["methods"]["pca"]["selected"] == rep.sections[0].selected
     assert js["session"]["data_sha256"] == rep.session["data_sha256"]
@@ -274,3 +280,100 @@ def test_report_without_r_runs_the_other_sections_and_says_which_were_skipped():
     assert "warning: lasso: not run: this section needs R" in proc.stderr
     assert "Traceback" not in proc.stderr and "Unable to determine R home" not in proc.stderr
     assert d["provenance"]["r_version"] is None
+
+
+# --------------------------------------------------------------------------- a reader's document (issue 15)
+def test_overview_comes_first_and_crosscheck_is_condensed(boston_report):
+    html = boston_report.render("html")
+    md = boston_report.render("md")
+    for text in (html, md):
+        assert text.index("Overview") < text.index("Which method kept which feature") < text.index(">Data<"
+                                                                                                  if text is html else "## Data")
+    ov = boston_report.overview()
+    assert ov.columns == ["feature", "lasso", "stepwise", "importance", "pca", "kept by"]
+    row = {r["feature"]: r for r in ov.records}
+    assert row["age"]["lasso"] is False and row["age"]["stepwise"] is False  # R: both drop age
+    verdict, attention = boston_report.crosscheck_verdict()
+    assert verdict.startswith("PASS") and attention is None  # every row agrees: no table of rows in md
+    assert "Every comparison agrees" in md and "<details>" in html
+    assert json.loads(boston_report.render("json"))["overview"]["crosscheck"] == verdict
+
+
+def test_crosscheck_condensed_shows_only_rows_that_do_not_agree():
+    from statprune.report import Report, Table
+
+    cc = Table("cc", ["quantity", "verdict", "ok"], [["lambda", "agree", "yes"], ["coef", "differ", "no"]],
+               [{"quantity": "lambda", "verdict": "agree", "ok": True}, {"quantity": "coef", "verdict": "differ", "ok": False}],
+               classes=["pass", "fail"], numeric=[False, False, False])
+    rep = Report("t", {"rows": 1, "rows_used": 1, "predictors": 1, "target": "y"}, [], cc, {"methods": []})
+    verdict, sub = rep.crosscheck_verdict()
+    assert verdict.startswith("FAIL") and "1 differ" in verdict and [r["quantity"] for r in sub.records] == ["coef"]
+
+
+def test_stepwise_section_has_an_aic_plot_and_text_columns_are_left_aligned(boston_report):
+    step = next(s for s in boston_report.sections if s.key == "stepwise")
+    assert any("AIC" in p.caption for p in step.plots)
+    trace = step.tables[0]
+    assert trace.numeric == [False, True, True, True, True, True]  # 'Step' is text
+    html = boston_report.render("html")
+    assert '<td class="num">' in html and "td.num, th.num { text-align: right; }" in html
+
+
+def test_lasso_path_labels_do_not_overlap(boston_report):
+    import xml.etree.ElementTree as ET
+
+    lasso = boston_report.sections[0]
+    svg = lasso.plots[1].svg
+    root = ET.fromstring(svg)
+    ns = {"s": "http://www.w3.org/2000/svg"}
+    names = set(lasso.selected)
+    ys = []
+    for t in root.iter("{http://www.w3.org/2000/svg}text"):
+        if (t.text or "").strip() in names:
+            y = t.get("y")
+            if y is not None:
+                ys.append(float(y))
+    assert len(ys) >= 8, ys  # the features are labelled ...
+    ys.sort()
+    assert min(b - a for a, b in zip(ys, ys[1:])) > 5.0, ys  # ... at least ~one line of 7.5 pt text apart
+    del ns
+
+
+def test_importance_is_sized_to_the_data():
+    from statprune.report import importance_params
+
+    assert importance_params(506, 13) == {"n_jobs": -1}  # small data: randomForest's 500 trees, 10 shuffles
+    big = importance_params(50_000, 100)
+    assert big["model"] == "hgb" and 3 <= big["n_repeats"] <= 10
+
+
+_LAYOUT_PROBE = """<script>
+window.addEventListener("load", function () {
+  var ov = document.getElementById("overview").getBoundingClientRect();
+  var tbl = document.querySelector("#overview table").getBoundingClientRect();
+  var cut = Array.from(document.querySelectorAll(".notes li, .headlines li")).filter(function (li) {
+    return li.getBoundingClientRect().right > window.innerWidth + 1 || li.scrollWidth > li.clientWidth + 1; }).length;
+  var td = document.querySelector("#overview tbody td");
+  document.body.setAttribute("data-layout", [Math.round(ov.top), Math.round(tbl.top), window.innerHeight, cut,
+                                              getComputedStyle(td).textAlign].join(","));
+});
+</script></body>"""
+
+
+@pytest.mark.browser
+def test_overview_is_in_the_first_screen_and_nothing_is_cut_at_1280px(boston_html, tmp_path):
+    exe = _chromium()
+    probe = tmp_path / "layout.html"
+    probe.write_text(boston_html.read_text().replace("</body>", _LAYOUT_PROBE, 1))
+    dom = _run_chromium(exe, probe.as_uri(), tmp_path, "--dump-dom", "--window-size=1280,800",
+                        "--virtual-time-budget=5000")
+    assert dom.returncode == 0, dom.stderr[-2000:]
+    m = re.search(r'data-layout="([^"]+)"', dom.stdout)
+    assert m, dom.stdout[-500:]
+    ov_top, table_top, height, cut, align = m.group(1).split(",")
+    assert int(ov_top) < int(height) and int(table_top) < int(height)  # the overview and its table start on screen 1
+    assert cut == "0"  # no note or headline runs past the window at 1280 px
+    assert align in ("left", "start")  # text columns are left-aligned
+    shot = tmp_path / "first.png"
+    proc = _run_chromium(exe, boston_html.as_uri(), tmp_path, f"--screenshot={shot}", "--window-size=1280,800")
+    assert proc.returncode == 0 and shot.stat().st_size > 10_000
