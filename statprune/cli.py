@@ -36,9 +36,9 @@ app = typer.Typer(
 
 def _version_callback(value: bool) -> None:
     if value:
-        from ._provenance import python_versions  # noqa: PLC0415
+        from . import __version__  # noqa: PLC0415 - not python_versions(): that imports every package
 
-        typer.echo(f"statprune {python_versions().get('statprune')}")
+        typer.echo(f"statprune {__version__}")
         raise typer.Exit()
 
 

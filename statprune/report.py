@@ -732,7 +732,9 @@ class Report:
             folder = f"{p.stem}_files"
             (p.parent / folder).mkdir(exist_ok=True)
             for name, plot in self.figures():
-                write_atomic(p.parent / folder / name, plot.svg)
+                svg = plot.svg if plot.svg.lstrip().startswith("<?xml") else (
+                    '<?xml version="1.0" encoding="utf-8" standalone="no"?>\n' + plot.svg)
+                write_atomic(p.parent / folder / name, svg)
             return write_atomic(path, self.render(fmt, image_dir=folder))
         return write_atomic(path, self.render(fmt))
 
