@@ -36,16 +36,17 @@ def run(quick: bool = False, n: int | None = None, p: int | None = None) -> list
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "data.csv"
         frame.to_csv(path, index=False)
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         rep = build_report(str(path), "y", seed=42, timestamp=False)
         html = rep.render("html")
-        total = time.perf_counter() - t0
+        total, cpu = time.perf_counter() - t0, time.process_time() - c0
     case = f"{n}x{p}"
     for section, secs in rep.timings.items():
         rows.append({"bench": "report", "case": case, "engine": "statprune", "n": n, "p": p, "section": section,
                      "seconds": round(secs, 3)})
     rows.append({"bench": "report", "case": case, "engine": "statprune", "n": n, "p": p, "section": "total",
-                 "seconds": round(total, 3), "cores": os.cpu_count(), "html_bytes": len(html)})
+                 "seconds": round(total, 3), "cpu_seconds": round(cpu, 3), "cores": os.cpu_count(),
+                 "load_average_1min": round(os.getloadavg()[0], 2), "html_bytes": len(html)})
     return rows
 
 

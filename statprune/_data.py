@@ -96,6 +96,8 @@ def read_table(
     >>> read_table(p, sep=";", decimal=",")["x"].tolist()
     [1.5, 2.5]
     """
+    if not isinstance(source, (pd.DataFrame, str, os.PathLike)) and hasattr(source, "to_pandas"):
+        source = source.to_pandas()  # a polars DataFrame or a pyarrow Table: the same input as pandas
     if na_values is None:
         na_values = NA_VALUES_DEFAULT.get()
     na_list = _na_list(na_values)

@@ -15,17 +15,21 @@ sps_step_fit <- function(data, formula_text, family, link, anova, weights_col, o
   args <- list(formula = fml, data = quote(d))
   if (!is.null(weights_col)) args$weights <- as.name(weights_col)
   if (!is.null(offset_col)) args$offset <- as.name(offset_col)
+  vals <- list(formula = fml, data = d)
+  if (!is.null(w)) vals$weights <- w
+  if (!is.null(off)) vals$offset <- off
   if (family == "gaussian" && (is.null(link) || link == "identity")) {
-    fit <- stats::lm(fml, data = d, weights = w, offset = off)
+    fit <- do.call(stats::lm, vals)
     fit$call <- as.call(c(as.name("lm"), args))
   } else if (family == "glm.nb") {
-    fit <- MASS::glm.nb(fml, data = d, weights = w)
+    vals$offset <- NULL
+    fit <- do.call(MASS::glm.nb, vals)
     fit$call <- as.call(c(list(quote(MASS::glm.nb)), args))
   } else if (family == "negative.binomial") {
-    fit <- stats::glm(fml, family = MASS::negative.binomial(theta), data = d, weights = w, offset = off)
+    fit <- do.call(stats::glm, c(vals, list(family = MASS::negative.binomial(theta))))
     fit$call <- as.call(c(as.name("glm"), args, list(family = call("negative.binomial", theta))))
   } else {
-    fit <- stats::glm(fml, family = sps_family(family, link), data = d, weights = w, offset = off)
+    fit <- do.call(stats::glm, c(vals, list(family = sps_family(family, link))))
     famcall <- if (is.null(link)) as.name(family) else call(family, link = link)
     fit$call <- as.call(c(as.name("glm"), args, list(family = famcall)))
   }
