@@ -710,7 +710,34 @@ def _validate_text(rep: Any) -> str:
     except (ValueError, AttributeError):
         return "\n".join(lines)
     head = ["quantity", "term", "engines", "value_a", "value_b", "rel_diff", "tol", ""][: len(body[0]) if body else 8]
-    return "\n".join([lines[0], table_text(head, body), *lines[blank:]])
+    return "\n".join([lines[0], table_text(head, body), *_rewrap_tables(lines[blank:])])
+
+
+def _rewrap_tables(lines: list[str]) -> list[str]:
+    """Blocks of fixed-width table rows wider than the terminal, re-rendered as rich tables."""
+    import re  # noqa: PLC0415
+
+    from ._text import table_text, terminal_width  # noqa: PLC0415
+
+    width, out, block = terminal_width(), [], []
+
+    def flush() -> None:
+        rows = [re.split(r"\s{2,}", ln.strip()) for ln in block]
+        if (len(block) >= 2 and any(len(ln) > width for ln in block) and len({len(r) for r in rows}) == 1
+                and len(rows[0]) > 1):
+            out.extend(table_text(rows[0], rows[1:]).splitlines())
+        else:
+            out.extend(block)
+        block.clear()
+
+    for ln in lines:
+        if ln.strip() and "  " in ln.strip():
+            block.append(ln)
+        else:
+            flush()
+            out.append(ln)
+    flush()
+    return out
 
 
 # --- compare (issue 7)
