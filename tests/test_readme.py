@@ -80,6 +80,8 @@ def doc_dir(tmp_path, monkeypatch):
 
     for name in DATA_FILES:
         shutil.copy(datasets.path(name), tmp_path / f"{name}.csv")
+    # blocks that name a checkout's test data (docs/crosscheck.md: glmnet's PoissonExample) as from the repo root
+    shutil.copytree(ROOT / "tests" / "data", tmp_path / "tests" / "data")
     monkeypatch.chdir(tmp_path)
     return tmp_path
 
