@@ -464,7 +464,7 @@ def stability(
 
         matplotlib.use("Agg")
         from ._data import write_atomic  # noqa: PLC0415
-        from .stability import StabilityPathDisplay  # noqa: PLC0415
+        from .plotting import StabilityPathDisplay  # noqa: PLC0415
 
         disp = StabilityPathDisplay.from_result(res).plot()
         buf = io.BytesIO()

@@ -44,10 +44,10 @@ F32 = np.float32
 @pytest.fixture(scope="session")
 def tfmot():
     """(tensorflow, tf-keras, tfmot), imported once; skip outside CI when the extra is absent."""
-    from statprune import _keras
+    from statprune.nn import _tf
 
     try:
-        return _keras.load()
+        return _tf.load()
     except ImportError as exc:
         if IN_CI:
             pytest.fail(f"the keras extra must be installed under CI=true: {exc}")

@@ -1,63 +1,22 @@
-"""Keras path of :mod:`statprune.nn`: drives TensorFlow Model Optimization itself.
+"""The Keras path of :mod:`statprune.nn`: prune a tf-keras model with TF-MOT itself.
 
-Optional extra ``statprune[keras]`` (tensorflow-cpu, tf-keras, tensorflow-model-optimization).
-TensorFlow is imported on first use only, with ``TF_USE_LEGACY_KERAS=1`` (TF-MOT 0.8
-works with tf-keras, Keras 2, not with Keras 3 models) and ``TF_CPP_MIN_LOG_LEVEL=2``.
+TensorFlow is reached through :mod:`statprune.nn._tf` only, on first call (optional extra).
 """
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import numpy as np
 
-from .errors import DataError, ParameterError
+from .._provenance import provenance
+from ..errors import DataError, ParameterError
+from . import _tf
+from ._checks import check_int
+from .result import NNPruneResult, layer_table, model_sizes
+from .schedules import ConstantSparsity, as_schedule
 
-_CACHE: list[tuple[Any, Any, Any]] = []
-
-KERAS3_MESSAGE = (
-    "this is a Keras 3 model ({cls}); TensorFlow Model Optimization 0.8 supports only Keras 2 "
-    "(tf-keras) models. Build the model with tf-keras instead: `import tf_keras as keras` (or set "
-    "TF_USE_LEGACY_KERAS=1 before importing tensorflow and use tf.keras), then call prune_keras again"
-)
-
-
-def load() -> tuple[Any, Any, Any]:
-    """Import and return ``(tensorflow, keras, tfmot)`` where ``keras`` is the tf-keras TF-MOT uses."""
-    if _CACHE:
-        return _CACHE[0]
-    os.environ["TF_USE_LEGACY_KERAS"] = "1"
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    try:
-        import tensorflow as tf  # noqa: PLC0415
-        import tensorflow_model_optimization as tfmot  # noqa: PLC0415
-        from tensorflow_model_optimization.python.core.keras.compat import keras  # noqa: PLC0415
-    except ImportError as exc:
-        raise ImportError(
-            f"the Keras path of statprune.nn needs the optional extra: pip install 'statprune[keras]' "
-            f"(tensorflow-cpu, tf-keras, tensorflow-model-optimization); import failed: {exc}"
-        ) from exc
-    _CACHE.append((tf, keras, tfmot))
-    return _CACHE[0]
-
-
-def is_keras3(model: Any) -> bool:
-    return (type(model).__module__ or "").split(".", 1)[0] == "keras"
-
-
-def check_model(model: Any) -> None:
-    if is_keras3(model):
-        raise ParameterError(KERAS3_MESSAGE.format(cls=f"{type(model).__module__}.{type(model).__name__}"))
-    _, keras, _ = load()
-    if not isinstance(model, keras.Model):
-        raise ParameterError(f"expected a tf-keras Model (Sequential or functional), got {type(model).__name__}")
-
-
-def strip(model: Any) -> Any:
-    check_model(model)
-    _, _, tfmot = load()
-    return tfmot.sparsity.keras.strip_pruning(model)
+__all__ = ["prune_keras"]
 
 
 def _split_weights(model: Any) -> tuple[list[str], list[np.ndarray], list[np.ndarray]]:
@@ -117,21 +76,11 @@ def prune_keras(
         ``method="tfmot"``; ``.model`` is the stripped tf-keras model, ``.pruned_model``
         the model still wrapped for further masked training.
     """
-    from ._provenance import provenance  # noqa: PLC0415
-    from .nn import NNPruneResult, PruningSchedule, _check_int, _layer_table, _schedule_from_config, model_sizes  # noqa: PLC0415
-
-    check_model(model)
-    tf, keras, tfmot = load()
-    if schedule is None:
-        sched = _schedule_from_config({"class_name": "ConstantSparsity", "config": {"target_sparsity": 0.5, "begin_step": 0}})
-    elif isinstance(schedule, PruningSchedule):
-        sched = schedule
-    elif type(schedule).__name__ in ("ConstantSparsity", "PolynomialDecay") and hasattr(schedule, "get_config"):
-        sched = _schedule_from_config(schedule.get_config())
-    else:
-        raise ParameterError(f"schedule must be ConstantSparsity or PolynomialDecay (got {type(schedule).__name__})")
-    epochs = _check_int(epochs, "epochs")
-    batch_size = _check_int(batch_size, "batch_size")
+    _tf.check_model(model)
+    tf, keras, tfmot = _tf.load()
+    sched = as_schedule(schedule, ConstantSparsity(0.5, 0))  # TF-MOT's default schedule
+    epochs = check_int(epochs, "epochs")
+    batch_size = check_int(batch_size, "batch_size")
     if epochs < 1 or batch_size < 1:
         raise ParameterError(f"epochs and batch_size must be >= 1 (got {epochs}, {batch_size})")
     feature_names = [str(c) for c in X.columns] if hasattr(X, "columns") else None
@@ -175,9 +124,8 @@ def prune_keras(
         X, y, epochs=epochs, batch_size=batch_size, verbose=verbose, shuffle=True,
         callbacks=[tfmot.sparsity.keras.UpdatePruningStep()],
     )
-    from tensorflow_model_optimization.python.core.sparsity.keras.pruning_wrapper import PruneLowMagnitude  # noqa: PLC0415
-
-    wrappers = [l for l in pruned.layers if isinstance(l, PruneLowMagnitude)]
+    wrapper_cls = _tf.prune_low_magnitude_wrapper_class()
+    wrappers = [l for l in pruned.layers if isinstance(l, wrapper_cls)]
     final_step = int(wrappers[0].pruning_step.numpy()) if wrappers else 0
     thresholds = {l.layer.name: float(np.asarray(l.pruning_vars[0][2].numpy())) for l in wrappers if l.pruning_vars}
     stripped = tfmot.sparsity.keras.strip_pruning(pruned)
@@ -185,7 +133,7 @@ def prune_keras(
     after = _evaluate(stripped, xv, yv, batch_size)
     names, kernels, other = _split_weights(stripped)
     last, target_now = _last_update(sched, final_step)
-    layers = _layer_table(kernels, [thresholds.get(n, float("nan")) for n in names], [target_now] * len(kernels), names)
+    layers = layer_table(kernels, [thresholds.get(n, float("nan")) for n in names], [target_now] * len(kernels), names)
     target = sched.target_sparsity if hasattr(sched, "target_sparsity") else sched.final_sparsity
     score_name = next((k for k in before if k != "loss"), None)
     metrics_out: dict[str, Any] = {
@@ -200,13 +148,11 @@ def prune_keras(
     }
     if score_name and "acc" in score_name:
         metrics_out["accuracy_before"], metrics_out["accuracy_after"] = metrics_out["score_before"], metrics_out["score_after"]
-    import tensorflow_model_optimization as _t  # noqa: PLC0415
-
     prov = {
         **provenance(seed=seed, with_r=False),
         "tensorflow_version": tf.__version__,
         "tf_keras_version": getattr(keras, "__version__", None),
-        "tfmot_version": getattr(_t, "__version__", None),
+        "tfmot_version": getattr(tfmot, "__version__", None),
         "epochs": epochs,
         "batch_size": batch_size,
     }
