@@ -45,7 +45,7 @@ from typing import Any
 import numpy as np
 
 from statprune._gram import _BIG, _DEVMAX, _EPS, _MNLAM, _lambda_interp, _settings
-from statprune.errors import DataError, ParameterError, StatpruneError
+from statprune.errors import DataError, GlmNotSupported, ParameterError
 
 __all__ = ["GlmNotSupported", "cv_glmnet_glm", "glm_unsupported_reason", "glmnet_glm_path"]
 
@@ -56,10 +56,6 @@ _MEASURES = {
     "poisson": ("deviance", {"deviance": "Poisson Deviance", "mse": "Mean-Squared Error",
                              "mae": "Mean Absolute Error"}),
 }
-
-
-class GlmNotSupported(StatpruneError, NotImplementedError):
-    """The request needs something this engine does not compute; run ``cv.glmnet`` in R."""
 
 
 def glm_unsupported_reason(*, family: str, type_measure: str = "default", relax: bool = False,

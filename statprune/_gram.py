@@ -59,7 +59,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from statprune.errors import ConvergenceWarning, DataError, ParameterError, StatpruneError
+from statprune.errors import ConvergenceWarning, DataError, GramNotSupported, ParameterError, StatpruneError
 
 __all__ = [
     "GramNotSupported",
@@ -83,10 +83,6 @@ _CHUNK_ELEMENTS = 1 << 22  # rows per block: about 32 MB of float64
 _MULTITHREAD_FLOPS = 2e9  # n * p^2 below which the statistics are computed in one thread
 
 _MEASURE_NAMES = {"mse": "Mean-Squared Error", "deviance": "Mean-squared Error"}
-
-
-class GramNotSupported(StatpruneError, NotImplementedError):
-    """The request needs something the Gram engine cannot compute; use ``engine="r"``."""
 
 
 def gram_unsupported_reason(

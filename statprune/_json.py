@@ -1,8 +1,9 @@
 """JSON text of result dicts (numpy values as plain Python, NaN/inf as ``null``) and the one
 way statprune writes an output file.
 
-One conversion serves the CLI (``--json``) and every result's ``to_json()``. It imports
-numpy only when called, so ``import statprune.cli`` stays light.
+One conversion (:func:`to_jsonable`: numpy and pandas values as plain Python) serves the CLI
+(``--json``) and every result's ``to_json()`` (:class:`statprune.results.Result`). It never
+imports numpy or pandas, so ``import statprune.cli`` stays light.
 
 :func:`write_atomic` writes every output (``--json``, ``--out``, ``--save-rds``, ``--plot``,
 ``to_json(path)``): ``-`` is standard output; a new path or an existing regular file gets a
@@ -23,34 +24,71 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from .errors import ParameterError
+
 
 def to_jsonable(obj: Any) -> Any:
-    """``obj`` with numpy scalars and arrays made plain and non-finite floats made ``None``.
+    """``obj`` as plain JSON values: the one conversion of numpy and pandas values in statprune.
 
-    Dict keys become strings, tuples and arrays become lists; anything else is returned
-    unchanged.
+    * dict keys become strings, tuples, sets and arrays become lists (a set sorted);
+    * numpy scalars become Python numbers and bools, non-finite floats (and ``pd.NA``,
+      ``NaT``) ``None``;
+    * a DataFrame becomes its records (one dict per row, index dropped: results keep
+      their key column as a column), a Series a dict ``{index: value}``, an Index a list;
+    * timestamps become ISO 8601 text, paths their text.
+
+    Anything else is returned unchanged (``json.dumps`` then says what it cannot write).
 
     Examples
     --------
-    >>> import numpy as np
+    >>> import numpy as np, pandas as pd
     >>> to_jsonable({1: np.array([1.5, np.nan]), "n": np.int64(3), "ok": np.bool_(True)})
     {'1': [1.5, None], 'n': 3, 'ok': True}
+    >>> to_jsonable(pd.DataFrame({"term": ["a", "b"], "p": [0.5, np.nan]}))
+    [{'term': 'a', 'p': 0.5}, {'term': 'b', 'p': None}]
+    >>> to_jsonable(pd.Series([1, 2], index=["x", "y"]))
+    {'x': 1, 'y': 2}
     """
-    import numpy as np  # noqa: PLC0415 - keeps `import statprune.cli` light
-
     if isinstance(obj, dict):
         return {str(k): to_jsonable(v) for k, v in obj.items()}
     if isinstance(obj, (list, tuple)):
         return [to_jsonable(v) for v in obj]
-    if isinstance(obj, np.ndarray):
-        return to_jsonable(obj.tolist())
-    if isinstance(obj, (float, np.floating)):
-        f = float(obj)
-        return f if math.isfinite(f) else None
-    if isinstance(obj, np.integer):
-        return int(obj)
-    if isinstance(obj, np.bool_):
-        return bool(obj)
+    if isinstance(obj, (set, frozenset)):
+        return [to_jsonable(v) for v in sorted(obj, key=str)]
+    if isinstance(obj, bool) or obj is None or isinstance(obj, str):
+        return obj
+    if isinstance(obj, float):  # numpy's float64 too
+        return float(obj) if math.isfinite(obj) else None
+    if isinstance(obj, int):
+        return obj
+    if isinstance(obj, os.PathLike):
+        return os.fspath(obj)
+    # numpy and pandas are looked up, not imported: an object of theirs exists only once they
+    # are imported, and `import statprune.cli` (whose --version prints JSON) stays light
+    np = sys.modules.get("numpy")
+    if np is not None:
+        if isinstance(obj, np.ndarray):
+            return to_jsonable(obj.tolist())
+        if isinstance(obj, np.floating):
+            return to_jsonable(float(obj))
+        if isinstance(obj, np.integer):
+            return int(obj)
+        if isinstance(obj, np.bool_):
+            return bool(obj)
+        if isinstance(obj, np.datetime64):
+            return None if np.isnat(obj) else str(obj)
+    pd = sys.modules.get("pandas")
+    if pd is not None:
+        if isinstance(obj, pd.DataFrame):
+            return [to_jsonable(r) for r in obj.to_dict(orient="records")]
+        if isinstance(obj, pd.Series):
+            return to_jsonable(obj.to_dict())
+        if isinstance(obj, pd.Index):
+            return to_jsonable(obj.tolist())
+        if obj is pd.NA or obj is pd.NaT:
+            return None
+        if isinstance(obj, pd.Timestamp):
+            return obj.isoformat()
     return obj
 
 
@@ -62,9 +100,19 @@ def dumps(obj: Any, indent: int | None = 2, **kwargs: Any) -> str:
     return json.dumps(to_jsonable(obj), indent=indent, allow_nan=False, **kwargs)
 
 
-def dumps_to(obj: Any, path: str | os.PathLike[str] | None = None) -> str:
-    """:func:`dumps` of ``obj``, also written atomically (plus a newline) to ``path`` when given."""
-    text = dumps(obj)
+def dumps_to(obj: Any, path: str | os.PathLike[str] | None = None, *, indent: int | None = 2) -> str:
+    """:func:`dumps` of ``obj``, also written atomically (plus a newline) to ``path`` when given.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> p = os.path.join(tempfile.mkdtemp(), "r.json")
+    >>> dumps_to({"a": [1, 2]}, p, indent=None)
+    '{"a": [1, 2]}'
+    >>> open(p).read()
+    '{"a": [1, 2]}\\n'
+    """
+    text = dumps(obj, indent=indent)
     if path is not None:
         write_atomic(path, text + "\n")
     return text
@@ -107,8 +155,6 @@ def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> Path:
     except OSError as exc:
         raise OSError(exc.errno, exc.strerror, str(target)) from exc
     if st is not None and not stat.S_ISREG(st.st_mode):
-        from .errors import ParameterError  # noqa: PLC0415
-
         mode = st.st_mode
         if stat.S_ISCHR(mode) or stat.S_ISFIFO(mode):
             try:
@@ -164,8 +210,6 @@ def figure_format(path: str | os.PathLike[str], *, option: str = "path") -> str:
     fmt = os.path.splitext(p)[1].lstrip(".").lower() or "png"
     supported = FigureCanvasBase.get_supported_filetypes()
     if fmt not in supported:
-        from .errors import ParameterError  # noqa: PLC0415
-
         raise ParameterError(f"{option} {p!r}: matplotlib cannot write '.{fmt}' figures; use one of "
                              f"{', '.join('.' + k for k in sorted(supported))}")
     return fmt

@@ -50,7 +50,7 @@ from typing import Any
 
 import numpy as np
 
-from .errors import APT_R_LINE, RError, RNotAvailableError
+from .errors import APT_R_LINE, RError, RNotAvailableError, RWarning
 
 __all__ = [
     "RObject",
@@ -79,10 +79,6 @@ _APT_NAMES = {
     "randomForest": "r-cran-randomforest",
     "Matrix": "r-cran-matrix",
 }
-
-
-class RWarning(UserWarning):
-    """A warning that R signalled, with R's own text."""
 
 
 def apt_package(r_package: str) -> str:

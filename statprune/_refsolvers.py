@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 
 from . import _certify, _mapping
+from .errors import SolverNotSupported as Unsupported
 
 __all__ = ["ENGINES", "REFERENCE_ENGINES", "Solution", "Unsupported", "solve"]
 
@@ -51,10 +52,6 @@ STAGE_ENGINES = {
 }
 #: tried, in this order, when fewer than two engines are certified
 STRONGER = ("glum", "scipy", "skglm")
-
-
-class Unsupported(Exception):
-    """The engine cannot express this problem (family, weights, offsets, penalty factors)."""
 
 
 @dataclass

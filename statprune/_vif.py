@@ -19,11 +19,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from .errors import AliasedError
+
 __all__ = ["AliasedError", "gvif"]
-
-
-class AliasedError(ValueError):
-    """The design is rank deficient (R's ``lm`` would report aliased, NA coefficients)."""
 
 
 def gvif(X: np.ndarray, assign: np.ndarray, intercept: bool) -> tuple[np.ndarray, np.ndarray]:

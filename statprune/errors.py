@@ -1,11 +1,34 @@
-"""Typed exceptions raised by statprune.
+"""Every exception and warning class of statprune, in one module.
 
 Every message says what was wrong, where (which column, argument or R call),
-and what to do about it. Catch narrowly:
+and what to do about it. The classes subclass the built-in exception a caller
+would expect (``ValueError`` for bad input, ``RuntimeError`` for a failing R,
+``NotImplementedError`` for a request an engine does not cover), so callers can
+catch narrowly:
 
 >>> from statprune.errors import DataError, StatpruneError
 >>> issubclass(DataError, ValueError) and issubclass(DataError, StatpruneError)
 True
+
+=============================  ====================================================================
+class                          raised when
+=============================  ====================================================================
+``DataError``                  the data cannot be used as given (NaN, constant column, bad target)
+``AliasedError``               the design is rank deficient (R's ``lm`` reports NA coefficients)
+``ParameterError``             an argument has a value statprune cannot use
+``RNotAvailableError``         R, rpy2 or an R package is missing (the message has the install line)
+``RError``                     R signalled an error (R's own message and call)
+``CollationNotAvailableError`` ``collation="locale"`` without PyICU
+``EngineNotSupported``         a fast engine cannot serve a request; base of the three below
+``GramNotSupported``           ... the Gram engine (gaussian); the caller runs R's glmnet instead
+``GlmNotSupported``            ... the fast binomial/poisson engine; the caller runs R instead
+``SolverNotSupported``         ... a reference solver of the cross-check (family, weights, offset)
+``RWarning``                   R signalled a warning (R's own text)
+``ConvergenceWarning``         a solver stopped short of its tolerance
+``SelectionWarning``           a valid selection that deserves attention (base of the two below)
+``PerfectSeparationWarning``   a binomial model separates the classes; estimates diverge
+``NothingSelectedWarning``     every candidate was pruned
+=============================  ====================================================================
 """
 
 from __future__ import annotations
@@ -13,10 +36,16 @@ from __future__ import annotations
 __all__ = [
     "StatpruneError",
     "DataError",
+    "AliasedError",
     "ParameterError",
     "RNotAvailableError",
     "RError",
     "CollationNotAvailableError",
+    "EngineNotSupported",
+    "GramNotSupported",
+    "GlmNotSupported",
+    "SolverNotSupported",
+    "RWarning",
     "ConvergenceWarning",
     "SelectionWarning",
     "PerfectSeparationWarning",
@@ -36,6 +65,14 @@ class StatpruneError(Exception):
 
 class DataError(StatpruneError, ValueError):
     """The data cannot be used as given (NaN/inf, constant or duplicated columns, bad target...)."""
+
+
+class AliasedError(DataError):
+    """The design matrix is rank deficient: R's ``lm`` would report aliased (NA) coefficients.
+
+    Drop one of the linearly dependent columns (``alias(lm(...))`` in R names them)
+    before asking for VIFs.
+    """
 
 
 class ParameterError(StatpruneError, ValueError):
@@ -64,6 +101,33 @@ class RError(StatpruneError, RuntimeError):
 
 class CollationNotAvailableError(StatpruneError, RuntimeError):
     """``collation="locale"`` needs PyICU, the ICU library R sorts with in a locale (``statprune[locale]``)."""
+
+
+class EngineNotSupported(StatpruneError, NotImplementedError):
+    """A fast engine cannot serve this request; the message says why.
+
+    The estimators catch it and run R instead; called directly, pass ``engine="r"``.
+    """
+
+
+class GramNotSupported(EngineNotSupported):
+    """The request needs something the Gram engine cannot compute; use ``engine="r"``."""
+
+
+class GlmNotSupported(EngineNotSupported):
+    """The request needs something the fast GLM engine does not compute; run ``cv.glmnet`` in R."""
+
+
+class SolverNotSupported(EngineNotSupported):
+    """A cross-check reference solver cannot express this problem (family, weights, offsets, penalty factors).
+
+    The cross-check skips that solver and says why; install the others
+    (``pip install 'statprune[crosscheck]'``) for more certificates.
+    """
+
+
+class RWarning(UserWarning):
+    """A warning that R signalled, with R's own text."""
 
 
 class ConvergenceWarning(UserWarning):
