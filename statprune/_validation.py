@@ -1,0 +1,124 @@
+"""Input checks shared by every estimator and command: targets, weights, offsets, folds.
+
+One rule each, with statprune's messages (what was wrong, where, what to do):
+
+* :func:`check_target`: the target of a ``family`` (shape, missing values, then the
+  family's rule and R's class order, :mod:`statprune._glmnet.families`);
+* :func:`check_weights`: observation weights, finite, ``>= 0``, not all zero;
+* :func:`check_offset`: an offset (a vector, or a matrix for multinomial), finite;
+* :func:`check_foldid` / :func:`check_nfolds`: the fold policy of
+  :mod:`statprune._glmnet.folds`.
+
+Examples
+--------
+>>> t = check_target([2, 10, 2, 10], "binomial", n=4)
+>>> t.classes
+[2, 10]
+>>> check_weights([1, 0, 2], 3).tolist()
+[1.0, 0.0, 2.0]
+>>> check_weights([1, -1], 2)
+Traceback (most recent call last):
+...
+statprune.errors.DataError: sample_weight must be finite and >= 0 (row 2 is -1.0)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ._glmnet.families import Target, check_family_target
+from ._glmnet.folds import check_foldid, check_nfolds
+from .errors import DataError
+
+__all__ = ["Target", "check_foldid", "check_nfolds", "check_offset", "check_target", "check_weights"]
+
+_TWO_D = ("mgaussian", "cox")
+
+
+def check_target(y: Any, family: str, *, name: str | None = None, n: int | None = None, glmnet: bool = True,
+                 collation: str = "C", caller: str = "the estimator") -> Target:
+    """Check a target for ``family`` and return it as the backends take it.
+
+    Parameters
+    ----------
+    y : array-like, Series, DataFrame or None
+        One column (two or three for ``"cox"``; two or more for ``"mgaussian"``;
+        two count columns are allowed for ``"binomial"``).
+    family : str
+        An R family name (:data:`statprune._glmnet.families.ALL_FAMILIES`, or a
+        stepwise family).
+    name : str, optional
+        The target's name in messages (default: the Series' name, else ``"y"``).
+    n : int, optional
+        The number of rows of X; a target of another length is refused.
+    glmnet : bool
+        Apply glmnet's rules (a constant gaussian target cannot be fitted).
+    collation : {"C", "locale"}
+        How text labels are ordered (R's ``sort()`` under ``LC_COLLATE=C`` or in an
+        English locale); the class order decides binomial's event (the second class).
+    caller : str
+        Who asks, for the message when ``y`` is None.
+
+    Returns
+    -------
+    Target
+        ``(y, classes)``: classes in R's factor-level order for binomial and
+        multinomial, column names for mgaussian and two-column binomial, else None.
+    """
+    if y is None:
+        raise DataError(f"{caller} requires y to be passed, but the target y is None")
+    label = str(name if name is not None else (getattr(y, "name", None) or "y"))
+    two_d_ok = family in _TWO_D or (family == "binomial" and np.ndim(y) == 2 and np.shape(y)[1] == 2)
+    if not two_d_ok:
+        if isinstance(y, pd.DataFrame):
+            if y.shape[1] != 1:
+                raise DataError(f"y has {y.shape[1]} columns; family={family!r} needs one")
+            y = y.iloc[:, 0]
+        elif not isinstance(y, (pd.Series, pd.Categorical)):
+            arr = np.asarray(y)
+            if arr.ndim == 2 and arr.shape[1] == 1:
+                arr = arr[:, 0]
+            if arr.ndim != 1:
+                raise DataError(f"y must be 1-D for family={family!r}")
+            y = arr
+    rows = len(y) if not hasattr(y, "shape") else y.shape[0]
+    if n is not None and rows != n:
+        raise DataError(f"y has {rows} values but X has {n} rows")
+    return check_family_target(y, family, name=label, glmnet=glmnet, collation=collation)
+
+
+def check_weights(sample_weight: Any, n: int, *, what: str = "sample_weight") -> np.ndarray | None:
+    """Observation weights as float64 ``(n,)``: finite, ``>= 0`` and not all zero (None stays None).
+
+    glmnet normalizes weights to sum to ``n`` (``nobs``) itself; a zero weight drops
+    the row from the fit.
+    """
+    if sample_weight is None:
+        return None
+    w = np.asarray(sample_weight, dtype=float).reshape(-1)
+    if w.size != n:
+        raise DataError(f"{what} has {w.size} values for {n} rows")
+    bad = ~np.isfinite(w) | (w < 0)
+    if bad.any():
+        i = int(np.flatnonzero(bad)[0])
+        raise DataError(f"{what} must be finite and >= 0 (row {i + 1} is {w[i]})")
+    if not (w > 0).any():
+        raise DataError(f"Sample weights must contain at least one non-zero number ({what} sums to 0)")
+    return w
+
+
+def check_offset(offset: Any, n: int, *, what: str = "offset") -> np.ndarray | None:
+    """An offset as float64 with ``n`` rows (a vector, or ``(n, K)`` for multinomial), finite; None stays None."""
+    if offset is None:
+        return None
+    off = np.asarray(offset, dtype=float)
+    if off.ndim == 2 and off.shape[1] == 1:
+        off = off[:, 0]
+    if off.ndim not in (1, 2) or off.shape[0] != n:
+        raise DataError(f"{what} must be finite with {n} rows (got shape {off.shape})")
+    if not np.isfinite(off).all():
+        raise DataError(f"{what} must be finite with {n} rows ({int((~np.isfinite(off)).sum())} value(s) are NaN or inf)")
+    return off
