@@ -934,7 +934,7 @@ def _single_term_table(tab: Any, json_out: Optional[str]) -> None:
             rows.append(rec)
         emit_json({**{k: v for k, v in attrs.items()}, "columns": list(tab.columns), "rows": rows}, json_out)
         return
-    from .stepwise import _format_table  # noqa: PLC0415
+    from .stepwise.result import _format_table  # noqa: PLC0415
 
     typer.echo(attrs.get("heading", ""))
     typer.echo("")

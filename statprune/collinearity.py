@@ -1,7 +1,7 @@
 """Variance inflation factors of a linear model, as ``car::vif(lm(formula, data))`` reports them.
 
 Every model term gets ``GVIF``, ``Df`` and ``GVIF^(1/(2 Df))`` (Fox & Monette's
-generalized VIF; see :mod:`statprune._vif` for the formula). Factors and
+generalized VIF; see :mod:`statprune.engines.vif` for the formula). Factors and
 interactions are single terms with one column per coefficient of R's
 ``model.matrix`` (treatment contrasts, R's marginality coding), as car's default
 ``type = "terms"`` treats them. When every term has one column, ``GVIF`` is the
@@ -38,7 +38,10 @@ import numpy as np
 import pandas as pd
 
 from ._json import dumps_to
-from .errors import DataError, ParameterError
+from .engines.vif import gvif
+from .errors import AliasedError, DataError, ParameterError
+from .stepwise import stepwise
+from .stepwise._setup import _setup  # the same formula, NA and design path as step()
 
 __all__ = ["VIFResult", "vif"]
 
@@ -138,8 +141,6 @@ class VIFResult:
 
 def _table(eng: Any, terms: list) -> pd.DataFrame:
     """car's ``vif.default`` table for the model with these terms (engine of statprune.stepwise)."""
-    from ._vif import AliasedError, gvif  # noqa: PLC0415
-
     keys = eng.blocks(terms)
     X = eng.matrix(keys)
     widths = [eng.design.block(*k)[0].shape[1] for k in keys]
@@ -180,8 +181,6 @@ def vif(data: Any, formula: str, *, threshold: float | None = None) -> VIFResult
     >>> round(float(res.terms.loc["rad", "gvif"]), 6)
     7.484496
     """
-    from .stepwise import _setup, stepwise  # noqa: PLC0415 - the same formula, NA and design path as step()
-
     if threshold is not None and not (isinstance(threshold, (int, float)) and np.isfinite(threshold) and threshold > 0):
         raise ParameterError(f"threshold must be a positive number, got {threshold!r}")
     if not isinstance(formula, str) or "~" not in formula:

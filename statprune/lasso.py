@@ -1555,7 +1555,7 @@ class GlmnetCV(SelectorMixin, BaseEstimator):
             X = X.to_pandas()
         if not isinstance(X, pd.DataFrame):
             return X
-        from ._categorical import TreatmentEncoder, non_numeric_columns  # noqa: PLC0415
+        from .engines.stepwise.categorical import TreatmentEncoder, non_numeric_columns  # noqa: PLC0415
 
         if reset:
             self.encoder_ = None

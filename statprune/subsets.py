@@ -53,8 +53,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ._data import read_table
 from ._json import dumps_to
+from .engines import leaps
 from .errors import DataError, ParameterError, SelectionWarning
+from .stepwise._setup import _quote, _setup  # one formula/design path for lm models
 
 __all__ = ["METHODS", "RegsubsetsResult", "regsubsets"]
 
@@ -201,9 +204,6 @@ class RegsubsetsResult:
 # =========================================================================== design
 def _design(data: Any, target: str, exclude: Sequence[str] = ()) -> tuple[np.ndarray, np.ndarray, list[str], dict[str, list[str]], int]:
     """Model matrix of ``target ~ .`` without the intercept (R's coding and names)."""
-    from ._data import read_table  # noqa: PLC0415
-    from .stepwise import _quote, _setup  # noqa: PLC0415 - one formula/design path for lm models
-
     df = read_table(data)
     if not isinstance(df, pd.DataFrame):
         raise DataError("data must be a pandas DataFrame or a path to a CSV/Parquet file")
@@ -295,8 +295,6 @@ def regsubsets(
     >>> round(float(res.sizes.loc[3, "cp"]), 6)
     1.146922
     """
-    from . import _leaps  # noqa: PLC0415
-
     if method not in METHODS:
         raise ParameterError(f"method must be one of {', '.join(METHODS)}, got {method!r}")
     if isinstance(nvmax, bool) or not isinstance(nvmax, (int, np.integer)) or nvmax < 1:
@@ -319,7 +317,7 @@ def regsubsets(
     idx = {c: j for j, c in enumerate(names)}
     order = [idx[c] for c in fin + free + fout]  # leaps: order(index)
     Xo = X[:, order]
-    dep = _leaps.lindep(np.column_stack([np.ones(n), Xo]))[1:]
+    dep = leaps.lindep(np.column_stack([np.ones(n), Xo]))[1:]
     dep_names = [names[order[j]] for j in np.flatnonzero(dep)]
     if dep_names:
         bad_in = [c for c in dep_names if c in fin]
@@ -340,21 +338,21 @@ def regsubsets(
         raise ParameterError("Exhaustive search will be S L O W, must specify really_big=True (more than 50 columns)")
     Xin = X[:, [idx[c] for c in fin]]
     Xfree = X[:, [idx[c] for c in free_ok]]
-    R1, b1, e = _leaps.reduce(Xin, Xfree, y)
+    R1, b1, e = leaps.reduce(Xin, Xfree, y)
     ones_in = np.column_stack([np.ones(n), Xin])
     # RSS of every column (forced-out ones too), dependent columns left out: leaps' sserr
     indep = [order[j] for j in range(p) if not dep[j]]
-    sserr = _leaps.rss_of(np.column_stack([np.ones(n), X[:, indep]]), y)
+    sserr = leaps.rss_of(np.column_stack([np.ones(n), X[:, indep]]), y)
     # the reduced problem carries everything beyond the forced columns: base = RSS(forced) - ||b1||^2
-    base = _leaps.rss_of(ones_in, y) - float(b1 @ b1)
+    base = leaps.rss_of(ones_in, y) - float(b1 @ b1)
     nodes = None
     if method == "exhaustive":
-        sets, nodes = _leaps.exhaustive(R1, b1, max(base, 0.0), nv)
+        sets, nodes = leaps.exhaustive(R1, b1, max(base, 0.0), nv)
     else:
         # leaps' tolerance per variable: 5e-10 * column sum of |R| in the design order
         _, Rall = np.linalg.qr(np.column_stack([ones_in, Xfree]), mode="reduced")
-        tol = _leaps.LINDEP_EPS * np.abs(Rall).sum(axis=0)[1 + len(fin):]
-        sets = _leaps.sequential(method, R1, b1, base, tol, nv)
+        tol = leaps.LINDEP_EPS * np.abs(Rall).sum(axis=0)[1 + len(fin):]
+        sets = leaps.sequential(method, R1, b1, base, tol, nv)
     yc = y - y.mean()
     nullrss = float(yc @ yc)
     last = 1 + p - len(fout)
@@ -363,7 +361,7 @@ def regsubsets(
     for s, S in enumerate(sets, start=1):
         in_model = set(fin) | {free_ok[j] for j in S}
         terms = [c for c in names if c in in_model]
-        rss = _leaps.rss_of(np.column_stack([ones_in, Xfree[:, list(S)]]), y)
+        rss = leaps.rss_of(np.column_stack([ones_in, Xfree[:, list(S)]]), y)
         i = len(fin) + s + 1
         vr = rss / nullrss
         rows.append({"size": len(fin) + s, "terms": terms, "rss": rss, "rsq": 1 - vr, "adjr2": 1 - vr * (n - 1) / (n - i),

@@ -1,10 +1,10 @@
-"""Formula parsing (statprune._formula on formulaic) against R's ``terms()``.
+"""Formula parsing (statprune.engines.stepwise.formula on formulaic) against R's ``terms()``.
 
 The live test runs a small pure-R check through ``Rscript`` (marker ``against_r``):
 ``attr(terms(f, data = d), "term.labels")`` and ``attr(, "intercept")`` for each
 formula, and ``update(base, scope)`` for the scope formulas of ``step()``. The
 unit tests pin R's answers for the cases where formulaic on its own differs from
-R (each one a shim in ``statprune/_formula.py``).
+R (each one a shim in ``statprune/engines/stepwise/formula.py``).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 from helpers import child_env
 
-from statprune._formula import Design, _deparse, _r_tokens, parse_formula
+from statprune.engines.stepwise.formula import Design, _deparse, _r_tokens, parse_formula
 from statprune.errors import DataError, ParameterError
 
 COLUMNS = ["y", "a", "b", "c", "Infant.Mortality", "x", "odd name", "g"]
@@ -231,12 +231,12 @@ def test_hostile_terms_are_refused_and_nothing_runs(formula, tmp_path, monkeypat
 
     from statprune.stepwise import stepwise
 
-    import statprune._formula
-    import statprune._rexpr
+    import statprune.engines.stepwise.formula
+    import statprune.engines.stepwise.rexpr
 
     monkeypatch.chdir(tmp_path)
     calls = []
-    for mod in (statprune._formula, statprune._rexpr):  # a global shadows the builtin inside the module
+    for mod in (statprune.engines.stepwise.formula, statprune.engines.stepwise.rexpr):  # a global shadows the builtin inside the module
         for name in ("eval", "exec", "compile", "__import__", "getattr"):
             real = getattr(builtins, name)
             monkeypatch.setattr(mod, name, lambda *a, _r=real, _n=name, **k: (calls.append(_n), _r(*a, **k))[1],
@@ -254,14 +254,14 @@ def test_hostile_terms_are_refused_and_nothing_runs(formula, tmp_path, monkeypat
 
 def test_terms_evaluate_without_python_eval(monkeypatch):
     """I(), log(), poly() and friends are evaluated on the parsed tree, never through eval/compile."""
-    import statprune._formula
-    import statprune._rexpr
+    import statprune.engines.stepwise.formula
+    import statprune.engines.stepwise.rexpr
     from statprune.stepwise import stepwise
 
     def boom(*a, **k):
         raise AssertionError("Python eval/compile was called on a formula")
 
-    for mod in (statprune._formula, statprune._rexpr):
+    for mod in (statprune.engines.stepwise.formula, statprune.engines.stepwise.rexpr):
         for name in ("eval", "exec", "compile"):
             monkeypatch.setattr(mod, name, boom, raising=False)
     df = pd.DataFrame({"y": [1.0, 2, 3, 5, 4, 6, 8, 7], "x": [1.0, 2, 3, 4, 5, 6, 7, 9],
@@ -271,7 +271,7 @@ def test_terms_evaluate_without_python_eval(monkeypatch):
 
 
 def test_r_arithmetic_semantics():
-    from statprune._formula import evaluate_variable
+    from statprune.engines.stepwise.formula import evaluate_variable
 
     df = pd.DataFrame({"x": [-3.0, -1, 2, 5], "b": [True, False, True, True]})
     ev = lambda t: evaluate_variable(t, df).values  # noqa: E731

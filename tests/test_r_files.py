@@ -129,7 +129,7 @@ def test_glmnet_text_column_message_names_it(boston):
 
 
 def test_treatment_encoder_matches_model_matrix_names_and_values():
-    from statprune._categorical import TreatmentEncoder
+    from statprune.engines.stepwise.categorical import TreatmentEncoder
 
     d = pd.DataFrame({"g": ["b", "a", "c", "a"], "x": [1.0, 2.0, 3.0, 4.0],
                       "f": pd.Categorical(["lo", "hi", "hi", "lo"], categories=["lo", "hi"])})

@@ -17,8 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import statprune
-from statprune._formula import Design, add_scope, drop_scope, parse_formula
-from statprune._sweep import GramSweep, qr_fit
+from statprune.engines.stepwise.formula import Design, add_scope, drop_scope, parse_formula
+from statprune.engines.stepwise.sweep import GramSweep, qr_fit
 from statprune.datasets import load_boston, load_mtcars, load_swiss
 from statprune.errors import DataError, ParameterError, PerfectSeparationWarning
 from statprune.stepwise import StepwiseResult, StepwiseSelector, add1, drop1, stepwise

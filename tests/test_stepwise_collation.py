@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from helpers import child_env, require_r
 
-from statprune._formula import Design
+from statprune.engines.stepwise.formula import Design
 from statprune.errors import ParameterError
 from statprune.stepwise import drop1, stepwise
 

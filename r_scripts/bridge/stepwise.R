@@ -1,6 +1,6 @@
 # StepwiseResult.save_rds(): the final model of a stepwise selection as R's step() returns it, an
 # lm/glm fit whose $anova is the path. The formula text has passed statprune's formula parser
-# (statprune/_formula.py: R's grammar, whitelisted functions), the data come as a data.frame.
+# (statprune/engines/stepwise/formula.py: R's grammar, whitelisted functions), the data come as a data.frame.
 
 sps_family <- function(family, link) {
   fam <- get(family, mode = "function", envir = asNamespace("stats"))

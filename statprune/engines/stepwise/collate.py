@@ -13,7 +13,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from .errors import CollationNotAvailableError
+from ...errors import CollationNotAvailableError
 
 __all__ = ["locale_key"]
 
@@ -21,7 +21,7 @@ __all__ = ["locale_key"]
 @lru_cache(maxsize=1)
 def _collator() -> Any:
     try:
-        import icu  # noqa: PLC0415
+        import icu  # noqa: PLC0415 - optional (statprune[locale]), needed only for collation='locale'
     except ImportError:  # pragma: no cover - the test extra installs it
         raise CollationNotAvailableError(
             "collation='locale' sorts factor levels with ICU as R does and needs PyICU: "

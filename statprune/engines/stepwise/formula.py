@@ -54,6 +54,7 @@ calls R.
 from __future__ import annotations
 
 import ast
+import difflib
 import math
 import re
 from collections.abc import Iterable, Sequence
@@ -67,8 +68,9 @@ from formulaic.parser import DefaultFormulaParser, DefaultOperatorResolver
 from formulaic.parser.algos.tokenize import tokenize as _fl_tokenize
 from formulaic.parser.types import Operator, OrderedSet, Token
 
-from ._rexpr import deparse, evaluate, parse, r_number, tokenize
-from .errors import DataError, ParameterError
+from ...errors import DataError, ParameterError
+from .collate import locale_key
+from .rexpr import deparse, evaluate, parse, r_number, tokenize
 
 __all__ = [
     "Design",
@@ -110,7 +112,7 @@ def _raw_tokens(text: str, whole: str | None = None) -> list[Token]:
         raise ParameterError(f"cannot parse formula {whole or text!r}: {str(exc).splitlines()[0]}") from None
 
 
-# R's tokens and deparse of the text of a call (statprune._rexpr; the names are kept for the tests)
+# R's tokens and deparse of the text of a call (statprune.engines.stepwise.rexpr; the names are kept for the tests)
 _r_tokens = tokenize
 _deparse = deparse
 
@@ -165,8 +167,6 @@ def collation_key(collation: str) -> Any:
     if collation == "C":
         return None
     if collation == "locale":
-        from ._collate import locale_key  # noqa: PLC0415
-
         return locale_key
     raise ParameterError(f"collation must be one of {COLLATIONS}, got {collation!r}")
 
@@ -315,7 +315,7 @@ def _factor_call(label: str, node: ast.Call, data: pd.DataFrame, collation: str)
 
 
 def evaluate_variable(label: str, data: pd.DataFrame, collation: str = "C") -> Variable:
-    """Evaluate a formula variable against the data: a column, or an R call through :mod:`statprune._rexpr`.
+    """Evaluate a formula variable against the data: a column, or an R call through :mod:`statprune.engines.stepwise.rexpr`.
 
     The text is parsed into a tree with R's precedence and evaluated through a
     fixed table of functions: nothing is handed to Python's ``eval``.
@@ -352,8 +352,6 @@ def evaluate_variable(label: str, data: pd.DataFrame, collation: str = "C") -> V
 
 
 def _missing_msg(name: str, cols: Sequence[str]) -> str:
-    import difflib  # noqa: PLC0415
-
     close = difflib.get_close_matches(name, [str(c) for c in cols], n=3)
     hint = f"; did you mean {', '.join(map(repr, close))}?" if close else ""
     return f"formula names column {name!r}, which is not in the data{hint} (columns: {', '.join(map(str, cols))})"

@@ -21,9 +21,10 @@ from typing import Any
 
 import numpy as np
 from scipy import stats as sps
-from scipy.special import gammaln
+from scipy.special import digamma, gammaln, polygamma
 
-from ._sweep import GLM_TOL, qr_fit
+from ...errors import ConvergenceWarning, PerfectSeparationWarning
+from .sweep import GLM_TOL, qr_fit
 
 __all__ = ["FAMILIES", "FAMILY_LINKS", "GLMFit", "Family", "Link", "glm_fit", "glm_nb", "theta_ml"]
 
@@ -454,8 +455,6 @@ def theta_ml(y, mu, n, weights, limit: int = 10, eps: float = _EPS**0.25) -> tup
     """``MASS::theta.ml``: Newton's method for the negative binomial theta (R's warnings returned)."""
     y = np.asarray(y, float)
     w = np.asarray(weights, float)
-    from scipy.special import digamma, polygamma  # noqa: PLC0415
-
     def score(th):
         return float(np.sum(w * (digamma(th + y) - digamma(th) + np.log(th) + 1 - np.log(th + mu) - (y + th) / (mu + th))))
 
@@ -546,8 +545,6 @@ def glm_nb(
 
 def _warning_category(message: str) -> type[Warning]:
     """statprune's warning class for an R ``glm.fit`` warning text."""
-    from .errors import ConvergenceWarning, PerfectSeparationWarning  # noqa: PLC0415
-
     if "numerically 0 or 1" in message:
         return PerfectSeparationWarning
     if "converge" in message or "boundary" in message:

@@ -2,11 +2,11 @@
 
 One :class:`Engine` per data set and family. Gaussian models are R's ``lm``
 (``extractAIC.lm``: ``n log(RSS/n) + k edf``; ``drop1.lm``/``add1.lm``) and are
-evaluated on the swept Gram matrix (:mod:`statprune._sweep`), so a candidate
+evaluated on the swept Gram matrix (:mod:`statprune.engines.stepwise.sweep`), so a candidate
 costs O(p^2)-O(p^3) instead of an O(n p^2) refit. Binomial, poisson and Gamma
 models are R's ``glm`` (``extractAIC.glm``: ``aic + (k - 2) edf``; ``drop1.glm``
 and ``add1.glm`` with the deviance/dispersion shortcut shifted so that the
-``<none>`` row equals ``extractAIC``), refitted by :func:`statprune._glmfit.glm_fit`.
+``<none>`` row equals ``extractAIC``), refitted by :func:`statprune.engines.stepwise.glmfit.glm_fit`.
 """
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ import numpy as np
 import pandas as pd
 from scipy import stats as sps
 
-from ._formula import Design, term_label
-from ._glmfit import FAMILIES, Family, GLMFit, glm_fit, glm_nb
-from ._sweep import GLM_TOL, GramSweep, qr_fit
-from .errors import ParameterError
+from ...errors import DataError, ParameterError
+from .formula import Design, sort_terms, term_label
+from .glmfit import FAMILIES, Family, GLMFit, glm_fit, glm_nb
+from .sweep import GLM_TOL, GramSweep, qr_fit
 
 __all__ = ["Engine", "ModelInfo"]
 
@@ -175,8 +175,6 @@ class Engine:
                     hit = glm_fit(X, self.y, self.fam, weights=self.weights, offset=self.offset,  # type: ignore[arg-type]
                                   n_trials=self.n_trials, emit_warnings=False)
             except FloatingPointError as exc:  # R stops here: bad starting values for this family/link
-                from .errors import DataError  # noqa: PLC0415
-
                 raise DataError(f"glm.fit ({self.fam!r}): {exc} (R's error)") from None
             for m in hit.warnings:
                 if m not in self.messages:
@@ -390,8 +388,6 @@ class Engine:
         labels: Sequence[str] | None = None,
     ) -> pd.DataFrame:
         """R's ``add1(fit, scope, k = k, test = test)`` (model matrix of the combined model)."""
-        from ._formula import sort_terms  # noqa: PLC0415
-
         combined = sort_terms(list(terms) + [t for t in scope if t not in terms])
         ckeys = self.blocks(combined)
         base = [ckeys[combined.index(t)] for t in combined if t in terms]

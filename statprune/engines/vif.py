@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .errors import AliasedError
+from ..errors import AliasedError
 
-__all__ = ["AliasedError", "gvif"]
+__all__ = ["gvif"]
 
 
 def gvif(X: np.ndarray, assign: np.ndarray, intercept: bool) -> tuple[np.ndarray, np.ndarray]:
@@ -29,7 +29,7 @@ def gvif(X: np.ndarray, assign: np.ndarray, intercept: bool) -> tuple[np.ndarray
 
     ``X`` holds the intercept column first when ``intercept``; ``assign`` gives the term
     (1-based; 0 for the intercept) of each column, as R's ``attr(model.matrix, "assign")``.
-    Raises :class:`AliasedError` when ``X`` does not have full column rank.
+    Raises :class:`statprune.errors.AliasedError` when ``X`` does not have full column rank.
 
     Examples
     --------

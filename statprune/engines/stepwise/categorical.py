@@ -25,8 +25,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from formulaic import model_matrix
 
-from .errors import DataError
+from ...errors import DataError
 
 __all__ = ["TreatmentEncoder", "non_numeric_columns"]
 
@@ -41,8 +42,6 @@ class TreatmentEncoder:
     """Numeric columns as they are, text/categorical columns as R's treatment dummies."""
 
     def fit(self, X: pd.DataFrame) -> TreatmentEncoder:
-        from formulaic import model_matrix  # noqa: PLC0415
-
         self.columns_ = [str(c) for c in X.columns]
         self.categorical_ = non_numeric_columns(X)
         self.levels_: dict[str, list[Any]] = {}

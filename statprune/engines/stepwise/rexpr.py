@@ -35,7 +35,7 @@ from typing import Any
 
 import numpy as np
 
-from .errors import DataError, ParameterError
+from ...errors import DataError, ParameterError
 
 __all__ = ["FUNCTIONS", "deparse", "evaluate", "parse", "r_number", "tokenize"]
 

@@ -1,0 +1,99 @@
+"""Stepwise selection as a scikit-learn selector (``SelectorMixin``)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator
+from sklearn.feature_selection import SelectorMixin
+from sklearn_compat.utils.validation import validate_data
+
+from ._api import stepwise
+
+__all__ = ["StepwiseSelector"]
+
+
+
+
+class StepwiseSelector(SelectorMixin, BaseEstimator):
+    """Feature selection by :func:`stepwise` for scikit-learn pipelines.
+
+    Each column of ``X`` is one term (``y ~ .``); the selected features are those
+    in the final model. Parameters are those of :func:`stepwise`.
+
+    Attributes
+    ----------
+    result_ : StepwiseResult
+    support_ : ndarray of bool
+    feature_names_in_ : ndarray of str (when ``X`` has column names)
+    n_features_in_ : int
+
+    Examples
+    --------
+    >>> from statprune import StepwiseSelector
+    >>> from statprune.datasets import load_swiss
+    >>> df = load_swiss()
+    >>> sel = StepwiseSelector().fit(df.drop(columns="Fertility"), df["Fertility"])
+    >>> sel.get_feature_names_out().tolist()
+    ['Agriculture', 'Education', 'Catholic', 'Infant.Mortality']
+    """
+
+    def __init__(
+        self,
+        family: str = "gaussian",
+        direction: str | None = None,
+        criterion: str = "aic",
+        k: float | None = None,
+        threshold: float | None = None,
+        test: str | None = None,
+        keep: Sequence[str] | None = None,
+        max_steps: int | None = None,
+        adjust: str = "holm",
+    ) -> None:
+        self.family = family
+        self.direction = direction
+        self.criterion = criterion
+        self.k = k
+        self.threshold = threshold
+        self.test = test
+        self.keep = keep
+        self.max_steps = max_steps
+        self.adjust = adjust
+
+    def fit(self, X: Any, y: Any) -> StepwiseSelector:
+        Xa, ya = validate_data(self, X, y, y_numeric=True, ensure_min_samples=2)
+        p = Xa.shape[1]
+        names = [str(c) for c in getattr(self, "feature_names_in_", [f"x{j}" for j in range(p)])]
+        resp = "y"
+        while resp in names:
+            resp = "." + resp
+        df = pd.DataFrame(Xa, columns=names)
+        df[resp] = np.asarray(ya, float)
+        rhs = " + ".join(f"`{nm}`" for nm in names)
+        self.result_ = stepwise(
+            df,
+            f"`{resp}` ~ {rhs}",
+            family=self.family,
+            direction=self.direction,
+            criterion=self.criterion,
+            k=self.k,
+            threshold=self.threshold,
+            test=self.test,
+            keep=None if self.keep is None else [f"`{t}`" for t in self.keep],
+            max_steps=self.max_steps,
+            adjust=self.adjust,
+        )
+        final = set(self.result_.final_terms)
+        self.support_ = np.array([nm in final for nm in names], dtype=bool)
+        return self
+
+    def _get_support_mask(self) -> np.ndarray:
+        return self.support_
+
+    def __sklearn_tags__(self):  # type: ignore[no-untyped-def]
+        tags = super().__sklearn_tags__()
+        tags.target_tags.required = True
+        return tags
