@@ -139,7 +139,8 @@ def test_to_jsonable_numpy_and_pandas_values():
 
 
 def test_every_exception_and_warning_class_lives_in_errors():
-    from statprune import _glmpath, _gram, _r, _refsolvers, _vif
+    from statprune import _glmpath, _gram, _r, _refsolvers
+    from statprune.engines import vif as _vif
 
     assert _r.RWarning is errors.RWarning and _gram.GramNotSupported is errors.GramNotSupported
     assert _glmpath.GlmNotSupported is errors.GlmNotSupported and _vif.AliasedError is errors.AliasedError
