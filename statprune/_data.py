@@ -20,6 +20,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from ._glmnet.families import check_family_target
 from .errors import DataError
 
 __all__ = [
@@ -363,38 +364,42 @@ def check_matrix(a: np.ndarray, names: Sequence[str], *, what: str = "predictor"
         )
 
 
+_KIND_FAMILY = {"numeric": "gaussian", "binary": "binomial", "categorical": "multinomial", "count": "poisson",
+                "positive": "Gamma"}
+
+
 def check_target(
     y: Any, name: str = "target", *, kind: Literal["numeric", "binary", "categorical", "count", "positive", "any"] = "numeric"
 ) -> np.ndarray:
-    """Validate a target vector and return it as a numpy array."""
+    """Validate a command's target column and return it as a numpy array.
+
+    The rules are the families' (:func:`statprune._validation.check_target`): ``kind``
+    names the family whose target rule applies: ``"numeric"`` gaussian (R's ``lm``: a
+    constant target is allowed), ``"binary"`` binomial (two classes), ``"categorical"``
+    multinomial (two or more), ``"count"`` poisson (``>= 0``; non-integer counts are
+    accepted, as glmnet and R's ``glm`` accept them), ``"positive"`` Gamma; ``"any"``
+    only refuses missing values. Classes come back as given (labels, not codes);
+    numbers as float64.
+
+    Examples
+    --------
+    >>> check_target(pd.Series([0.5, 2.0]), "y", kind="count").tolist()
+    [0.5, 2.0]
+    """
     s = pd.Series(y) if not isinstance(y, pd.Series) else y
     if s.isna().any():
         raise DataError(f"target '{name}' has {int(s.isna().sum())} missing value(s); remove those rows first")
-    if kind in ("categorical", "binary", "any"):
-        vals = s.to_numpy()
-        nlev = s.nunique()
-        if kind == "binary" and nlev != 2:
-            raise DataError(
-                f"target '{name}' has {nlev} distinct value(s) {sorted(map(str, s.unique()))[:10]}; "
-                "a binomial model needs exactly two classes"
-            )
-        if kind == "categorical" and nlev < 2:
-            raise DataError(f"target '{name}' has a single class; classification needs at least two")
-        return vals
-    if not pd.api.types.is_numeric_dtype(s.dtype) or pd.api.types.is_bool_dtype(s.dtype):
-        if not pd.api.types.is_bool_dtype(s.dtype):
-            raise DataError(
-                f"target '{name}' is not numeric (dtype {s.dtype}); a {kind} target must hold numbers"
-                + ("; for classes use family='binomial' or 'multinomial'" if kind == "numeric" else "")
-            )
-    a = s.to_numpy(dtype=np.float64)
-    if not np.isfinite(a).all():
-        raise DataError(f"target '{name}' has {int((~np.isfinite(a)).sum())} infinite value(s)")
-    if kind == "count" and ((a < 0).any() or (a != np.round(a)).any()):
-        raise DataError(f"target '{name}' must hold non-negative whole numbers (counts) for a Poisson model")
-    if kind == "positive" and (a <= 0).any():
-        raise DataError(f"target '{name}' must be strictly positive for this family")
-    return a
+    if kind == "any":
+        return s.to_numpy()
+    if kind in ("binary", "categorical"):
+        check_family_target(s, _KIND_FAMILY[kind], name=name, glmnet=False)
+        return s.to_numpy()
+    if not (pd.api.types.is_numeric_dtype(s.dtype) or pd.api.types.is_bool_dtype(s.dtype)):
+        raise DataError(
+            f"target '{name}' is not numeric (dtype {s.dtype}); a {kind} target must hold numbers"
+            + ("; for classes use family='binomial' or 'multinomial'" if kind == "numeric" else ""))
+    return np.asarray(check_family_target(s.to_numpy(dtype=np.float64), _KIND_FAMILY[kind], name=name, glmnet=False).y,
+                      dtype=np.float64)
 
 
 @dataclass

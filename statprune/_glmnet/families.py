@@ -328,9 +328,7 @@ def check_family_target(y: Any, family: str, *, name: str = "y", glmnet: bool = 
         return Target(a, cols)
     if family in CLASSIFICATION_FAMILIES:
         return _classes(y, family, name, collation)
-    arr = np.asarray(y)
-    if arr.dtype == bool:
-        raise DataError(f"target '{name}' is logical; for classes use family='binomial'")
+    arr = np.asarray(y)  # a logical y is 0/1, as R's as.double(y)
     try:
         a = arr.astype(float)
     except (TypeError, ValueError):
