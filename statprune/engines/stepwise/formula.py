@@ -68,8 +68,8 @@ from formulaic.parser import DefaultFormulaParser, DefaultOperatorResolver
 from formulaic.parser.algos.tokenize import tokenize as _fl_tokenize
 from formulaic.parser.types import Operator, OrderedSet, Token
 
+from ..._collate import locale_key
 from ...errors import DataError, ParameterError
-from .collate import locale_key
 from .rexpr import deparse, evaluate, parse, r_number, tokenize
 
 __all__ = [

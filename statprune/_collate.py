@@ -13,7 +13,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from ...errors import CollationNotAvailableError
+from .errors import CollationNotAvailableError
 
 __all__ = ["locale_key"]
 
