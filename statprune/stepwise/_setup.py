@@ -23,13 +23,12 @@ import numpy as np
 import pandas as pd
 
 from .._data import read_table
+from .._glmnet.families import FAMILY_ALIASES, FAMILY_LINKS, STEPWISE_FAMILIES
 from ..engines.stepwise.engine import Engine, ModelInfo
 from ..engines.stepwise.formula import Design, Formula, collation_key, parse_formula, sort_terms
-from ..engines.stepwise.glmfit import FAMILY_LINKS, Family
+from ..engines.stepwise.glmfit import Family
 from ..engines.stepwise.rexpr import deparse, parse, tokenize
 from ..errors import DataError, ParameterError, SelectionWarning
-
-FAMILIES = ("gaussian", "binomial", "poisson", "Gamma")
 
 
 @dataclass
@@ -45,10 +44,6 @@ class _Problem:
     family_label: str = ""
 
 
-_FAMILY_ALIASES = {"gamma": "Gamma", "normal": "gaussian", "logistic": "binomial", "logit": "binomial",
-                   "glm.nb": "glm.nb", "negbin": "glm.nb", "nb": "glm.nb", "inverse_gaussian": "inverse.gaussian"}
-
-
 def _family_name(family: str) -> str:
     """The family's R name (``Gamma``, ``glm.nb``...) of a spec such as ``"binomial(link = 'probit')"``."""
     return _family_spec(family, None)[0]
@@ -62,7 +57,7 @@ def _family_spec(family: Any, link: str | None) -> tuple[str, str | None, float 
     (a fixed theta, R's ``glm(family = MASS::negative.binomial(2))``) and ``"glm.nb"``
     (``MASS::glm.nb``: theta estimated at every fit). ``link=`` overrides the link.
     """
-    names = (*FAMILIES, "inverse.gaussian", "negative.binomial", "glm.nb")
+    names = STEPWISE_FAMILIES
     if not isinstance(family, str) or not family.strip():
         raise ParameterError(f"family must be one of {', '.join(names)} (optionally with a link, e.g. "
                              f"'binomial(link = \"probit\")'), got {family!r}")
@@ -99,7 +94,7 @@ def _family_spec(family: Any, link: str | None) -> tuple[str, str | None, float 
             else:
                 raise ParameterError(f"family {family!r}: the link is a name such as \"probit\"")
         text = fname
-    f = _FAMILY_ALIASES.get(text.lower(), text)
+    f = FAMILY_ALIASES.get(text.lower(), text)
     if f not in names:
         f = text.lower() if text.lower() in names else f
     if f not in names:

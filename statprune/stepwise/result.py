@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .. import _r
+from .._glmnet.families import class_levels
 from .._json import dumps_to, write_atomic
 from ..engines.stepwise.engine import Engine
 from ..errors import ParameterError
@@ -139,7 +140,7 @@ class StepwiseResult:
         data = self._problem.data.copy()
         for c in data.columns:  # text columns: factors with the levels in the order statprune used
             if data[c].dtype == object or pd.api.types.is_string_dtype(data[c].dtype):
-                levels = sorted(data[c].dropna().astype(str).unique())
+                levels = class_levels(data[c].dropna().astype(str), collation=self.collation)
                 data[c] = pd.Categorical(data[c].astype(str), categories=levels)
         anova = self.steps.copy()
         anova.columns = ["Step", "Df", "Deviance", "Resid. Df", "Resid. Dev", "AIC"]

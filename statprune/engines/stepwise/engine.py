@@ -20,7 +20,7 @@ from scipy import stats as sps
 
 from ...errors import DataError, ParameterError
 from .formula import Design, sort_terms, term_label
-from .glmfit import FAMILIES, Family, GLMFit, glm_fit, glm_nb
+from .glmfit import Family, GLMFit, glm_fit, glm_nb
 from .sweep import GLM_TOL, GramSweep, qr_fit
 
 __all__ = ["Engine", "ModelInfo"]
@@ -84,7 +84,7 @@ class Engine:
         self.design = design
         self.y = np.asarray(y, float)
         self.n = len(self.y)
-        fam = family if isinstance(family, Family) else (None if family == "gaussian" else FAMILIES[family]())
+        fam = family if isinstance(family, Family) else (None if family == "gaussian" else Family(family))
         if fam is not None and fam.name == "gaussian" and fam.link == "identity":
             fam = None  # gaussian with the identity link is R's lm
         self.fam = fam

@@ -69,6 +69,7 @@ from formulaic.parser.algos.tokenize import tokenize as _fl_tokenize
 from formulaic.parser.types import Operator, OrderedSet, Token
 
 from ..._collate import locale_key
+from ..._glmnet.families import class_levels
 from ...errors import DataError, ParameterError
 from .rexpr import deparse, evaluate, parse, r_number, tokenize
 
@@ -171,18 +172,6 @@ def collation_key(collation: str) -> Any:
     raise ParameterError(f"collation must be one of {COLLATIONS}, got {collation!r}")
 
 
-def _sorted_levels(uniq: Sequence[Any], collation: str) -> list[Any]:
-    vals = list(uniq)
-    if all(isinstance(v, str) for v in vals):
-        key = collation_key(collation)
-        return sorted(vals, key=key) if key is not None else sorted(vals)
-    try:
-        return sorted(vals)
-    except TypeError:
-        key = collation_key(collation)
-        return sorted(vals, key=lambda v: key(str(v)) if key is not None else str(v))
-
-
 def _as_factor(
     label: str,
     x: Any,
@@ -207,7 +196,7 @@ def _as_factor(
         cats = [c for c in s.cat.categories if (s == c).any()]  # drop unused levels as model.frame does
         codes = pd.Categorical(s, categories=cats).codes.astype(np.int64)
     else:
-        cats = _sorted_levels(pd.unique(s.dropna()), collation)
+        cats = class_levels(s, collation=collation)  # R's levels(factor(x)) for the type of x
         codes = pd.Categorical(s, categories=cats).codes.astype(np.int64)
     var = Variable(label, codes=codes, levels=[_fmt_level(c) for c in cats], ordered=ordd if ordered is None else ordered)
     return _relevel(label, var, ref, levels)

@@ -17,16 +17,15 @@ from __future__ import annotations
 import warnings
 from dataclasses import dataclass
 
-from typing import Any
-
 import numpy as np
 from scipy import stats as sps
 from scipy.special import digamma, gammaln, polygamma
 
+from ..._glmnet.families import FAMILY_LINKS, LINKS, STEPWISE_FAMILIES
 from ...errors import ConvergenceWarning, PerfectSeparationWarning
 from .sweep import GLM_TOL, qr_fit
 
-__all__ = ["FAMILIES", "FAMILY_LINKS", "GLMFit", "Family", "Link", "glm_fit", "glm_nb", "theta_ml"]
+__all__ = ["GLM_FIT_FAMILIES", "GLMFit", "Family", "Link", "glm_fit", "glm_nb", "theta_ml"]
 
 _EPS = np.finfo(float).eps
 _THRESH = 30.0
@@ -118,23 +117,15 @@ class Link:
         return True
 
 
-LINKS = ("logit", "probit", "cauchit", "cloglog", "identity", "log", "sqrt", "1/mu^2", "inverse")
-#: R's families and the links each accepts (first = default), from ``?family``.
-FAMILY_LINKS: dict[str, tuple[str, ...]] = {
-    "gaussian": ("identity", "log", "inverse"),
-    "binomial": ("logit", "probit", "cloglog", "cauchit", "log"),
-    "poisson": ("log", "identity", "sqrt"),
-    "Gamma": ("inverse", "identity", "log"),
-    "inverse.gaussian": ("1/mu^2", "inverse", "identity", "log"),
-    "negative.binomial": ("log", "identity", "sqrt"),
-}
+#: the families :class:`Family` fits (R's ``glm`` families with an AIC; ``glm.nb`` is a negative.binomial)
+GLM_FIT_FAMILIES = tuple(f for f in STEPWISE_FAMILIES if f != "glm.nb")
 
 
 class Family:
     """An R family object (``binomial(link = "probit")``...): variance, deviance residuals, AIC, start."""
 
     def __init__(self, name: str, link: str | None = None, theta: float | None = None) -> None:
-        if name not in FAMILY_LINKS:
+        if name not in GLM_FIT_FAMILIES:
             raise ValueError(f"family {name!r} not supported")
         link = link or FAMILY_LINKS[name][0]
         if link not in FAMILY_LINKS[name]:
@@ -277,13 +268,6 @@ class Family:
         if n == "inverse.gaussian" and np.any(y <= 0):
             return "positive values only are allowed for the 'inverse.gaussian' family"
         return None
-
-
-def _family_factory(name: str):
-    return lambda link=None: Family(name, link)
-
-
-FAMILIES: dict[str, Any] = {k: _family_factory(k) for k in FAMILY_LINKS if k != "negative.binomial"}
 
 
 @dataclass
