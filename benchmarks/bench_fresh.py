@@ -8,7 +8,7 @@ thread everywhere (R's reference BLAS is single-threaded):
   ``cv.glmnet``), ``seconds`` R's own ``proc.time`` around ``cv.glmnet``;
 * ``statprune ..., fresh``: a new ``python`` process that imports statprune, loads the
   same data (``.npy``) and runs the CV: ``wall`` is the whole process, ``seconds`` the
-  call.  ``_gram.cv_glmnet_gram`` is the engine; ``GlmnetCV(engine="gram")`` adds the
+  call.  ``statprune.engines.gram.cv_glmnet_gram`` is the engine; ``GlmnetCV(engine="gram")`` adds the
   scikit-learn estimator layer (importing scikit-learn/pandas);
 * ``... warm``: the same call again in an already warm process (best of a few);
 * peers, each in its own process (time of the fit only, imports excluded, at most
@@ -66,7 +66,7 @@ d, family, thresh, mode = sys.argv[1], sys.argv[2], float(sys.argv[3]), sys.argv
 X = np.load(d + "/X.npy"); y = np.load(d + "/y.npy"); foldid = np.load(d + "/foldid.npy")
 t1 = time.perf_counter(); c1 = time.process_time()
 if mode == "engine":
-    from statprune._fast import cv_glmnet_fast as _engine_cv
+    from statprune.engines.fast import cv_glmnet_fast as _engine_cv
     out = _engine_cv(X, y, family=family, foldid=foldid, thresh=thresh)
     lam_min = out["lambda_min"]
 else:
@@ -149,7 +149,7 @@ def _rel(a: Any, b: Any) -> float:
 
 
 def _coef_at(out: dict, s: float) -> np.ndarray:
-    from statprune._gram import _lambda_interp
+    from statprune.engines.gram import _lambda_interp
 
     left, right, frac = _lambda_interp(np.asarray(out["lambda"]), np.array([s]))
     beta = np.asarray(out["beta"]).reshape(-1, len(out["lambda"]))
@@ -300,7 +300,7 @@ def _peer_main(name: str, d: str, family: str) -> None:
 def run(quick: bool = False) -> list[dict]:
     from threadpoolctl import threadpool_limits
 
-    from statprune._fast import cv_glmnet_fast as _engine_cv
+    from statprune.engines.fast import cv_glmnet_fast as _engine_cv
 
     rows: list[dict] = []
     have_r = shutil.which("Rscript") is not None

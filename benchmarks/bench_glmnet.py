@@ -6,7 +6,7 @@ For each size, on the same seeded data and the same 10 folds:
   process; the time is R's own ``proc.time`` around ``cv.glmnet`` (data loading excluded);
 * ``R cv.glmnet (bridge)``: the same call through statprune's R bridge, timed from
   Python (matrix transfer and result conversion included);
-* ``statprune gram``: ``statprune._gram.cv_glmnet_gram`` with default BLAS threads,
+* ``statprune gram``: ``statprune.engines.gram.cv_glmnet_gram`` with default BLAS threads,
   and ``statprune gram (1 thread)`` with BLAS pinned to one thread (R's reference
   BLAS and glmnet are single-threaded);
 * ``sklearn LassoCV``: on the globally standardized design (population sd, so
@@ -88,7 +88,7 @@ def _rscript(X: np.ndarray, y: np.ndarray, foldid: np.ndarray, thresh: float) ->
 
 
 def _coef_at(path: dict, s: float) -> np.ndarray:
-    from statprune._gram import _lambda_interp
+    from statprune.engines.gram import _lambda_interp
 
     left, right, frac = _lambda_interp(path["lambda"], np.array([s]))
     b = path["beta"][:, left[0]] * frac[0] + path["beta"][:, right[0]] * (1 - frac[0])
@@ -135,7 +135,8 @@ def _sklearn_lassocv(X: np.ndarray, y: np.ndarray, foldid: np.ndarray, lambdas: 
 def run(quick: bool = False) -> list[dict]:
     from threadpoolctl import threadpool_limits
 
-    from statprune import _gram, _r
+    from statprune import _r
+    from statprune.engines import gram as _gram
 
     sizes = QUICK_SIZES if quick else FULL_SIZES
     tight = TIGHT_SIZE_QUICK if quick else TIGHT_SIZE_FULL

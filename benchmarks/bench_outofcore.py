@@ -2,7 +2,7 @@
 
 Writes seeded synthetic data (``benchmarks._synth``-style: AR(1) correlated columns,
 sparse coefficients) as many uncompressed Parquet files in a temporary folder, then
-times ``statprune.outofcore.cv_glmnet_ooc`` (10-fold CV, row-number folds):
+times ``statprune.cv_glmnet_ooc`` (10-fold CV, row-number folds):
 
 * on the local threaded scheduler, in a fresh subprocess (so its peak RSS growth is
   measurable);
@@ -60,7 +60,7 @@ def write_data(folder: Path, n: int, p: int, files: int, seed: int = 2024, rho: 
 
 _LOCAL = r"""
 import json, sys, time, numpy as np
-from statprune.outofcore import cv_glmnet_ooc
+from statprune import cv_glmnet_ooc
 src, out, warm = sys.argv[1], sys.argv[2], sys.argv[3:]
 def peak():  # this process's own peak RSS (ru_maxrss would start at the parent's peak at fork)
     with open("/proc/self/status") as fh:
@@ -84,8 +84,9 @@ def _peak() -> int:
 def run(quick: bool = False) -> list[dict]:
     from distributed import Client, LocalCluster
 
-    from statprune._gram import cv_glmnet_gram
-    from statprune.outofcore import cv_glmnet_ooc, ooc_foldid
+    from statprune import cv_glmnet_ooc
+    from statprune.engines.gram import cv_glmnet_gram
+    from statprune.engines.outofcore import ooc_foldid
 
     n, p, files = QUICK if quick else FULL
     rows: list[dict] = []

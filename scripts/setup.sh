@@ -64,6 +64,6 @@ echo "==> setting up the virtual environment .venv (extras: $EXTRAS)" >&2
   2> >(grep -v "is ignored: it is neither a file nor a directory" >&2)
 .venv/bin/python -m pip install -q --disable-pip-version-check -e ".[$EXTRAS]" 2> >(grep -v "is ignored: it is neither a file nor a directory" >&2)
 # the gram engine's C kernels, compiled once here (not per process); numba is the fallback
-.venv/bin/python -m statprune._native >/dev/null || true
+.venv/bin/python -m statprune.engines._native >/dev/null || true
 printf '%s\n' "$stamp" > .venv/.statprune-stamp
 printf '%s\n' "$EXTRAS" > .venv/.statprune-extras

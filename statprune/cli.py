@@ -22,7 +22,7 @@ from typing import Any, Optional
 import typer
 
 from ._json import dumps
-from .errors import DataError, ParameterError, RError, RNotAvailableError, StatpruneError
+from .errors import DataError, GramNotSupported, ParameterError, RError, RNotAvailableError, StatpruneError
 
 app = typer.Typer(
     name="statprune",
@@ -604,13 +604,13 @@ def lasso(
         extra["s_gamma"] = s_gamma if s_gamma in ("gamma.min", "gamma.1se") else _numbers("--s-gamma", s_gamma)[0]
     import contextlib  # noqa: PLC0415
 
+    on_fit = None
     with contextlib.ExitStack() as stack:  # issue 6: --engine and a progress bar for the gram engine
         if engine == "gram" and not quiet_progress(json_out):
-            from ._gram import progress_hook  # noqa: PLC0415
             from ._progress import progress  # noqa: PLC0415
 
             bar = stack.enter_context(progress(total=None, desc="cv.glmnet (gram engine)", unit="fit"))
-            stack.enter_context(progress_hook(lambda done, total: (setattr(bar, "total", total), bar.update(done - bar.n))))
+            on_fit = lambda done, total: (setattr(bar, "total", total), bar.update(done - bar.n))  # noqa: E731
         elif not quiet_progress(json_out):  # one long R call: an elapsed-time line, no fake percentage
             from ._progress import ticking  # noqa: PLC0415
 
@@ -620,7 +620,7 @@ def lasso(
                               exclude=exclude, penalty_factor=pf or None, nlambda=nlambda,
                               drop_missing=drop_missing, engine=engine,
                               categorical="encode" if encode_categoricals else "error", na_values=na_values,
-                              offset_column=offset_column, strata_column=strata_column, **extra)
+                              offset_column=offset_column, strata_column=strata_column, progress=on_fit, **extra)
     if save_rds:
         res.save_rds(save_rds)
         typer.echo(f"wrote {save_rds}", err=True)
@@ -797,7 +797,7 @@ def lasso_ooc(
     json_out: Optional[str] = JsonOpt,
 ) -> None:
     """Gaussian cv.glmnet on data larger than memory (Dask partitions -> Gram statistics -> glmnet path)."""
-    from .outofcore import cv_glmnet_ooc  # noqa: PLC0415
+    from . import cv_glmnet_ooc  # noqa: PLC0415
 
     weights = renamed(weights_column, weights_old, "--weights", "--weights-column")
     try:
@@ -811,8 +811,6 @@ def lasso_ooc(
         from distributed import Client  # noqa: PLC0415
 
         client = Client(address)
-    from ._gram import GramNotSupported  # noqa: PLC0415
-
     try:
         res = cv_glmnet_ooc(
             data, target, exclude=exclude, weights=weights, fold_column=fold_column, nfolds=nfolds, seed=seed,
@@ -825,12 +823,9 @@ def lasso_ooc(
         if client is not None:
             client.close()
     if json_out is not None:
-        d = res.to_dict()
-        d.update({"n_partitions": res.n_partitions, "fold_method": res.fold_method})
-        emit_json(core_json(d, n_rows=res.n_rows), json_out)
+        emit_json(core_json(res.to_dict(), n_rows=res.n_rows), json_out)
     else:
         echo(res.summary())
-        typer.echo(f"{res.n_rows} rows in {res.n_partitions} partitions; folds: {res.fold_method}")
 
 
 # --- stepwise (issue 5; issue 13: weights, offsets, links, glm.nb, --start, drop1/add1)

@@ -36,7 +36,7 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Mapping, Sequence
-from typing import Any, TypedDict
+from typing import Any, Callable, TypedDict
 
 import numpy as np
 import pandas as pd
@@ -148,7 +148,7 @@ CVGlmnetOutput = TypedDict(
 CVGlmnetOutput.__doc__ = """What a cross-validated glmnet backend returns to :class:`GlmnetCV`.
 
 Produced by the R bridge (``r_scripts/bridge/glmnet.R``: ``spg_cv_fit``) and, for
-``engine="gram"``, by ``statprune._gram.cv_glmnet_gram`` (with ``fit=None``).
+``engine="gram"``, by ``statprune.engines.gram.cv_glmnet_gram`` (with ``fit=None``).
 ``L`` is the number of lambdas kept by ``cv.glmnet`` (it can be fewer than
 ``nlambda``: glmnet stops the path early), ``p`` the number of features, ``K`` the
 number of classes (multinomial) or responses (mgaussian). Keys: ``lambda``, ``cvm``,
@@ -933,8 +933,8 @@ class GlmnetCV(SelectorMixin, BaseEstimator):
         R's ``standardize.response`` (mgaussian).
     engine : {"r", "gram"}
         ``"gram"``: the fast engines, no R needed: gaussian from Gram statistics
-        (:mod:`statprune._gram`), binomial and poisson by glmnet's IRLS in C
-        (:mod:`statprune._glmpath`); same numbers, no R fit object. Anything they do not
+        (:mod:`statprune.engines.gram`), binomial and poisson by glmnet's IRLS in C
+        (:mod:`statprune.engines.glmpath`); same numbers, no R fit object. Anything they do not
         cover falls back to R; ``result_.provenance["engine"]`` says which ran.
     categorical : {"error", "treatment"}
         What to do with text / categorical columns of a DataFrame ``X``: ``"error"`` (the
@@ -1265,11 +1265,14 @@ class GlmnetCV(SelectorMixin, BaseEstimator):
         return a, None
 
     # ----------------------------------------------------------------- fit
-    def fit(self, X: Any, y: Any = None, sample_weight: Any = None, offset: Any = None, strata: Any = None) -> GlmnetCV:
+    def fit(self, X: Any, y: Any = None, sample_weight: Any = None, offset: Any = None, strata: Any = None,
+            progress: Callable[[int, int], None] | None = None) -> GlmnetCV:
         """Run ``cv.glmnet`` on (X, y) and read the selection at ``s``.
 
         ``X`` may be a scipy.sparse matrix (CSC/CSR): it reaches R as a ``dgCMatrix``
         without being densified. ``strata`` (cox): R's ``stratifySurv(y, strata)``.
+        ``progress`` (the Gaussian gram engine): called as ``progress(done, total)``
+        after each of its ``nfolds + 1`` path fits.
         """
         from sklearn_compat.utils.validation import validate_data  # noqa: PLC0415
 
@@ -1330,7 +1333,7 @@ class GlmnetCV(SelectorMixin, BaseEstimator):
         constant = _constant_columns(Xv, names)
         opts = self._r_opts(prm, p)
         ynames = classes if self.family == "mgaussian" or (self.family == "binomial" and np.ndim(yr) == 2) else None
-        out = self._run(Xv, yr, opts, prm, w, off, foldid, names, ynames=ynames, strata=st)
+        out = self._run(Xv, yr, opts, prm, w, off, foldid, names, ynames=ynames, strata=st, progress=progress)
         excluded = list(out.get("excluded_by_function", prm["exclude"]))
         if callable(self.exclude) and excluded:  # exact=True refits on the full data: its exclusions
             opts = {**opts, "exclude": np.asarray([names.index(e) + 1 for e in excluded], dtype=np.int64)}
@@ -1439,7 +1442,7 @@ class GlmnetCV(SelectorMixin, BaseEstimator):
         return (callable(self.exclude) or not self.grouped or self.keep_preval or self.alignment != "lambda"
                 or self.dfmax is not None or self.pmax is not None or self.type_logistic != "Newton")
 
-    def _run(self, X, y, opts, prm, w, off, foldid, names, ynames=None, strata=None) -> CVGlmnetOutput:  # noqa: ANN001
+    def _run(self, X, y, opts, prm, w, off, foldid, names, ynames=None, strata=None, progress=None) -> CVGlmnetOutput:  # noqa: ANN001
         n = X.shape[0]
         out = None
         fast = (self.engine == "gram" and not self.relax and self.link is None and self.theta is None
@@ -1447,13 +1450,15 @@ class GlmnetCV(SelectorMixin, BaseEstimator):
                     (self.family == "gaussian" and off is None) or self.family in ("binomial", "poisson")))
         if fast:
             # the fast engines need no R: R's folds for a seed come from statprune._rng
-            from ._gram import GramNotSupported, cv_glmnet_gram, r_foldid  # noqa: PLC0415
-            from ._glmpath import GlmNotSupported, cv_glmnet_glm  # noqa: PLC0415
+            from ._rng import r_sample_folds  # noqa: PLC0415
+            from .engines.glmpath import cv_glmnet_glm  # noqa: PLC0415
+            from .engines.gram import cv_glmnet_gram  # noqa: PLC0415
+            from .errors import GlmNotSupported, GramNotSupported  # noqa: PLC0415
 
             if foldid is not None:
                 fid = foldid
             elif self.seed is not None:
-                fid = r_foldid(n, int(self.nfolds), int(self.seed))
+                fid = r_sample_folds(n, int(self.nfolds), int(self.seed))
             else:
                 fid = np.random.default_rng().permutation(np.resize(np.arange(1, int(self.nfolds) + 1), n))
             kw = dict(weights=w, foldid=fid, alpha=prm["alpha"], lambda_=prm["lambda"], nlambda=int(self.nlambda),
@@ -1464,7 +1469,7 @@ class GlmnetCV(SelectorMixin, BaseEstimator):
                       type_measure=self.type_measure)
             try:
                 if self.family == "gaussian":
-                    return cv_glmnet_gram(X, y, **kw)
+                    return cv_glmnet_gram(X, y, progress=progress, **kw)
                 y01 = (np.asarray(y.codes) == 1).astype(float) if self.family == "binomial" else y
                 out = cv_glmnet_glm(X, y01, family=self.family, offset=off, **kw)
             except (GramNotSupported, GlmNotSupported):
@@ -1807,6 +1812,7 @@ def cv_glmnet_table(
     na_values: Sequence[str] | str | None = None,
     offset_column: str | None = None,
     strata_column: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
     **params: Any,
 ) -> LassoResult:
     """Cross-validated glmnet on a table: every column other than the target, fold and
@@ -1818,7 +1824,8 @@ def cv_glmnet_table(
     target class, e.g. ``"failures,successes"``).
     ``offset_column`` is a column of offsets (R's ``offset``); ``params`` are any other
     :class:`GlmnetCV` parameters (``relax``, ``gamma``, ``s_gamma``, ``lambda_``,
-    ``lambda_min_ratio``, ``standardize``, ``fit_intercept``, ``lower_limits``, ...).
+    ``lambda_min_ratio``, ``standardize``, ``fit_intercept``, ``lower_limits``, ...);
+    ``progress``: see :meth:`GlmnetCV.fit`.
 
     Examples
     --------
@@ -1868,7 +1875,7 @@ def cv_glmnet_table(
         raise ParameterError(f"unknown GlmnetCV parameter(s) {bad}")
     est.set_params(**params)
     st = prep.extra[strata_column].to_numpy() if strata_column else None
-    est.fit(prep.X, y, sample_weight=w, offset=off, **({"strata": st} if st is not None else {}))
+    est.fit(prep.X, y, sample_weight=w, offset=off, progress=progress, **({"strata": st} if st is not None else {}))
     est.result_.missing = dict(prep.missing)
     return est.result_
 

@@ -1,39 +1,17 @@
-"""Gaussian ``cv.glmnet`` on data larger than memory, on one machine or a Dask cluster.
+"""``cv.glmnet(family = "gaussian")`` on data larger than memory: the estimator side.
 
-Everything the Gaussian Lasso needs from the rows is in per-fold sufficient
-statistics (weighted counts, means and centred ``X'WX``, ``X'Wy``, ``y'Wy``: see
-:mod:`statprune._gram`), and these are *sums over row blocks*. So the data are read
-in partitions with ``dask.dataframe`` (Parquet files or directories, CSV globs),
-each partition is reduced to its per-fold :class:`~statprune._gram.GramStats` in
-one pass, the partial statistics are combined in a tree (Chan's exact pairwise
-update), and the small ``K x p x p`` result is solved by the gram engine
-(:func:`statprune._gram.cv_glmnet_gram_from_stats`): the answer is the in-memory
-engine's answer on the same rows and folds, and the rows are never all in memory.
-
-Fold assignment (``foldid`` of ``cv.glmnet``), one of:
-
-* ``fold_column="name"``: a column holding integers ``1..K``;
-* default: a deterministic function of the *global row number* ``i`` (0-based, in
-  file/partition order) and ``seed``: the rows are cut into consecutive blocks of
-  ``K`` (``i // K``), and within each block the folds ``1..K`` are assigned in the
-  order of the keys ``splitmix64(seed, i)`` (:func:`ooc_foldid`). Folds are balanced
-  as in ``cv.glmnet`` (sizes differ by at most one), random-looking, and do not
-  depend on how the files are partitioned or on the scheduler; compute the same
-  ``foldid`` for in-memory data with ``ooc_foldid(np.arange(n), K, seed)``. (They are
-  not R's ``sample()`` folds: R would need every row in memory.)
-
-The global row numbers need each partition's length first: a metadata-only pass
-for Parquet, a counting pass over the rows for CSV (skipped with ``fold_column``).
-
-Schedulers: the local threaded scheduler by default (``scheduler="threads"``;
-``"synchronous"`` and ``"processes"`` also work), or a ``distributed.Client``
-passed as ``client=`` (any cluster: local processes, SSH, Kubernetes...). Workers
-only need statprune, numpy, pandas and pyarrow (no R).
+:func:`statprune.engines.outofcore.gram_stats_dask` reduces partitioned Parquet/CSV
+data (Dask, local or distributed) to per-fold Gram statistics,
+:func:`statprune.engines.gram.cv_glmnet_gram_from_stats` solves them with glmnet's
+rules; :func:`cv_glmnet_ooc` runs both and builds the result, an
+:class:`OutOfCoreLassoResult`: a :class:`~statprune.lasso.LassoResult` that also
+says how many rows and partitions were read and how the folds were assigned (in
+its ``to_dict``, ``to_json`` and ``summary``).
 
 Examples
 --------
 >>> import numpy as np, pandas as pd, tempfile, os
->>> from statprune.outofcore import cv_glmnet_ooc
+>>> from statprune import cv_glmnet_ooc
 >>> d = tempfile.mkdtemp()
 >>> rng = np.random.default_rng(0)
 >>> for i in range(3):
@@ -41,462 +19,55 @@ Examples
 ...     df = pd.DataFrame(X, columns=list("abcd")).assign(y=X[:, 0] - X[:, 2] + rng.standard_normal(200))
 ...     df.to_parquet(os.path.join(d, f"part{i}.parquet"))
 >>> res = cv_glmnet_ooc(os.path.join(d, "*.parquet"), "y", nfolds=5, seed=1, scheduler="synchronous")
->>> {"a", "c"} <= set(res.selected), res.n_rows, res.n_partitions
-(True, 600, 3)
+>>> {"a", "c"} <= set(res.selected), res.n_rows, res.n_partitions, res.to_dict()["fold_method"]
+(True, 600, 3, 'hash')
 """
 
 from __future__ import annotations
 
-import glob as _glob
-import os
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
-import pandas as pd
 
-from .errors import DataError, ParameterError
+from statprune._provenance import provenance
+from statprune.engines.gram import cv_glmnet_gram_from_stats
+from statprune.engines.outofcore import GramStatsResult, gram_stats_dask
+from statprune.lasso import LassoResult
 
-__all__ = ["GramStatsResult", "cv_glmnet_ooc", "gram_stats_dask", "ooc_foldid", "read_partitions"]
-
-_M64 = np.uint64(0xFFFFFFFFFFFFFFFF)
-
-
-# =========================================================================== folds
-def _splitmix64(x: np.ndarray) -> np.ndarray:
-    """splitmix64 finaliser on uint64 (wrapping arithmetic)."""
-    z = x + np.uint64(0x9E3779B97F4A7C15)
-    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-    return z ^ (z >> np.uint64(31))
+__all__ = ["OutOfCoreLassoResult", "cv_glmnet_ooc"]
 
 
-def ooc_foldid(index: Any, nfolds: int, seed: int = 0) -> np.ndarray:
-    """Fold (1..nfolds) of each global row number: balanced, seeded, partition-independent.
+class OutOfCoreLassoResult(LassoResult):
+    """A :class:`~statprune.lasso.LassoResult` fitted out of core (:func:`cv_glmnet_ooc`).
 
-    Row ``i`` belongs to block ``i // nfolds``; within a block the folds are given in
-    the order of ``splitmix64(splitmix64(seed) + i)``.
-
-    Examples
-    --------
-    >>> from statprune.outofcore import ooc_foldid
-    >>> f = ooc_foldid(np.arange(20), 5, seed=1)
-    >>> sorted(np.bincount(f)[1:].tolist()), bool((ooc_foldid(np.arange(10, 20), 5, seed=1) == f[10:]).all())
-    ([4, 4, 4, 4, 4], True)
-    """
-    idx = np.asarray(index, dtype=np.int64).reshape(-1)
-    K = int(nfolds)
-    if K < 1:
-        raise ParameterError(f"nfolds must be positive, got {nfolds}")
-    if idx.size == 0:
-        return np.zeros(0, dtype=np.int64)
-    if (idx < 0).any():
-        raise ParameterError("row numbers must be >= 0")
-    with np.errstate(over="ignore"):
-        salt = _splitmix64(np.array([int(seed) & 0xFFFFFFFFFFFFFFFF], dtype=np.uint64))[0]
-        b0, b1 = int(idx.min() // K), int(idx.max() // K)
-        full = np.arange(b0 * K, (b1 + 1) * K, dtype=np.int64)
-        keys = _splitmix64(full.astype(np.uint64) + salt).reshape(-1, K)
-    ranks = np.empty_like(keys, dtype=np.int64)
-    order = np.argsort(keys, axis=1, kind="stable")
-    np.put_along_axis(ranks, order, np.arange(K, dtype=np.int64)[None, :].repeat(keys.shape[0], 0), axis=1)
-    return ranks.reshape(-1)[idx - b0 * K] + 1
-
-
-# =========================================================================== reading
-def _expand(source: str | os.PathLike[str] | Sequence[str]) -> tuple[list[str], str]:
-    if isinstance(source, (list, tuple)):
-        files = [str(s) for s in source]
-    else:
-        s = str(source)
-        if os.path.isdir(s):
-            files = sorted(str(p) for p in Path(s).rglob("*") if p.is_file() and p.suffix.lower() in (".parquet", ".pq", ".csv", ".gz"))
-        elif any(ch in s for ch in "*?["):
-            files = sorted(_glob.glob(s))
-        else:
-            files = [s]
-    files = [f for f in files if os.path.exists(f)]
-    if not files:
-        raise DataError(f"no data files match {source!r}")
-    kinds = {"parquet" if (".parquet" in f.lower() or f.lower().endswith(".pq")) else "csv" for f in files}
-    if len(kinds) > 1:
-        raise DataError("mix of Parquet and CSV files; give one kind")
-    return files, kinds.pop()
-
-
-def read_partitions(source: Any, *, columns: Sequence[str] | None = None, blocksize: str | int | None = None) -> Any:
-    """A ``dask.dataframe`` over Parquet files/directories or CSV files (globs allowed).
-
-    Parquet: one partition per file (``split_row_groups`` when a file is large); CSV:
-    ``blocksize`` bytes per partition (default 64 MB). Only ``columns`` are read.
-    """
-    import dask.dataframe as dd  # noqa: PLC0415
-
-    files, kind = _expand(source)
-    if kind == "parquet":
-        return dd.read_parquet(files, columns=list(columns) if columns is not None else None)
-    try:
-        return dd.read_csv(files, usecols=list(columns) if columns is not None else None,
-                           blocksize=blocksize or "64MB", dtype="float64" if columns is not None else None)
-    except ValueError:  # dtype float64 forced: a text column fails while dask reads its sample
-        if columns is None:
-            raise
-        head = pd.read_csv(files[0], usecols=list(columns), nrows=10_000)
-        bad = [str(c) for c in head.columns if not pd.api.types.is_numeric_dtype(head[c].dtype)]
-        raise DataError(
-            f"non-numeric column(s) {bad or '(in the data)'} in {files[0]!r}; "
-            "encode them or exclude them (--exclude) before the out-of-core fit"
-        ) from None
-
-
-def _schema(source: Any) -> list[str]:
-    files, kind = _expand(source)
-    if kind == "parquet":
-        import pyarrow.parquet as pq  # noqa: PLC0415
-
-        return [str(c) for c in pq.read_schema(files[0]).names if not str(c).startswith("__index_level_")]
-    return [str(c) for c in pd.read_csv(files[0], nrows=0).columns]
-
-
-# =========================================================================== per-partition work
-def _chunk_step(p: int) -> int:
-    return max(256, (1 << 19) // max(p, 1))  # rows per chunk: about 4 MB of float64
-
-
-class _FoldAccumulator:
-    """Per-fold statistics accumulated block by block, in place (same semantics as ``GramStats``).
-
-    Each block is centred at its own (weighted) means and merged with Chan's pairwise
-    update, exactly as ``GramStats.__add__`` does, but without allocating new ``K x p x p``
-    arrays per block: Dask workers run with a low ``MALLOC_TRIM_THRESHOLD_``, which makes
-    every large temporary array cost fresh page faults.
+    Attributes (besides those of ``LassoResult``)
+    ----------------------------------------------
+    n_rows, n_partitions : int
+        Rows and Dask partitions read.
+    fold_method : {"column", "hash"}
+        Folds from a fold column, or the row-number hash of
+        :func:`statprune.engines.outofcore.ooc_foldid` (then ``foldid`` is ``None``).
+    gram : GramStatsResult
+        The per-fold statistics the fit was computed from.
     """
 
-    def __init__(self, nfolds: int, p: int) -> None:
-        self.n = np.zeros(nfolds, dtype=np.int64)
-        self.w = np.zeros(nfolds)
-        self.mean_x = np.zeros((nfolds, p))
-        self.mean_y = np.zeros(nfolds)
-        self.xx = np.zeros((nfolds, p, p))
-        self.xy = np.zeros((nfolds, p))
-        self.yy = np.zeros(nfolds)
-        self.x_min = np.full((nfolds, p), np.inf)
-        self.x_max = np.full((nfolds, p), -np.inf)
+    def __init__(self, out: Mapping[str, Any], *, gram: GramStatsResult, **kwargs: Any) -> None:
+        super().__init__(out, **kwargs)
+        self.gram = gram
+        self.n_rows = gram.n_rows
+        self.n_partitions = gram.n_partitions
+        self.fold_method = gram.fold_method
 
-    def add_block(self, k: int, X: np.ndarray, y: np.ndarray, w: np.ndarray | None) -> None:
-        """Merge rows ``X`` (modified in place: pass an owned buffer or a view of one) into fold ``k``:
-        the block's own centred statistics (:func:`statprune._gram._block_stats`), then the pairwise
-        update of the fold's running means and cross-products."""
-        from ._gram import _block_stats  # noqa: PLC0415
+    def to_dict(self) -> dict[str, Any]:
+        """:meth:`LassoResult.to_dict` plus ``n_rows``, ``n_partitions`` and ``fold_method``."""
+        d = super().to_dict()
+        d.update({"n_rows": self.n_rows, "n_partitions": self.n_partitions, "fold_method": self.fold_method})
+        return d
 
-        m, W, mx, my, xx, xy, yy, x_min, x_max = _block_stats(X, y, w)
-        if m == 0:
-            return
-        np.minimum(self.x_min[k], x_min, out=self.x_min[k])
-        np.maximum(self.x_max[k], x_max, out=self.x_max[k])
-        wa = self.w[k]
-        wt = wa + W
-        fb = W / wt if wt > 0 else 0.0
-        c = wa * W / wt if wt > 0 else 0.0
-        dx = mx - self.mean_x[k]
-        dy = my - self.mean_y[k]
-        xxk = self.xx[k]
-        xxk += xx
-        if c != 0.0:
-            xxk += c * np.outer(dx, dx)
-        self.xy[k] += xy + c * dx * dy
-        self.yy[k] += yy + c * dy * dy
-        self.mean_x[k] += dx * fb
-        self.mean_y[k] += dy * fb
-        self.w[k] = wt
-        self.n[k] += m
-
-    def to_stats(self) -> Any:
-        from ._gram import GramStats  # noqa: PLC0415
-
-        return GramStats(n=self.n, w=self.w, mean_x=self.mean_x, mean_y=self.mean_y, xx=self.xx, xy=self.xy,
-                         yy=self.yy, x_min=self.x_min, x_max=self.x_max)
-
-
-def _accumulate(acc: _FoldAccumulator, X: np.ndarray, y: np.ndarray, w: np.ndarray | None, fid: np.ndarray,
-                buf: np.ndarray) -> None:
-    """Sort a chunk's rows by fold into ``buf`` and merge each fold's rows into ``acc``."""
-    m = X.shape[0]
-    order = np.argsort(fid, kind="stable")
-    Xs = buf[:m]
-    np.take(X, order, axis=0, out=Xs)
-    _accumulate_sorted(acc, Xs, y[order], None if w is None else w[order], fid[order])
-
-
-def _accumulate_sorted(acc: _FoldAccumulator, Xs: np.ndarray, ys: np.ndarray, ws: np.ndarray | None,
-                       fid_sorted: np.ndarray) -> None:
-    """Merge rows already grouped by fold (``fid_sorted`` non-decreasing) into ``acc``."""
-    bounds = np.searchsorted(fid_sorted, np.arange(1, acc.n.shape[0] + 2))
-    for k in range(acc.n.shape[0]):
-        a, b = bounds[k], bounds[k + 1]
-        if b > a:
-            acc.add_block(k, Xs[a:b], ys[a:b], None if ws is None else ws[a:b])
-
-
-def _check_chunk(X: np.ndarray, y: np.ndarray, w: np.ndarray | None, features: list[str], a: int) -> None:
-    bad = ~np.isfinite(X)
-    if bad.any() or not np.isfinite(y).all() or (w is not None and not np.isfinite(w).all()):
-        cols = [features[j] for j in np.flatnonzero(bad.any(axis=0))]
-        raise DataError(
-            f"rows {a}..{a + X.shape[0] - 1} hold NaN or inf (predictor columns {cols[:10]}"
-            f"{', target' if not np.isfinite(y).all() else ''}); clean the data first"
-        )
-
-
-def _fold_ids(chunk_fold: np.ndarray | None, a: int, m: int, fold_column: str | None, nfolds: int,
-              seed: int) -> np.ndarray:
-    if fold_column is not None:
-        fid = np.asarray(chunk_fold)
-        if not np.all(np.equal(np.mod(fid, 1), 0)) or fid.min() < 1 or fid.max() > nfolds:
-            raise DataError(f"fold column '{fold_column}' must hold integers 1..{nfolds}")
-        return fid.astype(np.int64)
-    return ooc_foldid(np.arange(a, a + m), nfolds, seed)
-
-
-def _stats_of_chunks(chunks: Any, offset: int, features: list[str], target: str, weights: str | None,
-                     fold_column: str | None, nfolds: int, seed: int) -> Any:
-    """Per-fold GramStats of consecutive row chunks (DataFrames) starting at global row ``offset``."""
-    p = len(features)
-    acc = _FoldAccumulator(nfolds, p)
-    buf = np.empty((_chunk_step(p), p))
-    a = offset
-    for chunk in chunks:
-        m = len(chunk)
-        if m == 0:
-            continue
-        X = chunk[features].to_numpy(dtype=np.float64)
-        y = chunk[target].to_numpy(dtype=np.float64)
-        w = None if weights is None else chunk[weights].to_numpy(dtype=np.float64)
-        _check_chunk(X, y, w, features, a)
-        fid = _fold_ids(None if fold_column is None else chunk[fold_column].to_numpy(), a, m, fold_column, nfolds, seed)
-        if m > buf.shape[0]:
-            buf = np.empty((m, p))
-        _accumulate(acc, X, y, w, fid, buf)
-        a += m
-    return acc.to_stats()
-
-
-def _partition_stats(part: pd.DataFrame, offset: int, features: list[str], target: str, weights: str | None,
-                     fold_column: str | None, nfolds: int, seed: int) -> Any:
-    """Per-fold GramStats of one dask partition (runs on a worker)."""
-    from threadpoolctl import threadpool_limits  # noqa: PLC0415
-
-    step = _chunk_step(len(features))
-    chunks = (part.iloc[a : a + step] for a in range(0, len(part), step))
-    with threadpool_limits(limits=1, user_api="blas"):  # small products; parallelism comes from the tasks
-        return _stats_of_chunks(chunks, offset, features, target, weights, fold_column, nfolds, seed)
-
-
-def _parquet_file_stats(path: str, offset: int, features: list[str], target: str, weights: str | None,
-                        fold_column: str | None, nfolds: int, seed: int) -> Any:
-    """Per-fold GramStats of one Parquet file, read in record batches by the worker itself.
-
-    Reading inside the task (instead of a separate read task) means no partition is ever
-    shipped between workers; each batch's columns are copied straight from Arrow into one
-    reused buffer, so only one batch is in memory at a time.
-    """
-    from threadpoolctl import threadpool_limits  # noqa: PLC0415
-
-    with threadpool_limits(limits=1, user_api="blas"):  # small products; parallelism comes from the tasks
-        return _parquet_file_stats_1(path, offset, features, target, weights, fold_column, nfolds, seed)
-
-
-def _parquet_file_stats_1(path: str, offset: int, features: list[str], target: str, weights: str | None,
-                          fold_column: str | None, nfolds: int, seed: int) -> Any:
-    import pyarrow.parquet as pq  # noqa: PLC0415
-
-    p = len(features)
-    step = _chunk_step(p)
-    use = features + [target] + [c for c in (weights, fold_column) if c is not None]
-    acc = _FoldAccumulator(nfolds, p)
-    Xs = np.empty((step, p), order="F")  # rows grouped by fold; each column contiguous
-    a = offset
-    for batch in pq.ParquetFile(path).iter_batches(batch_size=step, columns=use):
-        m = batch.num_rows
-        if m == 0:
-            continue
-        if m > Xs.shape[0]:
-            Xs = np.empty((m, p), order="F")
-        cols = {name: batch.column(i) for i, name in enumerate(batch.schema.names)}
-        fold = None if fold_column is None else cols[fold_column].to_numpy(zero_copy_only=False)
-        fid = _fold_ids(fold, a, m, fold_column, nfolds, seed)
-        order = np.argsort(fid, kind="stable")
-        Xm = Xs[:m]
-        for j, name in enumerate(features):
-            np.take(np.asarray(cols[name].to_numpy(zero_copy_only=False), dtype=np.float64), order, out=Xm[:, j])
-        y = np.asarray(cols[target].to_numpy(zero_copy_only=False), dtype=np.float64)[order]
-        w = None if weights is None else np.asarray(cols[weights].to_numpy(zero_copy_only=False), dtype=np.float64)[order]
-        _check_chunk(Xm, y, w, features, a)
-        _accumulate_sorted(acc, Xm, y, w, fid[order])
-        a += m
-    return acc.to_stats()
-
-
-def _combine(*parts: Any) -> Any:
-    out = parts[0]
-    for p in parts[1:]:
-        out = out + p
-    return out
-
-
-def _tree_reduce(items: list[Any], fanin: int = 8) -> Any:
-    from dask import delayed  # noqa: PLC0415
-
-    level = items
-    while len(level) > 1:
-        level = [delayed(_combine, pure=True)(*level[i : i + fanin]) for i in range(0, len(level), fanin)]
-    return level[0]
-
-
-def _partition_lengths(source: Any, nparts: int) -> list[int] | None:
-    """Row counts per partition from Parquet metadata when partitions are whole files."""
-    files, kind = _expand(source)
-    if kind != "parquet" or len(files) != nparts:
-        return None
-    import pyarrow.parquet as pq  # noqa: PLC0415
-
-    return [int(pq.ParquetFile(f).metadata.num_rows) for f in files]
-
-
-@dataclass
-class GramStatsResult:
-    """Per-fold Gram statistics of a partitioned data set (:func:`gram_stats_dask`)."""
-
-    stats: Any  # statprune._gram.GramStats
-    feature_names: list[str]
-    target: str
-    n_rows: int
-    n_partitions: int
-    nfolds: int
-    fold_method: str
-    seed: int | None
-    partition_rows: list[int] = field(default_factory=list)
-
-
-def _compute(obj: Any, client: Any, scheduler: str | None, progress_bar: bool = False) -> Any:
-    if client is not None:
-        fut = client.compute(obj)
-        return fut.result()
-    import dask  # noqa: PLC0415
-
-    if progress_bar:
-        import sys  # noqa: PLC0415
-
-        from dask.diagnostics import ProgressBar  # noqa: PLC0415
-
-        with ProgressBar(out=sys.stderr):
-            return dask.compute(obj, scheduler=scheduler or "threads")[0]
-    return dask.compute(obj, scheduler=scheduler or "threads")[0]
-
-
-def gram_stats_dask(
-    source: Any,
-    target: str,
-    *,
-    features: Sequence[str] | None = None,
-    exclude: Sequence[str] = (),
-    weights: str | None = None,
-    fold_column: str | None = None,
-    nfolds: int = 10,
-    seed: int = 0,
-    client: Any = None,
-    scheduler: str | None = None,
-    blocksize: str | int | None = None,
-    fanin: int = 8,
-    progress_bar: bool = False,
-) -> GramStatsResult:
-    """Per-fold Gram statistics of Parquet/CSV data in one pass over the partitions.
-
-    Parameters
-    ----------
-    source : file, directory, glob pattern or list of files (Parquet or CSV), or a
-        ``dask.dataframe.DataFrame`` you built yourself
-    target : target column
-    features : predictor columns (default: every other column, minus ``exclude``,
-        ``weights`` and ``fold_column``)
-    weights : column of observation weights
-    fold_column : column of fold ids 1..K; default: :func:`ooc_foldid` of the global
-        row number with ``seed``
-    nfolds : K
-    client : a ``distributed.Client``; default the local scheduler ``scheduler``
-        (``"threads"``)
-    blocksize : CSV bytes per partition
-    fanin : partial statistics combined per reduction task
-    progress_bar : show dask's progress bar on stderr (local schedulers)
-    """
-    from dask import delayed  # noqa: PLC0415
-
-    is_ddf = hasattr(source, "to_delayed") and hasattr(source, "npartitions")
-    cols = [str(c) for c in source.columns] if is_ddf else _schema(source)
-    from ._data import resolve_column  # noqa: PLC0415 - the same column-name rule as every command
-
-    target = resolve_column(target, cols)
-    weights = None if weights is None else resolve_column(weights, cols)
-    fold_column = None if fold_column is None else resolve_column(fold_column, cols)
-    exclude = [resolve_column(c, cols) for c in exclude]
-    for c in [target, weights, fold_column, *exclude]:
-        if c is not None and c not in cols:
-            raise DataError(f"column '{c}' not found; columns are: {', '.join(cols[:30])}")
-    special = {target, weights, fold_column, *exclude} - {None}
-    if features is None:
-        feats = [c for c in cols if c not in special]
-    else:
-        feats = [str(f) for f in features]
-        missing = [f for f in feats if f not in cols]
-        if missing:
-            raise DataError(f"feature column(s) {missing} not found")
-    if not feats:
-        raise DataError("no predictor columns are left after removing the target and excluded columns")
-    use = feats + [target] + [c for c in (weights, fold_column) if c is not None]
-    ddf = source[use] if is_ddf else read_partitions(source, columns=use, blocksize=blocksize)
-    non_num = [c for c, dt in ddf.dtypes.items() if not (pd.api.types.is_numeric_dtype(dt) or pd.api.types.is_bool_dtype(dt))]
-    if non_num:
-        raise DataError(f"non-numeric column(s) {non_num}; encode them before the out-of-core fit")
-    K = int(nfolds)
-    if fold_column is not None:  # as cv.glmnet: with foldid, nfolds is max(foldid)
-        kmax = _compute(ddf[fold_column].max(), client, scheduler)
-        if not np.isfinite(float(kmax)) or float(kmax) != int(kmax):
-            raise DataError(f"fold column '{fold_column}' must hold integers 1..K")
-        K = int(kmax)
-        if K < 3:
-            raise DataError(f"fold column '{fold_column}' has folds 1..{K}; cv.glmnet needs at least 3 folds")
-    if K < 3:
-        raise ParameterError("nfolds must be at least 3")
-    files = None if is_ddf else _expand(source)[0]
-    file_lens = None if is_ddf else _partition_lengths(source, ddf.npartitions)
-    if file_lens is not None and files is not None:
-        # Parquet, one partition per file: each task reads its own file in batches
-        lens = file_lens
-        offsets = np.concatenate([[0], np.cumsum(lens)])[:-1].tolist()
-        tasks = [
-            delayed(_parquet_file_stats, pure=True)(f, int(off), feats, target, weights, fold_column, K, int(seed))
-            for f, off in zip(files, offsets)
-        ]
-        nparts = len(files)
-    else:
-        parts = ddf.to_delayed(optimize_graph=True)
-        if fold_column is None:  # CSV or a dask DataFrame: a counting pass gives the row numbers
-            lens = [int(v) for v in _compute([delayed(len)(p) for p in parts], client, scheduler)]
-        else:
-            lens = [0] * len(parts)
-        offsets = np.concatenate([[0], np.cumsum(lens)])[:-1].tolist()
-        tasks = [
-            delayed(_partition_stats, pure=True)(p, int(off), feats, target, weights, fold_column, K, int(seed))
-            for p, off in zip(parts, offsets)
-        ]
-        nparts = len(parts)
-    stats = _compute(_tree_reduce(tasks, fanin=fanin), client, scheduler, progress_bar)
-    return GramStatsResult(
-        stats=stats, feature_names=feats, target=target, n_rows=int(stats.n.sum()), n_partitions=nparts,
-        nfolds=K, fold_method="column" if fold_column is not None else "hash", seed=None if fold_column else int(seed),
-        partition_rows=lens if fold_column is None else [],
-    )
+    def summary(self) -> str:
+        """:meth:`LassoResult.summary` and a line on the rows, partitions and folds read."""
+        return (f"{super().summary()}\n"
+                f"{self.n_rows} rows in {self.n_partitions} partitions; folds: {self.fold_method}")
 
 
 def cv_glmnet_ooc(
@@ -513,53 +84,37 @@ def cv_glmnet_ooc(
     scheduler: str | None = None,
     blocksize: str | int | None = None,
     s: str | float = "lambda.min",
-    alpha: float = 1.0,
-    lambda_: Any = None,
-    nlambda: int = 100,
-    lambda_min_ratio: float | None = None,
-    standardize: bool = True,
-    fit_intercept: bool = True,
-    penalty_factor: Any = None,
-    thresh: float = 1e-7,
-    maxit: int = 100000,
     progress: Callable[[int, int], None] | None = None,
     progress_bar: bool = False,
-) -> Any:
-    """``cv.glmnet(family = "gaussian")`` on partitioned data, without loading it: a :class:`~statprune.lasso.LassoResult`.
+    **glmnet_args: Any,
+) -> OutOfCoreLassoResult:
+    """``cv.glmnet(family = "gaussian")`` on partitioned data, without loading it.
 
-    The statistics are computed by :func:`gram_stats_dask` (same arguments), then
-    solved by the gram engine with glmnet's parameters (``alpha``, ``lambda_``,
+    The statistics are computed by
+    :func:`~statprune.engines.outofcore.gram_stats_dask` (``source`` ...
+    ``blocksize``, ``progress_bar``: the same arguments), then solved by the gram
+    engine with glmnet's parameters ``glmnet_args`` (``alpha``, ``lambda_``,
     ``nlambda``, ``lambda_min_ratio``, ``standardize``, ``fit_intercept``,
-    ``penalty_factor``, ``thresh``, ``maxit``). The result's ``foldid`` is ``None``
-    (the folds are a function of the row number, see :func:`ooc_foldid`);
-    ``n_rows``, ``n_partitions`` and ``fold_method`` are set on it. Methods that need
-    the rows or an R fit (``assess``, ``save_rds``) are not available.
+    ``penalty_factor``, ``thresh``, ``maxit``; glmnet's defaults).  ``s`` is where
+    the selection is read; ``progress`` is called as ``progress(done, total)`` after
+    each of the ``nfolds + 1`` path fits.  The result's ``foldid`` is ``None`` (the
+    folds are a function of the row number, see
+    :func:`~statprune.engines.outofcore.ooc_foldid`).  Methods that need the rows or
+    an R fit (``assess``, ``save_rds``) are not available.
     """
-    from ._gram import cv_glmnet_gram_from_stats  # noqa: PLC0415
-    from ._provenance import provenance  # noqa: PLC0415
-    from .lasso import LassoResult  # noqa: PLC0415
-
     gs = gram_stats_dask(
         source, target, features=features, exclude=exclude, weights=weights, fold_column=fold_column,
         nfolds=nfolds, seed=seed, client=client, scheduler=scheduler, blocksize=blocksize, progress_bar=progress_bar,
     )
-    out = cv_glmnet_gram_from_stats(
-        gs.stats, alpha=alpha, lambda_=lambda_, nlambda=nlambda, lambda_min_ratio=lambda_min_ratio,
-        standardize=standardize, fit_intercept=fit_intercept, penalty_factor=penalty_factor, thresh=thresh,
-        maxit=maxit, progress=progress,
-    )
+    out = cv_glmnet_gram_from_stats(gs.stats, progress=progress, **glmnet_args)
     tot = gs.stats.total()
     constant = [f for f, lo, hi in zip(gs.feature_names, tot.x_min[0], tot.x_max[0]) if not hi > lo]
     prov = provenance(seed=seed, with_r=False)
     prov.update({"engine": "gram-dask", "n_rows": gs.n_rows, "n_partitions": gs.n_partitions,
                  "fold_method": gs.fold_method, "scheduler": "distributed" if client is not None else (scheduler or "threads")})
-    res = LassoResult(
-        out, family="gaussian", alpha=alpha, s=s, feature_names=gs.feature_names, class_names=None,
-        constant=constant, penalty_factor=None if penalty_factor is None else np.asarray(penalty_factor, float),
+    pf = glmnet_args.get("penalty_factor")
+    return OutOfCoreLassoResult(
+        out, gram=gs, family="gaussian", alpha=glmnet_args.get("alpha", 1.0), s=s, feature_names=gs.feature_names,
+        class_names=None, constant=constant, penalty_factor=None if pf is None else np.asarray(pf, float),
         provenance=prov, seed=seed,
     )
-    res.n_rows = gs.n_rows
-    res.n_partitions = gs.n_partitions
-    res.fold_method = gs.fold_method
-    res.gram = gs
-    return res

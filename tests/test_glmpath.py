@@ -1,4 +1,4 @@
-"""The fast binomial/poisson engine (statprune._glmpath) against R's cv.glmnet, live.
+"""The fast binomial/poisson engine (statprune.engines.glmpath) against R's cv.glmnet, live.
 
 At ``thresh=1e-14`` (both converged) the lambda sequence, path length, cvm, cvsd,
 coefficients, intercepts, deviance ratios and null deviance agree to 1e-8 relative
@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from glmnet_parity import compare_cv, py_kwargs, r_cv_reference
 
-from statprune._glmpath import GlmNotSupported, cv_glmnet_glm, glm_unsupported_reason
+from statprune.engines.glmpath import GlmNotSupported, cv_glmnet_glm, glm_unsupported_reason
 
 TIGHT = 1e-14
 
@@ -28,50 +29,6 @@ def _data(family: str, n: int, p: int, seed: int = 0):
         y = rng.poisson(np.exp(0.4 * eta + 0.5)).astype(float)
     foldid = rng.permutation(np.resize(np.arange(1, 11), n))
     return X, y, foldid
-
-
-def _rel(a, b) -> float:
-    a = np.asarray(a, float)
-    b = np.asarray(b, float)
-    s = np.max(np.abs(b))
-    return float(np.max(np.abs(a - b)) / s) if s > 0 else float(np.max(np.abs(a)))
-
-
-def _compare(out: dict, ref: dict, tol: float = 1e-8) -> None:
-    L = len(np.atleast_1d(ref["lambda"]))
-    assert len(out["lambda"]) == L, (len(out["lambda"]), L)
-    np.testing.assert_allclose(out["lambda"], ref["lambda"], rtol=1e-10)
-    np.testing.assert_allclose(out["cvm"], ref["cvm"], rtol=tol)
-    np.testing.assert_allclose(out["cvsd"], ref["cvsd"], rtol=tol * 10)
-    assert _rel(out["beta"], np.asarray(ref["beta"]).reshape(out["beta"].shape)) < tol
-    assert _rel(out["a0"], ref["a0"]) < tol
-    np.testing.assert_allclose(out["dev_ratio"], ref["dev_ratio"], rtol=tol, atol=1e-12)
-    np.testing.assert_allclose(out["nulldev"], ref["nulldev"], rtol=1e-10)
-    assert out["index_min"] == ref["index_min"]
-    assert out["index_1se"] == ref["index_1se"]
-    assert out["lambda_min"] == pytest.approx(ref["lambda_min"], rel=1e-10)
-    assert out["lambda_1se"] == pytest.approx(ref["lambda_1se"], rel=1e-10)
-    np.testing.assert_array_equal(out["nzero"], np.asarray(ref["nzero"]).astype(int))
-    assert out["name"] == ref["name"]
-
-
-def _ref(r, X, y, foldid, family, weights=None, offset=None, **args):
-    return r.call("gram", "gram_cv_reference", X, y, np.asarray(foldid, dtype=float), weights,
-                  {"family": family, **args}, offset=offset)
-
-
-def _py(kw: dict) -> dict:
-    out = {}
-    for k, v in kw.items():
-        if k == "intercept":
-            out["fit_intercept"] = v
-        elif k == "lambda":
-            out["lambda_"] = v
-        elif k == "exclude":
-            out["exclude_idx"] = [i - 1 for i in v]
-        else:
-            out[k.replace(".", "_")] = v
-    return out
 
 
 CASES = {
@@ -116,18 +73,18 @@ def test_equals_cv_glmnet_tight(r, family, case):
         w = rng.uniform(0.2, 3.0, case["n"])
         w[::7] = 0.0
     off = rng.normal(0, 0.3, case["n"]) if case.get("offset") else None
-    ref = _ref(r, X, y, foldid, family, weights=w, offset=off, thresh=TIGHT, **case["kw"])
-    out = cv_glmnet_glm(X, y, family=family, weights=w, offset=off, foldid=foldid, thresh=TIGHT, **_py(case["kw"]))
-    _compare(out, ref)
+    ref = r_cv_reference(r, X, y, foldid, weights=w, offset=off, family=family, thresh=TIGHT, **case["kw"])
+    out = cv_glmnet_glm(X, y, family=family, weights=w, offset=off, foldid=foldid, thresh=TIGHT, **py_kwargs(case["kw"]))
+    compare_cv(out, ref, tol=1e-8)
 
 
 @pytest.mark.against_r
 @pytest.mark.parametrize("family", ["binomial", "poisson"])
 def test_default_thresh_follows_glmnet_iterations(r, family):
     X, y, foldid = _data(family, 500, 12, seed=3)
-    ref = _ref(r, X, y, foldid, family)
+    ref = r_cv_reference(r, X, y, foldid, family=family)
     out = cv_glmnet_glm(X, y, family=family, foldid=foldid)
-    _compare(out, ref, tol=1e-6)
+    compare_cv(out, ref, tol=1e-6)
 
 
 @pytest.mark.against_r

@@ -12,8 +12,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from statprune import _gram
-from statprune._gram import GramNotSupported, GramStats, cv_glmnet_gram, gram_stats
+from glmnet_parity import compare_cv, py_kwargs, r_cv_reference, rel
+
+from statprune._rng import r_sample_folds
+from statprune.engines import _native, gram
+from statprune.engines.gram import GramNotSupported, GramStats, cv_glmnet_gram, gram_stats
 
 TIGHT = 1e-14
 
@@ -31,38 +34,6 @@ def _data(n: int, p: int, seed: int = 0, *, intercept: float = 10.0):
     y = X @ b + 2.0 * rng.standard_normal(n) + intercept
     foldid = rng.permutation(np.resize(np.arange(1, 11), n))
     return X, y, foldid
-
-
-def _rel(a, b) -> float:
-    a = np.asarray(a, dtype=float)
-    b = np.asarray(b, dtype=float)
-    scale = np.max(np.abs(b))
-    if scale == 0:
-        return float(np.max(np.abs(a)))
-    return float(np.max(np.abs(a - b)) / scale)
-
-
-def _compare(out: dict, ref: dict, *, tol: float = 1e-6) -> None:
-    L = len(ref["lambda"])
-    assert len(out["lambda"]) == L, (len(out["lambda"]), L)
-    np.testing.assert_allclose(out["lambda"], ref["lambda"], rtol=1e-10)
-    np.testing.assert_allclose(out["cvm"], ref["cvm"], rtol=tol)
-    np.testing.assert_allclose(out["cvsd"], ref["cvsd"], rtol=tol * 10)
-    beta_ref = np.asarray(ref["beta"]).reshape(out["beta"].shape)
-    assert _rel(out["beta"], beta_ref) < tol
-    assert _rel(out["a0"], ref["a0"]) < tol
-    np.testing.assert_allclose(out["dev_ratio"], ref["dev_ratio"], rtol=tol, atol=1e-12)
-    np.testing.assert_allclose(out["nulldev"], ref["nulldev"], rtol=1e-10)
-    assert out["lambda_min"] == pytest.approx(ref["lambda_min"], rel=1e-10)
-    assert out["lambda_1se"] == pytest.approx(ref["lambda_1se"], rel=1e-10)
-    assert out["index_min"] == ref["index_min"]
-    assert out["index_1se"] == ref["index_1se"]
-    np.testing.assert_array_equal(out["nzero"], np.asarray(ref["nzero"]).astype(int))
-    assert out["name"] == ref["name"]
-
-
-def _r_reference(r, X, y, foldid, weights=None, **args):
-    return r.call("gram", "gram_cv_reference", X, y, np.asarray(foldid, dtype=float), weights, args)
 
 
 CASES = {
@@ -86,22 +57,6 @@ CASES = {
 }
 
 
-def _py_kwargs(kw: dict) -> dict:
-    out = {}
-    for k, v in kw.items():
-        if k == "intercept":
-            out["fit_intercept"] = v
-        elif k == "lambda":
-            out["lambda_"] = v
-        elif k == "type.gaussian":
-            out["type_gaussian"] = v
-        elif k == "exclude":
-            out["exclude_idx"] = [i - 1 for i in v]
-        else:
-            out[k.replace(".", "_")] = v
-    return out
-
-
 @pytest.mark.against_r
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_matches_cv_glmnet_tight(r, case):
@@ -111,9 +66,9 @@ def test_matches_cv_glmnet_tight(r, case):
     if spec.get("weights") == "zeros":
         w[::6] = 0.0
     kw = dict(spec["kw"], thresh=TIGHT)
-    ref = _r_reference(r, X, y, foldid, w, **{k: (np.asarray(v, float) if isinstance(v, list) else v) for k, v in kw.items()})
-    out = cv_glmnet_gram(X, y, weights=w, foldid=foldid, **_py_kwargs(kw))
-    _compare(out, ref)
+    ref = r_cv_reference(r, X, y, foldid, w, **kw)
+    out = cv_glmnet_gram(X, y, weights=w, foldid=foldid, **py_kwargs(kw))
+    compare_cv(out, ref, tol=1e-6)
     np.testing.assert_array_equal(out["foldid"], foldid)
 
 
@@ -123,24 +78,24 @@ def test_constant_column_and_constant_in_training_fold(r):
     X[:, 3] = 1.5  # constant everywhere
     X[:, 6] = 0.0
     X[foldid == 2, 6] = 1.0  # constant in every training set but fold 2's complement
-    ref = _r_reference(r, X, y, foldid, thresh=TIGHT)
+    ref = r_cv_reference(r, X, y, foldid, thresh=TIGHT)
     out = cv_glmnet_gram(X, y, foldid=foldid, thresh=TIGHT)
-    _compare(out, ref)
+    compare_cv(out, ref, tol=1e-6)
     assert np.all(out["beta"][3] == 0)
 
 
 @pytest.mark.against_r
 def test_seed_gives_r_folds(r):
     n = 137
-    fid = _gram.r_foldid(n, 10, 2024)
+    fid = r_sample_folds(n, 10, 2024)
     rfid = r.call("gram", "gram_cv_foldid_check", np.zeros((n, 3)) + np.arange(n)[:, None] * [1, 2, 3],
                   np.arange(n, dtype=float) % 7, 10, 2024)
     np.testing.assert_array_equal(fid, np.asarray(rfid).astype(int))
     X, y, _ = _data(n, 6, seed=9)
     out = cv_glmnet_gram(X, y, seed=2024, thresh=TIGHT)
     np.testing.assert_array_equal(out["foldid"], fid)
-    ref = _r_reference(r, X, y, fid, thresh=TIGHT)
-    _compare(out, ref)
+    ref = r_cv_reference(r, X, y, fid, thresh=TIGHT)
+    compare_cv(out, ref, tol=1e-6)
 
 
 DEFAULT_CASES = {
@@ -160,9 +115,9 @@ def test_matches_cv_glmnet_default_thresh(r, case):
     spec = DEFAULT_CASES[case]
     X, y, foldid = _data(spec["n"], spec["p"], seed=11 + len(case))
     kw = spec["kw"]
-    ref = _r_reference(r, X, y, foldid, **{k: (np.asarray(v, float) if isinstance(v, list) else v) for k, v in kw.items()})
-    out = cv_glmnet_gram(X, y, foldid=foldid, **_py_kwargs(kw))
-    _compare(out, ref, tol=1e-8)
+    ref = r_cv_reference(r, X, y, foldid, **kw)
+    out = cv_glmnet_gram(X, y, foldid=foldid, **py_kwargs(kw))
+    compare_cv(out, ref, tol=1e-8)
 
 
 def test_type_gaussian_rule_and_validation():
@@ -230,7 +185,7 @@ def test_training_stats_equal_direct_stats():
 def test_from_stats_equals_wrapper():
     X, y, foldid = _data(200, 6, seed=4)
     a = cv_glmnet_gram(X, y, foldid=foldid)
-    b = _gram.cv_glmnet_gram_from_stats(gram_stats(X, y, foldid=foldid))
+    b = gram.cv_glmnet_gram_from_stats(gram_stats(X, y, foldid=foldid))
     np.testing.assert_array_equal(a["cvm"], b["cvm"])
     np.testing.assert_array_equal(a["beta"], b["beta"])
 
@@ -239,7 +194,7 @@ def test_lambda_interp_matches_lasso_helper():
     lasso = pytest.importorskip("statprune.lasso")
     lam = np.array([1.0, 0.5, 0.25, 0.1, 0.05])
     s = np.array([2.0, 1.0, 0.7, 0.25, 0.07, 0.01])
-    got = _gram._lambda_interp(lam, s)
+    got = gram._lambda_interp(lam, s)
     exp = lasso.lambda_interp(lam, s)
     for a, b in zip(got, exp):
         np.testing.assert_allclose(np.asarray(a, float), np.asarray(b, float))
@@ -252,7 +207,7 @@ def test_not_supported_requests():
     with pytest.raises(GramNotSupported, match="3 rows per fold"):
         cv_glmnet_gram(X[:20], y[:20], foldid=np.arange(20) % 10 + 1)
     assert isinstance(GramNotSupported("x"), NotImplementedError)
-    assert _gram.gram_unsupported_reason(family="binomial") is not None
+    assert gram.gram_unsupported_reason(family="binomial") is not None
 
 
 def test_bad_input_messages():
@@ -339,7 +294,7 @@ def test_matches_pure_rscript_reference(tmp_path):
     assert out["lambda_1se"] == pytest.approx(ref["lambda_1se"], rel=1e-12)
     i = out["index_min"] - 1
     coef = np.concatenate([[out["a0"][i]], out["beta"][:, i]])
-    assert _rel(coef, ref["coef_min"]) < 1e-6
+    assert rel(coef, ref["coef_min"]) < 1e-6
 
 
 @pytest.mark.against_r
@@ -476,8 +431,6 @@ def test_gram_path_never_imports_rpy2(mode, tmp_path):
                           env=env, timeout=600)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "RPY2_IMPORTED=False" in proc.stderr, proc.stderr[-2000:]
-    from statprune import _native
-
     if _native.library_path() is not None:  # the C kernels are built: no JIT either
         assert "NUMBA_IMPORTED=False" in proc.stderr, proc.stderr[-2000:]
     if mode == "api":
@@ -500,9 +453,7 @@ def test_glmnetcv_gram_seed_equals_r_engine(r):
 
 @pytest.mark.parametrize("naive", [False, True])
 def test_c_kernels_equal_numba_kernels(naive, monkeypatch):
-    """The C path kernels (statprune._native) give bit-identical paths to the numba ones."""
-    from statprune import _native
-
+    """The C path kernels (statprune.engines._native) give bit-identical paths to the numba ones."""
     if _native.elnet_kernel(naive) is None:
         if __import__("helpers").IN_CI:
             pytest.fail("no C compiler under CI: the C kernels must build (scripts/setup.sh installs gcc)")

@@ -24,9 +24,10 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from statprune._gram import cv_glmnet_gram
+from statprune import cv_glmnet_ooc
+from statprune.engines.gram import cv_glmnet_gram
+from statprune.engines.outofcore import gram_stats_dask, ooc_foldid
 from statprune.errors import DataError, ParameterError
-from statprune.outofcore import cv_glmnet_ooc, gram_stats_dask, ooc_foldid
 
 N_FILES, ROWS, P = 32, 8000, 100
 NFOLDS, SEED = 10, 7
@@ -77,7 +78,7 @@ def big_reference(big):
 _LOCAL_SCRIPT = textwrap.dedent(
     """
     import json, sys, numpy as np
-    from statprune.outofcore import cv_glmnet_ooc
+    from statprune import cv_glmnet_ooc
     src, files2 = sys.argv[1], sys.argv[2:]
     def peak():  # this process's own peak RSS (ru_maxrss would start at the parent's peak at fork)
         with open("/proc/self/status") as fh:

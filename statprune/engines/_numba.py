@@ -1,9 +1,14 @@
-"""The Gaussian path kernels of :mod:`statprune._gram` in numba (the fallback of the C kernels).
+"""The Gaussian path kernels of :mod:`statprune.engines.gram` in numba (the fallback of the C kernels).
 
-:mod:`statprune._native` compiles ``_native/elnet.c`` (the same iterations) once
-per machine and loads it with ctypes, so a fresh process needs no JIT; these numba
-versions run where no C compiler is available (and in the tests, which check both
-give the same paths).  Imported lazily: ``import statprune._gram`` does not import numba.
+:mod:`statprune.engines._native` compiles ``_native/elnet.c`` (the same iterations)
+once per machine and loads it with ctypes, so a fresh process needs no JIT; these
+numba versions run where no C compiler is available.  Both are kept on purpose: C
+for start-up time (no JIT in every new process), numba for installations without
+a compiler; they cannot share source, and ``tests/test_gram.py`` checks that they
+give bit-identical paths.  Only the Gaussian paths have a numba twin: the
+binomial/poisson engine needs the C kernel (without it the caller runs R).
+Imported lazily (numba's import and JIT are heavy): ``import statprune.engines.gram``
+does not import numba.
 """
 
 from __future__ import annotations

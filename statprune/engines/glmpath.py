@@ -40,11 +40,15 @@ from __future__ import annotations
 
 import math
 import os
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
 
-from statprune._gram import _BIG, _DEVMAX, _EPS, _MNLAM, _lambda_interp, _settings
+from statprune._rng import r_sample_folds
+from statprune.engines import _native
+from statprune.engines._settings import PathSettings, path_settings
+from statprune.engines.gram import _BIG, _DEVMAX, _EPS, _MNLAM, _lambda_interp
 from statprune.errors import DataError, GlmNotSupported, ParameterError
 
 __all__ = ["GlmNotSupported", "cv_glmnet_glm", "glm_unsupported_reason", "glmnet_glm_path"]
@@ -84,8 +88,6 @@ def glm_unsupported_reason(*, family: str, type_measure: str = "default", relax:
 
 
 def _kernel() -> Any:
-    from statprune import _native
-
     fn = _native.glm_kernel()
     if fn is None:
         raise GlmNotSupported("the C kernels are not built (no C compiler); the fast GLM engine needs them")
@@ -93,7 +95,7 @@ def _kernel() -> Any:
 
 
 def glmnet_glm_path(X: np.ndarray, y: np.ndarray, *, family: str, weights: np.ndarray | None = None,
-                    offset: np.ndarray | None = None, settings: Any, dfmax: int | None = None) -> dict:
+                    offset: np.ndarray | None = None, settings: PathSettings, dfmax: int | None = None) -> dict:
     """One ``glmnet(x, y, family)`` path; ``y`` is 0/1 (binomial: the second class) or counts.
 
     Returns ``lambda``, ``a0``, ``beta`` (p, L) on the original scale, ``dev_ratio``,
@@ -217,20 +219,9 @@ def cv_glmnet_glm(
     foldid: Any = None,
     nfolds: int = 10,
     seed: int | None = None,
-    alpha: float = 1.0,
-    lambda_: Any = None,
-    nlambda: int = 100,
-    lambda_min_ratio: float | None = None,
-    standardize: bool = True,
-    fit_intercept: bool = True,
-    penalty_factor: Any = None,
-    lower_limits: Any = -np.inf,
-    upper_limits: Any = np.inf,
-    thresh: float = 1e-7,
-    maxit: int = 100000,
-    exclude_idx: Any = None,
     type_measure: str = "default",
     n_jobs: int | None = None,
+    **glmnet_args: Any,
 ) -> dict:
     """``cv.glmnet(x, y, family = "binomial" | "poisson", ...)`` without R.
 
@@ -238,7 +229,9 @@ def cv_glmnet_glm(
     for poisson, non-negative counts.  ``foldid`` (``1..K``) fixes the folds; without
     it, ``seed`` gives R's ``set.seed(seed); sample(rep(seq(nfolds), length = n))``
     (:mod:`statprune._rng`).  The folds' paths run in ``n_jobs`` threads (the C
-    kernel releases the GIL; results do not depend on it).  Returns the
+    kernel releases the GIL; results do not depend on it).  ``glmnet_args`` are
+    glmnet's parameters as :func:`~statprune.engines._settings.path_settings` takes
+    them (``alpha``, ``lambda_``, ``penalty_factor``, ``thresh``...).  Returns the
     ``CVGlmnetOutput`` dict of :mod:`statprune.lasso` with ``fit=None``.
 
     Raises
@@ -262,8 +255,6 @@ def cv_glmnet_glm(
     off = None if offset is None else np.asarray(offset, dtype=float).reshape(-1)
     if foldid is None:
         if seed is not None:
-            from statprune._rng import r_sample_folds
-
             foldid = r_sample_folds(n, nfolds, int(seed))
         else:
             foldid = np.random.default_rng().permutation(np.resize(np.arange(1, nfolds + 1), n))
@@ -280,10 +271,9 @@ def cv_glmnet_glm(
         if min(ww[yy == 0].size, ww[yy == 1].size) < 8:
             # R errors (<= 1) or warns "fewer than 8 observations; dangerous ground": let R say it
             raise GlmNotSupported("a binomial class has fewer than 8 observations: left to R and its message")
-    settings = _settings(p, alpha=alpha, lambda_=lambda_, nlambda=nlambda, lambda_min_ratio=lambda_min_ratio,
-                         standardize=standardize, fit_intercept=fit_intercept, penalty_factor=penalty_factor,
-                         lower_limits=lower_limits, upper_limits=upper_limits, thresh=thresh, maxit=maxit,
-                         exclude_idx=exclude_idx)
+    if "type_gaussian" in glmnet_args:
+        raise TypeError("cv_glmnet_glm() got an unexpected keyword argument 'type_gaussian'")
+    settings = path_settings(p, **glmnet_args)
     full = glmnet_glm_path(X, y, family=family, weights=w, offset=off, settings=settings)
     lam = full["lambda"]
     L = lam.shape[0]
@@ -304,8 +294,6 @@ def cv_glmnet_glm(
     predmat = np.empty((n, L))
     workers = _workers(K, n_jobs)
     if workers > 1:
-        from concurrent.futures import ThreadPoolExecutor
-
         with ThreadPoolExecutor(max_workers=workers) as pool:
             etas = list(pool.map(fold_fit, range(1, K + 1)))
     else:

@@ -1,8 +1,8 @@
 """The fast exact engines behind one call: ``cv.glmnet`` without R for the families they cover.
 
-``family="gaussian"`` runs :func:`statprune._gram.cv_glmnet_gram` (Gram statistics),
-``"binomial"``/``"poisson"`` :func:`statprune._glmpath.cv_glmnet_glm` (glmnet's IRLS
-in C).  Importing this module imports numpy only: no R, no rpy2, no JIT.
+``family="gaussian"`` runs :func:`statprune.engines.gram.cv_glmnet_gram` (Gram
+statistics), ``"binomial"``/``"poisson"`` :func:`statprune.engines.glmpath.cv_glmnet_glm`
+(glmnet's IRLS in C).  Importing this module imports numpy only: no R, no rpy2, no JIT.
 
 Examples
 --------
@@ -16,17 +16,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from statprune.engines.glmpath import cv_glmnet_glm
+from statprune.engines.gram import cv_glmnet_gram, gram_unsupported_reason
+from statprune.errors import GramNotSupported
+
 __all__ = ["cv_glmnet_fast"]
 
 
 def cv_glmnet_fast(X: Any, y: Any, *, family: str = "gaussian", offset: Any = None, **kwargs: Any) -> dict:
     """``cv.glmnet`` by the fast engine of ``family`` (keyword arguments: those of the engine)."""
     if family == "gaussian":
-        from statprune._gram import GramNotSupported, cv_glmnet_gram
-
         if offset is not None:
-            raise GramNotSupported("offset is not supported by the Gram engine")
+            raise GramNotSupported(gram_unsupported_reason(offset=offset))
         return cv_glmnet_gram(X, y, **kwargs)
-    from statprune._glmpath import cv_glmnet_glm
-
     return cv_glmnet_glm(X, y, family=family, offset=offset, **kwargs)

@@ -1,10 +1,10 @@
 """C kernels compiled once per machine and loaded with ctypes (no JIT in a fresh process).
 
 ``elnet.c`` holds glmnet's Gaussian covariance and naive paths on a Gram matrix
-(the same iterations as the numba kernels of :mod:`statprune._gram_numba`),
-``glmpath.c`` the binomial and poisson IRLS paths (:mod:`statprune._glmpath`).  The
+(the same iterations as the numba kernels of :mod:`statprune.engines._numba`),
+``glmpath.c`` the binomial and poisson IRLS paths (:mod:`statprune.engines.glmpath`).  The
 shared library is named after a hash of the source and looked up, in order, next
-to the source (where ``scripts/setup.sh`` / ``python -m statprune._native`` build
+to the source (where ``scripts/setup.sh`` / ``python -m statprune.engines._native`` build
 it at set-up time) and in the user cache (``$STATPRUNE_CACHE_DIR``, else
 ``$XDG_CACHE_HOME/statprune``, else ``~/.cache/statprune``).  When it is missing it
 is built on first use with the system C compiler (``$CC``, ``cc`` or ``gcc``,
@@ -15,7 +15,7 @@ use numba.
 Examples
 --------
 >>> import numpy as np
->>> from statprune import _native
+>>> from statprune.engines import _native
 >>> k = _native.elnet_kernel(naive=False)
 >>> k is None or callable(k)
 True

@@ -1,0 +1,126 @@
+"""glmnet's arguments as its path kernels take them (shared by the Gaussian and GLM engines).
+
+What ``glmnet()`` does to its arguments before calling the Fortran/C++ path:
+penalty factors normalized to sum to ``p`` (``Inf`` = excluded), limits with the
+infinities replaced by ``+-big``, ``fdev`` set to 0 when a limit is 0, the user's
+``lambda`` sorted decreasingly, and R's ``type.gaussian`` rule.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from statprune.errors import ParameterError
+
+__all__ = ["PathSettings", "path_settings"]
+
+# glmnet.control() factory defaults used here
+_FDEV = 1e-5
+_BIG = 9.9e35
+
+
+@dataclass
+class PathSettings:
+    """The arguments of one glmnet path call, converted as ``glmnet()`` converts them."""
+
+    alpha: float
+    lambda_: np.ndarray | None
+    nlambda: int
+    lambda_min_ratio: float | None
+    standardize: bool
+    fit_intercept: bool
+    vp: np.ndarray
+    cl: np.ndarray  # (2, p), infinities replaced by +-big
+    exclude: np.ndarray  # bool (p,)
+    thresh: float
+    maxit: int
+    sml: float
+    naive: bool = False
+
+
+def path_settings(
+    p: int,
+    *,
+    alpha: float = 1.0,
+    lambda_: Any = None,
+    nlambda: int = 100,
+    lambda_min_ratio: float | None = None,
+    standardize: bool = True,
+    fit_intercept: bool = True,
+    penalty_factor: Any = None,
+    lower_limits: Any = -np.inf,
+    upper_limits: Any = np.inf,
+    thresh: float = 1e-7,
+    maxit: int = 100000,
+    exclude_idx: Any = None,
+    type_gaussian: str | None = None,
+) -> PathSettings:
+    """Check glmnet's arguments for ``p`` variables and convert them as ``glmnet()`` does.
+
+    Parameters are glmnet's (``lambda_`` = ``lambda``, ``fit_intercept`` =
+    ``intercept``, ``exclude_idx`` = 0-based ``exclude``; ``type_gaussian=None``
+    is R's rule: covariance below 500 variables, naive from 500).
+
+    Examples
+    --------
+    >>> s = path_settings(3, penalty_factor=[0, 1, 2])
+    >>> s.vp.tolist(), s.naive
+    ([0.0, 1.0, 2.0], False)
+    """
+    alpha = float(alpha)
+    if not 0.0 <= alpha <= 1.0:
+        raise ParameterError(f"alpha must be in [0, 1], got {alpha}")
+    vp = np.ones(p) if penalty_factor is None else np.asarray(penalty_factor, dtype=float).reshape(-1).copy()
+    if vp.shape[0] != p:
+        raise ParameterError(f"penalty_factor has {vp.shape[0]} elements but X has {p} columns")
+    exclude = np.zeros(p, dtype=bool)
+    if exclude_idx is not None and len(exclude_idx):
+        idx = np.asarray(exclude_idx, dtype=np.int64).reshape(-1)
+        if idx.min() < 0 or idx.max() >= p:
+            raise ParameterError(f"exclude_idx must be 0-based column indices in 0..{p - 1}")
+        exclude[idx] = True
+    exclude |= np.isinf(vp) & (vp > 0)
+    vp[exclude] = 1.0
+    if vp.max() <= 0:
+        raise ParameterError("penalty_factor must have at least one positive entry")
+    vp = np.maximum(vp, 0.0)
+    vp = vp * (p / vp.sum())
+
+    def _lim(v: Any, name: str) -> np.ndarray:
+        arr = np.asarray(v, dtype=float).reshape(-1)
+        if arr.shape[0] == 1:
+            arr = np.repeat(arr, p)
+        elif arr.shape[0] < p:
+            raise ParameterError(f"{name} must have length 1 or {p}")
+        return arr[:p].copy()
+
+    lo = _lim(lower_limits, "lower_limits")
+    hi = _lim(upper_limits, "upper_limits")
+    if np.any(lo > 0):
+        raise ParameterError("lower_limits must be non-positive")
+    if np.any(hi < 0):
+        raise ParameterError("upper_limits must be non-negative")
+    lo[lo == -np.inf] = -_BIG
+    hi[hi == np.inf] = _BIG
+    cl = np.vstack([lo, hi])
+    sml = 0.0 if np.any(cl == 0) else _FDEV
+    lam = None
+    if lambda_ is not None:
+        lam = np.asarray(lambda_, dtype=float).reshape(-1)
+        if np.any(lam < 0):
+            raise ParameterError("lambda_ values must be non-negative")
+        lam = np.sort(lam)[::-1].copy()
+    elif lambda_min_ratio is not None and lambda_min_ratio >= 1:
+        raise ParameterError("lambda_min_ratio should be less than 1")
+    if type_gaussian is None:
+        naive = p >= 500  # glmnet: type.gaussian = ifelse(nvars < 500, "covariance", "naive")
+    elif type_gaussian in ("covariance", "naive"):
+        naive = type_gaussian == "naive"
+    else:
+        raise ParameterError(f"type_gaussian={type_gaussian!r}; use 'covariance', 'naive' or None (glmnet's rule)")
+    return PathSettings(alpha, lam, int(nlambda), lambda_min_ratio, bool(standardize), bool(fit_intercept),
+                     vp, cl, exclude, float(thresh), int(maxit), sml, naive)
+
