@@ -133,6 +133,18 @@ def test_fold_means_and_cv_aggregate_rules():
     np.testing.assert_allclose(cvsd, np.sqrt(np.array([0.5, 0.5]) / 2))
 
 
+def test_cv_summary_drops_missing_lambdas_and_equals_the_parts():
+    raw = np.array([[1.0, 2.0, np.nan], [3.0, 2.5, np.nan], [2.0, 1.0, np.nan]])
+    out = rules.cv_summary(np.array([1.0, 0.5, 0.25]), raw, np.array([1.0, 2.0, 1.0]))
+    assert out["lambda"].tolist() == [1.0, 0.5]  # the all-missing lambda is dropped (cvstats' nas)
+    cvm, cvsd = rules.cv_aggregate(raw[:, :2], np.array([1.0, 2.0, 1.0]))
+    np.testing.assert_array_equal(out["cvm"], cvm)
+    np.testing.assert_array_equal(out["cvup"], cvm + cvsd)
+    best = rules.choose_lambda(out["lambda"], cvm, cvsd)
+    assert (out["lambda_min"], out["index_min"], out["index_1se"]) == (best.lambda_min, best.index_min + 1,
+                                                                      best.index_1se + 1)
+
+
 def test_glmnet_scale_is_population_sd():
     x = np.array([[1.0, 2.0], [2.0, 2.0], [4.0, 2.0]])
     w = np.array([1.0, 1.0, 2.0])

@@ -44,6 +44,7 @@ __all__ = [
     "CVChoice",
     "choose_lambda",
     "cv_aggregate",
+    "cv_summary",
     "fix_lambda",
     "fold_means",
     "glmnet_scale",
@@ -284,6 +285,30 @@ def choose_lambda(lambdas: np.ndarray, cvm: np.ndarray, cvsd: np.ndarray, *, max
     l1se = float(np.max(lam[c <= semin]))
     i1se = int(np.flatnonzero(lam == l1se)[0])
     return CVChoice(lmin, l1se, imin, i1se)
+
+
+def cv_summary(lambdas: np.ndarray, cvraw: np.ndarray, fold_weights: np.ndarray, *,
+               maximize: bool = False) -> dict[str, Any]:
+    """``cvstats`` + ``getOptcv.glmnet`` in one: the CV part of a ``CVGlmnetOutput``.
+
+    Returns ``lambda``, ``cvm``, ``cvsd``, ``cvup``, ``cvlo`` (lambdas whose ``cvsd`` is
+    missing dropped, as R drops them), ``lambda_min``, ``lambda_1se`` and R's 1-based
+    ``index_min``/``index_1se``. ``maximize=True`` for AUC and the C-index.
+
+    Examples
+    --------
+    >>> out = cv_summary(np.array([1.0, 0.5]), np.array([[2.0, 1.0], [2.0, 1.5], [2.0, 0.5]]), np.ones(3))
+    >>> out["lambda_min"], out["index_min"], out["cvm"].tolist()
+    (0.5, 2, [2.0, 1.0])
+    """
+    lam = np.asarray(lambdas, dtype=float).reshape(-1)
+    cvm, cvsd = cv_aggregate(cvraw, fold_weights)
+    keep = ~np.isnan(cvsd)
+    lam, cvm, cvsd = lam[keep], cvm[keep], cvsd[keep]
+    best = choose_lambda(lam, cvm, cvsd, maximize=maximize)
+    return {"lambda": lam, "cvm": cvm, "cvsd": cvsd, "cvup": cvm + cvsd, "cvlo": cvm - cvsd,
+            "lambda_min": best.lambda_min, "lambda_1se": best.lambda_1se,
+            "index_min": best.index_min + 1, "index_1se": best.index_1se + 1}
 
 
 # --------------------------------------------------------------------------- scaling
