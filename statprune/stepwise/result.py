@@ -15,16 +15,17 @@ import pandas as pd
 
 from .. import _r
 from .._glmnet.families import class_levels
-from .._json import dumps_to, write_atomic
+from .._json import write_atomic
 from ..engines.stepwise.engine import Engine
 from ..errors import ParameterError
+from ..results import SelectionResult
 from ._setup import _family_spec
 
 __all__ = ["StepwiseResult"]
 
 
-@dataclass
-class StepwiseResult:
+@dataclass(repr=False)
+class StepwiseResult(SelectionResult):
     """The path and the final model of a stepwise selection.
 
     Attributes
@@ -78,6 +79,21 @@ class StepwiseResult:
     _final_model: Any = field(default=None, repr=False)
 
     # ------------------------------------------------------------------ accessors
+    @property
+    def selected(self) -> list[str]:
+        """The terms of the final model (``final_terms``)."""
+        return list(self.final_terms)
+
+    @property
+    def pruned(self) -> list[str]:
+        """The terms of the starting model that the selection removed."""
+        return [t for t in self.initial_terms if t not in self.final_terms]
+
+    @property
+    def n_rows(self) -> int:
+        """Rows of the fit (after R's ``na.omit``)."""
+        return self.n
+
     @property
     def coefficients(self) -> pd.Series:
         return self.coef_table["Estimate"]
@@ -194,8 +210,8 @@ class StepwiseResult:
             )
         return pd.DataFrame(rows, columns=["term", "selected", "forced", "step", "aic_if_dropped", "p_value"])
 
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON document of the CLI (keys as in the issue), plain Python types."""
+    def _details(self) -> dict[str, Any]:
+        """The keys of the CLI's JSON document after ``selected``, ``pruned``, ``n_rows``, ``provenance``."""
         st = []
         for _, r in self.steps.iterrows():
             st.append(
@@ -238,14 +254,9 @@ class StepwiseResult:
                 out["added_p"] = [_num(p) for p in self.added_p]
         out["warnings"] = list(self.warnings)
         out["notes"] = list(self.notes)
-        out["provenance"] = dict(self.provenance)
         return out
 
-    def to_json(self, path: str | None = None) -> str:
-        """JSON text of :meth:`to_dict` (NaN as null); written atomically when ``path`` is given."""
-        return dumps_to(self.to_dict(), path)
-
-    def summary(self) -> str:
+    def _summary_text(self) -> str:
         """Text like R's ``print(fit$anova)`` followed by ``summary(fit)``'s coefficient table."""
         lines = ["Stepwise Model Path", "Analysis of Deviance Table", "", "Initial Model:"]
         resp = self.formula.split("~")[0].strip()
@@ -270,7 +281,7 @@ class StepwiseResult:
             lines.append(f"Note: {nt}")
         return "\n".join(lines)
 
-    def _repr_html_(self) -> str:
+    def _summary_html(self) -> str:
         parts = [
             f"<div><b>Stepwise selection</b> ({html.escape(self.criterion)}, {html.escape(self.family)}, "
             f"direction={html.escape(self.direction)}, k={self.k:.4g})",
@@ -282,11 +293,9 @@ class StepwiseResult:
         parts.append("</div>")
         return "\n".join(parts)
 
-    def __repr__(self) -> str:
-        return (
-            f"StepwiseResult(criterion={self.criterion!r}, family={self.family!r}, direction={self.direction!r}, "
-            f"steps={len(self.steps) - 1}, final_formula={self.final_formula!r})"
-        )
+    def _repr_info(self) -> str:
+        return (f"criterion={self.criterion!r} family={self.family!r} direction={self.direction!r} "
+                f"steps={len(self.steps) - 1} final_formula={self.final_formula!r}")
 
 
 def _num(v: Any) -> Any:
