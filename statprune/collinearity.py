@@ -38,7 +38,6 @@ import numpy as np
 import pandas as pd
 
 from ._json import dumps_to
-from .engines.vif import gvif
 from .errors import AliasedError, DataError, ParameterError
 from .stepwise import stepwise
 from .stepwise._setup import _setup  # the same formula, NA and design path as step()
@@ -141,14 +140,8 @@ class VIFResult:
 
 def _table(eng: Any, terms: list) -> pd.DataFrame:
     """car's ``vif.default`` table for the model with these terms (engine of statprune.stepwise)."""
-    keys = eng.blocks(terms)
-    X = eng.matrix(keys)
-    widths = [eng.design.block(*k)[0].shape[1] for k in keys]
-    assign = np.repeat(np.arange(1, len(terms) + 1), widths)
-    if eng.intercept:
-        assign = np.r_[0, assign]
     try:
-        g, df = gvif(X, assign, eng.intercept)
+        g, df = eng.gvif(terms)
     except AliasedError as exc:
         raise DataError(f"{exc}: some model columns are linear combinations of others; drop one of them") from None
     return pd.DataFrame({"gvif": g, "df": df, "gvif_adj": g ** (1.0 / (2 * df))},

@@ -21,7 +21,6 @@ import pandas as pd
 
 from ..engines.stepwise.engine import Engine, ModelInfo
 from ..engines.stepwise.formula import add_scope, drop_scope, sort_terms, term_label
-from ..engines.vif import gvif
 from ..errors import AliasedError
 from ._setup import _check_fit, _formula_text, _Problem
 from .result import _format_table
@@ -269,13 +268,8 @@ def _gvif(eng: Engine, terms: Sequence[frozenset]) -> dict[frozenset, float]:
     """
     if len(terms) < 2:
         return {t: 1.0 for t in terms}
-    keys = eng.blocks(terms)
-    widths = [eng.design.block(*kk)[0].shape[1] for kk in keys]
-    assign = np.repeat(np.arange(1, len(terms) + 1), widths)
-    if eng.intercept:
-        assign = np.r_[0, assign]
     try:
-        g, df = gvif(eng.matrix(keys), assign, eng.intercept)
+        g, df = eng.gvif(terms)
     except AliasedError:
         return {t: float("inf") for t in terms}
     return {t: float(gi ** (1.0 / di)) for t, gi, di in zip(terms, g, df)}

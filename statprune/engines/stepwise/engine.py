@@ -19,6 +19,7 @@ import pandas as pd
 from scipy import stats as sps
 
 from ...errors import DataError, ParameterError
+from ..vif import gvif
 from .formula import Design, sort_terms, term_label
 from .glmfit import Family, GLMFit, glm_fit, glm_nb
 from .sweep import GLM_TOL, GramSweep, qr_fit
@@ -120,6 +121,18 @@ class Engine:
         mats = [np.ones((self.n, 1))] if self.intercept else []
         mats += [self.design.block(*key)[0] for key in keys]
         return np.column_stack(mats) if mats else np.empty((self.n, 0))
+
+    def gvif(self, terms: Sequence[frozenset]) -> tuple[np.ndarray, np.ndarray]:
+        """``(GVIF, Df)`` of each term of the model with these terms (car's ``vif.default``).
+
+        Raises :class:`statprune.errors.AliasedError` when the model matrix is rank deficient.
+        """
+        keys = self.blocks(terms)
+        widths = [self.design.block(*k)[0].shape[1] for k in keys]
+        assign = np.repeat(np.arange(1, len(terms) + 1), widths)
+        if self.intercept:
+            assign = np.r_[0, assign]
+        return gvif(self.matrix(keys), assign, self.intercept)
 
     def column_names(self, keys: Sequence[tuple]) -> list[str]:
         names = ["(Intercept)"] if self.intercept else []
