@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from numbers import Integral, Real
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator
 from sklearn.feature_selection import SelectorMixin
+from sklearn.utils._param_validation import Interval, InvalidParameterError, StrOptions
 from sklearn_compat.utils.validation import validate_data
 
-from ._api import stepwise
+from ..errors import ParameterError
+from ._api import DIRECTIONS, TESTS, stepwise
 
 __all__ = ["StepwiseSelector"]
-
-
 
 
 class StepwiseSelector(SelectorMixin, BaseEstimator):
@@ -41,6 +42,19 @@ class StepwiseSelector(SelectorMixin, BaseEstimator):
     ['Agriculture', 'Education', 'Catholic', 'Infant.Mortality']
     """
 
+    #: checked in ``fit`` (scikit-learn's ``_validate_params``); the finer rules are :func:`stepwise`'s
+    _parameter_constraints: ClassVar[dict[str, list[Any]]] = {
+        "family": [str],
+        "direction": [StrOptions(set(DIRECTIONS)), None],
+        "criterion": [str],  # case-insensitive, as in stepwise()
+        "k": [Interval(Real, 0, None, closed="left"), None],
+        "threshold": [Interval(Real, 0, None, closed="left"), None],
+        "test": [StrOptions({*TESTS, "LRT"}), None],
+        "keep": ["array-like", None],
+        "max_steps": [Interval(Integral, 0, None, closed="left"), None],
+        "adjust": [str],
+    }
+
     def __init__(
         self,
         family: str = "gaussian",
@@ -64,6 +78,10 @@ class StepwiseSelector(SelectorMixin, BaseEstimator):
         self.adjust = adjust
 
     def fit(self, X: Any, y: Any) -> StepwiseSelector:
+        try:
+            self._validate_params()
+        except InvalidParameterError as exc:  # statprune's error class, sklearn's message
+            raise ParameterError(str(exc)) from None
         Xa, ya = validate_data(self, X, y, y_numeric=True, ensure_min_samples=2)
         p = Xa.shape[1]
         names = [str(c) for c in getattr(self, "feature_names_in_", [f"x{j}" for j in range(p)])]
