@@ -12,23 +12,9 @@
 #
 # Usage: R_LIBS=/path/to/rlib Rscript r_scripts/knockoff_reference.R [OUT.json]
 suppressPackageStartupMessages({library(knockoff); library(glmnet); library(MASS); library(jsonlite)})
-# jsonlite writes at most 15 significant digits; numbers here are written with 17 (exact
-# round trip), Inf/-Inf/NA/NaN as strings, through json_verbatim.
-exact_json <- function(x) {
-  num <- function(v) ifelse(is.na(v), if (is.nan(v[1])) '"NaN"' else '"NA"',
-                     ifelse(is.infinite(v), ifelse(v > 0, '"Inf"', '"-Inf"'), sprintf("%.17g", v)))
-  if (is.list(x)) return(lapply(x, exact_json))
-  if (!is.numeric(x)) return(x)
-  if (is.matrix(x)) {
-    rows <- apply(x, 1, function(r) paste0("[", paste(num(r), collapse = ","), "]"))
-    return(structure(paste0("[", paste(rows, collapse = ","), "]"), class = "json"))
-  }
-  if (length(x) == 1) return(structure(num(x), class = "json"))
-  structure(paste0("[", paste(num(x), collapse = ","), "]"), class = "json")
-}
-
-args <- commandArgs(trailingOnly = TRUE)
-out_path <- if (length(args) >= 1) args[1] else "tests/expected/knockoff_reference.json"
+here <- dirname(sub("--file=", "", grep("--file=", commandArgs(FALSE), value = TRUE)))
+source(file.path(here, "_reference_json.R"))  # exact_json, reference_out_path, reference_versions, write_reference
+out_path <- reference_out_path("tests/expected/knockoff_reference.json")
 
 # the swap and the folds the statistic draws right after set.seed(seed)
 replay <- function(seed, p, n, nfolds = NULL) {
@@ -130,10 +116,7 @@ solve_s <- list(
   }))
 
 out <- list(
-  versions = list(r = R.version.string, knockoff = as.character(packageVersion("knockoff")),
-                  Rdsdp = as.character(packageVersion("Rdsdp")), glmnet = as.character(packageVersion("glmnet")),
-                  MASS = as.character(packageVersion("MASS"))),
+  versions = reference_versions(c("knockoff", "Rdsdp", "glmnet", "MASS")),
   script = "r_scripts/knockoff_reference.R",
   cases = cases, solve_s = solve_s)
-writeLines(toJSON(exact_json(out), auto_unbox = TRUE, json_verbatim = TRUE, null = "null"), out_path)
-cat("wrote", out_path, "\n")
+write_reference(out, out_path)

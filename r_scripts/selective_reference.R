@@ -1,4 +1,4 @@
-# Pure-R reference values for statprune's selective inference (statprune/selective.py):
+# Pure-R reference values for statprune's selective inference (statprune/selective/):
 # selectiveInference::fixedLassoInf (gaussian known/estimated sigma, binomial, cox), fsInf and
 # larInf (type = "active", "all", "aic"), on the package's own examples and on data sets from
 # MASS and survival. selectiveInference is not a Debian package: build it from its sources
@@ -9,23 +9,9 @@
 suppressPackageStartupMessages({
   library(selectiveInference); library(glmnet); library(survival); library(MASS); library(jsonlite)
 })
-# jsonlite writes at most 15 significant digits; numbers here are written with 17 (exact
-# round trip), Inf/-Inf/NA/NaN as strings, through json_verbatim.
-exact_json <- function(x) {
-  num <- function(v) ifelse(is.na(v), if (is.nan(v[1])) '"NaN"' else '"NA"',
-                     ifelse(is.infinite(v), ifelse(v > 0, '"Inf"', '"-Inf"'), sprintf("%.17g", v)))
-  if (is.list(x)) return(lapply(x, exact_json))
-  if (!is.numeric(x)) return(x)
-  if (is.matrix(x)) {
-    rows <- apply(x, 1, function(r) paste0("[", paste(num(r), collapse = ","), "]"))
-    return(structure(paste0("[", paste(rows, collapse = ","), "]"), class = "json"))
-  }
-  if (length(x) == 1) return(structure(num(x), class = "json"))
-  structure(paste0("[", paste(num(x), collapse = ","), "]"), class = "json")
-}
-
-args <- commandArgs(trailingOnly = TRUE)
-out_path <- if (length(args) >= 1) args[1] else "tests/expected/selective_reference.json"
+here <- dirname(sub("--file=", "", grep("--file=", commandArgs(FALSE), value = TRUE)))
+source(file.path(here, "_reference_json.R"))  # exact_json, reference_out_path, reference_versions, write_reference
+out_path <- reference_out_path("tests/expected/selective_reference.json")
 
 res_rows <- function(out) {
   list(vars = out$vars, pv = out$pv, ci = unname(out$ci), vlo = out$vlo, vup = out$vup,
@@ -138,12 +124,7 @@ cases$lar_mtcars <- list(x = unname(xm), y = ym, names = colnames(xm), action = 
   all3 = res_rows(larInf(larfit, type = "all", k = 3, sigma = 2.5, alpha = 0.05)))
 
 out <- list(
-  versions = list(r = R.version.string,
-                  selectiveInference = as.character(packageVersion("selectiveInference")),
-                  glmnet = as.character(packageVersion("glmnet")),
-                  survival = as.character(packageVersion("survival")),
-                  MASS = as.character(packageVersion("MASS"))),
+  versions = reference_versions(c("selectiveInference", "glmnet", "survival", "MASS")),
   script = "r_scripts/selective_reference.R",
   cases = cases)
-writeLines(toJSON(exact_json(out), auto_unbox = TRUE, json_verbatim = TRUE, null = "null"), out_path)
-cat("wrote", out_path, "\n")
+write_reference(out, out_path)

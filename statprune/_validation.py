@@ -31,9 +31,9 @@ import pandas as pd
 
 from ._glmnet.families import Target, check_family_target
 from ._glmnet.folds import check_foldid, check_nfolds
-from .errors import DataError
+from .errors import DataError, ParameterError
 
-__all__ = ["Target", "check_foldid", "check_nfolds", "check_offset", "check_target", "check_weights"]
+__all__ = ["Target", "check_foldid", "check_nfolds", "check_offset", "check_target", "check_weights", "check_xy"]
 
 _TWO_D = ("mgaussian", "cox")
 
@@ -122,3 +122,40 @@ def check_offset(offset: Any, n: int, *, what: str = "offset") -> np.ndarray | N
     if not np.isfinite(off).all():
         raise DataError(f"{what} must be finite with {n} rows ({int((~np.isfinite(off)).sum())} value(s) are NaN or inf)")
     return off
+
+
+def check_xy(X: Any, y: Any, feature_names: Any = None) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """A numeric matrix ``X``, a numeric vector ``y`` with one value per row, and the column names.
+
+    Names are the DataFrame's columns, else ``feature_names``, else R's ``x1..xp``.
+    ``X`` and ``y`` must be finite (the inference functions take arrays, not tables
+    with missing values) and ``X`` must have at least one column.
+
+    Examples
+    --------
+    >>> X, y, names = check_xy([[1.0, 2.0], [3.0, 4.0]], [0.5, 1.5])
+    >>> names
+    ['x1', 'x2']
+    """
+    if isinstance(X, pd.DataFrame):
+        names = [str(c) for c in X.columns]
+        Xa = X.to_numpy(dtype=float)
+    else:
+        Xa = np.asarray(X, dtype=float)
+        if Xa.ndim != 2:
+            raise DataError(f"X must be a 2-D matrix, got shape {Xa.shape}")
+        names = [f"x{j + 1}" for j in range(Xa.shape[1])]
+    if feature_names is not None:
+        names = [str(f) for f in feature_names]
+        if len(names) != Xa.shape[1]:
+            raise ParameterError(f"feature_names has {len(names)} names for {Xa.shape[1]} columns")
+    ya = np.asarray(y, dtype=float).reshape(-1)
+    if ya.size != Xa.shape[0]:
+        raise DataError(f"y has {ya.size} values for {Xa.shape[0]} rows of X")
+    if Xa.shape[1] == 0:
+        raise DataError("X has no columns: there must be at least one predictor")
+    if not np.all(np.isfinite(Xa)):
+        raise DataError("X contains NaN or infinite values")
+    if not np.all(np.isfinite(ya)):
+        raise DataError("y contains NaN or infinite values")
+    return Xa, ya, names

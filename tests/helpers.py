@@ -14,6 +14,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 R_SCRIPTS = ROOT / "r_scripts"
 EXPECTED = Path(__file__).resolve().parent / "expected"
+#: test-only R functions (not shipped in the wheel: statprune's own R code is r_scripts/)
+TEST_R = Path(__file__).resolve().parent / "r"
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 def _r_problem() -> str | None:
     from statprune import _r
@@ -130,3 +132,23 @@ def number_lines(out: str) -> list[list[str]]:
     import re
 
     return [ln.split() for ln in out.splitlines() if re.fullmatch(r"\s*-?\d+\.\d+(\s+-?\d+\.\d+)*\s*", ln)]
+
+
+_TEST_R_ENVS: dict[str, object] = {}
+
+
+def call_test_r(script: str, function: str, *args: object) -> object:
+    """Call ``function`` of the test-only ``tests/r/<script>.R`` with Python values, in R started by statprune.
+
+    The script is sourced once into its own environment; arguments and the value go
+    through :func:`statprune._r.to_r` / :func:`statprune._r.from_r`, as the bridge's own calls do.
+    """
+    from statprune import _r
+
+    ri = _r.start()
+    env = _TEST_R_ENVS.get(script)
+    if env is None:
+        env = ri.baseenv["new.env"]()
+        ri.baseenv["sys.source"](ri.StrSexpVector([str(TEST_R / f"{script}.R")]), envir=env)
+        _TEST_R_ENVS[script] = env
+    return _r.from_r(env.find(function)(*[_r.to_r(a) for a in args]))

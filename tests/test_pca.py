@@ -8,7 +8,7 @@ import matplotlib
 import numpy as np
 import pandas as pd
 import pytest
-from helpers import assert_allclose, run_rscript
+from helpers import assert_allclose, call_test_r, run_rscript
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from statprune import datasets
@@ -217,7 +217,7 @@ def test_matches_r_prcomp_through_rpy2(r, n, p, scale, seed) -> None:
     rng = np.random.default_rng(seed)
     # correlated columns on very different scales
     X = rng.normal(size=(n, p)) @ rng.normal(size=(p, p)) * np.logspace(-2, 3, p) + rng.normal(size=p) * 100
-    ref = r.call("pca_importance", "spi_prcomp", X, scale)
+    ref = call_test_r("pca_importance", "spi_prcomp", X, scale)
     pca = PCAPruner(1.0, scale=scale).fit(X)
     m = min(n - 1, p)  # with n <= p the last component is null (sdev ~ 0, direction arbitrary)
     assert_allclose(pca.sdev_[:m], np.asarray(ref["sdev"])[:m], rtol=1e-10)

@@ -4,43 +4,18 @@ from __future__ import annotations
 
 import math
 import warnings
-from typing import Any, Sequence
+from typing import Sequence
 
 import numpy as np
-import pandas as pd
 from scipy import stats
 
-from ..errors import DataError, ParameterError, SelectionWarning
+from ..errors import ParameterError, SelectionWarning
 
-__all__ = ["as_xy", "check_alpha", "naive_ols", "sigma_default"]
-
-
-def as_xy(X: Any, y: Any, feature_names: Sequence[str] | None) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    if isinstance(X, pd.DataFrame):
-        names = [str(c) for c in X.columns]
-        Xa = X.to_numpy(dtype=float)
-    else:
-        Xa = np.asarray(X, dtype=float)
-        if Xa.ndim != 2:
-            raise DataError(f"X must be a 2-D matrix, got shape {Xa.shape}")
-        names = [f"x{j + 1}" for j in range(Xa.shape[1])]
-    if feature_names is not None:
-        names = [str(f) for f in feature_names]
-        if len(names) != Xa.shape[1]:
-            raise ParameterError(f"feature_names has {len(names)} names for {Xa.shape[1]} columns")
-    ya = np.asarray(y, dtype=float).reshape(-1)
-    if ya.size != Xa.shape[0]:
-        raise DataError(f"y has {ya.size} values for {Xa.shape[0]} rows of X")
-    if Xa.shape[1] == 0:
-        raise DataError("X has no columns: there must be at least one predictor")
-    if not np.all(np.isfinite(Xa)):
-        raise DataError("X contains NaN or infinite values")
-    if not np.all(np.isfinite(ya)):
-        raise DataError("y contains NaN or infinite values")
-    return Xa, ya, names
+__all__ = ["check_alpha", "naive_ols", "sigma_default"]
 
 
 def check_alpha(alpha: float, gridrange: Sequence[float]) -> None:
+    """``alpha`` in (0, 1) and ``gridrange`` an interval, as R's functions require."""
     if not 0 < alpha < 1:
         raise ParameterError(f"alpha={alpha} must be between 0 and 1 (exclusive)")
     if len(gridrange) != 2 or gridrange[0] > gridrange[1]:
@@ -57,6 +32,7 @@ def _lsfit_sigma(x: np.ndarray, y: np.ndarray, intercept: bool) -> float:
 
 
 def sigma_default(x: np.ndarray, y: np.ndarray, intercept: bool) -> float:
+    """R's default noise sd: the full least-squares residual sd when ``n >= 2p``, else ``sd(y)`` with a warning."""
     n, p = x.shape
     if n >= 2 * p:
         return _lsfit_sigma(x, y, intercept)

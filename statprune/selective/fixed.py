@@ -19,8 +19,9 @@ from scipy import stats
 from statsmodels.duration.hazard_regression import PHReg
 
 from .._polyhedral import pinv_sym, tg_interval, tg_limits, tg_pvalue
+from .._validation import check_xy
 from ..errors import DataError, NothingSelectedWarning, ParameterError, SelectionWarning
-from ._common import as_xy, check_alpha, naive_ols, sigma_default
+from ._common import check_alpha, naive_ols, sigma_default
 from .result import SelectiveResult, frame, row, selective_provenance
 
 __all__ = ["fixed_lasso_inf"]
@@ -123,7 +124,7 @@ def fixed_lasso_inf(
     >>> res.active[0], bool(res.table.loc[0, "p_value"] < 0.01)
     ('x1', True)
     """
-    Xa, ya, names = as_xy(X, y, feature_names)
+    Xa, ya, names = check_xy(X, y, feature_names)
     check_alpha(alpha, gridrange)
     if type != "partial":
         raise ParameterError(f"type={type!r} is not implemented; use type='partial' (R's default)")

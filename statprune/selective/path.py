@@ -16,8 +16,9 @@ import numpy as np
 from scipy import linalg
 
 from .._polyhedral import forward_stop, pinv_sym, tg_interval, tg_limits, tg_pvalue
+from .._validation import check_xy
 from ..errors import DataError, ParameterError
-from ._common import as_xy, check_alpha, naive_ols, sigma_default
+from ._common import check_alpha, naive_ols, sigma_default
 from .result import SelectiveResult, frame, row, selective_provenance
 
 __all__ = ["PathFit", "fs_inf", "fs_path", "lar_inf", "lar_path"]
@@ -310,7 +311,7 @@ def fs_inf(X: Any, y: Any, *, sigma: float | None = None, alpha: float = 0.1, k:
     >>> res.active[0], bool(res.table.loc[0, "p_value"] < 1e-6)
     ('x3', True)
     """
-    Xa, ya, names = as_xy(X, y, feature_names)
+    Xa, ya, names = check_xy(X, y, feature_names)
     path = fs_path(Xa, ya, maxsteps=maxsteps, intercept=intercept, normalize=normalize)
     return _path_inf(path, names, Xa, ya, sigma, alpha, k, type, gridrange, mult, ntimes)
 
@@ -335,7 +336,7 @@ def lar_inf(X: Any, y: Any, *, sigma: float | None = None, alpha: float = 0.1, k
     >>> res.active[0]
     'x3'
     """
-    Xa, ya, names = as_xy(X, y, feature_names)
+    Xa, ya, names = check_xy(X, y, feature_names)
     path = lar_path(Xa, ya, maxsteps=maxsteps, minlam=minlam, intercept=intercept, normalize=normalize)
     return _path_inf(path, names, Xa, ya, sigma, alpha, k, type, gridrange, mult, ntimes)
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any, Literal, Sequence
 
 import numpy as np
-import pandas as pd
 
-from .._data import check_target, prepare_xy
-from ..errors import DataError, ParameterError
+from .._data import prepare_xy
+from .._validation import check_target
+from ..errors import ParameterError
 from ..lasso import GlmnetCV
 from .fixed import fixed_lasso_inf
 from .path import fs_inf, lar_inf
@@ -67,8 +67,9 @@ def selective_table(
         yy = prep.y.to_numpy(dtype=float)
         y, status = yy[:, 0], yy[:, 1]
     else:
-        check_target(prep.y, targets[0], kind="binary" if family == "binomial" else "numeric")
-        y = prep.y.to_numpy(dtype=float) if family == "gaussian" else _binary01(prep.y)
+        t = check_target(prep.y, family, name=targets[0], glmnet=method == "fixed-lasso")
+        # binomial: 1 for R's event class, the second factor level (numeric labels {2, 10}: 10)
+        y = t.y if family == "gaussian" else np.asarray(t.y.codes, dtype=float)
     if method != "fixed-lasso":
         f = fs_inf if method == "forward-stepwise" else lar_inf
         return f(X, y, sigma=sigma, alpha=alpha, k=k, type=type, feature_names=names)  # type: ignore[arg-type]
@@ -80,9 +81,3 @@ def selective_table(
     res.provenance["seed"] = seed
     return res
 
-
-def _binary01(y: pd.Series) -> np.ndarray:
-    levels = sorted(pd.unique(y))
-    if len(levels) != 2:
-        raise DataError(f"family='binomial' needs a target with two values, got {len(levels)}")
-    return (y.to_numpy() == levels[1]).astype(float)

@@ -1,5 +1,5 @@
-# Bridge functions for statprune.pca / statprune.importance tests (prefix spi_).
-# Called through statprune._r.call("pca_importance", "spi_...", ...).
+# Test-only R functions for tests/test_pca.py (prefix spi_); not shipped in the wheel.
+# Called through tests/helpers.py: call_test_r("pca_importance", "spi_...", ...).
 
 # prcomp() of a numeric matrix; R's own signs (not normalised).
 spi_prcomp <- function(x, scale = TRUE) {
