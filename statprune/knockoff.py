@@ -52,6 +52,7 @@ knockoffs for high dimensional controlled variable selection. JRSS B 80, 551-577
 from __future__ import annotations
 
 import math
+import os
 import warnings
 from dataclasses import dataclass, field
 from typing import Any, Literal, Sequence
@@ -59,8 +60,12 @@ from typing import Any, Literal, Sequence
 import numpy as np
 import pandas as pd
 
-from ._json import dumps_to
+from . import _r
+from ._data import prepare_xy
+from ._provenance import provenance
+from ._validation import check_target, check_xy
 from .errors import DataError, NothingSelectedWarning, ParameterError, SelectionWarning
+from .results import TableResult
 
 __all__ = [
     "KnockoffResult",
@@ -385,16 +390,12 @@ def stat_glmnet_coefdiff(X: Any, Xk: Any, y: Any, *, family: str = "gaussian", n
     foldid = np.asarray(foldid).reshape(-1).astype(np.int32)
     if foldid.size != n:
         raise ParameterError(f"foldid has {foldid.size} values for {n} rows")
-    from . import _r  # noqa: PLC0415
-
     Z = np.asarray(_r.call("knockoff", "spk_cv_coef", _swapped(X, Xk, sw), y, foldid, family=family,
                            nlambda=int(nlambda), _context="cv.glmnet for knockoff statistics"), dtype=float)
     return (np.abs(Z[:p]) - np.abs(Z[p:])) * (1 - 2 * sw)
 
 
 def _max_lambda(X: np.ndarray, Xk: np.ndarray, y: np.ndarray, family: str, sw: np.ndarray, nlambda: int) -> np.ndarray:
-    from . import _r  # noqa: PLC0415
-
     return np.asarray(_r.call("knockoff", "spk_max_lambda", _swapped(X, Xk, sw), y, family=family,
                               nlambda=int(nlambda), _context="glmnet for knockoff statistics"), dtype=float)
 
@@ -420,8 +421,8 @@ def stat_glmnet_lambdadiff(X: Any, Xk: Any, y: Any, *, family: str = "gaussian",
 
 
 # =========================================================================== result and filter
-@dataclass
-class KnockoffResult:
+@dataclass(repr=False)
+class KnockoffResult(TableResult):
     """The knockoff filter's selection.
 
     Attributes
@@ -463,15 +464,8 @@ class KnockoffResult:
     def statistics(self) -> pd.Series:
         return pd.Series(self.table["statistic"].to_numpy(), index=self.table["term"], name="W")
 
-    def to_frame(self) -> pd.DataFrame:
-        return self.table.copy()
-
-    def to_dict(self) -> dict[str, Any]:
+    def _details(self) -> dict[str, Any]:
         return {
-            "selected": self.selected,
-            "pruned": self.pruned,
-            "n_rows": self.n_rows,
-            "provenance": self.provenance,
             "method": "knockoff filter" + ("+" if self.offset == 1 else ""),
             "knockoffs": self.knockoffs,
             "construction": self.method,
@@ -480,16 +474,15 @@ class KnockoffResult:
             "fdr": self.fdr,
             "offset": self.offset,
             "threshold": self.threshold if math.isfinite(self.threshold) else None,
-            "rows": [{"term": str(r.term), "statistic": float(r.statistic), "selected": bool(r.selected)}
-                     for r in self.table.itertuples()],
+            "rows": self.table_records(),
             "seed": self.seed,
         }
 
-    def to_json(self, path: Any = None) -> str:
+    def to_json(self, path: str | os.PathLike[str] | None = None, indent: int | None = 2) -> str:
         """JSON text (written atomically to ``path`` when given); an infinite threshold is ``null``."""
-        return dumps_to(self.to_dict(), path)
+        return super().to_json(path, indent)
 
-    def summary(self) -> str:
+    def _summary_text(self) -> str:
         plus = "knockoff+" if self.offset == 1 else "knockoff"
         lines = [f"Knockoff filter ({plus}, R's knockoff::knockoff.filter) at FDR {self.fdr:g}",
                  f"knockoffs: {self.knockoffs}" + (f" ({self.method})" if self.method else "")
@@ -498,11 +491,8 @@ class KnockoffResult:
                  "", self.table.to_string(index=False, float_format=lambda v: f"{v:.6g}")]
         return "\n".join(lines)
 
-    def __repr__(self) -> str:
-        return f"<KnockoffResult fdr={self.fdr:g}: selected={self.selected}>"
-
-    def _repr_html_(self) -> str:
-        return f"<p>{self.summary().splitlines()[0]}</p>" + self.table.to_html(index=False)
+    def _repr_info(self) -> str:
+        return f"fdr={self.fdr:g}: selected={self.selected}"
 
 
 def knockoff_filter(
@@ -561,23 +551,7 @@ def knockoff_filter(
     >>> {"x1", "x2"} <= set(res.selected), res.threshold > 0
     (True, True)
     """
-    if isinstance(X, pd.DataFrame):
-        names = [str(c) for c in X.columns]
-        Xa = X.to_numpy(dtype=float)
-    else:
-        Xa = np.asarray(X, dtype=float)
-        if Xa.ndim != 2:
-            raise DataError(f"X must be a 2-D matrix, got shape {Xa.shape}")
-        names = [f"x{j + 1}" for j in range(Xa.shape[1])]
-    if feature_names is not None:
-        names = [str(f) for f in feature_names]
-    if not np.all(np.isfinite(Xa)):
-        raise DataError("X contains NaN or infinite values")
-    ya = np.asarray(y, dtype=float).reshape(-1)
-    if ya.size != Xa.shape[0]:
-        raise DataError(f"y has {ya.size} values for {Xa.shape[0]} rows of X")
-    if not np.all(np.isfinite(ya)):
-        raise DataError("y contains NaN or infinite values")
+    Xa, ya, names = check_xy(X, y, feature_names)
     if not 0 < fdr < 1:
         raise ParameterError(f"fdr={fdr} must be between 0 and 1")
     if offset not in (0, 1):
@@ -620,10 +594,7 @@ def knockoff_filter(
         warnings.warn(f"the knockoff filter selects nothing at FDR {fdr:g} (threshold = {t})", NothingSelectedWarning,
                       stacklevel=2)
     table = pd.DataFrame({"term": names, "statistic": W, "selected": sel})
-    from ._provenance import provenance  # noqa: PLC0415
-
-    prov = provenance(seed=seed, with_r=True)
-    prov["reference"] = "R knockoff 0.3.6 (knockoff.filter); glmnet statistics in R"
+    prov = provenance(seed=seed, with_r=True, reference="R knockoff 0.3.6 (knockoff.filter); glmnet statistics in R")
     return KnockoffResult(table=table, threshold=t, fdr=fdr, offset=offset, knockoffs=kind, method=cons,
                           statistic=statistic, family=family, n_rows=Xa.shape[0], seed=seed, X=Xa, Xk=Xk, s=s,
                           provenance=prov)
@@ -646,18 +617,13 @@ def knockoff_table(
     drop_missing: bool = False,
 ) -> KnockoffResult:
     """The knockoff filter on a table (what ``statprune knockoff`` runs)."""
-    from ._data import check_target, prepare_xy  # noqa: PLC0415
-
     if knockoffs not in ("second-order", "fixed"):
         raise ParameterError(f"knockoffs={knockoffs!r} is not valid here; use second-order or fixed")
     if family not in ("gaussian", "binomial"):
         raise ParameterError(f"family={family!r} is not valid; use gaussian or binomial")
     prep = prepare_xy(data, target, exclude=exclude, drop_missing=drop_missing, constant="error")
-    if family == "binomial":
-        check_target(prep.y, target, kind="binary")
-        levels = sorted(pd.unique(prep.y))
-        y = (prep.y.to_numpy() == levels[1]).astype(float)
-    else:
-        y = check_target(prep.y, target, kind="numeric")
+    t = check_target(prep.y, family, name=target)
+    # binomial: 1 for R's event class, the second factor level (numeric labels {2, 10}: 10)
+    y = np.asarray(t.y.codes, dtype=float) if family == "binomial" else t.y
     return knockoff_filter(prep.X, y, knockoffs=knockoffs, method=method, statistic=statistic, fdr=fdr,
                            offset=offset, family=family, nfolds=nfolds, seed=seed)
