@@ -30,23 +30,25 @@ The R equivalent is ``car::vif(lm(mpg ~ disp + hp + wt + drat, data = mtcars))``
 
 from __future__ import annotations
 
-import os
+import html
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ._json import dumps_to
+from ._provenance import provenance
 from .errors import AliasedError, DataError, ParameterError
+from .results import SelectionResult
 from .stepwise import stepwise
 from .stepwise._setup import _setup  # the same formula, NA and design path as step()
 
 __all__ = ["VIFResult", "vif"]
 
 
-@dataclass
-class VIFResult:
+@dataclass(repr=False)
+class VIFResult(SelectionResult):
     """(Generalized) variance inflation factors of one linear model.
 
     Attributes
@@ -88,13 +90,9 @@ class VIFResult:
         df["selected"] = [t not in self.dropped for t in df.index]
         return df
 
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON document of ``statprune vif``."""
+    def _details(self) -> dict[str, Any]:
+        """The keys of ``statprune vif``'s JSON after the common ones."""
         return {
-            "selected": self.selected,
-            "pruned": self.pruned,
-            "n_rows": self.n_rows,
-            "provenance": dict(self.provenance),
             "method": "vif",
             "formula": self.formula,
             "terms": [{"term": t, "gvif": float(r["gvif"]), "df": int(r["df"]), "gvif_adj": float(r["gvif_adj"])}
@@ -106,11 +104,7 @@ class VIFResult:
             "warnings": list(self.warnings),
         }
 
-    def to_json(self, path: str | os.PathLike[str] | None = None) -> str:
-        """JSON text of :meth:`to_dict`; written atomically to ``path`` when given."""
-        return dumps_to(self.to_dict(), path)
-
-    def summary(self) -> str:
+    def _summary_text(self) -> str:
         """Text like ``print(car::vif(fit))``: a VIF vector, or the GVIF / Df / GVIF^(1/(2*Df)) table."""
         t = self.terms
         if self.all_one_df:
@@ -125,17 +119,12 @@ class VIFResult:
         lines += [f"Warning: {w}" for w in self.warnings]
         return "\n".join(lines)
 
-    def __str__(self) -> str:
-        return self.summary()
-
-    def _repr_html_(self) -> str:
-        import html  # noqa: PLC0415
-
+    def _summary_html(self) -> str:
         return (f"<div><b>Variance inflation factors</b> <code>{html.escape(self.formula)}</code>"
                 + self.to_frame().to_html(float_format=lambda v: f"{v:.6g}") + "</div>")
 
-    def __repr__(self) -> str:
-        return f"VIFResult(formula={self.formula!r}, terms={list(self.terms.index)!r})"
+    def _repr_info(self) -> str:
+        return f"formula={self.formula!r}, terms={list(self.terms.index)!r}"
 
 
 def _table(eng: Any, terms: list) -> pd.DataFrame:
@@ -178,10 +167,8 @@ def vif(data: Any, formula: str, *, threshold: float | None = None) -> VIFResult
         raise ParameterError(f"threshold must be a positive number, got {threshold!r}")
     if not isinstance(formula, str) or "~" not in formula:
         raise ParameterError(f"formula must be an R formula string like 'y ~ a + b', got {formula!r}")
-    import warnings as _w  # noqa: PLC0415
-
-    with _w.catch_warnings(record=True) as caught:
-        _w.simplefilter("always")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
         prob = _setup(data, formula, "gaussian", "backward", None, None, None, None)
     msgs = [str(w.message) for w in caught]
     eng = prob.engine
@@ -194,12 +181,10 @@ def vif(data: Any, formula: str, *, threshold: float | None = None) -> VIFResult
     dropped: list[str] = []
     dropped_g: list[float] = []
     if threshold is not None:
-        with _w.catch_warnings():
-            _w.simplefilter("ignore")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
             res = stepwise(prob.data, formula, direction="backward", criterion="vif", threshold=float(threshold))
         dropped, dropped_g = list(res.dropped), [float(v) for v in res.dropped_p]
-    from ._provenance import provenance  # noqa: PLC0415
-
     return VIFResult(formula=formula, terms=table, n_rows=eng.n, intercept=eng.intercept,
                      threshold=None if threshold is None else float(threshold), dropped=dropped, dropped_gvif=dropped_g,
                      warnings=msgs, provenance=provenance(with_r=False))

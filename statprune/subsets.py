@@ -43,8 +43,8 @@ The R equivalent is ``summary(leaps::regsubsets(Fertility ~ ., data = swiss))``.
 
 from __future__ import annotations
 
+import html
 import math
-import os
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -54,9 +54,10 @@ import numpy as np
 import pandas as pd
 
 from ._data import read_table
-from ._json import dumps_to
+from ._provenance import provenance
 from .engines import leaps
 from .errors import DataError, ParameterError, SelectionWarning
+from .results import SelectionResult
 from .stepwise._setup import _quote, _setup  # one formula/design path for lm models
 
 __all__ = ["METHODS", "RegsubsetsResult", "regsubsets"]
@@ -69,8 +70,8 @@ POST_SELECTION_NOTE = (
 )
 
 
-@dataclass
-class RegsubsetsResult:
+@dataclass(repr=False)
+class RegsubsetsResult(SelectionResult):
     """Best subsets per size and their criteria, as ``summary(regsubsets(...))`` reports them.
 
     Attributes
@@ -134,13 +135,9 @@ class RegsubsetsResult:
         """The ``sizes`` table (index ``size``)."""
         return self.sizes.copy()
 
-    def to_dict(self) -> dict[str, Any]:
-        """The JSON document of ``statprune subsets``."""
+    def _details(self) -> dict[str, Any]:
+        """The keys of ``statprune subsets``'s JSON after the common ones."""
         return {
-            "selected": self.selected,
-            "pruned": self.pruned,
-            "n_rows": self.n_rows,
-            "provenance": dict(self.provenance),
             "method": self.method,
             "target": self.target,
             "nvmax": self.nvmax,
@@ -160,11 +157,7 @@ class RegsubsetsResult:
             "notes": [POST_SELECTION_NOTE],
         }
 
-    def to_json(self, path: str | os.PathLike[str] | None = None) -> str:
-        """JSON text of :meth:`to_dict`; written atomically to ``path`` when given."""
-        return dumps_to(self.to_dict(), path)
-
-    def summary(self) -> str:
+    def _summary_text(self) -> str:
         """Text like ``print(summary(regsubsets(...)))``: the ``*`` matrix, then the criteria."""
         w = self.which
         head = f"Subset selection ({self.method}) for {self.target}: {len(self.columns)} variables (and intercept), n = {self.n_rows}"
@@ -183,12 +176,7 @@ class RegsubsetsResult:
         lines.append(f"Note: {POST_SELECTION_NOTE}")
         return "\n".join(lines)
 
-    def __str__(self) -> str:
-        return self.summary()
-
-    def _repr_html_(self) -> str:
-        import html  # noqa: PLC0415
-
+    def _summary_html(self) -> str:
         fr = self.sizes.copy()
         fr["terms"] = [", ".join(t) for t in fr["terms"]]
         return (
@@ -197,8 +185,8 @@ class RegsubsetsResult:
             + "<p>" + "; ".join(f"best by {c}: {html.escape(', '.join(t))}" for c, t in self.best.items()) + "</p></div>"
         )
 
-    def __repr__(self) -> str:
-        return f"RegsubsetsResult(method={self.method!r}, target={self.target!r}, sizes={len(self.sizes)}, best_bic={self.best['bic']!r})"
+    def _repr_info(self) -> str:
+        return f"method={self.method!r}, target={self.target!r}, sizes={len(self.sizes)}, best_bic={self.best['bic']!r}"
 
 
 # =========================================================================== design
@@ -367,8 +355,6 @@ def regsubsets(
         rows.append({"size": len(fin) + s, "terms": terms, "rss": rss, "rsq": 1 - vr, "adjr2": 1 - vr * (n - 1) / (n - i),
                      "cp": rss / sigma2 - (n - 2 * i), "bic": n * math.log(vr) + i * math.log(n)})
     sizes = pd.DataFrame(rows).set_index("size")
-    from ._provenance import provenance  # noqa: PLC0415
-
     return RegsubsetsResult(
         target=target, method=method, nvmax=int(nvmax), columns=names, force_in=fin, force_out=fout, sizes=sizes,
         n_rows=n, nullrss=nullrss, sigma2=sigma2, linear_dependencies=dep_names, nodes=nodes, warnings=msgs,
