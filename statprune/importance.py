@@ -43,19 +43,35 @@ A feature with a score ``<= 0`` is never kept.
 
 from __future__ import annotations
 
+import html
 import math
 import warnings
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy.stats import binom
 from sklearn.base import BaseEstimator, clone, is_classifier
+from sklearn.ensemble import (
+    GradientBoostingClassifier,
+    GradientBoostingRegressor,
+    HistGradientBoostingClassifier,
+    HistGradientBoostingRegressor,
+    RandomForestClassifier,
+    RandomForestRegressor,
+)
 from sklearn.feature_selection import SelectorMixin
+from sklearn.inspection import permutation_importance
+from sklearn.metrics import check_scoring
+from sklearn.model_selection import train_test_split
 from sklearn.utils.validation import check_is_fitted
 from sklearn_compat.utils.validation import validate_data
 
-from ._json import dumps
+from ._data import check_target, prepare_xy
+from ._progress import progress
+from ._provenance import provenance
 from .errors import DataError, NothingSelectedWarning, ParameterError, SelectionWarning
+from .results import SelectionResult
 
 __all__ = ["ImportanceDisplay", "ImportancePruner", "ImportanceResult", "importance_table"]
 
@@ -81,23 +97,17 @@ def _make_model(model: Any, classification: bool, n_estimators: int | None, max_
             est.set_params(random_state=seed)
         return est
     if model == "rf":
-        from sklearn.ensemble import RandomForestClassifier, RandomForestRegressor  # noqa: PLC0415
-
         cls = RandomForestClassifier if classification else RandomForestRegressor
         kw: dict[str, Any] = {"n_estimators": 500 if n_estimators is None else n_estimators, "random_state": seed}
         if max_features is not None:
             kw["max_features"] = max_features
         return cls(**kw)
     if model == "gbm":
-        from sklearn.ensemble import GradientBoostingClassifier, GradientBoostingRegressor  # noqa: PLC0415
-
         cls = GradientBoostingClassifier if classification else GradientBoostingRegressor
         kw = {"n_estimators": 100 if n_estimators is None else n_estimators, "random_state": seed}
         if max_features is not None:
             kw["max_features"] = max_features
         return cls(**kw)
-    from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor  # noqa: PLC0415
-
     cls = HistGradientBoostingClassifier if classification else HistGradientBoostingRegressor
     kw = {"max_iter": 100 if n_estimators is None else n_estimators, "random_state": seed}
     return cls(**kw)
@@ -314,19 +324,12 @@ class ImportancePruner(SelectorMixin, BaseEstimator):
             sds = _tree_sd(est)
             raw = None
         elif self.method == "permutation":
-            from sklearn.inspection import permutation_importance  # noqa: PLC0415
-            from sklearn.model_selection import train_test_split  # noqa: PLC0415
-
             Xtr, Xte, ytr, yte = train_test_split(
                 Xa, ya, test_size=float(self.test_size), random_state=seed, stratify=ya if classification else None
             )
             if Xte.shape[0] < 2 or Xtr.shape[0] < 2:
                 raise DataError(f"the held-out split has {Xte.shape[0]} rows; use more data or a larger test_size")
             est.fit(Xtr, ytr)
-            from sklearn.metrics import check_scoring  # noqa: PLC0415
-
-            from ._progress import progress  # noqa: PLC0415
-
             scorer = check_scoring(est, scoring=self.scoring)
             with progress(total=1 + p * int(self.n_repeats), desc="permutation importance", unit="score",
                           disable=not self.progress) as bar:
@@ -342,8 +345,6 @@ class ImportancePruner(SelectorMixin, BaseEstimator):
             scores = np.asarray(pi.importances_mean, float)
             sds = np.asarray(pi.importances_std, float)
             raw = np.asarray(pi.importances, float)
-            from sklearn.metrics import check_scoring  # noqa: PLC0415
-
             extra.update(
                 n_train=int(Xtr.shape[0]),
                 n_test=int(Xte.shape[0]),
@@ -383,8 +384,6 @@ class ImportancePruner(SelectorMixin, BaseEstimator):
         return self
 
     def _shadow(self, est: Any, X: np.ndarray, y: np.ndarray, seed: int, names: list[str]):
-        from scipy.stats import binom  # noqa: PLC0415
-
         n, p = X.shape
         rng = np.random.default_rng(seed)
         R = int(self.n_shadow)
@@ -398,8 +397,6 @@ class ImportancePruner(SelectorMixin, BaseEstimator):
             )
         imps = np.empty((p, R))
         shadow_max = np.empty(R)
-        from ._progress import progress  # noqa: PLC0415
-
         for r in progress(range(R), disable=not self.progress, desc="shadow rounds", unit="round"):
             shadow = np.empty_like(X)
             for j in range(p):
@@ -486,7 +483,7 @@ def _tree_sd(est: Any) -> np.ndarray | None:
 
 
 # ---------------------------------------------------------------------- result
-class ImportanceResult:
+class ImportanceResult(SelectionResult):
     """Outcome of :class:`ImportancePruner`.
 
     Attributes
@@ -505,8 +502,6 @@ class ImportanceResult:
     """
 
     def __init__(self, *, method, model, estimator_name, task, feature_names, scores, sds, raw, support, rule, seed, n_obs, warnings, extra):
-        from ._provenance import provenance  # noqa: PLC0415
-
         self.method = method
         self.model = model
         self.estimator_name = estimator_name
@@ -524,6 +519,11 @@ class ImportanceResult:
         self.selected = [f for f, s in zip(feature_names, self.support) if s]
         self.pruned = [f for f, s in zip(feature_names, self.support) if not s]
         self.provenance = provenance(seed=seed, with_r=False)
+
+    @property
+    def n_rows(self) -> int:
+        """Rows of the data (``n_obs``; the key every statprune JSON has)."""
+        return self.n_obs
 
     @property
     def ranks(self) -> np.ndarray:
@@ -546,7 +546,7 @@ class ImportanceResult:
         fr = pd.DataFrame(d, index=pd.Index(self.feature_names, name="feature"))
         return fr.sort_values("rank")
 
-    def to_dict(self) -> dict[str, Any]:
+    def _details(self) -> dict[str, Any]:
         scores = {f: float(s) for f, s in zip(self.feature_names, self.scores)}
         out: dict[str, Any] = {
             "method": self.method,
@@ -556,8 +556,6 @@ class ImportanceResult:
             "scores": scores,
             "sds": None if self.sds is None else {f: float(s) for f, s in zip(self.feature_names, self.sds)},
             "ranks": {f: int(r) for f, r in zip(self.feature_names, self.ranks)},
-            "selected": list(self.selected),
-            "pruned": list(self.pruned),
             "rule": self.rule,
             "seed": self.seed,
             "n_obs": self.n_obs,
@@ -568,14 +566,9 @@ class ImportanceResult:
                 out[k] = {f: (v[i] if isinstance(v, list) else v[i].item()) for i, f in enumerate(self.feature_names)}
             else:
                 out[k] = v
-        out["provenance"] = self.provenance
         return out
 
-    def to_json(self, **kwargs: Any) -> str:
-        """JSON text (keys ``method``, ``scores``, ``selected``, ``pruned``, ...)."""
-        return dumps(self.to_dict(), **kwargs)
-
-    def summary(self) -> str:
+    def _summary_text(self) -> str:
         """Text summary: the rule, the held-out score where there is one, the table."""
         what = {
             "impurity": "mean decrease in impurity (training data)",
@@ -599,12 +592,10 @@ class ImportanceResult:
             lines.append(f"Warning: {w}")
         return "\n".join(lines)
 
-    def __repr__(self) -> str:
-        return f"<ImportanceResult method={self.method!r} model={self.model!r} selected={len(self.selected)}/{len(self.feature_names)}>"
+    def _repr_info(self) -> str:
+        return f"method={self.method!r} model={self.model!r} selected={len(self.selected)}/{len(self.feature_names)}"
 
-    def _repr_html_(self) -> str:
-        import html  # noqa: PLC0415
-
+    def _summary_html(self) -> str:
         head = html.escape(f"{self.estimator_name}: {self.method} importance; rule: {self.rule}")
         warn = "".join(f"<p><i>{html.escape(w)}</i></p>" for w in self.warnings)
         return f"<div><p><b>{head}</b></p>{self.to_frame().to_html(float_format=lambda v: f'{v:.5g}')}{warn}</div>"
@@ -651,7 +642,7 @@ class ImportanceDisplay:
         return cls.from_result(estimator.result_)
 
     def plot(self, ax: Any = None) -> ImportanceDisplay:
-        import matplotlib.pyplot as plt  # noqa: PLC0415
+        import matplotlib.pyplot as plt  # noqa: PLC0415 - matplotlib only at draw time
 
         if ax is None:
             _fig, ax = plt.subplots(figsize=(6, 0.3 * len(self.names) + 1.5))
@@ -690,8 +681,6 @@ def importance_table(
     >>> res.task, len(res.selected)
     ('classification', 3)
     """
-    from ._data import check_target, prepare_xy  # noqa: PLC0415
-
     prep = prepare_xy(data, target, exclude=exclude, drop_missing=drop_missing, categorical=categorical, constant="keep")
     check_target(prep.y, target, kind="any")  # a NaN target: name the column, not sklearn's "Input y"
     if pd.api.types.is_numeric_dtype(prep.y.dtype) and not np.isfinite(np.asarray(prep.y, dtype=np.float64)).all():

@@ -41,6 +41,7 @@ load on at least one kept component are ``selected``; the others are ``pruned``.
 
 from __future__ import annotations
 
+import html
 import warnings
 from collections.abc import Sequence
 from typing import Any
@@ -51,8 +52,11 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 from sklearn_compat.utils.validation import validate_data
 
-from ._json import dumps
-from .errors import DataError, NothingSelectedWarning, ParameterError
+from ._data import prepare_xy
+from ._magnitude import check_magnitudes, power_of_two_scale
+from ._provenance import provenance
+from .errors import DataError, NothingSelectedWarning, ParameterError, SelectionWarning
+from .results import SelectionResult
 
 __all__ = ["PCAPruner", "PCAResult", "ScreeDisplay", "elbow_point", "pca_table", "sign_convention"]
 
@@ -192,8 +196,6 @@ class PCAPruner(TransformerMixin, BaseEstimator):
                     ) from None
             raise DataError(f"PCA input is not usable: {exc}") from None
         n, p = Xa.shape
-        from ._magnitude import check_magnitudes, power_of_two_scale  # noqa: PLC0415
-
         if self.scale:
             # prcomp(scale. = TRUE) is invariant to each column's scale: work on the columns divided by an
             # exact power of two (bit-identical for ordinary data), so that 1e300 does not overflow the
@@ -231,8 +233,6 @@ class PCAPruner(TransformerMixin, BaseEstimator):
         cum = np.cumsum(prop)
         k = _choose_k(rule, self.n_components, eig, cum, k_all)
         if rule == "n" and int(self.n_components) > k_all:
-            from .errors import SelectionWarning  # noqa: PLC0415
-
             warnings.warn(f"{int(self.n_components)} components asked, but {n} rows x {p} columns have only "
                           f"min(n, p) = {k_all}: keeping all {k_all}", SelectionWarning, stacklevel=2)
         sd_x = np.sqrt(np.sum((Xw - Xw.mean(axis=0)) ** 2, axis=0) / max(1, n - 1))
@@ -352,14 +352,12 @@ def pca_table(
     >>> res.n_kept, res.pruned
     (3, [])
     """
-    from ._data import prepare_xy  # noqa: PLC0415
-
     prep = prepare_xy(data, None, exclude=exclude, drop_missing=drop_missing, categorical=categorical, constant="error")
     return PCAPruner(n_components, scale=scale, loading_threshold=loading_threshold).fit(prep.X).result_
 
 
 # ---------------------------------------------------------------------- result
-class PCAResult:
+class PCAResult(SelectionResult):
     """Outcome of :class:`PCAPruner`: components, loadings, and the features they keep.
 
     Attributes
@@ -376,8 +374,6 @@ class PCAResult:
 
     def __init__(self, *, rule, n_components_param, feature_names, sdev, rotation, center, scale, scores,
                  correlations, n_kept, loading_threshold, scaled, centered, n_obs):
-        from ._provenance import provenance  # noqa: PLC0415
-
         self.rule = rule
         self.n_components_param = n_components_param
         self.feature_names = feature_names
@@ -405,6 +401,11 @@ class PCAResult:
         self.selected = [f for f, s in zip(feature_names, sel) if s]
         self.pruned = [f for f, s in zip(feature_names, sel) if not s]
         self.provenance = provenance(seed=None, with_r=False)
+
+    @property
+    def n_rows(self) -> int:
+        """Rows of the data (``n_obs``; the key every statprune JSON has)."""
+        return self.n_obs
 
     @property
     def rule_description(self) -> str:
@@ -452,7 +453,7 @@ class PCAResult:
             )
         raise ParameterError(f"kind={kind!r}; use 'components' or 'features'")
 
-    def to_dict(self) -> dict[str, Any]:
+    def _details(self) -> dict[str, Any]:
         comps = []
         for i, c in enumerate(self.component_names):
             comps.append(
@@ -473,8 +474,6 @@ class PCAResult:
             "rule_description": self.rule_description,
             "n_components": self.n_kept,
             "components": comps,
-            "selected": list(self.selected),
-            "pruned": list(self.pruned),
             "loading_threshold": self.loading_threshold,
             "loading_definition": "|correlation(feature, component scores)| >= loading_threshold",
             "sign_convention": "largest-|loading| entry of each component positive",
@@ -483,14 +482,9 @@ class PCAResult:
             "center_values": {f: float(v) for f, v in zip(self.feature_names, self.center)},
             "scale_values": {f: float(v) for f, v in zip(self.feature_names, self.scale)},
             "n_obs": self.n_obs,
-            "provenance": self.provenance,
         }
 
-    def to_json(self, **kwargs: Any) -> str:
-        """JSON text (keys ``method``, ``components``, ``selected``, ``pruned``, ...)."""
-        return dumps(self.to_dict(), **kwargs)
-
-    def summary(self) -> str:
+    def _summary_text(self) -> str:
         """Text summary in the spirit of ``summary(prcomp(...))``."""
         lines = [
             f"Principal components ({'scaled, ' if self.scaled else ''}{'centred' if self.centered else 'not centred'}; "
@@ -509,12 +503,10 @@ class PCAResult:
         lines.append(f"Pruned   ({len(self.pruned)}): {', '.join(self.pruned) or '(none)'}")
         return "\n".join(lines)
 
-    def __repr__(self) -> str:
-        return f"<PCAResult rule={self.rule!r} kept={self.n_kept}/{len(self.sdev)} selected={len(self.selected)}/{len(self.feature_names)}>"
+    def _repr_info(self) -> str:
+        return f"rule={self.rule!r} kept={self.n_kept}/{len(self.sdev)} selected={len(self.selected)}/{len(self.feature_names)}"
 
-    def _repr_html_(self) -> str:
-        import html  # noqa: PLC0415
-
+    def _summary_html(self) -> str:
         head = html.escape(f"PCA: {self.rule_description} -> {self.n_kept} component(s) kept")
         return f"<div><p><b>{head}</b></p>{self.to_frame().to_html(float_format=lambda v: f'{v:.5f}')}</div>"
 
@@ -549,7 +541,7 @@ class ScreeDisplay:
         return cls.from_result(estimator.result_)
 
     def plot(self, ax: Any = None) -> ScreeDisplay:
-        import matplotlib.pyplot as plt  # noqa: PLC0415
+        import matplotlib.pyplot as plt  # noqa: PLC0415 - matplotlib only at draw time
 
         if ax is None:
             _fig, ax = plt.subplots()
