@@ -54,9 +54,22 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import statsmodels.api as sm
+from sklearn.model_selection import train_test_split
 
-from ._json import dumps
-from .errors import DataError, ParameterError, RError, RNotAvailableError
+from ._data import prepare_xy
+from ._provenance import provenance
+from ._validation import check_target
+from .collinearity import vif
+from .errors import DataError, ParameterError, RError, RNotAvailableError, SelectionWarning
+from .importance import ImportancePruner
+from .knockoff import knockoff_filter
+from .lasso import GlmnetCV
+from .pca import PCAPruner
+from .results import SelectionResult
+from .selective import fixed_lasso_inf
+from .stepwise import stepwise
+from .subsets import regsubsets
 
 __all__ = ["CompareDisplay", "CompareResult", "compare"]
 
@@ -94,8 +107,6 @@ class _Refit:
         self.binary = binary
 
     def score(self, Ztr: np.ndarray, ytr: np.ndarray, Zte: np.ndarray, yte: np.ndarray) -> dict[str, float]:
-        import statsmodels.api as sm  # noqa: PLC0415
-
         A = np.column_stack([np.ones(len(ytr)), Ztr])
         B = np.column_stack([np.ones(len(yte)), Zte])
         if not self.binary:
@@ -173,8 +184,6 @@ def compare(
     >>> int(res.metrics.loc["all", "n_kept"])
     5
     """
-    from ._data import prepare_xy  # noqa: PLC0415
-
     unknown = [m for m in methods if m not in (*METHODS, *EXTRA_METHODS)]
     if unknown or not methods:
         raise ParameterError(f"methods {unknown or list(methods)} not understood; choose from "
@@ -184,25 +193,24 @@ def compare(
     prep = prepare_xy(data, target, exclude=exclude, drop_missing=drop_missing, categorical=categorical, constant="error")
     X, y_raw = prep.X, prep.y
     names = prep.feature_names
-    ys = pd.Series(np.asarray(y_raw), name=target)
     n, p = X.shape
-    numeric = pd.api.types.is_numeric_dtype(ys.dtype) and not pd.api.types.is_bool_dtype(ys.dtype)
+    # which model compare fits: two classes -> logistic (binomial), else a numeric target -> OLS (gaussian)
+    ys = pd.Series(np.asarray(y_raw), name=target)
     nlev = ys.nunique()
     if nlev < 2:
         raise DataError(f"target '{target}' has a single value ({ys.iloc[0]!r}); there is nothing to predict")
     binary = nlev == 2
+    numeric = pd.api.types.is_numeric_dtype(ys.dtype) and not pd.api.types.is_bool_dtype(ys.dtype)
     if not binary and not numeric:
         raise DataError(
             f"target '{target}' has {nlev} classes; compare handles a numeric target (OLS) or two classes (logistic)"
         )
-    if binary:
-        levels = list(y_raw.cat.categories) if isinstance(y_raw.dtype, pd.CategoricalDtype) else sorted(ys.unique(), key=str)
-        y = (ys.to_numpy() == levels[1]).astype(np.float64)  # R: the second factor level is the "success"
-    else:
-        levels = None
-        y = ys.to_numpy(dtype=np.float64)
-    from sklearn.model_selection import train_test_split  # noqa: PLC0415
-
+    family = "binomial" if binary else "gaussian"
+    # the family's target rule; binomial classes in R's factor-level order, the second the event
+    # (numeric labels {2, 10}: 10, as glm and glmnet take it)
+    t = check_target(y_raw, family, name=target, glmnet=False)
+    levels = list(t.classes) if binary else None
+    y = np.asarray(t.y.codes, dtype=np.float64) if binary else np.asarray(t.y, dtype=np.float64)
     idx = np.arange(n)
     n_test = math.ceil(test_size * n)
     if n - n_test < max(p + 2, 20) or n_test < 5:
@@ -216,7 +224,6 @@ def compare(
     Xtr, Xte = X.iloc[tr].reset_index(drop=True), X.iloc[te].reset_index(drop=True)
     ytr, yte = y[tr], y[te]
     refit = _Refit(binary)
-    family = "binomial" if binary else "gaussian"
 
     kept: dict[str, list[str]] = {}
     scores: dict[str, dict[str, float]] = {}
@@ -236,8 +243,6 @@ def compare(
     if "lasso" in methods:
         _tick("lasso")
         try:
-            from .lasso import GlmnetCV  # noqa: PLC0415
-
             kw = {"family": family, "seed": seed, **(lasso_params or {})}
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
@@ -252,8 +257,6 @@ def compare(
             notes["lasso.min"] = notes["lasso.1se"] = f"not run: {exc}"
     if "stepwise" in methods:
         _tick("stepwise")
-        from .stepwise import stepwise  # noqa: PLC0415
-
         train = Xtr.assign(**{target: ytr})
         formula = f"{_quote(target)} ~ " + " + ".join(_quote(f) for f in names)
         kw = {"family": family, "direction": "backward", "criterion": "aic", **(stepwise_params or {})}
@@ -265,9 +268,6 @@ def compare(
         details["stepwise"] = {"aic": getattr(sres, "aic", None), "criterion": kw["criterion"], "direction": kw["direction"]}
     if "importance" in methods:
         _tick("importance")
-        from .errors import SelectionWarning  # noqa: PLC0415
-        from .importance import ImportancePruner  # noqa: PLC0415
-
         kw = {"method": "permutation", "random_state": seed, **(importance_params or {})}
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", SelectionWarning)
@@ -276,8 +276,6 @@ def compare(
         details["importance"] = {"method": ires.method, "rule": ires.rule, "scores": dict(zip(names, ires.scores.tolist()))}
     if "pca" in methods:
         _tick("pca")
-        from .pca import PCAPruner  # noqa: PLC0415
-
         kw = {"n_components": 0.9, **(pca_params or {})}
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -292,8 +290,6 @@ def compare(
         if binary:
             notes["subsets"] = "not run: best subsets (leaps::regsubsets) fit a linear model; the target has two classes"
         else:
-            from .subsets import regsubsets  # noqa: PLC0415
-
             kw = {"method": "exhaustive" if p <= 50 else "forward", "nvmax": min(p, 20), **(subsets_params or {})}
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
@@ -305,8 +301,6 @@ def compare(
     if "vif" in methods:
         # car::vif on the training rows' predictors; drop the largest GVIF^(1/Df) above 10, repeat
         _tick("vif")
-        from .collinearity import vif  # noqa: PLC0415
-
         kw = {"threshold": 10.0, **(vif_params or {})}
         formula = f"{_quote(target)} ~ " + " + ".join(_quote(f) for f in names)
         try:
@@ -340,16 +334,11 @@ def compare(
 
 def _valid_inference(methods, Xtr, ytr, family, seed, score, tick, notes, details) -> None:  # noqa: ANN001
     """The opt-in columns of issue 17: selective p-values after the lasso and the knockoff filter."""
-    from .errors import DataError as _DE  # noqa: PLC0415
-
     X = Xtr.loc[:, Xtr.std(ddof=1) > 0]
     Xs = (X - X.mean()) / X.std(ddof=1)  # R's scale(x): one penalty for every column
     if "selective" in methods:
         tick("selective")
         try:
-            from .lasso import GlmnetCV  # noqa: PLC0415
-            from .selective import fixed_lasso_inf  # noqa: PLC0415
-
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 est = GlmnetCV(family=family, standardize=False, seed=seed).fit(Xs, ytr)
@@ -357,13 +346,11 @@ def _valid_inference(methods, Xtr, ytr, family, seed, score, tick, notes, detail
             score("selective", sel.selected)
             details["selective"] = {"lambda": sel.lambda_, "glmnet_lambda": sel.glmnet_lambda, "alpha": 0.1,
                                     "p_values": dict(zip(sel.table["term"], sel.table["p_value"].tolist()))}
-        except (RNotAvailableError, RError, ImportError, ParameterError, _DE) as exc:
+        except (RNotAvailableError, RError, ImportError, ParameterError, DataError) as exc:
             notes["selective"] = f"not run: {exc}"
     if "knockoff" in methods:
         tick("knockoff")
         try:
-            from .knockoff import knockoff_filter  # noqa: PLC0415
-
             n, p = Xs.shape
             kind = "fixed" if family == "gaussian" and n >= 2 * p else "second-order"
             with warnings.catch_warnings():
@@ -373,11 +360,11 @@ def _valid_inference(methods, Xtr, ytr, family, seed, score, tick, notes, detail
             score("knockoff", ko.selected)
             details["knockoff"] = {"knockoffs": kind, "statistic": "lambdasmax", "fdr": 0.1,
                                    "threshold": ko.threshold if math.isfinite(ko.threshold) else None}
-        except (RNotAvailableError, RError, ImportError, ParameterError, _DE) as exc:
+        except (RNotAvailableError, RError, ImportError, ParameterError, DataError) as exc:
             notes["knockoff"] = f"not run: {exc}"
 
 
-class CompareResult:
+class CompareResult(SelectionResult):
     """What each method keeps (``table``) and the held-out error of its refit (``metrics``).
 
     Attributes
@@ -391,8 +378,6 @@ class CompareResult:
 
     def __init__(self, *, target, family, feature_names, order, kept, scores, notes, details, seed, test_size,
                  n_train, n_test, levels):
-        from ._provenance import provenance  # noqa: PLC0415
-
         self.target = target
         self.family = family
         self.feature_names = feature_names
@@ -422,7 +407,28 @@ class CompareResult:
         """The feature x method table of kept (True) / pruned (False)."""
         return self.table.copy()
 
-    def to_dict(self) -> dict[str, Any]:
+    @property
+    def _union(self) -> set[str]:
+        return {f for m in self.order if m in self.kept for f in self.kept[m]}
+
+    @property
+    def selected(self) -> list[str]:
+        """Features kept by at least one method that ran."""
+        union = self._union
+        return [f for f in self.feature_names if f in union]
+
+    @property
+    def pruned(self) -> list[str]:
+        """Features kept by no method."""
+        union = self._union
+        return [f for f in self.feature_names if f not in union]
+
+    @property
+    def n_rows(self) -> int:
+        """Rows of the data (training and held-out)."""
+        return int(self.n_train + self.n_test)
+
+    def _details(self) -> dict[str, Any]:
         methods = {}
         for m in [*self.order, "all", "none"]:
             if m in self.kept:
@@ -436,14 +442,7 @@ class CompareResult:
                 }
             else:
                 methods[m] = {"label": _LABELS[m], "not_run": self.notes.get(m)}
-        ran = [m for m in self.order if m in self.kept]
-        union = {f for m in ran for f in self.kept[m]}
         return {
-            # the keys every statprune JSON starts with: kept by at least one method / by none
-            "selected": [f for f in self.feature_names if f in union],
-            "pruned": [f for f in self.feature_names if f not in union],
-            "n_rows": int(self.n_train + self.n_test),
-            "provenance": self.provenance,
             "method": "compare",
             "target": self.target,
             "family": self.family,
@@ -457,10 +456,7 @@ class CompareResult:
             "levels": self.levels,
         }
 
-    def to_json(self, **kwargs: Any) -> str:
-        return dumps(self.to_dict(), **kwargs)
-
-    def summary(self) -> str:
+    def _summary_text(self) -> str:
         """The side-by-side table (x = kept, . = pruned) and the held-out errors."""
         cols = list(self.table.columns)
         w = max([len(f) for f in self.feature_names] + [7])
@@ -490,10 +486,10 @@ class CompareResult:
         lines.append("Held-out errors of refits after selection; p-values of such refits are not valid (selective inference).")
         return "\n".join(lines)
 
-    def __repr__(self) -> str:
-        return f"<CompareResult target={self.target!r} methods={list(self.table.columns)}>"
+    def _repr_info(self) -> str:
+        return f"target={self.target!r} methods={list(self.table.columns)}"
 
-    def _repr_html_(self) -> str:
+    def _summary_html(self) -> str:
         t = self.table.replace({True: "kept", False: "."})
         return f"<div>{t.to_html()}{self.metrics.to_html(float_format=lambda v: f'{v:.4f}')}</div>"
 
@@ -520,7 +516,7 @@ class CompareDisplay:
         return cls(result)
 
     def plot(self, axes: Any = None) -> CompareDisplay:
-        import matplotlib.pyplot as plt  # noqa: PLC0415
+        import matplotlib.pyplot as plt  # noqa: PLC0415 - matplotlib only at draw time
 
         res = self.result
         if axes is None:

@@ -24,6 +24,8 @@ from importlib import resources
 
 import pandas as pd
 
+from .errors import UnknownDatasetError
+
 __all__ = [
     "available",
     "load",
@@ -58,9 +60,20 @@ def available() -> dict[str, str]:
 
 
 def path(name: str) -> str:
-    """Filesystem path of a bundled CSV (for the CLI and ``Rscript``)."""
+    """Filesystem path of a bundled CSV (for the CLI and ``Rscript``).
+
+    Raises :class:`~statprune.errors.UnknownDatasetError` (a ``KeyError``) for a name
+    that :func:`available` does not list.
+
+    Examples
+    --------
+    >>> path("nope")
+    Traceback (most recent call last):
+    ...
+    statprune.errors.UnknownDatasetError: unknown data set 'nope'; available: boston, birthwt, pima, quine, swiss, mtcars, warpbreaks
+    """
     if name not in _SETS:
-        raise KeyError(f"unknown data set {name!r}; available: {', '.join(_SETS)}")
+        raise UnknownDatasetError(f"unknown data set {name!r}; available: {', '.join(_SETS)}")
     return str(resources.files("statprune") / "data" / f"{name}.csv")
 
 

@@ -16,6 +16,7 @@ class                          raised when
 ``DataError``                  the data cannot be used as given (NaN, constant column, bad target)
 ``AliasedError``               the design is rank deficient (R's ``lm`` reports NA coefficients)
 ``ParameterError``             an argument has a value statprune cannot use
+``UnknownDatasetError``        ``statprune.datasets`` has no data set of that name (also a ``KeyError``)
 ``RNotAvailableError``         R, rpy2 or an R package is missing (the message has the install line)
 ``RError``                     R signalled an error (R's own message and call)
 ``CollationNotAvailableError`` ``collation="locale"`` without PyICU
@@ -38,6 +39,7 @@ __all__ = [
     "DataError",
     "AliasedError",
     "ParameterError",
+    "UnknownDatasetError",
     "RNotAvailableError",
     "RError",
     "CollationNotAvailableError",
@@ -77,6 +79,12 @@ class AliasedError(DataError):
 
 class ParameterError(StatpruneError, ValueError):
     """An argument has a value that statprune cannot use."""
+
+
+class UnknownDatasetError(ParameterError, KeyError):
+    """No bundled data set has this name; the message lists the names (``statprune.datasets.available()``)."""
+
+    __str__ = Exception.__str__  # the message as written, not KeyError's quoted key
 
 
 class RNotAvailableError(StatpruneError, RuntimeError):

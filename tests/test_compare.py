@@ -193,3 +193,14 @@ def test_public_api_is_callable() -> None:
 
     res = statprune.compare(datasets.load_swiss(), "Fertility", methods=("pca",))
     assert isinstance(res, statprune.CompareResult)
+
+
+def test_binomial_class_order_is_rs() -> None:
+    # numeric labels {2, 10}: R orders factor levels numerically, the event (second level) is 10
+    df = datasets.load_boston()
+    y = np.where(df["medv"] > 22, 10, 2)
+    res = compare(df.drop(columns="medv").assign(y=y), "y", methods=("pca",))
+    assert res.family == "binomial" and res.levels == [2, 10]
+    assert res.to_dict()["levels"] == [2, 10]
+    res_s = compare(df.drop(columns="medv").assign(y=np.where(y == 10, "10", "2")), "y", methods=("pca",))
+    assert res_s.levels == ["10", "2"]  # text labels: R's sort() under LC_COLLATE=C

@@ -172,3 +172,11 @@ def test_warnings_are_catchable_by_their_base():
         warnings.simplefilter("always")
         warnings.warn("x", errors.NothingSelectedWarning, stacklevel=1)
     assert issubclass(rec[0].category, errors.SelectionWarning)
+
+
+def test_unknown_dataset_is_a_parameter_error_and_a_key_error():
+    from statprune import datasets
+
+    with pytest.raises(errors.UnknownDatasetError, match="^unknown data set 'nope'; available: boston") as exc:
+        datasets.path("nope")
+    assert isinstance(exc.value, KeyError) and isinstance(exc.value, errors.ParameterError)
