@@ -49,12 +49,12 @@ def _fit(est, *args, **kw):
 
 
 def test_sparse_x_reaches_r_as_dgcmatrix(tmp_path, r):
-    from statprune.lasso import _x_for_r
+    from statprune.lasso._backend_r import x_for_r
 
     ref, d, _ = _ref("sparse", tmp_path)
     X = sp.csr_matrix(d.drop(columns="y").to_numpy())
     assert X.nnz < 0.5 * X.shape[0] * X.shape[1]
-    rx = r.call("glmnet", "spg_x", _x_for_r(X), _convert=False)
+    rx = r.call("glmnet", "spg_x", x_for_r(X), _convert=False)
     assert "dgCMatrix" in rx.r_class
     est = _fit(GlmnetCV(seed=1, nfolds=5), X, d["y"])
     _check(est.result_, ref)

@@ -1,4 +1,5 @@
-# glmnet bridge for statprune/lasso.py (prefix spg_). Sourced once by statprune/_r.py.
+# glmnet bridge for statprune/lasso/ (prefix spg_). Sourced once by statprune/_r.py; called only
+# from statprune/lasso/_backend_r.py.
 # Every function takes R objects; no R code is ever built from user strings.
 # The cv.glmnet call is built so that the stored `call` reads like what an R user
 # types (cv.glmnet(x = x, y = y, family = "binomial", alpha = 0.5)): data are
@@ -139,7 +140,7 @@ spg_roc <- function(fit, index = NULL, newy = NULL, newx = NULL, s = NULL, famil
 
 spg_dense <- function(b) as.matrix(b)
 
-# Everything lasso.py needs from a cv.glmnet object (also used by from_rds).
+# Everything statprune.lasso needs from a cv.glmnet object (also used by from_rds).
 spg_extract <- function(fit) {
   g <- fit$glmnet.fit
   lam_all <- g$lambda
@@ -265,17 +266,6 @@ spg_coef_exact <- function(fit, s, x, y, opts, weights = NULL, offset = NULL, di
   args$lambda <- unique(rev(sort(c(s, g$lambda))))
   g2 <- do.call(glmnet::glmnet, args)
   spg_coef_list(coef(g2, s = s))
-}
-
-spg_predict <- function(fit, newx, s, type = "link", newoffset = NULL, gamma = NULL) {
-  g <- if (inherits(fit, "cv.glmnet")) fit$glmnet.fit else fit
-  args <- list(g, newx = spg_x(newx), s = s, type = type)
-  if (!is.null(newoffset)) args$newoffset <- newoffset
-  if (!is.null(gamma)) args$gamma <- gamma
-  out <- do.call(predict, args)
-  if (is.array(out) && length(dim(out)) == 3) out <- out[, , 1]
-  if (is.character(out)) return(as.array(as.vector(out)))
-  as.matrix(out)
 }
 
 spg_assess <- function(fit, newx, newy, family, s, weights = NULL, newoffset = NULL) {

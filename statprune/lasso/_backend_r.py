@@ -1,0 +1,220 @@
+"""The lasso's R backend: the only caller of the bridge's glmnet functions (``r_scripts/bridge/glmnet.R``).
+
+Every ``spg_*`` function of the bridge is reached through one function here, so the rest of
+:mod:`statprune.lasso` never names an R function. Arguments reach R as values (never pasted
+code); R runs behind :mod:`statprune._r`'s single lock, and R's warnings come back as
+statprune's warning classes (:func:`cv_fit`).
+
+The R objects these functions take and return (``fit``) are :class:`statprune._r.RObject`
+handles of a ``cv.glmnet`` (or ``glmnet``) object living in R.
+"""
+
+from __future__ import annotations
+
+import gzip
+import warnings
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+from .. import _r
+from .._json import write_atomic
+from .._rds_check import checked_rds_bytes
+from ..errors import ConvergenceWarning, DataError, PerfectSeparationWarning, SelectionWarning
+
+__all__ = [
+    "assess",
+    "call_text",
+    "coef_exact",
+    "coef_interp",
+    "confusion",
+    "cv_fit",
+    "draw_foldid",
+    "from_bytes",
+    "linkinv",
+    "read_rds",
+    "roc",
+    "to_bytes",
+    "write_rds",
+    "x_for_r",
+]
+
+_SCRIPT = "glmnet"
+
+
+def x_for_r(X: Any) -> Any:
+    """A dense matrix as is; a scipy.sparse matrix as its CSC parts, which the bridge
+    (``spg_x``) turns into a ``dgCMatrix`` without densifying."""
+    if not sp.issparse(X):
+        return X
+    c = X.tocsc()
+    c.sort_indices()
+    return {"spg.sparse": True, "i": c.indices.astype(np.int32), "p": c.indptr.astype(np.int32),
+            "x": c.data.astype(np.float64), "dim": np.asarray(c.shape, dtype=np.int32)}
+
+
+def _opt_array(v: Any) -> np.ndarray | None:
+    return None if v is None else np.asarray(v, dtype=float)
+
+
+# --------------------------------------------------------------------------- fitting
+def cv_fit(X: Any, y: Any, opts: Mapping[str, Any], *, family: str, weights: np.ndarray | None,
+           offset: np.ndarray | None, foldid: np.ndarray | None, seed: int | None, nfolds: int,
+           feature_names: Sequence[str], ynames: Sequence[str] | None = None, strata: Any = None,
+           exclude_table: Sequence[np.ndarray] | None = None) -> dict[str, Any]:
+    """``set.seed(seed); cv.glmnet(x, y, ...)`` in R: the ``CVGlmnetOutput`` of the fit, ``fit`` included.
+
+    ``opts`` are cv.glmnet's options in R's names (:func:`statprune.lasso._options.r_opts`).
+    Without ``foldid``, cv.glmnet draws the folds itself after ``set.seed(seed)``; the folds
+    used come back as ``foldid``. ``exclude_table`` (glmnet 4.1's ``exclude`` function): the
+    excluded 1-based columns on the full data, then on each fold's training rows. R's warnings
+    are re-issued once each, as statprune's warning classes (:func:`_reissue`).
+    """
+    _r.require_r_packages("glmnet", *(("survival",) if family == "cox" else ()))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        out = _r.call(_SCRIPT, "spg_cv_fit", x_for_r(X), y, dict(opts), weights=weights, offset=offset,
+                      foldid=foldid, seed=None if seed is None else int(seed), nfolds=int(nfolds),
+                      dimnames_x=list(feature_names), ynames=ynames, strata=strata,
+                      exclude_table=None if exclude_table is None else {f"fold{k}": v for k, v in enumerate(exclude_table)},
+                      _context="cv.glmnet")
+    seen: set[str] = set()
+    for wmsg in caught:
+        if str(wmsg.message) not in seen:
+            seen.add(str(wmsg.message))
+            _reissue(wmsg, family)
+    return out
+
+
+def draw_foldid(n: int, nfolds: int, seed: int | None) -> np.ndarray:
+    """The folds cv.glmnet draws for ``n`` rows after ``set.seed(seed)`` (R's current stream without a seed)."""
+    _r.require_r_packages("glmnet")
+    return np.asarray(_r.call(_SCRIPT, "spg_draw_foldid", int(n), int(nfolds), seed), dtype=int).reshape(-1)
+
+
+def call_text(fit: Any) -> str:
+    """The fit's ``call`` as an R user reads it (``deparse(fit$call)``)."""
+    return str(_r.call(_SCRIPT, "spg_call_text", fit))
+
+
+# --------------------------------------------------------------------------- reading a fit
+def _coef_matrix(res: Any) -> np.ndarray:
+    if isinstance(res, (dict, list)):
+        mats = list(res.values()) if isinstance(res, dict) else res
+        return np.stack([np.asarray(m, float).reshape(-1) for m in mats])  # (K, 1+p)
+    return np.asarray(res, float).reshape(-1)
+
+
+def coef_interp(fit: Any, lam: float, gamma: float | None = None) -> np.ndarray:
+    """R's ``coef(fit, s = lam)`` (``gamma``: ``coef.cv.relaxed``): (1+p,) or (K, 1+p), intercept first."""
+    return _coef_matrix(_r.call(_SCRIPT, "spg_lambda_interp_coef", fit, float(lam), gamma=gamma))
+
+
+def coef_exact(fit: Any, lam: float, data: Mapping[str, Any], feature_names: Sequence[str]) -> np.ndarray:
+    """R's ``coef(fit, s = lam, exact = TRUE, x = , y = , ...)``: glmnet refitted with ``lam`` in the sequence.
+
+    ``data`` holds what the fit was made from: ``X`` (as :func:`x_for_r` gives it), ``y``,
+    ``opts`` and optionally ``weights``, ``offset``, ``ynames``, ``strata``.
+    """
+    d = data
+    res = _r.call(_SCRIPT, "spg_coef_exact", fit, float(lam), d["X"], d["y"], d["opts"],
+                  weights=d.get("weights"), offset=d.get("offset"), dimnames_x=list(feature_names),
+                  ynames=d.get("ynames"), strata=d.get("strata"), _context="coef(exact=TRUE)")
+    return _coef_matrix(res)
+
+
+def linkinv(fit: Any, eta: np.ndarray) -> np.ndarray:
+    """``family$linkinv(eta)`` of a family-object fit, computed by R (links statprune does not invert)."""
+    e = np.asarray(eta, dtype=float)
+    return np.asarray(_r.call(_SCRIPT, "spg_linkinv", fit, e.reshape(-1)), float).reshape(e.shape)
+
+
+def assess(fit: Any, X: Any, y: Any, family: str, lam: float, *, weights: Any = None,
+           offset: Any = None) -> dict[str, dict[str, Any]]:
+    """R's ``assess.glmnet(fit, newx, newy, s = lam)``: ``{code: {"value": v, "name": R's label}}``."""
+    res = _r.call(_SCRIPT, "spg_assess", fit, x_for_r(X), y, family, float(lam), weights=_opt_array(weights),
+                  newoffset=_opt_array(offset), _context="assess.glmnet")
+    return {k: {"value": float(np.asarray(v["value"]).reshape(-1)[0]), "name": v["name"]} for k, v in res.items()}
+
+
+def roc(fit: Any, y: Any, *, index: int | None = None, X: Any = None, lam: float | None = None) -> dict[str, np.ndarray]:
+    """R's ``roc.glmnet``: on the prevalidated fits at the 1-based ``index``, or on new data ``X`` at ``lam``."""
+    if X is None:
+        res = _r.call(_SCRIPT, "spg_roc", fit, index=int(index), newy=y, _context="roc.glmnet")
+    else:
+        res = _r.call(_SCRIPT, "spg_roc", fit, newy=y, newx=x_for_r(X), s=float(lam), _context="roc.glmnet")
+    return {"FPR": np.asarray(res["FPR"], float).reshape(-1), "TPR": np.asarray(res["TPR"], float).reshape(-1)}
+
+
+def confusion(fit: Any, X: Any, y: Any, lam: float, *, offset: Any = None) -> tuple[np.ndarray, list[str], list[str]]:
+    """R's ``confusion.glmnet``: (table, predicted labels (rows), true labels (columns))."""
+    res = _r.call(_SCRIPT, "spg_confusion", fit, x_for_r(X), y, float(lam), newoffset=_opt_array(offset),
+                  _context="confusion.glmnet")
+    pred = [str(v) for v in np.atleast_1d(res["predicted"])]
+    true = [str(v) for v in np.atleast_1d(res["true"])]
+    tab = np.asarray(res["table"], dtype=float).astype(int).reshape(len(pred), len(true))
+    return tab, pred, true
+
+
+# --------------------------------------------------------------------------- serialization
+def to_bytes(fit: Any) -> bytes:
+    """The fit as R's ``serialize()`` bytes (pickle support)."""
+    return np.asarray(_r.call(_SCRIPT, "spg_serialize", fit), dtype=np.uint8).tobytes()
+
+
+def from_bytes(raw: bytes) -> Any:
+    """The fit back from :func:`to_bytes`."""
+    return _r.call(_SCRIPT, "spg_unserialize", np.frombuffer(raw, dtype=np.uint8).astype(np.int32), _convert=False)
+
+
+def write_rds(fit: Any, path: Any) -> Any:
+    """Write ``fit`` as ``saveRDS()`` does (version 3, XDR, gzip), atomically (:func:`statprune._json.write_atomic`)."""
+    stream = _r.call(_SCRIPT, "spg_serialize_raw", fit, _context="serialize")
+    write_atomic(path, gzip.compress(stream, compresslevel=6, mtime=0))
+    return path
+
+
+def read_rds(path: str) -> tuple[dict[str, Any], list[str]]:
+    """A ``cv.glmnet``/``glmnet`` fit from an RDS file: (``CVGlmnetOutput`` with ``fit``, R's class).
+
+    The file is checked in Python first (:mod:`statprune._rds_check`: data only, never code);
+    R deserializes exactly the checked bytes. Anything but a glmnet fit raises
+    :class:`~statprune.errors.DataError`.
+    """
+    stream = checked_rds_bytes(path)
+    _r.require_r_packages("glmnet")
+    try:
+        got = _r.call(_SCRIPT, "spg_unserialize_checked", stream, _context="unserialize")
+    except Exception as exc:  # RError: not an RDS file
+        raise DataError(f"{path!r} could not be read as an RDS file: {exc}") from exc
+    rcls = [str(c) for c in np.atleast_1d(got["class"])]
+    obj = got["obj"]
+    if "cv.glmnet" in rcls:
+        out = _r.call(_SCRIPT, "spg_extract", obj)
+    elif "glmnet" in rcls:
+        out = _r.call(_SCRIPT, "spg_extract_plain", obj)
+    else:
+        raise DataError(f"{path!r} holds an R object of class {rcls}, not a cv.glmnet or glmnet fit; "
+                        "save the result of cv.glmnet() (or glmnet()) with saveRDS()")
+    out["fit"] = obj
+    return out, rcls
+
+
+# --------------------------------------------------------------------------- R's warnings
+_SEPARATION_HINTS = ("fitted probabilities numerically 0 or 1", "perfect separation", "saturated")
+
+
+def _reissue(wmsg: warnings.WarningMessage, family: str) -> None:
+    """An R warning as statprune's class: separation, 'dangerous ground' (selection), convergence."""
+    text = str(wmsg.message)
+    low = text.lower()
+    if family in ("binomial", "multinomial") and any(h in low for h in _SEPARATION_HINTS):
+        warnings.warn(text, PerfectSeparationWarning, stacklevel=5)
+    elif "dangerous ground" in low:
+        warnings.warn(text, SelectionWarning, stacklevel=5)
+    elif "convergence" in low or "not reached" in low or "maxit" in low:
+        warnings.warn(text, ConvergenceWarning, stacklevel=5)
+    else:
+        warnings.warn_explicit(wmsg.message, wmsg.category, wmsg.filename, wmsg.lineno)
