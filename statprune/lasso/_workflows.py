@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
@@ -44,6 +44,7 @@ def cv_glmnet_table(
     na_values: Sequence[str] | str | None = None,
     offset_column: str | None = None,
     strata_column: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
     **params: Any,
 ) -> LassoResult:
     """Cross-validated glmnet on a table: every column other than the target, fold and
@@ -55,7 +56,8 @@ def cv_glmnet_table(
     target class, e.g. ``"failures,successes"``).
     ``offset_column`` is a column of offsets (R's ``offset``); ``params`` are any other
     :class:`GlmnetCV` parameters (``relax``, ``gamma``, ``s_gamma``, ``lambda_``,
-    ``lambda_min_ratio``, ``standardize``, ``fit_intercept``, ``lower_limits``, ...).
+    ``lambda_min_ratio``, ``standardize``, ``fit_intercept``, ``lower_limits``, ...);
+    ``progress``: see :meth:`GlmnetCV.fit`.
 
     Examples
     --------
@@ -103,7 +105,7 @@ def cv_glmnet_table(
         raise ParameterError(f"unknown GlmnetCV parameter(s) {bad}")
     est.set_params(**params)
     st = prep.extra[strata_column].to_numpy() if strata_column else None
-    est.fit(prep.X, y, sample_weight=w, offset=off, **({"strata": st} if st is not None else {}))
+    est.fit(prep.X, y, sample_weight=w, offset=off, progress=progress, **({"strata": st} if st is not None else {}))
     est.result_.missing = dict(prep.missing)
     return est.result_
 

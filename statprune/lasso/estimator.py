@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import os
 import warnings
-from typing import Any, ClassVar
+from typing import Any, Callable, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -23,11 +23,19 @@ from sklearn.utils.validation import check_is_fitted
 from sklearn_compat.utils.validation import validate_data
 
 from ..engines.stepwise.categorical import TreatmentEncoder, non_numeric_columns
-from .._glmpath import GlmNotSupported, cv_glmnet_glm
-from .._gram import GramNotSupported, cv_glmnet_gram, r_foldid
 from .._magnitude import check_magnitudes
 from .._provenance import provenance
-from ..errors import DataError, NothingSelectedWarning, ParameterError, PerfectSeparationWarning
+from .._rng import r_sample_folds
+from ..engines.glmpath import cv_glmnet_glm
+from ..engines.gram import cv_glmnet_gram
+from ..errors import (
+    DataError,
+    GlmNotSupported,
+    GramNotSupported,
+    NothingSelectedWarning,
+    ParameterError,
+    PerfectSeparationWarning,
+)
 from . import _backend_r
 from ._inputs import (
     check_foldid,
@@ -120,8 +128,8 @@ class GlmnetCV(SelectorMixin, BaseEstimator):
         R's ``standardize.response`` (mgaussian).
     engine : {"r", "gram"}
         ``"gram"``: the fast engines, no R needed: gaussian from Gram statistics
-        (:mod:`statprune._gram`), binomial and poisson by glmnet's IRLS in C
-        (:mod:`statprune._glmpath`); same numbers, no R fit object. Anything they do not
+        (:mod:`statprune.engines.gram`), binomial and poisson by glmnet's IRLS in C
+        (:mod:`statprune.engines.glmpath`); same numbers, no R fit object. Anything they do not
         cover falls back to R; ``result_.provenance["engine"]`` says which ran.
     categorical : {"error", "treatment"}
         What to do with text / categorical columns of a DataFrame ``X``: ``"error"`` (the
@@ -250,11 +258,14 @@ class GlmnetCV(SelectorMixin, BaseEstimator):
         return self.support_
 
     # ----------------------------------------------------------------- fit
-    def fit(self, X: Any, y: Any = None, sample_weight: Any = None, offset: Any = None, strata: Any = None) -> GlmnetCV:
+    def fit(self, X: Any, y: Any = None, sample_weight: Any = None, offset: Any = None, strata: Any = None,
+            progress: Callable[[int, int], None] | None = None) -> GlmnetCV:
         """Run ``cv.glmnet`` on (X, y) and read the selection at ``s``.
 
         ``X`` may be a scipy.sparse matrix (CSC/CSR): it reaches R as a ``dgCMatrix``
         without being densified. ``strata`` (cox): R's ``stratifySurv(y, strata)``.
+        ``progress`` (the Gaussian gram engine): called as ``progress(done, total)``
+        after each of its ``nfolds + 1`` path fits.
         """
         validate_params(self)
         y_name = str(getattr(y, "name", None) or "y")
@@ -291,7 +302,7 @@ class GlmnetCV(SelectorMixin, BaseEstimator):
         constant = constant_columns_of(Xv, names)
         opts = r_opts(self, prm, names)
         ynames = classes if self.family == "mgaussian" or (self.family == "binomial" and np.ndim(yr) == 2) else None
-        out = self._run(Xv, yr, opts, prm, w, off, foldid, names, ynames=ynames, strata=st)
+        out = self._run(Xv, yr, opts, prm, w, off, foldid, names, ynames=ynames, strata=st, progress=progress)
         excluded = list(out.get("excluded_by_function", prm["exclude"]))
         if callable(self.exclude) and excluded:  # exact=True refits on the full data: its exclusions
             opts = {**opts, "exclude": np.asarray([names.index(e) + 1 for e in excluded], dtype=np.int64)}
@@ -333,7 +344,8 @@ class GlmnetCV(SelectorMixin, BaseEstimator):
                 NothingSelectedWarning, stacklevel=3,
             )
 
-    def _run(self, X, y, opts, prm, w, off, foldid, names, ynames=None, strata=None) -> CVGlmnetOutput:  # noqa: ANN001
+    def _run(self, X, y, opts, prm, w, off, foldid, names, ynames=None, strata=None,  # noqa: ANN001
+             progress=None) -> CVGlmnetOutput:
         n = X.shape[0]
         out = None
         fast = (self.engine == "gram" and not self.relax and self.link is None and self.theta is None
@@ -344,7 +356,7 @@ class GlmnetCV(SelectorMixin, BaseEstimator):
             if foldid is not None:
                 fid = foldid
             elif self.seed is not None:
-                fid = r_foldid(n, int(self.nfolds), int(self.seed))
+                fid = r_sample_folds(n, int(self.nfolds), int(self.seed))
             else:
                 fid = np.random.default_rng().permutation(np.resize(np.arange(1, int(self.nfolds) + 1), n))
             kw = dict(weights=w, foldid=fid, alpha=prm["alpha"], lambda_=prm["lambda"], nlambda=int(self.nlambda),
@@ -355,7 +367,7 @@ class GlmnetCV(SelectorMixin, BaseEstimator):
                       type_measure=self.type_measure)
             try:
                 if self.family == "gaussian":
-                    return cv_glmnet_gram(X, y, **kw)
+                    return cv_glmnet_gram(X, y, progress=progress, **kw)
                 y01 = (np.asarray(y.codes) == 1).astype(float) if self.family == "binomial" else y
                 out = cv_glmnet_glm(X, y01, family=self.family, offset=off, **kw)
             except (GramNotSupported, GlmNotSupported):

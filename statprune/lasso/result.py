@@ -54,7 +54,7 @@ CVGlmnetOutput = TypedDict(
 CVGlmnetOutput.__doc__ = """What a cross-validated glmnet backend returns to :class:`GlmnetCV`.
 
 Produced by the R bridge (``r_scripts/bridge/glmnet.R``: ``spg_cv_fit``) and, for
-``engine="gram"``, by ``statprune._gram.cv_glmnet_gram`` (with ``fit=None``).
+``engine="gram"``, by ``statprune.engines.gram.cv_glmnet_gram`` (with ``fit=None``).
 ``L`` is the number of lambdas kept by ``cv.glmnet`` (it can be fewer than
 ``nlambda``: glmnet stops the path early), ``p`` the number of features, ``K`` the
 number of classes (multinomial) or responses (mgaussian). Keys: ``lambda``, ``cvm``,
