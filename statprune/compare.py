@@ -66,6 +66,7 @@ from .importance import ImportancePruner
 from .knockoff import knockoff_filter
 from .lasso import GlmnetCV
 from .pca import PCAPruner
+from .plotting import CompareDisplay  # the display lives with every Display; importable from here too
 from .results import SelectionResult
 from .selective import fixed_lasso_inf
 from .stepwise import stepwise
@@ -492,53 +493,6 @@ class CompareResult(SelectionResult):
     def _summary_html(self) -> str:
         t = self.table.replace({True: "kept", False: "."})
         return f"<div>{t.to_html()}{self.metrics.to_html(float_format=lambda v: f'{v:.4f}')}</div>"
-
-
-class CompareDisplay:
-    """Kept/pruned matrix (features x methods) next to the held-out error of each method.
-
-    Examples
-    --------
-    >>> import matplotlib
-    >>> matplotlib.use("Agg")
-    >>> from statprune.datasets import load_swiss
-    >>> res = compare(load_swiss(), "Fertility", methods=("stepwise", "pca"))
-    >>> disp = CompareDisplay.from_result(res).plot()
-    >>> len(disp.axes_)
-    2
-    """
-
-    def __init__(self, result: CompareResult):
-        self.result = result
-
-    @classmethod
-    def from_result(cls, result: CompareResult) -> CompareDisplay:
-        return cls(result)
-
-    def plot(self, axes: Any = None) -> CompareDisplay:
-        import matplotlib.pyplot as plt  # noqa: PLC0415 - matplotlib only at draw time
-
-        res = self.result
-        if axes is None:
-            fig, axes = plt.subplots(1, 2, figsize=(9, 0.3 * len(res.feature_names) + 2),
-                                     gridspec_kw={"width_ratios": [2, 1]})
-        ax0, ax1 = axes
-        M = res.table.to_numpy(dtype=float)
-        self.image_ = ax0.imshow(M, aspect="auto", cmap="Blues", vmin=0, vmax=1.3)
-        ax0.set_xticks(range(M.shape[1]))
-        ax0.set_xticklabels(res.table.columns, rotation=30, ha="right")
-        ax0.set_yticks(range(M.shape[0]))
-        ax0.set_yticklabels(res.feature_names)
-        ax0.set_title("kept (dark) / pruned")
-        met = res.metrics[res.metric]
-        ax1.barh(range(len(met)), met.to_numpy(), color="C0")
-        ax1.set_yticks(range(len(met)))
-        ax1.set_yticklabels(met.index)
-        ax1.invert_yaxis()
-        ax1.set_xlabel(f"held-out {res.metric}")
-        self.axes_ = [ax0, ax1]
-        self.figure_ = ax0.figure
-        return self
 
 
 class _CallableModule(types.ModuleType):

@@ -12,17 +12,20 @@ Display                         R                                           resu
 :class:`CoefPathDisplay`        ``plot(fit, xvar = ...)``                   ``LassoResult``
 :class:`StabilityPathDisplay`   ``plot(stabsel(...), type = "paths")``      ``StabilityResult``
 :class:`NNPruneDisplay`         (TF-MOT has no plot)                        ``NNPruneResult``
+:class:`ScreeDisplay`           ``screeplot(prcomp(...))``                  ``PCAResult``
+:class:`ImportanceDisplay`      ``randomForest::varImpPlot(...)``           ``ImportanceResult``
+:class:`CompareDisplay`         (no R equivalent)                           ``CompareResult``
 ==============================  ==========================================  ===========================
-
-The displays of the comparison, PCA and importance results (``CompareDisplay``,
-``ScreeDisplay``, ``ImportanceDisplay``) live with those results for now.
 """
 
 from __future__ import annotations
 
 from ._r_graphics import R_PALETTE, r_approx_constant, r_pretty
+from .compare import CompareDisplay
 from .glmnet import CoefPathDisplay, CVPathDisplay
+from .importance import ImportanceDisplay
 from .nn import NNPruneDisplay
+from .pca import ScreeDisplay
 from .stability import StabilityPathDisplay
 
 __all__ = [
@@ -30,6 +33,9 @@ __all__ = [
     "CoefPathDisplay",
     "StabilityPathDisplay",
     "NNPruneDisplay",
+    "ScreeDisplay",
+    "ImportanceDisplay",
+    "CompareDisplay",
     "R_PALETTE",
     "r_pretty",
     "r_approx_constant",
