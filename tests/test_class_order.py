@@ -140,7 +140,6 @@ DISAGREE = {
     ("stabsel", "numeric"): "stabsel sorts the labels as text ('10' < '2'): it models P(y = 2)",
     ("stabsel", "factor"): "stabsel sorts a pandas Categorical's labels as text instead of taking its categories' order",
     ("crosscheck", "numeric"): "crosscheck sorts the labels as text ('10' < '2'): it models P(y = 2)",
-    ("compare", "numeric"): "compare sorts the labels as text ('10' < '2'): it models P(y = 2)",
 }
 
 
