@@ -86,7 +86,7 @@ def run(quick: bool = False) -> list[dict]:
 
     from statprune import cv_glmnet_ooc
     from statprune.engines.gram import cv_glmnet_gram
-    from statprune.engines.outofcore import ooc_foldid
+    from statprune.engines.outofcore import hash_foldid
 
     n, p, files = QUICK if quick else FULL
     rows: list[dict] = []
@@ -144,7 +144,7 @@ def run(quick: bool = False) -> list[dict]:
             del part
         t_read = time.perf_counter() - t0
         t0 = time.perf_counter()
-        ref = cv_glmnet_gram(X, y, foldid=ooc_foldid(np.arange(n), NFOLDS, SEED))
+        ref = cv_glmnet_gram(X, y, foldid=hash_foldid(np.arange(n), NFOLDS, SEED))
         t_mem = time.perf_counter() - t0
         rows.append({**case, "engine": "gram in memory (read + fit)", "seconds": t_read + t_mem,
                      "fit_seconds": t_mem, "peak_rss_mb": _peak() / 1e6, "peak_rss_growth_mb": (_peak() - before_mem) / 1e6,

@@ -29,6 +29,7 @@ from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 
+from statprune._glmnet.params import DEFAULTS
 from statprune._provenance import provenance
 from statprune.engines.gram import cv_glmnet_gram_from_stats
 from statprune.engines.outofcore import GramStatsResult, gram_stats_dask
@@ -46,7 +47,7 @@ class OutOfCoreLassoResult(LassoResult):
         Rows and Dask partitions read.
     fold_method : {"column", "hash"}
         Folds from a fold column, or the row-number hash of
-        :func:`statprune.engines.outofcore.ooc_foldid` (then ``foldid`` is ``None``).
+        :func:`statprune.engines.outofcore.hash_foldid` (then ``foldid`` is ``None``).
     gram : GramStatsResult
         The per-fold statistics the fit was computed from.
     """
@@ -78,8 +79,8 @@ def cv_glmnet_ooc(
     exclude: Sequence[str] = (),
     weights: str | None = None,
     fold_column: str | None = None,
-    nfolds: int = 10,
-    seed: int = 0,
+    nfolds: int = DEFAULTS.nfolds,
+    seed: int | None = None,
     client: Any = None,
     scheduler: str | None = None,
     blocksize: str | int | None = None,
@@ -96,10 +97,12 @@ def cv_glmnet_ooc(
     engine with glmnet's parameters ``glmnet_args`` (``alpha``, ``lambda_``,
     ``nlambda``, ``lambda_min_ratio``, ``standardize``, ``fit_intercept``,
     ``penalty_factor``, ``thresh``, ``maxit``; glmnet's defaults).  ``s`` is where
-    the selection is read; ``progress`` is called as ``progress(done, total)`` after
+    the selection is read.  ``seed`` salts the row-number fold hash (``None``: a fresh
+    salt, recorded as the result's ``seed``; the folds are not R's ``set.seed`` folds,
+    see :mod:`statprune._glmnet.folds`).  ``progress`` is called as ``progress(done, total)`` after
     each of the ``nfolds + 1`` path fits.  The result's ``foldid`` is ``None`` (the
     folds are a function of the row number, see
-    :func:`~statprune.engines.outofcore.ooc_foldid`).  Methods that need the rows or
+    :func:`~statprune.engines.outofcore.hash_foldid`).  Methods that need the rows or
     an R fit (``assess``, ``save_rds``) are not available.
     """
     gs = gram_stats_dask(
@@ -109,12 +112,12 @@ def cv_glmnet_ooc(
     out = cv_glmnet_gram_from_stats(gs.stats, progress=progress, **glmnet_args)
     tot = gs.stats.total()
     constant = [f for f, lo, hi in zip(gs.feature_names, tot.x_min[0], tot.x_max[0]) if not hi > lo]
-    prov = provenance(seed=seed, with_r=False)
+    prov = provenance(seed=gs.seed, with_r=False)
     prov.update({"engine": "gram-dask", "n_rows": gs.n_rows, "n_partitions": gs.n_partitions,
                  "fold_method": gs.fold_method, "scheduler": "distributed" if client is not None else (scheduler or "threads")})
     pf = glmnet_args.get("penalty_factor")
     return OutOfCoreLassoResult(
-        out, gram=gs, family="gaussian", alpha=glmnet_args.get("alpha", 1.0), s=s, feature_names=gs.feature_names,
+        out, gram=gs, family="gaussian", alpha=glmnet_args.get("alpha", DEFAULTS.alpha), s=s, feature_names=gs.feature_names,
         class_names=None, constant=constant, penalty_factor=None if pf is None else np.asarray(pf, float),
-        provenance=prov, seed=seed,
+        provenance=prov, seed=gs.seed,
     )

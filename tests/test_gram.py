@@ -190,16 +190,6 @@ def test_from_stats_equals_wrapper():
     np.testing.assert_array_equal(a["beta"], b["beta"])
 
 
-def test_lambda_interp_matches_lasso_helper():
-    lasso = pytest.importorskip("statprune.lasso")
-    lam = np.array([1.0, 0.5, 0.25, 0.1, 0.05])
-    s = np.array([2.0, 1.0, 0.7, 0.25, 0.07, 0.01])
-    got = gram._lambda_interp(lam, s)
-    exp = lasso.lambda_interp(lam, s)
-    for a, b in zip(got, exp):
-        np.testing.assert_allclose(np.asarray(a, float), np.asarray(b, float))
-
-
 def test_not_supported_requests():
     X, y, foldid = _data(100, 4)
     with pytest.raises(GramNotSupported, match="mae"):

@@ -26,7 +26,7 @@ from typer.testing import CliRunner
 
 from statprune import cv_glmnet_ooc
 from statprune.engines.gram import cv_glmnet_gram
-from statprune.engines.outofcore import gram_stats_dask, ooc_foldid
+from statprune.engines.outofcore import gram_stats_dask, hash_foldid
 from statprune.errors import DataError, ParameterError
 
 N_FILES, ROWS, P = 32, 8000, 100
@@ -72,7 +72,7 @@ def big_reference(big):
     df = pd.read_parquet(sorted(d.glob("*.parquet")))
     X = df.drop(columns="y").to_numpy()
     y = df["y"].to_numpy()
-    return cv_glmnet_gram(X, y, foldid=ooc_foldid(np.arange(len(y)), NFOLDS, SEED))
+    return cv_glmnet_gram(X, y, foldid=hash_foldid(np.arange(len(y)), NFOLDS, SEED))
 
 
 _LOCAL_SCRIPT = textwrap.dedent(
@@ -170,7 +170,7 @@ def test_csv_weights_fold_column_match_in_memory(small):
 def test_parquet_hash_folds_alpha_partition_independent(small):
     d, df = small
     X = df[[f"v{j}" for j in range(6)]].to_numpy()
-    fid = ooc_foldid(np.arange(len(df)), 5, seed=11)
+    fid = hash_foldid(np.arange(len(df)), 5, seed=11)
     ref = cv_glmnet_gram(X, df["y"].to_numpy(), foldid=fid, alpha=0.5, standardize=False)
     res = cv_glmnet_ooc(str(d / "*.parquet"), "y", exclude=["w", "fold"], nfolds=5, seed=11, alpha=0.5,
                         standardize=False, scheduler="threads")
@@ -186,19 +186,19 @@ def test_dask_dataframe_input(small):
 
     _, df = small
     X = df[[f"v{j}" for j in range(6)]].to_numpy()
-    ref = cv_glmnet_gram(X, df["y"].to_numpy(), foldid=ooc_foldid(np.arange(len(df)), 5, seed=2))
+    ref = cv_glmnet_gram(X, df["y"].to_numpy(), foldid=hash_foldid(np.arange(len(df)), 5, seed=2))
     ddf = dd.from_pandas(df.drop(columns=["w", "fold"]), npartitions=7)
     res = cv_glmnet_ooc(ddf, "y", nfolds=5, seed=2, scheduler="synchronous")
     assert res.n_partitions == 7
     _assert_same_fit(_as_dict(res), ref)
 
 
-def test_ooc_foldid_properties():
-    f = ooc_foldid(np.arange(1003), 10, seed=5)
+def test_hash_foldid_properties():
+    f = hash_foldid(np.arange(1003), 10, seed=5)
     counts = np.bincount(f)[1:]
     assert counts.max() - counts.min() <= 1 and counts.sum() == 1003
-    assert (ooc_foldid(np.arange(500, 1003), 10, seed=5) == f[500:]).all()
-    assert not (ooc_foldid(np.arange(1003), 10, seed=6) == f).all()
+    assert (hash_foldid(np.arange(500, 1003), 10, seed=5) == f[500:]).all()
+    assert not (hash_foldid(np.arange(1003), 10, seed=6) == f).all()
     # every complete block of K rows holds each fold once
     assert (np.sort(f[:1000].reshape(100, 10), axis=1) == np.arange(1, 11)).all()
 

@@ -3,7 +3,9 @@
 What ``glmnet()`` does to its arguments before calling the Fortran/C++ path:
 penalty factors normalized to sum to ``p`` (``Inf`` = excluded), limits with the
 infinities replaced by ``+-big``, ``fdev`` set to 0 when a limit is 0, the user's
-``lambda`` sorted decreasingly, and R's ``type.gaussian`` rule.
+``lambda`` sorted decreasingly, the ``lambda.min.ratio`` and ``type.gaussian``
+defaults, and ``fix.lam`` on the returned sequence.  The defaults and the rules
+themselves are :mod:`statprune._glmnet`'s; this module only applies them.
 """
 
 from __future__ import annotations
@@ -13,13 +15,12 @@ from typing import Any
 
 import numpy as np
 
+from statprune._glmnet import params
+from statprune._glmnet.params import CONTROL, DEFAULTS
+from statprune._glmnet.rules import fix_lambda
 from statprune.errors import ParameterError
 
 __all__ = ["PathSettings", "path_settings"]
-
-# glmnet.control() factory defaults used here
-_FDEV = 1e-5
-_BIG = 9.9e35
 
 
 @dataclass
@@ -40,21 +41,35 @@ class PathSettings:
     sml: float
     naive: bool = False
 
+    def lambda_args(self, nobs: int, scale: float = 1.0) -> tuple[float, np.ndarray, int]:
+        """The kernels' ``(flmin, ulam, nlam)``: the user's lambdas divided by ``scale``, or
+        glmnet's computed sequence with ``lambda.min.ratio`` (its default for ``nobs`` rows)."""
+        if self.lambda_ is not None:
+            return 1.0, self.lambda_ / scale, int(self.lambda_.shape[0])
+        lmr = self.lambda_min_ratio
+        if lmr is None:
+            lmr = params.lambda_min_ratio(nobs, self.vp.shape[0])
+        return float(lmr), np.zeros(1), int(self.nlambda)
+
+    def finish_lambda(self, lam: np.ndarray) -> np.ndarray:
+        """The returned sequence as ``glmnet()`` returns it (``fix.lam`` on a computed sequence)."""
+        return fix_lambda(lam) if self.lambda_ is None else lam
+
 
 def path_settings(
     p: int,
     *,
-    alpha: float = 1.0,
+    alpha: float = DEFAULTS.alpha,
     lambda_: Any = None,
-    nlambda: int = 100,
+    nlambda: int = DEFAULTS.nlambda,
     lambda_min_ratio: float | None = None,
-    standardize: bool = True,
-    fit_intercept: bool = True,
+    standardize: bool = DEFAULTS.standardize,
+    fit_intercept: bool = DEFAULTS.intercept,
     penalty_factor: Any = None,
-    lower_limits: Any = -np.inf,
-    upper_limits: Any = np.inf,
-    thresh: float = 1e-7,
-    maxit: int = 100000,
+    lower_limits: Any = DEFAULTS.lower_limits,
+    upper_limits: Any = DEFAULTS.upper_limits,
+    thresh: float = DEFAULTS.thresh,
+    maxit: int = DEFAULTS.maxit,
     exclude_idx: Any = None,
     type_gaussian: str | None = None,
 ) -> PathSettings:
@@ -103,10 +118,10 @@ def path_settings(
         raise ParameterError("lower_limits must be non-positive")
     if np.any(hi < 0):
         raise ParameterError("upper_limits must be non-negative")
-    lo[lo == -np.inf] = -_BIG
-    hi[hi == np.inf] = _BIG
+    lo[lo == -np.inf] = -CONTROL.big
+    hi[hi == np.inf] = CONTROL.big
     cl = np.vstack([lo, hi])
-    sml = 0.0 if np.any(cl == 0) else _FDEV
+    sml = 0.0 if np.any(cl == 0) else CONTROL.fdev
     lam = None
     if lambda_ is not None:
         lam = np.asarray(lambda_, dtype=float).reshape(-1)
@@ -116,7 +131,7 @@ def path_settings(
     elif lambda_min_ratio is not None and lambda_min_ratio >= 1:
         raise ParameterError("lambda_min_ratio should be less than 1")
     if type_gaussian is None:
-        naive = p >= 500  # glmnet: type.gaussian = ifelse(nvars < 500, "covariance", "naive")
+        naive = params.type_gaussian(p) == "naive"
     elif type_gaussian in ("covariance", "naive"):
         naive = type_gaussian == "naive"
     else:

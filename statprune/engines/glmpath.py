@@ -38,31 +38,25 @@ Examples
 
 from __future__ import annotations
 
-import math
 import os
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
 
-from statprune._rng import r_sample_folds
+from statprune._glmnet import folds, params, rules
+from statprune._glmnet.params import CONTROL, DEFAULTS
 from statprune.engines import _native
 from statprune.engines._settings import PathSettings, path_settings
-from statprune.engines.gram import _BIG, _DEVMAX, _EPS, _MNLAM, _lambda_interp
 from statprune.errors import DataError, GlmNotSupported, ParameterError
 
 __all__ = ["GlmNotSupported", "cv_glmnet_glm", "glm_unsupported_reason", "glmnet_glm_path"]
 
-_PMIN = 1e-9  # glmnet.control()$pmin
-_MEASURES = {
-    "binomial": ("deviance", {"deviance": "Binomial Deviance", "class": "Misclassification Error", "auc": "AUC",
-                              "mse": "Mean-Squared Error", "mae": "Mean Absolute Error"}),
-    "poisson": ("deviance", {"deviance": "Poisson Deviance", "mse": "Mean-Squared Error",
-                             "mae": "Mean Absolute Error"}),
-}
+_FAMILIES = ("binomial", "poisson")
+_FAMILY_CODE = {"binomial": 1, "poisson": 2}  # glmpath.c's family argument
 
 
-def glm_unsupported_reason(*, family: str, type_measure: str = "default", relax: bool = False,
+def glm_unsupported_reason(*, family: str, type_measure: str = DEFAULTS.type_measure, relax: bool = False,
                            n: int | None = None, nfolds: int | None = None) -> str | None:
     """Why :func:`cv_glmnet_glm` cannot serve this request (``None`` when it can).
 
@@ -73,9 +67,9 @@ def glm_unsupported_reason(*, family: str, type_measure: str = "default", relax:
     >>> glm_unsupported_reason(family="poisson", type_measure="auc")
     "type_measure='auc' is not a poisson measure"
     """
-    if family not in _MEASURES:
+    if family not in _FAMILIES:
         return f"family={family!r}: the fast GLM engine covers 'binomial' and 'poisson'"
-    if type_measure != "default" and type_measure not in _MEASURES[family][1]:
+    if type_measure not in params.MEASURES_BY_FAMILY[family]:
         return f"type_measure={type_measure!r} is not a {family} measure"
     if relax:
         return "relax=True is not supported by the fast GLM engine"
@@ -136,27 +130,18 @@ def glmnet_glm_path(X: np.ndarray, y: np.ndarray, *, family: str, weights: np.nd
     xs = np.where(ju, xs, 1.0)
     Xt = np.ascontiguousarray((Xc / xs).T)  # p rows of n standardized values
     cl = s.cl * xs[None, :] if s.standardize else s.cl.copy()
-    if s.lambda_ is not None:
-        flmin, ulam, nlam = 1.0, s.lambda_.copy(), int(s.lambda_.shape[0])
-    else:
-        lmr = s.lambda_min_ratio
-        if lmr is None:
-            lmr = 0.01 if nobs_lmr < p else 1e-4
-        flmin, ulam, nlam = float(lmr), np.zeros(1), int(s.nlambda)
-    ne = p + 1 if dfmax is None else int(dfmax)
-    res = _kernel()(1 if family == "binomial" else 2, Xt, y, ww, g, ju, s.vp, np.ascontiguousarray(cl), s.alpha,
-                    flmin, ulam, nlam, s.thresh, s.maxit, s.fit_intercept, _PMIN, s.sml, _DEVMAX, _MNLAM, _EPS,
-                    _BIG, ne)
+    flmin, ulam, nlam = s.lambda_args(nobs_lmr)
+    ne = params.dfmax_default(p) if dfmax is None else int(dfmax)
+    res = _kernel()(_FAMILY_CODE[family], Xt, y, ww, g, ju, s.vp, np.ascontiguousarray(cl), s.alpha,
+                    flmin, ulam, nlam, s.thresh, s.maxit, s.fit_intercept, CONTROL.pmin, s.sml, CONTROL.devmax,
+                    CONTROL.mnlam, CONTROL.eps, CONTROL.big, ne)
     lmu, a0, ao, almo, devo, dev0, nlp, jerr = res
     if jerr != 0:
         raise GlmNotSupported(f"glmnet error code {jerr} (maxit reached or a degenerate null model): left to R")
     beta = (ao[:lmu].T / xs[:, None]).copy()
     beta[~ju, :] = 0.0
     a0 = a0[:lmu] - xm @ beta if s.fit_intercept else np.zeros(lmu)
-    lam = almo[:lmu].copy()
-    if s.lambda_ is None and lam.shape[0] > 2:  # fix.lam
-        llam = np.log(lam[:3])
-        lam[0] = math.exp(2 * llam[1] - llam[2])
+    lam = s.finish_lambda(almo[:lmu].copy())
     return {"lambda": lam, "a0": np.asarray(a0, dtype=float), "beta": beta, "dev_ratio": devo[:lmu].copy(),
             "nulldev": float(2.0 * sw * dev0), "df": (beta != 0).sum(axis=0), "npasses": int(nlp)}
 
@@ -217,9 +202,9 @@ def cv_glmnet_glm(
     weights: Any = None,
     offset: Any = None,
     foldid: Any = None,
-    nfolds: int = 10,
+    nfolds: int = DEFAULTS.nfolds,
     seed: int | None = None,
-    type_measure: str = "default",
+    type_measure: str = DEFAULTS.type_measure,
     n_jobs: int | None = None,
     **glmnet_args: Any,
 ) -> dict:
@@ -245,23 +230,15 @@ def cv_glmnet_glm(
     reason = glm_unsupported_reason(family=family, type_measure=type_measure)
     if reason:
         raise GlmNotSupported(reason)
-    default, names = _MEASURES[family]
-    measure = default if type_measure == "default" else type_measure
+    measure = params.default_type_measure(family) if type_measure == "default" else type_measure
     if family == "binomial" and not np.all((y == 0) | (y == 1)):
         raise DataError("binomial y must be 0/1 (1 = the second class)")
     if family == "poisson" and np.any(y < 0):
         raise DataError("negative responses encountered; not permitted for Poisson family")
     w = np.ones(n) if weights is None else np.asarray(weights, dtype=float).reshape(-1)
     off = None if offset is None else np.asarray(offset, dtype=float).reshape(-1)
-    if foldid is None:
-        if seed is not None:
-            foldid = r_sample_folds(n, nfolds, int(seed))
-        else:
-            foldid = np.random.default_rng().permutation(np.resize(np.arange(1, nfolds + 1), n))
-    foldid = np.asarray(foldid).astype(np.int64).reshape(-1)
+    foldid = folds.draw_foldid(n, nfolds, seed) if foldid is None else folds.check_foldid(foldid, n)
     K = int(foldid.max())
-    if K < 3:
-        raise ParameterError("nfolds must be bigger than 3; nfolds=10 recommended")
     reason = glm_unsupported_reason(family=family, type_measure=measure, n=n, nfolds=K)
     if reason:
         raise GlmNotSupported(reason)
@@ -283,9 +260,8 @@ def cv_glmnet_glm(
         te = ~tr
         fit = glmnet_glm_path(X[tr], y[tr], family=family, weights=w[tr],
                               offset=None if off is None else off[tr], settings=settings)
-        left, right, frac = _lambda_interp(fit["lambda"], lam)
-        b = fit["beta"][:, left] * frac + fit["beta"][:, right] * (1.0 - frac)
-        a0 = fit["a0"][left] * frac + fit["a0"][right] * (1.0 - frac)
+        b = rules.interpolate(fit["beta"], fit["lambda"], lam)  # buildPredmat: the fold's path at lam
+        a0 = rules.interpolate(fit["a0"], fit["lambda"], lam)
         eta = X[te] @ b + a0
         if off is not None:
             eta = eta + off[te][:, None]
@@ -309,30 +285,14 @@ def cv_glmnet_glm(
                 cvraw[k, j] = _weighted_auc(y[te], pr[:, j], w[te])
         fold_w = np.array([w[foldid == k + 1].sum() for k in range(K)])
     else:
-        raw = _cvraw(family, measure, y, predmat)
-        raw[np.isinf(raw)] = np.nan
-        cvraw = np.empty((K, L))
-        fold_w = np.empty(K)
-        for k in range(K):
-            te = foldid == k + 1
-            wk = w[te]
-            fold_w[k] = wk.sum()
-            cvraw[k] = np.nansum(raw[te] * wk[:, None], axis=0) / np.sum(wk[:, None] * ~np.isnan(raw[te]), axis=0)
-    wsum = fold_w.sum()
-    cvm = (fold_w @ cvraw) / wsum
-    cvsd = np.sqrt((fold_w @ (cvraw - cvm) ** 2) / wsum / (K - 1))
-    sign = -1.0 if measure == "auc" else 1.0
-    c = sign * cvm
-    lambda_min = lam[c <= c.min()].max()
-    idmin = int(np.nonzero(lam == lambda_min)[0][0])
-    semin = c[idmin] + cvsd[idmin]
-    lambda_1se = lam[c <= semin].max()
-    id1se = int(np.nonzero(lam == lambda_1se)[0][0])
+        cvraw, fold_w = rules.fold_means(_cvraw(family, measure, y, predmat), foldid, w)
+    cvm, cvsd = rules.cv_aggregate(cvraw, fold_w)
+    best = rules.choose_lambda(lam, cvm, cvsd, maximize=measure == "auc")
     nzero = (full["beta"] != 0).sum(axis=0).astype(np.int64)
     return {
         "lambda": lam, "cvm": cvm, "cvsd": cvsd, "cvup": cvm + cvsd, "cvlo": cvm - cvsd, "nzero": nzero,
-        "lambda_min": float(lambda_min), "lambda_1se": float(lambda_1se), "index_min": idmin + 1,
-        "index_1se": id1se + 1, "name": names[measure], "type_measure": measure, "a0": full["a0"],
+        "lambda_min": best.lambda_min, "lambda_1se": best.lambda_1se, "index_min": best.index_min + 1,
+        "index_1se": best.index_1se + 1, "name": params.measure_name(family, measure), "type_measure": measure, "a0": full["a0"],
         "beta": full["beta"], "dev_ratio": full["dev_ratio"], "nulldev": full["nulldev"], "df": full["df"],
         "foldid": foldid, "fit": None, "cvraw": cvraw, "fold_weights": fold_w, "engine": "glm",
     }

@@ -59,7 +59,8 @@ from typing import Any, Callable
 
 import numpy as np
 
-from statprune._rng import r_sample_folds
+from statprune._glmnet import folds, params, rules
+from statprune._glmnet.params import CONTROL, DEFAULTS
 from statprune.engines import _native
 from statprune.engines._gram_stats import GramStats, blas_single_thread, gram_stats
 from statprune.engines._settings import PathSettings, path_settings
@@ -74,14 +75,6 @@ __all__ = [
     "gram_stats",
     "gram_unsupported_reason",
 ]
-
-# glmnet.control() factory defaults
-_DEVMAX = 0.999
-_EPS = 1e-6
-_BIG = 9.9e35
-_MNLAM = 5
-
-_MEASURE_NAMES = {"mse": "Mean-Squared Error", "deviance": "Mean-squared Error"}
 
 Progress = Callable[[int, int], None]
 
@@ -198,21 +191,11 @@ def glmnet_path_from_stats(stats: GramStats, settings: PathSettings | None = Non
     cl = s.cl / ys
     if s.standardize:
         cl = cl * xs[None, :]
-    if s.lambda_ is not None:
-        flmin = 1.0
-        ulam = s.lambda_ / ys
-        nlam = ulam.shape[0]
-    else:
-        lmr = s.lambda_min_ratio
-        if lmr is None:
-            lmr = 0.01 if nobs < p else 1e-4
-        flmin = float(lmr)
-        ulam = np.zeros(1)
-        nlam = s.nlambda
+    flmin, ulam, nlam = s.lambda_args(nobs, scale=ys)
     kernel = _path_kernel(s.naive)
     lmu, ao, almo, rsqo, nlp, jerr = kernel(
         np.ascontiguousarray(G), g, xv, s.vp, np.ascontiguousarray(cl), ju, s.alpha, flmin, ulam, nlam,
-        s.thresh, s.maxit, s.sml, _DEVMAX, _MNLAM, _EPS, _BIG, p + 1,
+        s.thresh, s.maxit, s.sml, CONTROL.devmax, CONTROL.mnlam, CONTROL.eps, CONTROL.big, params.dfmax_default(p),
     )
     if jerr < 0:
         warnings.warn(
@@ -226,10 +209,7 @@ def glmnet_path_from_stats(stats: GramStats, settings: PathSettings | None = Non
     beta = (ao[:lmu].T * (ys / xs)[:, None]).copy()
     beta[~ju, :] = 0.0
     a0 = ym - xm @ beta if s.fit_intercept else np.zeros(lmu)
-    lam = almo[:lmu] * ys
-    if s.lambda_ is None and lam.shape[0] > 2:  # fix.lam
-        llam = np.log(lam[:3])
-        lam[0] = math.exp(2 * llam[1] - llam[2])
+    lam = s.finish_lambda(almo[:lmu] * ys)
     return {
         "lambda": lam,
         "a0": np.asarray(a0, dtype=float),
@@ -240,26 +220,6 @@ def glmnet_path_from_stats(stats: GramStats, settings: PathSettings | None = Non
         "npasses": int(nlp),
         "jerr": int(jerr),
     }
-
-
-def _lambda_interp(lam: np.ndarray, s: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """glmnet:::lambda.interp (0-based left/right)."""
-    if lam.shape[0] == 1:
-        k = s.shape[0]
-        z = np.zeros(k, dtype=np.int64)
-        return z, z.copy(), np.ones(k)
-    k = lam.shape[0]
-    sfrac = (lam[0] - s) / (lam[0] - lam[k - 1])
-    lamn = (lam[0] - lam) / (lam[0] - lam[k - 1])
-    sfrac = np.clip(sfrac, lamn.min(), lamn.max())
-    coord = np.interp(sfrac, lamn, np.arange(1, k + 1, dtype=float))
-    left = np.floor(coord).astype(np.int64) - 1
-    right = np.ceil(coord).astype(np.int64) - 1
-    with np.errstate(divide="ignore", invalid="ignore"):
-        frac = (sfrac - lamn[right]) / (lamn[left] - lamn[right])
-    frac[left == right] = 1.0
-    frac[np.abs(lamn[left] - lamn[right]) < np.finfo(float).eps] = 1.0
-    return left, right, frac
 
 
 def _heldout_sse(fold: GramStats, a0: np.ndarray, beta: np.ndarray) -> np.ndarray:
@@ -273,7 +233,8 @@ def _heldout_sse(fold: GramStats, a0: np.ndarray, beta: np.ndarray) -> np.ndarra
 
 
 def cv_glmnet_gram_from_stats(
-    stats: GramStats, *, type_measure: str = "default", progress: Progress | None = None, **glmnet_args: Any
+    stats: GramStats, *, type_measure: str = DEFAULTS.type_measure, progress: Progress | None = None,
+    **glmnet_args: Any,
 ) -> dict:
     """``cv.glmnet(family="gaussian")`` from per-fold :class:`GramStats`.
 
@@ -311,10 +272,10 @@ def _cv_from_stats(stats: GramStats, *, type_measure: str, progress: Progress | 
     reason = gram_unsupported_reason(type_measure=type_measure)
     if reason:
         raise GramNotSupported(reason)
-    measure = "mse" if type_measure == "default" else type_measure
+    measure = params.default_type_measure("gaussian") if type_measure == "default" else type_measure
     K = stats.nfolds
     N = int(stats.n.sum())
-    if K < 3:
+    if K < DEFAULTS.min_nfolds:
         raise ParameterError("nfolds must be bigger than 3; nfolds=10 recommended")
     if N / K < 3:
         raise GramNotSupported(gram_unsupported_reason(n=N, nfolds=K))
@@ -347,24 +308,15 @@ def _cv_from_stats(stats: GramStats, *, type_measure: str, progress: Progress | 
         train = prefix + suffix[k]
         suffix[k] = None  # free as we go
         fit = glmnet_path_from_stats(train, settings)
-        left, right, frac = _lambda_interp(fit["lambda"], lam)
-        b = fit["beta"][:, left] * frac + fit["beta"][:, right] * (1.0 - frac)
-        a0 = fit["a0"][left] * frac + fit["a0"][right] * (1.0 - frac)
+        b = rules.interpolate(fit["beta"], fit["lambda"], lam)  # buildPredmat: the fold's path at lam
+        a0 = rules.interpolate(fit["a0"], fit["lambda"], lam)
         fold = stats.fold(k)
         cvraw[k] = _heldout_sse(fold, a0, b) / float(fold.w[0])
         if progress is not None:
             progress(k + 2, total)
-    wsum = fold_w.sum()
-    cvm = (fold_w @ cvraw) / wsum
-    cvsd = np.sqrt((fold_w @ (cvraw - cvm) ** 2) / wsum / (K - 1))
+    cvm, cvsd = rules.cv_aggregate(cvraw, fold_w)
     nzero = (full["beta"] != 0).sum(axis=0).astype(np.int64)
-    # getOptcv.glmnet
-    cvmin = cvm.min()
-    lambda_min = lam[cvm <= cvmin].max()
-    idmin = int(np.nonzero(lam == lambda_min)[0][0])
-    semin = cvm[idmin] + cvsd[idmin]
-    lambda_1se = lam[cvm <= semin].max()
-    id1se = int(np.nonzero(lam == lambda_1se)[0][0])
+    best = rules.choose_lambda(lam, cvm, cvsd)
     return {
         "lambda": lam,
         "cvm": cvm,
@@ -372,11 +324,11 @@ def _cv_from_stats(stats: GramStats, *, type_measure: str, progress: Progress | 
         "cvup": cvm + cvsd,
         "cvlo": cvm - cvsd,
         "nzero": nzero,
-        "lambda_min": float(lambda_min),
-        "lambda_1se": float(lambda_1se),
-        "index_min": idmin + 1,
-        "index_1se": id1se + 1,
-        "name": _MEASURE_NAMES[measure],
+        "lambda_min": best.lambda_min,
+        "lambda_1se": best.lambda_1se,
+        "index_min": best.index_min + 1,
+        "index_1se": best.index_1se + 1,
+        "name": params.measure_name("gaussian", measure),
         "type_measure": measure,
         "a0": full["a0"],
         "beta": full["beta"],
@@ -397,18 +349,18 @@ def cv_glmnet_gram(
     *,
     weights: Any = None,
     foldid: Any = None,
-    nfolds: int = 10,
+    nfolds: int = DEFAULTS.nfolds,
     seed: int | None = None,
-    type_measure: str = "default",
+    type_measure: str = DEFAULTS.type_measure,
     progress: Progress | None = None,
     **glmnet_args: Any,
 ) -> dict:
     """``cv.glmnet(X, y, family="gaussian", ...)`` computed from Gram statistics.
 
     ``foldid`` (values ``1..K``) fixes the folds.  Without it, folds are drawn
-    as ``cv.glmnet`` draws them: with ``seed``, R's own
-    ``set.seed(seed); sample(rep(seq(nfolds), length = n))`` (reproduced without
-    R by :mod:`statprune._rng`); without ``seed``, with numpy's generator.
+    as ``cv.glmnet`` draws them (:func:`statprune._glmnet.folds.draw_foldid`):
+    with ``seed``, R's own ``set.seed(seed); sample(rep(seq(nfolds), length = n))``
+    (reproduced without R); without ``seed``, unseeded.
     ``type_measure``, ``progress``, ``glmnet_args`` and the returned dict: see
     :func:`cv_glmnet_gram_from_stats`; ``foldid`` holds the folds used.
     """
@@ -417,10 +369,7 @@ def cv_glmnet_gram(
     reason = gram_unsupported_reason(type_measure=type_measure)
     if reason:
         raise GramNotSupported(reason)
-    if foldid is None:
-        foldid = r_sample_folds(n, int(nfolds), int(seed)) if seed is not None else np.random.default_rng().permutation(
-            np.resize(np.arange(1, nfolds + 1), n))
-    foldid = np.asarray(foldid).astype(np.int64).reshape(-1)
+    foldid = folds.draw_foldid(n, nfolds, seed) if foldid is None else folds.check_foldid(foldid, n)
     K = int(foldid.max())
     if n / K < 3:
         raise GramNotSupported(gram_unsupported_reason(n=n, nfolds=K))

@@ -19,11 +19,13 @@ Fold assignment (``foldid`` of ``cv.glmnet``), one of:
 * default: a deterministic function of the *global row number* ``i`` (0-based, in
   file/partition order) and ``seed``: the rows are cut into consecutive blocks of
   ``K`` (``i // K``), and within each block the folds ``1..K`` are assigned in the
-  order of the keys ``splitmix64(seed, i)`` (:func:`ooc_foldid`). Folds are balanced
-  as in ``cv.glmnet`` (sizes differ by at most one), random-looking, and do not
-  depend on how the files are partitioned or on the scheduler; compute the same
-  ``foldid`` for in-memory data with ``ooc_foldid(np.arange(n), K, seed)``. (They are
-  not R's ``sample()`` folds: R would need every row in memory.)
+  order of the keys ``splitmix64(seed, i)`` (:func:`statprune._glmnet.folds.hash_foldid`,
+  re-exported here). Folds are balanced as in ``cv.glmnet`` (sizes differ by at most
+  one), random-looking, and do not depend on how the files are partitioned or on the
+  scheduler; compute the same ``foldid`` for in-memory data with
+  ``hash_foldid(np.arange(n), K, seed)``. (They are not R's ``sample()`` folds: R
+  would need every row in memory.) ``seed=None`` draws a fresh salt
+  (:func:`statprune._glmnet.folds.hash_salt`), recorded in the result's ``seed``.
 
 The global row numbers need each partition's length first: a metadata-only pass
 for Parquet, a counting pass over the rows for CSV (skipped with ``fold_column``).
@@ -61,56 +63,15 @@ import pandas as pd
 from threadpoolctl import threadpool_limits
 
 from statprune._data import resolve_column
+from statprune._glmnet.folds import hash_foldid, hash_salt
+from statprune._glmnet.params import DEFAULTS
 from statprune.engines._gram_stats import GramStats, block_stats
 from statprune.errors import DataError, ParameterError
 
 # dask and pyarrow.parquet are imported where they are used: they are heavy (about a
 # second), and `import statprune.engines.outofcore` should not cost that.
 
-__all__ = ["GramStatsResult", "gram_stats_dask", "ooc_foldid", "read_partitions"]
-
-_M64 = np.uint64(0xFFFFFFFFFFFFFFFF)
-
-
-# =========================================================================== folds
-def _splitmix64(x: np.ndarray) -> np.ndarray:
-    """splitmix64 finaliser on uint64 (wrapping arithmetic)."""
-    z = x + np.uint64(0x9E3779B97F4A7C15)
-    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
-    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
-    return z ^ (z >> np.uint64(31))
-
-
-def ooc_foldid(index: Any, nfolds: int, seed: int = 0) -> np.ndarray:
-    """Fold (1..nfolds) of each global row number: balanced, seeded, partition-independent.
-
-    Row ``i`` belongs to block ``i // nfolds``; within a block the folds are given in
-    the order of ``splitmix64(splitmix64(seed) + i)``.
-
-    Examples
-    --------
-    >>> f = ooc_foldid(np.arange(20), 5, seed=1)
-    >>> sorted(np.bincount(f)[1:].tolist()), bool((ooc_foldid(np.arange(10, 20), 5, seed=1) == f[10:]).all())
-    ([4, 4, 4, 4, 4], True)
-    """
-    idx = np.asarray(index, dtype=np.int64).reshape(-1)
-    K = int(nfolds)
-    if K < 1:
-        raise ParameterError(f"nfolds must be positive, got {nfolds}")
-    if idx.size == 0:
-        return np.zeros(0, dtype=np.int64)
-    if (idx < 0).any():
-        raise ParameterError("row numbers must be >= 0")
-    with np.errstate(over="ignore"):
-        salt = _splitmix64(np.array([int(seed) & 0xFFFFFFFFFFFFFFFF], dtype=np.uint64))[0]
-        b0, b1 = int(idx.min() // K), int(idx.max() // K)
-        full = np.arange(b0 * K, (b1 + 1) * K, dtype=np.int64)
-        keys = _splitmix64(full.astype(np.uint64) + salt).reshape(-1, K)
-    ranks = np.empty_like(keys, dtype=np.int64)
-    order = np.argsort(keys, axis=1, kind="stable")
-    np.put_along_axis(ranks, order, np.arange(K, dtype=np.int64)[None, :].repeat(keys.shape[0], 0), axis=1)
-    return ranks.reshape(-1)[idx - b0 * K] + 1
-
+__all__ = ["GramStatsResult", "gram_stats_dask", "hash_foldid", "read_partitions"]
 
 # =========================================================================== reading
 def _expand(source: str | os.PathLike[str] | Sequence[str]) -> tuple[list[str], str]:
@@ -260,7 +221,7 @@ def _fold_ids(chunk_fold: np.ndarray | None, a: int, m: int, fold_column: str | 
         if not np.all(np.equal(np.mod(fid, 1), 0)) or fid.min() < 1 or fid.max() > nfolds:
             raise DataError(f"fold column '{fold_column}' must hold integers 1..{nfolds}")
         return fid.astype(np.int64)
-    return ooc_foldid(np.arange(a, a + m), nfolds, seed)
+    return hash_foldid(np.arange(a, a + m), nfolds, seed)
 
 
 def _stats_of_chunks(chunks: Any, offset: int, features: list[str], target: str, weights: str | None,
@@ -401,8 +362,8 @@ def gram_stats_dask(
     exclude: Sequence[str] = (),
     weights: str | None = None,
     fold_column: str | None = None,
-    nfolds: int = 10,
-    seed: int = 0,
+    nfolds: int = DEFAULTS.nfolds,
+    seed: int | None = None,
     client: Any = None,
     scheduler: str | None = None,
     blocksize: str | int | None = None,
@@ -419,8 +380,8 @@ def gram_stats_dask(
     features : predictor columns (default: every other column, minus ``exclude``,
         ``weights`` and ``fold_column``)
     weights : column of observation weights
-    fold_column : column of fold ids 1..K; default: :func:`ooc_foldid` of the global
-        row number with ``seed``
+    fold_column : column of fold ids 1..K; default: :func:`hash_foldid` of the global
+        row number with ``seed`` (``None``: a fresh salt, returned as ``seed``)
     nfolds : K
     client : a ``distributed.Client``; default the local scheduler ``scheduler``
         (``"threads"``)
@@ -455,14 +416,15 @@ def gram_stats_dask(
     if non_num:
         raise DataError(f"non-numeric column(s) {non_num}; encode them before the out-of-core fit")
     K = int(nfolds)
+    salt = 0 if fold_column is not None else hash_salt(seed)  # the salt is unused with a fold column
     if fold_column is not None:  # as cv.glmnet: with foldid, nfolds is max(foldid)
         kmax = _compute(ddf[fold_column].max(), client, scheduler)
         if not np.isfinite(float(kmax)) or float(kmax) != int(kmax):
             raise DataError(f"fold column '{fold_column}' must hold integers 1..K")
         K = int(kmax)
-        if K < 3:
+        if K < DEFAULTS.min_nfolds:
             raise DataError(f"fold column '{fold_column}' has folds 1..{K}; cv.glmnet needs at least 3 folds")
-    if K < 3:
+    if K < DEFAULTS.min_nfolds:
         raise ParameterError("nfolds must be at least 3")
     files = None if is_ddf else _expand(source)[0]
     file_lens = None if is_ddf else _partition_lengths(source, ddf.npartitions)
@@ -471,7 +433,7 @@ def gram_stats_dask(
         lens = file_lens
         offsets = np.concatenate([[0], np.cumsum(lens)])[:-1].tolist()
         tasks = [
-            delayed(_parquet_file_stats, pure=True)(f, int(off), feats, target, weights, fold_column, K, int(seed))
+            delayed(_parquet_file_stats, pure=True)(f, int(off), feats, target, weights, fold_column, K, salt)
             for f, off in zip(files, offsets)
         ]
         nparts = len(files)
@@ -483,13 +445,13 @@ def gram_stats_dask(
             lens = [0] * len(parts)
         offsets = np.concatenate([[0], np.cumsum(lens)])[:-1].tolist()
         tasks = [
-            delayed(_partition_stats, pure=True)(p, int(off), feats, target, weights, fold_column, K, int(seed))
+            delayed(_partition_stats, pure=True)(p, int(off), feats, target, weights, fold_column, K, salt)
             for p, off in zip(parts, offsets)
         ]
         nparts = len(parts)
     stats = _compute(_tree_reduce(tasks, fanin=fanin), client, scheduler, progress_bar)
     return GramStatsResult(
         stats=stats, feature_names=feats, target=target, n_rows=int(stats.n.sum()), n_partitions=nparts,
-        nfolds=K, fold_method="column" if fold_column is not None else "hash", seed=None if fold_column else int(seed),
+        nfolds=K, fold_method="column" if fold_column is not None else "hash", seed=None if fold_column else salt,
         partition_rows=lens if fold_column is None else [],
     )
