@@ -286,13 +286,12 @@ def cv_glmnet_glm(
         fold_w = np.array([w[foldid == k + 1].sum() for k in range(K)])
     else:
         cvraw, fold_w = rules.fold_means(_cvraw(family, measure, y, predmat), foldid, w)
-    cvm, cvsd = rules.cv_aggregate(cvraw, fold_w)
-    best = rules.choose_lambda(lam, cvm, cvsd, maximize=measure == "auc")
+    cv = rules.cv_summary(lam, cvraw, fold_w, maximize=measure == "auc")
+    if cv["lambda"].shape[0] != L:  # R drops them from the CV curve but keeps them in the path
+        raise GlmNotSupported("some lambdas have no CV error (every held-out loss infinite): left to R")
     nzero = (full["beta"] != 0).sum(axis=0).astype(np.int64)
     return {
-        "lambda": lam, "cvm": cvm, "cvsd": cvsd, "cvup": cvm + cvsd, "cvlo": cvm - cvsd, "nzero": nzero,
-        "lambda_min": best.lambda_min, "lambda_1se": best.lambda_1se, "index_min": best.index_min + 1,
-        "index_1se": best.index_1se + 1, "name": params.measure_name(family, measure), "type_measure": measure, "a0": full["a0"],
+        **cv, "nzero": nzero, "name": params.measure_name(family, measure), "type_measure": measure, "a0": full["a0"],
         "beta": full["beta"], "dev_ratio": full["dev_ratio"], "nulldev": full["nulldev"], "df": full["df"],
         "foldid": foldid, "fit": None, "cvraw": cvraw, "fold_weights": fold_w, "engine": "glm",
     }

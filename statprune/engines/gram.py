@@ -314,20 +314,10 @@ def _cv_from_stats(stats: GramStats, *, type_measure: str, progress: Progress | 
         cvraw[k] = _heldout_sse(fold, a0, b) / float(fold.w[0])
         if progress is not None:
             progress(k + 2, total)
-    cvm, cvsd = rules.cv_aggregate(cvraw, fold_w)
-    nzero = (full["beta"] != 0).sum(axis=0).astype(np.int64)
-    best = rules.choose_lambda(lam, cvm, cvsd)
+    cv = rules.cv_summary(lam, cvraw, fold_w)  # every fold has rows: no lambda is dropped
     return {
-        "lambda": lam,
-        "cvm": cvm,
-        "cvsd": cvsd,
-        "cvup": cvm + cvsd,
-        "cvlo": cvm - cvsd,
-        "nzero": nzero,
-        "lambda_min": best.lambda_min,
-        "lambda_1se": best.lambda_1se,
-        "index_min": best.index_min + 1,
-        "index_1se": best.index_1se + 1,
+        **cv,
+        "nzero": (full["beta"] != 0).sum(axis=0).astype(np.int64),
         "name": params.measure_name("gaussian", measure),
         "type_measure": measure,
         "a0": full["a0"],
