@@ -33,7 +33,7 @@ from statprune._glmnet.params import DEFAULTS
 from statprune._provenance import provenance
 from statprune.engines.gram import cv_glmnet_gram_from_stats
 from statprune.engines.outofcore import GramStatsResult, gram_stats_dask
-from statprune.lasso import LassoResult
+from statprune.lasso.result import LassoResult
 
 __all__ = ["OutOfCoreLassoResult", "cv_glmnet_ooc"]
 
