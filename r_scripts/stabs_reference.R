@@ -75,6 +75,10 @@ doc <- list(generated_by = "r_scripts/stabs_reference.R", r_version = R.version.
             MASS_version = as.character(packageVersion("MASS")),
             simulated = list(x = unname(split(sim$x, col(sim$x))), names = colnames(sim$x), y = sim$y),
             cases = lapply(cases, run))
+# the docs' stabs section (docs/inference.md) reads the subsamples of boston_SS_unimodal from the checkout:
+# the file its R block writes (set.seed(2); subsample(rep(1, 506), B = 50)), stored so the Python block runs alone
+bfolds <- local({ set.seed(cases$boston_SS_unimodal$seed); subsample(rep(1, nrow(MASS::Boston)), B = 50) })
+write.csv(bfolds, file.path(dirname(here), "tests", "data", "stabs_boston_folds.csv"), row.names = FALSE)
 tmp <- paste0(out, ".tmp")
 writeLines(toJSON(doc, auto_unbox = TRUE, digits = NA, matrix = "rowmajor", null = "null"), tmp)
 invisible(file.rename(tmp, out))

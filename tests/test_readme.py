@@ -64,13 +64,9 @@ def _blocks() -> list[tuple[str, int, str, str, str | None]]:
 
 
 BLOCKS = _blocks()
-# blocks that still lean on an earlier block of the same page (tests/test_selective.py etc. run those pages
-# as a sequence); listed so that each one shows, and strict: a block made self-contained must leave the list
-NOT_YET_SELF_CONTAINED = {
-    ("docs/inference.md", 2): "uses `datasets` imported by an earlier block",
-    ("docs/inference.md", 4): "uses `X` of an earlier block",
-    ("docs/inference.md", 11): "reads boston_folds.csv written by the stabs R block before it",
-}
+# blocks that still lean on an earlier block of the same page would be listed here (strict: a block made
+# self-contained must leave the list); every block of README.md and docs/*.md now runs alone
+NOT_YET_SELF_CONTAINED: dict[tuple[str, int], str] = {}
 
 
 @pytest.fixture

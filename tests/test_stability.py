@@ -23,7 +23,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-from helpers import run_rscript
+from helpers import ROOT, run_rscript
 from sklearn.utils.estimator_checks import parametrize_with_checks
 from typer.testing import CliRunner
 
@@ -447,8 +447,11 @@ def test_docs_section_python_prints_stabs_numbers(tmp_path, r):
     case = STABS["cases"]["boston_SS_unimodal"]
     assert (case["seed"], case["B"], case["q_arg"], case["PFER_arg"], case["assumption"]) == (2, 50, 4, 0.5, "unimodal")
     folds = _stabs_folds(case)
-    pd.DataFrame(folds, columns=[f"V{j + 1}" for j in range(folds.shape[1])]).to_csv(tmp_path / "boston_folds.csv", index=False)
-    py = run_doc_python(blocks["python"][0], tmp_path)
+    # the block reads the subsamples its R twin writes from the checkout (tests/data, stored by stabs_reference.R)
+    stored = pd.read_csv(ROOT / "tests" / "data" / "stabs_boston_folds.csv")
+    assert list(stored.columns) == [f"V{j + 1}" for j in range(folds.shape[1])]
+    np.testing.assert_array_equal(stored.to_numpy(), folds)
+    py = run_doc_python(blocks["python"][0], ROOT)
     freqs = np.asarray(case["max_count"], float) / case["n_fits"]
     assert number_lines(py) == [[f"{v:.4f}" for v in freqs]]
     assert str(case["selected"]) in py

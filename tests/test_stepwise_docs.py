@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import shlex
 
+import numpy as np
 import pandas as pd
 import pytest
 import stepwise_cases as C
@@ -33,11 +34,32 @@ def _files(tmp_path) -> None:
 
 def test_python_blocks_run():
     blocks = re.findall(r"```python\n(.*?)```", DOC, re.S)
-    assert blocks
-    ns: dict = {}
+    assert len(blocks) >= 2
+    results = []
     for block in blocks:
+        ns: dict = {}
         exec(compile(block, "docs/stepwise.md", "exec"), ns)  # noqa: S102 - our own documentation
-    assert ns["res"].final_terms == ["Agriculture", "Education", "Catholic", "Infant.Mortality"]
+        results.append(ns["res"])
+    assert results[0].final_terms == ["Agriculture", "Education", "Catholic", "Infant.Mortality"]
+    # MASS's ?birthwt model: bwt (the birth weight low is derived from) is no predictor, as in MASS
+    bw = results[1]
+    assert "bwt" not in bw.steps.to_string() and bw.final_terms == ["lwt", "race", "smoke", "ptd", "ht", "ui"]
+    np.testing.assert_allclose(list(bw.steps["AIC"]), [217.4755, 214.8337, 213.8516], atol=5e-5)
+
+
+def test_every_printing_block_shows_its_output():
+    """A python or r block that prints is followed by the ```text block of what it prints, which
+    tests/test_readme.py compares with the block's output (so a shown "41" where "41.0" prints fails)."""
+    found = list(re.finditer(r"```(\w+)\n(.*?)```", DOC, re.S))
+    checked = 0
+    for i, m in enumerate(found):
+        if m.group(1) not in ("python", "r"):
+            continue
+        nxt = found[i + 1] if i + 1 < len(found) else None
+        shown = nxt is not None and nxt.group(1) == "text" and not DOC[m.end():nxt.start()].strip()
+        assert shown, f"block {i} of docs/stepwise.md has no ```text block of its output after it"
+        checked += 1
+    assert checked >= 4
 
 
 def test_there_are_console_lines():
