@@ -149,7 +149,7 @@ def _rel(a: Any, b: Any) -> float:
 
 
 def _coef_at(out: dict, s: float) -> np.ndarray:
-    from statprune.engines.gram import _lambda_interp
+    from statprune._glmnet.rules import lambda_interp as _lambda_interp
 
     left, right, frac = _lambda_interp(np.asarray(out["lambda"]), np.array([s]))
     beta = np.asarray(out["beta"]).reshape(-1, len(out["lambda"]))

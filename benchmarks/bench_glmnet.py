@@ -88,7 +88,7 @@ def _rscript(X: np.ndarray, y: np.ndarray, foldid: np.ndarray, thresh: float) ->
 
 
 def _coef_at(path: dict, s: float) -> np.ndarray:
-    from statprune.engines.gram import _lambda_interp
+    from statprune._glmnet.rules import lambda_interp as _lambda_interp
 
     left, right, frac = _lambda_interp(path["lambda"], np.array([s]))
     b = path["beta"][:, left[0]] * frac[0] + path["beta"][:, right[0]] * (1 - frac[0])
@@ -137,6 +137,7 @@ def run(quick: bool = False) -> list[dict]:
 
     from statprune import _r
     from statprune.engines import gram as _gram
+    from tests.helpers import call_test_r  # the test-only R reference (tests/r/gram.R); run from the checkout
 
     sizes = QUICK_SIZES if quick else FULL_SIZES
     tight = TIGHT_SIZE_QUICK if quick else TIGHT_SIZE_FULL
@@ -166,7 +167,7 @@ def run(quick: bool = False) -> list[dict]:
             ref = _rscript(X, y, foldid, 1e-7)
             add(case, "R cv.glmnet (Rscript)", float(ref["seconds"]), speedup_of_gram=float(ref["seconds"]) / t_gram)
             t0 = time.perf_counter()
-            bridged = _r.call("gram", "gram_cv_reference", X, y, foldid.astype(float), None, {})
+            bridged = call_test_r("gram", "gram_cv_reference", X, y, foldid.astype(float), None, {})
             t_bridge = time.perf_counter() - t0
             add(case, "R cv.glmnet (bridge)", t_bridge, speedup_of_gram=t_bridge / t_gram,
                 r_side_seconds=float(bridged["elapsed"]))

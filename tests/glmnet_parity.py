@@ -1,6 +1,6 @@
 """Shared set-up of the fast engines' parity tests against R's ``cv.glmnet`` (test_gram, test_glmpath).
 
-``r_cv_reference`` runs ``cv.glmnet`` through the bridge on the same data and folds,
+``r_cv_reference`` runs ``cv.glmnet`` (tests/r/gram.R) on the same data and folds,
 ``py_kwargs`` translates R's argument names to the engines' keyword arguments, and
 ``compare_cv`` asserts the engine's output equals R's: lambda to 1e-10, cvm/cvsd,
 coefficients, intercepts and deviance ratios to ``tol`` relative, identical
@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from helpers import call_test_r
 
 
 def rel(a, b) -> float:
@@ -23,10 +24,10 @@ def rel(a, b) -> float:
     return float(np.max(np.abs(a - b)) / scale)
 
 
-def r_cv_reference(r, X, y, foldid, weights=None, offset=None, **args) -> dict:
-    """R's ``cv.glmnet(x, y, weights, foldid, offset, ...)`` (``args``: R's argument names)."""
+def r_cv_reference(X, y, foldid, weights=None, offset=None, **args) -> dict:
+    """R's ``cv.glmnet(x, y, weights, foldid, offset, ...)`` (``args``: R's argument names), by tests/r/gram.R."""
     args = {k: (np.asarray(v, float) if isinstance(v, list) else v) for k, v in args.items()}
-    return r.call("gram", "gram_cv_reference", X, y, np.asarray(foldid, dtype=float), weights, args, offset=offset)
+    return call_test_r("gram", "gram_cv_reference", X, y, np.asarray(foldid, dtype=float), weights, args, offset)
 
 
 def py_kwargs(kw: dict) -> dict:

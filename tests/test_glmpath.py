@@ -73,7 +73,7 @@ def test_equals_cv_glmnet_tight(r, family, case):
         w = rng.uniform(0.2, 3.0, case["n"])
         w[::7] = 0.0
     off = rng.normal(0, 0.3, case["n"]) if case.get("offset") else None
-    ref = r_cv_reference(r, X, y, foldid, weights=w, offset=off, family=family, thresh=TIGHT, **case["kw"])
+    ref = r_cv_reference(X, y, foldid, weights=w, offset=off, family=family, thresh=TIGHT, **case["kw"])
     out = cv_glmnet_glm(X, y, family=family, weights=w, offset=off, foldid=foldid, thresh=TIGHT, **py_kwargs(case["kw"]))
     compare_cv(out, ref, tol=1e-8)
 
@@ -82,7 +82,7 @@ def test_equals_cv_glmnet_tight(r, family, case):
 @pytest.mark.parametrize("family", ["binomial", "poisson"])
 def test_default_thresh_follows_glmnet_iterations(r, family):
     X, y, foldid = _data(family, 500, 12, seed=3)
-    ref = r_cv_reference(r, X, y, foldid, family=family)
+    ref = r_cv_reference(X, y, foldid, family=family)
     out = cv_glmnet_glm(X, y, family=family, foldid=foldid)
     compare_cv(out, ref, tol=1e-6)
 

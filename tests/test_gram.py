@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from glmnet_parity import compare_cv, py_kwargs, r_cv_reference, rel
+from helpers import call_test_r
 
 from statprune._rng import r_sample_folds
 from statprune.engines import _native, gram
@@ -66,7 +67,7 @@ def test_matches_cv_glmnet_tight(r, case):
     if spec.get("weights") == "zeros":
         w[::6] = 0.0
     kw = dict(spec["kw"], thresh=TIGHT)
-    ref = r_cv_reference(r, X, y, foldid, w, **kw)
+    ref = r_cv_reference(X, y, foldid, w, **kw)
     out = cv_glmnet_gram(X, y, weights=w, foldid=foldid, **py_kwargs(kw))
     compare_cv(out, ref, tol=1e-6)
     np.testing.assert_array_equal(out["foldid"], foldid)
@@ -78,7 +79,7 @@ def test_constant_column_and_constant_in_training_fold(r):
     X[:, 3] = 1.5  # constant everywhere
     X[:, 6] = 0.0
     X[foldid == 2, 6] = 1.0  # constant in every training set but fold 2's complement
-    ref = r_cv_reference(r, X, y, foldid, thresh=TIGHT)
+    ref = r_cv_reference(X, y, foldid, thresh=TIGHT)
     out = cv_glmnet_gram(X, y, foldid=foldid, thresh=TIGHT)
     compare_cv(out, ref, tol=1e-6)
     assert np.all(out["beta"][3] == 0)
@@ -88,13 +89,13 @@ def test_constant_column_and_constant_in_training_fold(r):
 def test_seed_gives_r_folds(r):
     n = 137
     fid = r_sample_folds(n, 10, 2024)
-    rfid = r.call("gram", "gram_cv_foldid_check", np.zeros((n, 3)) + np.arange(n)[:, None] * [1, 2, 3],
-                  np.arange(n, dtype=float) % 7, 10, 2024)
+    rfid = call_test_r("gram", "gram_cv_foldid_check", np.zeros((n, 3)) + np.arange(n)[:, None] * [1, 2, 3],
+                       np.arange(n, dtype=float) % 7, 10, 2024)
     np.testing.assert_array_equal(fid, np.asarray(rfid).astype(int))
     X, y, _ = _data(n, 6, seed=9)
     out = cv_glmnet_gram(X, y, seed=2024, thresh=TIGHT)
     np.testing.assert_array_equal(out["foldid"], fid)
-    ref = r_cv_reference(r, X, y, fid, thresh=TIGHT)
+    ref = r_cv_reference(X, y, fid, thresh=TIGHT)
     compare_cv(out, ref, tol=1e-6)
 
 
@@ -115,7 +116,7 @@ def test_matches_cv_glmnet_default_thresh(r, case):
     spec = DEFAULT_CASES[case]
     X, y, foldid = _data(spec["n"], spec["p"], seed=11 + len(case))
     kw = spec["kw"]
-    ref = r_cv_reference(r, X, y, foldid, **kw)
+    ref = r_cv_reference(X, y, foldid, **kw)
     out = cv_glmnet_gram(X, y, foldid=foldid, **py_kwargs(kw))
     compare_cv(out, ref, tol=1e-8)
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import call_test_r
 
 from statprune._rng import RRandom, r_runif, r_sample_folds, r_sample_int
 
@@ -72,5 +73,5 @@ def test_live_cv_glmnet_own_fold_draw(r):
     # what cv.glmnet itself draws after set.seed(seed) (keep = TRUE), not only our R helper
     for n, k, seed in [(137, 10, 2024), (256, 5, 1), (1025, 3, -7)]:
         x = np.zeros((n, 3)) + np.arange(n)[:, None] * [1.0, 2.0, 3.0] + np.sin(np.arange(3 * n)).reshape(n, 3)
-        rfid = r.call("gram", "gram_cv_foldid_check", x, np.arange(n, dtype=float) % 7, k, seed)
+        rfid = call_test_r("gram", "gram_cv_foldid_check", x, np.arange(n, dtype=float) % 7, k, seed)
         np.testing.assert_array_equal(r_sample_folds(n, k, seed), np.asarray(rfid).astype(int).reshape(-1))

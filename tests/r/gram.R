@@ -1,7 +1,8 @@
-# Bridge functions for statprune._gram (the Gram engine and its benchmarks). Prefix: gram_
+# Test-only R functions for the fast engines' parity tests (statprune.engines.gram / glmpath) and
+# benchmarks/bench_glmnet.py, called through tests/helpers.call_test_r (not shipped). Prefix: gram_
 
-# cv.glmnet(family = "gaussian") on the same data/folds, returning the pieces the
-# Gram engine reproduces (used by the tests and by benchmarks/bench_glmnet.py).
+# cv.glmnet(family = "gaussian" | "binomial" | "poisson") on the same data/folds, returning the
+# pieces the fast engines reproduce.
 # `args` is a named list of extra glmnet arguments (alpha, thresh, ...).
 # `offset` (optional) is passed as cv.glmnet's offset (binomial/poisson engine tests).
 gram_cv_reference <- function(x, y, foldid, weights = NULL, args = list(), offset = NULL) {
@@ -23,7 +24,7 @@ gram_cv_reference <- function(x, y, foldid, weights = NULL, args = list(), offse
   )
 }
 
-# The fold ids cv.glmnet itself draws for `seed` (keep = TRUE), to check the fold draw of spg_draw_foldid (glmnet.R).
+# The fold ids cv.glmnet itself draws for `seed` (keep = TRUE), to check statprune._glmnet.folds.r_foldid.
 gram_cv_foldid_check <- function(x, y, nfolds, seed) {
   suppressPackageStartupMessages(library(glmnet))
   set.seed(seed)
