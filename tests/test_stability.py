@@ -458,3 +458,37 @@ def test_docs_section_python_prints_stabs_numbers(tmp_path, r):
     if _stabs_installed() is None:
         rr = run_doc_r(blocks["r"][0], tmp_path)
         assert number_lines(rr) == number_lines(py)
+
+
+@pytest.mark.against_r
+@pytest.mark.parametrize("labels", [(2, 10), ("b", "a"), (False, True)])
+def test_binomial_event_is_r_second_factor_level(labels, monkeypatch):
+    """The event of a binomial target is ``levels(factor(y))[2]``, as in R and GlmnetCV.
+
+    For the numeric labels {2, 10} R orders the levels numerically (2, 10) and models 10;
+    sorting the labels as strings took 2 as the event.
+    """
+    import subprocess
+
+    import statprune.stability as stability
+    from helpers import child_env
+
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((40, 4))
+    y = np.array([labels[i % 2] for i in range(40)], dtype=object if isinstance(labels[0], str) else None)
+    r_vec = ", ".join(repr(v) if isinstance(v, str) else str(v).upper() if isinstance(v, bool) else str(v)
+                      for v in labels)
+    proc = subprocess.run(["Rscript", "-e", f"cat(levels(factor(c({r_vec}))), sep = '\\n')"], capture_output=True,
+                          text=True, env=child_env(), check=True)
+    r_levels = proc.stdout.split()
+    seen = {}
+
+    def spy(engine, x, yv, folds, q, opts, n_jobs, progress):
+        seen["y"] = yv
+        return [(np.ones((x.shape[1], 1), dtype=np.int8), np.ones(x.shape[1], dtype=bool))] * folds.shape[1]
+
+    monkeypatch.setattr(stability, "_run_fits", spy)
+    res = stabsel(X, y, q=2, cutoff=0.8, B=4, seed=0, family="binomial", engine="glmnet")
+    event = [v for v in labels if (str(v).upper() if isinstance(v, bool) else str(v)) == r_levels[1]][0]
+    np.testing.assert_array_equal(seen["y"], (y == event).astype(float))
+    assert [str(c).upper() if isinstance(c, (bool, np.bool_)) else str(c) for c in res.classes] == r_levels
