@@ -435,43 +435,20 @@ def stability(
     json_out: Optional[str] = JsonOpt,
 ) -> None:
     """Stability selection with the Lasso (R's stabs::stabsel with glmnet.lasso): give two of --q, --cutoff, --pfer."""
-    from ._data import prepare_xy  # noqa: PLC0415
-    from .stability import stabsel  # noqa: PLC0415
+    from .stability import stability_selection  # noqa: PLC0415
 
     given = sum(v is not None for v in (q, cutoff, pfer))
     if given != 2:
         raise ParameterError("give exactly two of --q, --cutoff and --pfer; the third is solved for")
-    if plot is not None:  # refuse an unknown figure format before the analysis, not after it
-        from ._json import figure_format  # noqa: PLC0415
-
-        figure_format(plot, option="--plot")
-    prep = prepare_xy(data, target, exclude=exclude, drop_missing=drop_missing,
-                      categorical="encode" if encode_categoricals else "error")
-    from ._data import check_target  # noqa: PLC0415
-
-    check_target(prep.y, target, kind={"binomial": "binary", "poisson": "count"}.get(family, "numeric"))
-    res = stabsel(
-        prep.X, prep.y, q=q, cutoff=cutoff, pfer=pfer, B=B, assumption=assumption, sampling_type=sampling_type,  # type: ignore[arg-type]
-        family=family, alpha=alpha, engine=engine, seed=seed, n_jobs=n_jobs, type=fit_type,  # type: ignore[arg-type]
+    res = stability_selection(
+        data, target, exclude=exclude, drop_missing=drop_missing, categorical="encode" if encode_categoricals else "error",
+        plot=plot, plot_option="--plot", q=q, cutoff=cutoff, pfer=pfer, B=B, assumption=assumption,
+        sampling_type=sampling_type, family=family, alpha=alpha, engine=engine, seed=seed, n_jobs=n_jobs, type=fit_type,
         progress=not quiet_progress(json_out),
     )
-    n_rows = len(prep.y)
     if plot is not None:
-        import io  # noqa: PLC0415
-        import os  # noqa: PLC0415
-
-        import matplotlib  # noqa: PLC0415
-
-        matplotlib.use("Agg")
-        from ._data import write_atomic  # noqa: PLC0415
-        from .plotting import StabilityPathDisplay  # noqa: PLC0415
-
-        disp = StabilityPathDisplay.from_result(res).plot()
-        buf = io.BytesIO()
-        disp.figure_.savefig(buf, format=figure_format(plot, option="--plot"), bbox_inches="tight")
-        write_atomic(plot, buf.getvalue())
         typer.echo(f"wrote {plot}", err=True)
-    show(res, json_out, n_rows=n_rows)
+    show(res, json_out, n_rows=res.n_samples)
 
 
 # --- report (issue 8)

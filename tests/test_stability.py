@@ -32,14 +32,14 @@ from statprune.stability import (
     StabilityPathDisplay,
     StabilityResult,
     StabilitySelection,
-    _r_fmin,
-    _r_zeroin,
     max_q,
     min_d,
     stabsel,
     stabsel_parameters,
     subsample_folds,
 )
+from statprune.stability._rnumerics import r_fmin as _r_fmin
+from statprune.stability._rnumerics import r_zeroin as _r_zeroin
 
 # stabs 0.7-1, tests/regtest-inference.Rout.save: stabsel_parameters(cutoff = 0.6, q = i,
 # p = 100, sampling.type = "SS", assumption = ...)$specifiedPFER, i = 1..10 (7 significant digits)
@@ -470,7 +470,7 @@ def test_binomial_event_is_r_second_factor_level(labels, monkeypatch):
     """
     import subprocess
 
-    import statprune.stability as stability
+    import statprune.stability.selection as stability
     from helpers import child_env
 
     rng = np.random.default_rng(0)
@@ -487,7 +487,7 @@ def test_binomial_event_is_r_second_factor_level(labels, monkeypatch):
         seen["y"] = yv
         return [(np.ones((x.shape[1], 1), dtype=np.int8), np.ones(x.shape[1], dtype=bool))] * folds.shape[1]
 
-    monkeypatch.setattr(stability, "_run_fits", spy)
+    monkeypatch.setattr(stability, "run_fits", spy)
     res = stabsel(X, y, q=2, cutoff=0.8, B=4, seed=0, family="binomial", engine="glmnet")
     event = [v for v in labels if (str(v).upper() if isinstance(v, bool) else str(v)) == r_levels[1]][0]
     np.testing.assert_array_equal(seen["y"], (y == event).astype(float))

@@ -1,5 +1,6 @@
-# Stability selection bridge for statprune/stability.py (prefix sps_). Sourced once per
-# (worker) process by statprune/_r.py. The base learner is stabs::glmnet.lasso
+# Stability selection bridge for statprune/stability (prefix sps_), called only through
+# statprune/lasso/_backend_r.py (subsample_lasso_paths); sourced once per (worker) process by
+# statprune/_r.py. The base learner is stabs::glmnet.lasso
 # (stabs 0.7-1, R/fitfuns.R) applied to each subsample column of `folds`.
 
 # One subsample: glmnet(x, y, pmax = q) ("conservative", stabs' default) or
