@@ -10,7 +10,7 @@ from typing import Any, Sequence
 import numpy as np
 import pandas as pd
 
-from .._json import dumps_to
+from ..results import Result
 
 __all__ = ["NNPruneResult", "model_sizes", "layer_table"]
 
@@ -37,8 +37,8 @@ def model_sizes(kernels: Sequence[np.ndarray], biases: Sequence[np.ndarray]) -> 
     }
 
 
-@dataclass
-class NNPruneResult:
+@dataclass(repr=False)
+class NNPruneResult(Result):
     """Outcome of magnitude pruning: per-layer sparsity, metrics before/after, sizes.
 
     ``to_frame()`` has one row per kernel; ``to_json()`` the keys ``method``,
@@ -82,7 +82,7 @@ class NNPruneResult:
         """One row per kernel: shape, weights, nonzeros, achieved and target sparsity, threshold."""
         return self.layers.copy()
 
-    def summary(self) -> str:
+    def _summary_text(self) -> str:
         m = self.metrics
         lines = [
             f"Magnitude pruning ({self.method}, {'layer-wise' if self.scope == 'layer' else 'global threshold'}, schedule {self.schedule.get('class_name')})",
@@ -104,10 +104,10 @@ class NNPruneResult:
             lines.append(f"inputs with no remaining weight: {len(self.pruned_features)} of {len(self.feature_names)}")
         return "\n".join(lines)
 
-    def __str__(self) -> str:
-        return self.summary()
+    def _repr_info(self) -> str:
+        return f"method={self.method!r} scope={self.scope!r} target_sparsity={self.target_sparsity:g}"
 
-    def _repr_html_(self) -> str:
+    def _summary_html(self) -> str:
         m = self.metrics
         head = (
             f"<p><b>Magnitude pruning</b> ({html.escape(self.method)}, {html.escape(self.scope)} scope), "
@@ -135,9 +135,6 @@ class NNPruneResult:
             "provenance": self.provenance,
         }
 
-    def to_json(self, path: Any = None) -> str:
-        """JSON text (NaN as null); written atomically to ``path`` when given."""
-        return dumps_to(self.to_dict(), path)
 
 
 def layer_table(kernels: Sequence[np.ndarray], thresholds: Sequence[float], target: Sequence[float], names: Sequence[str] | None = None) -> pd.DataFrame:

@@ -19,7 +19,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from ..errors import ParameterError
+from ..errors import ParameterError, SelectionWarning
 from ._rnumerics import EPS, r_fmin, r_signif, r_zeroin
 
 __all__ = ["Assumption", "SamplingType", "StabselParameters", "stabsel_parameters", "min_d", "max_q", "fmt"]
@@ -326,7 +326,7 @@ def stabsel_parameters(
         if warn and tmp > 0.9 and upper - pfer > pfer / 2:
             warnings.warn(
                 f"Upper bound for PFER > {pfer} for the given value of q (true upper bound = {round(upper, 2)})",
-                UserWarning,
+                SelectionWarning,
                 stacklevel=2,
             )
         specified = float(pfer)
@@ -345,7 +345,7 @@ def stabsel_parameters(
         if warn and upper - pfer > pfer / 2:
             warnings.warn(
                 f"Upper bound for PFER > {pfer} for the given value of cutoff (true upper bound = {upper})",
-                UserWarning,
+                SelectionWarning,
                 stacklevel=2,
             )
         specified = float(pfer)
@@ -362,7 +362,7 @@ def stabsel_parameters(
     if assumption == "r-concave" and cutoff <= q / p:
         raise ParameterError(f"cutoff must be larger than q/p = {q / p:.4g}")
     if warn and specified >= p:
-        warnings.warn("Upper bound for PFER larger than the number of effects.", UserWarning, stacklevel=2)
+        warnings.warn("Upper bound for PFER larger than the number of effects.", SelectionWarning, stacklevel=2)
     q_out: int | float = int(q) if float(q) == int(q) else float(q)
     return StabselParameters(
         cutoff=float(cutoff), q=q_out, pfer=float(upper), specified_pfer=float(specified), p=p, B=B,

@@ -3,22 +3,21 @@
 from __future__ import annotations
 
 import html
-import os
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from .._json import dumps_to
 from ..errors import ParameterError
+from ..results import Result
 from .bounds import Assumption, StabselParameters, fmt, stabsel_parameters
 
 __all__ = ["StabilityResult"]
 
 
-@dataclass
-class StabilityResult:
+@dataclass(repr=False)
+class StabilityResult(Result):
     """A stability selection: selection probabilities, stability paths, the selected set and its error bound.
 
     Attributes
@@ -122,11 +121,8 @@ class StabilityResult:
             "provenance": self.provenance,
         }
 
-    def to_json(self, path: str | os.PathLike[str] | None = None) -> str:
-        """JSON text (NaN as null); written atomically to ``path`` when given."""
-        return dumps_to(self.to_dict(), path)
 
-    def summary(self) -> str:
+    def _summary_text(self) -> str:
         head = {"none": "without further assumptions", "unimodal": "with unimodality assumption",
                 "r-concave": "with r-concavity assumption"}[self.assumption]
         lines = [f"\tStability Selection {head}", ""]
@@ -146,10 +142,10 @@ class StabilityResult:
                      f"{self.type}); {self.n_fits} subsample fits")
         return "\n".join(lines)
 
-    def __str__(self) -> str:
-        return self.summary()
+    def _repr_info(self) -> str:
+        return f"selected={self.selected!r} cutoff={self.cutoff:g} q={fmt(self.q)} PFER<={self.pfer:g}"
 
-    def _repr_html_(self) -> str:
+    def _summary_html(self) -> str:
         pars = self.parameters
         rows = "".join(
             f"<tr><td>{html.escape(str(n))}</td><td>{r['probability']:.2f}</td><td>{'yes' if r['selected'] else ''}</td></tr>"

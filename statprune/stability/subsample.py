@@ -8,7 +8,7 @@ import warnings
 import numpy as np
 import pandas as pd
 
-from ..errors import ParameterError
+from ..errors import ParameterError, SelectionWarning
 
 __all__ = ["subsample_folds", "check_folds"]
 
@@ -44,7 +44,7 @@ def check_folds(folds: np.ndarray, B: int, n: int, sampling_type: str) -> np.nda
     f = f.astype(np.int8)
     sizes = f.mean(axis=0)
     if not np.isin(sizes, (math.floor(n * 0.5) / n, math.ceil(n * 0.5) / n)).all():
-        warnings.warn("Subsamples are not of size n/2; results might be wrong", UserWarning, stacklevel=3)
+        warnings.warn("Subsamples are not of size n/2; results might be wrong", SelectionWarning, stacklevel=3)
     if sampling_type == "SS":
         f = np.concatenate([f, 1 - f], axis=1)
     return f
