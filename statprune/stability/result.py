@@ -10,14 +10,14 @@ import numpy as np
 import pandas as pd
 
 from ..errors import ParameterError
-from ..results import Result
+from ..results import SelectionResult
 from .bounds import Assumption, StabselParameters, fmt, stabsel_parameters
 
 __all__ = ["StabilityResult"]
 
 
 @dataclass(repr=False)
-class StabilityResult(Result):
+class StabilityResult(SelectionResult):
     """A stability selection: selection probabilities, stability paths, the selected set and its error bound.
 
     Attributes
@@ -99,7 +99,12 @@ class StabilityResult(Result):
         df["rank"] = df["probability"].rank(ascending=False, method="min").astype(int)
         return df.sort_values(["probability"], ascending=False, kind="stable")
 
-    def to_dict(self) -> dict[str, Any]:
+    @property
+    def n_rows(self) -> int | None:
+        """Rows of the data the subsamples were drawn from."""
+        return self.n_samples
+
+    def _details(self) -> dict[str, Any]:
         return {
             "method": "stability selection",
             "sampling_type": self.parameters.sampling_type,
@@ -111,16 +116,12 @@ class StabilityResult(Result):
             "type": self.type,
             "n_fits": self.n_fits,
             "seed": self.seed,
-            "selected": self.selected,
-            "pruned": self.pruned,
             "probabilities": {k: float(v) for k, v in self.max.items()},
             "paths": {k: [float(v) for v in row] for k, row in zip(self.phat.index, self.phat.to_numpy())},
             "lambda_fraction": None if self.lambda_fraction is None else [float(v) for v in self.lambda_fraction],
             **({} if self.classes is None else {"classes": [c if isinstance(c, (bool, int, float)) else str(c)
                                                             for c in self.classes]}),
-            "provenance": self.provenance,
         }
-
 
     def _summary_text(self) -> str:
         head = {"none": "without further assumptions", "unimodal": "with unimodality assumption",
