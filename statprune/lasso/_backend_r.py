@@ -1,5 +1,9 @@
 """The lasso's R backend: the only caller of the bridge's glmnet functions (``r_scripts/bridge/glmnet.R``).
 
+It also runs stability selection's base learner, ``stabs::glmnet.lasso`` on each subsample
+(``r_scripts/bridge/stability.R``, :func:`subsample_lasso_paths`), so glmnet is reached from
+this module only.
+
 Every ``spg_*`` function of the bridge is reached through one function here, so the rest of
 :mod:`statprune.lasso` never names an R function. Arguments reach R as values (never pasted
 code); R runs behind :mod:`statprune._r`'s single lock, and R's warnings come back as
@@ -36,6 +40,7 @@ __all__ = [
     "linkinv",
     "read_rds",
     "roc",
+    "subsample_lasso_paths",
     "to_bytes",
     "write_rds",
     "x_for_r",
@@ -168,6 +173,24 @@ def from_bytes(raw: bytes) -> Any:
     """The fit back from :func:`to_bytes`."""
     return _r.call(_SCRIPT, "spg_unserialize", np.frombuffer(raw, dtype=np.uint8).astype(np.int32), _convert=False)
 
+
+def subsample_lasso_paths(x: np.ndarray, y: np.ndarray, folds: np.ndarray, q: int,
+                          opts: Mapping[str, Any]) -> list[np.ndarray | str]:
+    """``stabs::glmnet.lasso`` on each subsample (0/1 column of ``folds``): the 0/1 nonzero path per subsample.
+
+    ``r_scripts/bridge/stability.R``: ``glmnet(x, y, pmax = q)`` (``opts["type"] ==
+    "conservative"``) or ``glmnet(x, y, dfmax = q - 1)``, the other glmnet arguments from
+    ``opts``. Each entry is the path (variables x lambda steps, int8) or, for a subsample
+    glmnet refused, R's error message (stabs drops that fit with a warning).
+    """
+    _r.require_r_packages("glmnet")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # stabs silences glmnet's pmax warnings too
+        res = _r.call("stability", "sps_glmnet_lasso_many", np.asfortranarray(x, dtype=np.float64), y,
+                      np.ascontiguousarray(folds, dtype=np.float64), int(q),
+                      {k: v for k, v in opts.items() if v is not None})
+    return [r if isinstance(r, str) else np.asarray(r["path"], dtype=np.int8).reshape(x.shape[1], -1)
+            for r in (res if isinstance(res, list) else [res])]
 
 def write_rds(fit: Any, path: Any) -> Any:
     """Write ``fit`` as ``saveRDS()`` does (version 3, XDR, gzip), atomically (:func:`statprune._json.write_atomic`)."""

@@ -1,7 +1,7 @@
 """The base learner on every subsample (``stabs::glmnet.lasso``) and ``stabs:::run_stabsel``'s aggregation.
 
 ``engine="glmnet"`` runs glmnet itself through the lasso's R backend
-(``r_scripts/bridge/stability.R``), in this process or one R per
+(:func:`statprune.lasso._backend_r.subsample_lasso_paths`), in this process or one R per
 worker *process* (R is single-threaded and never called from threads); ``engine="sklearn"``
 (gaussian only, no R) follows the same path on glmnet's lambda grid with scikit-learn's
 ``enet_path`` on glmnet's internally standardized problem, and glmnet's stopping rules
@@ -26,9 +26,10 @@ from .._glmnet.params import dfmax_default, lambda_min_ratio, pmax_default
 from .._glmnet.rules import lambda_max, lambda_sequence, path_stops
 from .._progress import progress as progress_bar
 from ..errors import DataError, ParameterError, SelectionWarning
-from .. import _r
+from ..lasso import _backend_r
 
 __all__ = ["run_fits", "aggregate"]
+
 
 def path_sklearn(x: np.ndarray, y: np.ndarray, q: int, opts: dict[str, Any]) -> tuple[np.ndarray, np.ndarray]:
     """Lasso path on glmnet's standardized gaussian problem; glmnet's stopping rules.
@@ -84,32 +85,13 @@ def path_sklearn(x: np.ndarray, y: np.ndarray, q: int, opts: dict[str, Any]) -> 
     return path, path[:, -1].astype(bool)
 
 
-def _subsample_lasso_paths(x: np.ndarray, y: np.ndarray, folds: np.ndarray, q: int,
-                          opts: dict[str, Any]) -> list[np.ndarray | str]:
-    """``stabs::glmnet.lasso`` on each subsample (0/1 column of ``folds``): the 0/1 nonzero path per subsample.
-
-    ``r_scripts/bridge/stability.R``: ``glmnet(x, y, pmax = q)`` (``opts["type"] ==
-    "conservative"``) or ``glmnet(x, y, dfmax = q - 1)``, the other glmnet arguments from
-    ``opts``. Each entry is the path (variables x lambda steps, int8) or, for a subsample
-    glmnet refused, R's error message (stabs drops that fit with a warning).
-    """
-    _r.require_r_packages("glmnet")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # stabs silences glmnet's pmax warnings too
-        res = _r.call("stability", "sps_glmnet_lasso_many", np.asfortranarray(x, dtype=np.float64), y,
-                      np.ascontiguousarray(folds, dtype=np.float64), int(q),
-                      {k: v for k, v in opts.items() if v is not None})
-    return [r if isinstance(r, str) else np.asarray(r["path"], dtype=np.int8).reshape(x.shape[1], -1)
-            for r in (res if isinstance(res, list) else [res])]
-
-
 def fit_chunk(engine: str, x: np.ndarray, y: np.ndarray, folds: np.ndarray, cols: Sequence[int], q: int,
                opts: dict[str, Any]) -> list[Any]:
     """Fit the base learner on the subsamples ``cols`` of ``folds`` (runs in a worker process)."""
     out: list[Any] = []
     if engine == "glmnet":
         # R starts in this process (a worker process under n_jobs != 1), never in a thread
-        paths = _subsample_lasso_paths(x, y, folds[:, list(cols)], q, opts)
+        paths = _backend_r.subsample_lasso_paths(x, y, folds[:, list(cols)], q, opts)
         return [r if isinstance(r, str) else (r, r[:, -1].astype(bool)) for r in paths]
     with threadpool_limits(limits=1, user_api="blas"):  # small problems; parallelism comes from the workers
         for c in cols:
