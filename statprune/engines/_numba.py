@@ -20,6 +20,55 @@ import numpy as np
 from numba import njit as _njit
 
 
+@_njit(cache=True, nogil=True, inline="always")
+def _coordinate(gk, ak, xvk, vpk, lo, hi, ab, dem):  # pragma: no cover - compiled
+    """glmnet's coordinate update: soft-threshold ``gk + ak * xvk`` at ``vpk * ab``, scale, clip to the limits."""
+    u = gk + ak * xvk
+    v = abs(u) - vpk * ab
+    if v > 0.0:
+        return max(lo, min(hi, math.copysign(v, u) / (xvk + vpk * dem)))
+    return 0.0
+
+
+@_njit(cache=True, nogil=True, inline="always")
+def _path_arrays(nlam, ni):  # pragma: no cover - compiled
+    """Coefficients, the path outputs (``ao``, ``almo``, ``rsqo``) and the active set (order, flags)."""
+    return (np.zeros(ni), np.zeros((nlam, ni)), np.zeros(nlam), np.zeros(nlam), np.zeros(ni, dtype=np.int64),
+            np.zeros(ni, dtype=np.bool_))
+
+
+@_njit(cache=True, nogil=True, inline="always")
+def _lambda_ratio(flmin, eps, nlam):  # pragma: no cover - compiled
+    """The ratio of consecutive lambdas of a computed sequence (1 for a user sequence)."""
+    if flmin < 1.0:
+        eqs = max(eps, flmin)
+        return eqs ** (1.0 / (nlam - 1.0))
+    return 1.0
+
+
+@_njit(cache=True, nogil=True, inline="always")
+def _lambda_value(m, alm, alf, flmin, ulam, big, beta, grad, ju, vp):  # pragma: no cover - compiled
+    """The ``m``-th lambda of glmnet's path and the previous one for the strong rule.
+
+    A user sequence (``flmin >= 1``) is read from ``ulam``; otherwise the first value is
+    ``big`` (every coefficient zero), the second ``lambda_max * alf`` with ``lambda_max``
+    from the absolute gradients ``grad`` of the penalized variables, then ``* alf``.
+    """
+    if flmin >= 1.0:
+        return ulam[m], alm
+    if m > 1:
+        return alm * alf, alm
+    if m == 0:
+        return big, alm
+    alm0 = 0.0
+    for j in range(grad.shape[0]):
+        if (not ju[j]) or vp[j] <= 0.0:
+            continue
+        alm0 = max(alm0, abs(grad[j]) / vp[j])
+    alm0 = alm0 / max(beta, 1e-3)
+    return alm0 * alf, alm0
+
+
 @_njit(cache=True, nogil=True)
 def _partial_fit(G, Ga, g, a, xv, vp, cl, ia, nin, active, ju, da, ga, aa, tmp, ab, dem, thr, maxit, nlp, rsq):  # pragma: no cover - compiled
     """Coordinate descent restricted to the active set, then the gradient update of the others.
@@ -40,11 +89,7 @@ def _partial_fit(G, Ga, g, a, xv, vp, cl, ia, nin, active, ju, da, ga, aa, tmp, 
         for l in range(nin):
             k = ia[l]
             ak = aa[l]
-            u = ga[l] + ak * xv[k]
-            v = abs(u) - vp[k] * ab
-            anew = 0.0
-            if v > 0.0:
-                anew = max(cl[0, k], min(cl[1, k], math.copysign(v, u) / (xv[k] + vp[k] * dem)))
+            anew = _coordinate(ga[l], ak, xv[k], vp[k], cl[0, k], cl[1, k], ab, dem)
             aa[l] = anew
             if anew == ak:
                 continue
@@ -107,12 +152,7 @@ def _elnet_cov_path(G, g_in, xv, vp, cl, ju, beta, flmin, ulam, nlam, thr, maxit
     """
     ni = G.shape[0]
     g = g_in.copy()
-    a = np.zeros(ni)
-    ao = np.zeros((nlam, ni))
-    almo = np.zeros(nlam)
-    rsqo = np.zeros(nlam)
-    ia = np.zeros(ni, dtype=np.int64)
-    active = np.zeros(ni, dtype=np.bool_)
+    a, ao, almo, rsqo, ia, active = _path_arrays(nlam, ni)
     Ga = np.zeros((ni, ni))
     da = np.zeros(ni)
     ga = np.zeros(ni)
@@ -125,27 +165,11 @@ def _elnet_cov_path(G, g_in, xv, vp, cl, ju, beta, flmin, ulam, nlam, thr, maxit
     rsq = 0.0
     iz = False
     omb = 1.0 - beta
-    alf = 1.0
-    if flmin < 1.0:
-        eqs = max(eps, flmin)
-        alf = eqs ** (1.0 / (nlam - 1.0))
+    alf = _lambda_ratio(flmin, eps, nlam)
     mnl = min(mnlam, nlam)
     alm = 0.0
     for m in range(nlam):
-        if flmin >= 1.0:
-            alm = ulam[m]
-        elif m > 1:
-            alm = alm * alf
-        elif m == 0:
-            alm = big
-        else:
-            alm0 = 0.0
-            for j in range(ni):
-                if (not ju[j]) or vp[j] <= 0.0:
-                    continue
-                alm0 = max(alm0, abs(g[j]) / vp[j])
-            alm0 = alm0 / max(beta, 1e-3)
-            alm = alm0 * alf
+        alm, _ = _lambda_value(m, alm, alf, flmin, ulam, big, beta, g, ju, vp)
         dem = alm * omb
         ab = alm * beta
         rsq0 = rsq
@@ -161,11 +185,7 @@ def _elnet_cov_path(G, g_in, xv, vp, cl, ju, beta, flmin, ulam, nlam, thr, maxit
                 if not ju[k]:
                     continue
                 ak = a[k]
-                u = g[k] + ak * xv[k]
-                v = abs(u) - vp[k] * ab
-                anew = 0.0
-                if v > 0.0:
-                    anew = max(cl[0, k], min(cl[1, k], math.copysign(v, u) / (xv[k] + vp[k] * dem)))
+                anew = _coordinate(g[k], ak, xv[k], vp[k], cl[0, k], cl[1, k], ab, dem)
                 a[k] = anew
                 if anew == ak:
                     continue
@@ -212,11 +232,7 @@ def _naive_pass(G, g, a, xv, vp, cl, sel, ia, nin, active, ab, dem, rsq):  # pra
             continue
         ak = a[k]
         gk = g[k]
-        u = gk + ak * xv[k]
-        v = abs(u) - vp[k] * ab
-        anew = 0.0
-        if v > 0.0:
-            anew = max(cl[0, k], min(cl[1, k], math.copysign(v, u) / (xv[k] + vp[k] * dem)))
+        anew = _coordinate(gk, ak, xv[k], vp[k], cl[0, k], cl[1, k], ab, dem)
         a[k] = anew
         if anew == ak:
             continue
@@ -242,11 +258,7 @@ def _naive_active_pass(G, g, a, xv, vp, cl, ia, nin, ab, dem, rsq):  # pragma: n
         k = ia[l]
         ak = a[k]
         gk = g[k]
-        u = gk + ak * xv[k]
-        v = abs(u) - vp[k] * ab
-        anew = 0.0
-        if v > 0.0:
-            anew = max(cl[0, k], min(cl[1, k], math.copysign(v, u) / (xv[k] + vp[k] * dem)))
+        anew = _coordinate(gk, ak, xv[k], vp[k], cl[0, k], cl[1, k], ab, dem)
         a[k] = anew
         if anew == ak:
             continue
@@ -257,6 +269,18 @@ def _naive_active_pass(G, g, a, xv, vp, cl, ia, nin, ab, dem, rsq):  # pragma: n
         for j in range(ni):
             g[j] -= row[j] * d
     return dlx, rsq
+
+
+@_njit(cache=True, nogil=True)
+def _naive_active_loop(G, g, a, xv, vp, cl, ia, nin, ab, dem, rsq, thr, maxit, nlp):  # pragma: no cover - compiled
+    """Active-set passes until converged (``failed``: ``maxit`` passes reached first)."""
+    while True:
+        nlp += 1
+        dlx, rsq = _naive_active_pass(G, g, a, xv, vp, cl, ia, nin, ab, dem, rsq)
+        if dlx < thr:
+            return nlp, rsq, False
+        if nlp > maxit:
+            return nlp, rsq, True
 
 
 @_njit(cache=True, nogil=True)
@@ -274,12 +298,7 @@ def _elnet_naive_path(G, g_in, xv, vp, cl, ju, beta, flmin, ulam, nlam, thr, max
     for j in range(ni):
         if ju[j]:
             gabs[j] = abs(g[j])
-    a = np.zeros(ni)
-    ao = np.zeros((nlam, ni))
-    almo = np.zeros(nlam)
-    rsqo = np.zeros(nlam)
-    ia = np.zeros(ni, dtype=np.int64)
-    active = np.zeros(ni, dtype=np.bool_)
+    a, ao, almo, rsqo, ia, active = _path_arrays(nlam, ni)
     strong = np.zeros(ni, dtype=np.bool_)
     nin = 0
     nlp = 0
@@ -288,29 +307,11 @@ def _elnet_naive_path(G, g_in, xv, vp, cl, ju, beta, flmin, ulam, nlam, thr, max
     rsq = 0.0
     iz = False
     omb = 1.0 - beta
-    alf = 1.0
-    if flmin < 1.0:
-        eqs = max(eps, flmin)
-        alf = eqs ** (1.0 / (nlam - 1.0))
+    alf = _lambda_ratio(flmin, eps, nlam)
     mnl = min(mnlam, nlam)
     alm = 0.0
     for m in range(nlam):
-        prev = alm
-        if flmin >= 1.0:
-            alm = ulam[m]
-        elif m > 1:
-            alm = alm * alf
-        elif m == 0:
-            alm = big
-        else:
-            alm0 = 0.0
-            for j in range(ni):
-                if (not ju[j]) or vp[j] <= 0.0:
-                    continue
-                alm0 = max(alm0, gabs[j] / vp[j])
-            alm0 = alm0 / max(beta, 1e-3)
-            prev = alm0
-            alm = alm0 * alf
+        alm, prev = _lambda_value(m, alm, alf, flmin, ulam, big, beta, gabs, ju, vp)
         dem = alm * omb
         ab = alm * beta
         rsq0 = rsq
@@ -320,14 +321,7 @@ def _elnet_naive_path(G, g_in, xv, vp, cl, ju, beta, flmin, ulam, nlam, thr, max
                 strong[j] = True
         failed = False
         if iz:  # warm start: active-set passes first
-            while True:
-                nlp += 1
-                dlx, rsq = _naive_active_pass(G, g, a, xv, vp, cl, ia, nin, ab, dem, rsq)
-                if dlx < thr:
-                    break
-                if nlp > maxit:
-                    failed = True
-                    break
+            nlp, rsq, failed = _naive_active_loop(G, g, a, xv, vp, cl, ia, nin, ab, dem, rsq, thr, maxit, nlp)
         while not failed:
             done = False
             while True:  # full passes over the strong set until converged and the KKT conditions hold
@@ -355,14 +349,7 @@ def _elnet_naive_path(G, g_in, xv, vp, cl, ju, beta, flmin, ulam, nlam, thr, max
             if failed or done:
                 break
             iz = True
-            while True:
-                nlp += 1
-                dlx, rsq = _naive_active_pass(G, g, a, xv, vp, cl, ia, nin, ab, dem, rsq)
-                if dlx < thr:
-                    break
-                if nlp > maxit:
-                    failed = True
-                    break
+            nlp, rsq, failed = _naive_active_loop(G, g, a, xv, vp, cl, ia, nin, ab, dem, rsq, thr, maxit, nlp)
         if failed:
             jerr = -(m + 1)
             break
