@@ -60,7 +60,7 @@ from typing import Any, Literal, Sequence
 import numpy as np
 import pandas as pd
 
-from . import _r
+from . import _backend_r
 from ._data import prepare_xy
 from ._provenance import provenance
 from ._validation import check_target, check_xy
@@ -390,14 +390,12 @@ def stat_glmnet_coefdiff(X: Any, Xk: Any, y: Any, *, family: str = "gaussian", n
     foldid = np.asarray(foldid).reshape(-1).astype(np.int32)
     if foldid.size != n:
         raise ParameterError(f"foldid has {foldid.size} values for {n} rows")
-    Z = np.asarray(_r.call("knockoff", "spk_cv_coef", _swapped(X, Xk, sw), y, foldid, family=family,
-                           nlambda=int(nlambda), _context="cv.glmnet for knockoff statistics"), dtype=float)
+    Z = _backend_r.knockoff_cv_coef(_swapped(X, Xk, sw), y, foldid, family=family, nlambda=nlambda)
     return (np.abs(Z[:p]) - np.abs(Z[p:])) * (1 - 2 * sw)
 
 
 def _max_lambda(X: np.ndarray, Xk: np.ndarray, y: np.ndarray, family: str, sw: np.ndarray, nlambda: int) -> np.ndarray:
-    return np.asarray(_r.call("knockoff", "spk_max_lambda", _swapped(X, Xk, sw), y, family=family,
-                              nlambda=int(nlambda), _context="glmnet for knockoff statistics"), dtype=float)
+    return _backend_r.knockoff_entry_lambda(_swapped(X, Xk, sw), y, family=family, nlambda=nlambda)
 
 
 def stat_glmnet_lambdasmax(X: Any, Xk: Any, y: Any, *, family: str = "gaussian", swap: Any = None,

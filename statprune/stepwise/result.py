@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .. import _r
+from .. import _backend_r
 from .._glmnet.families import class_levels
 from .._json import write_atomic
 from ..engines.stepwise.engine import Engine
@@ -151,8 +151,6 @@ class StepwiseResult(SelectionResult):
         if self._problem is None:
             raise ParameterError("save_rds() needs the data of the selection; this result does not hold it")
         fam, link, theta = _family_spec(self.family, None)
-        if fam == "glm.nb":
-            _r.require_r_packages("MASS")
         data = self._problem.data.copy()
         for c in data.columns:  # text columns: factors with the levels in the order statprune used
             if data[c].dtype == object or pd.api.types.is_string_dtype(data[c].dtype):
@@ -160,9 +158,8 @@ class StepwiseResult(SelectionResult):
                 data[c] = pd.Categorical(data[c].astype(str), categories=levels)
         anova = self.steps.copy()
         anova.columns = ["Step", "Df", "Deviance", "Resid. Df", "Resid. Dev", "AIC"]
-        stream = _r.call("stepwise", "sps_step_rds", data, self.final_formula, fam, link, anova,
-                         self.weights, self.offset, theta, _context="serialize")
-        write_atomic(path, gzip.compress(bytes(stream), compresslevel=6, mtime=0))
+        stream = _backend_r.stepwise_rds(data, self.final_formula, fam, link, anova, self.weights, self.offset, theta)
+        write_atomic(path, gzip.compress(stream, compresslevel=6, mtime=0))
         return path
 
     def to_frame(self) -> pd.DataFrame:

@@ -1,0 +1,86 @@
+"""The R backend of everything but the lasso: one typed function per R function the package calls.
+
+Each function here calls one function of the bridge's R scripts (``r_scripts/bridge/<script>.R``)
+through :func:`statprune._r.call`, names that R call in its docstring, and returns Python values,
+so no other module names an R function. The lasso's glmnet calls (``r_scripts/bridge/glmnet.R``)
+have their own home, :mod:`statprune.lasso._backend_r`; together the two modules are the only
+callers of the bridge's functions by name.
+
+Arguments reach R as values (never pasted code); R runs behind :mod:`statprune._r`'s single lock;
+an R error raises :class:`~statprune.errors.RError` with R's message, an R warning is re-issued
+as :class:`~statprune.errors.RWarning`. Importing this module does not start R.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import _r
+
+__all__ = [
+    "knockoff_cv_coef",
+    "knockoff_entry_lambda",
+    "stepwise_rds",
+]
+
+
+# --------------------------------------------------------------------------- knockoff (knockoff.R)
+def knockoff_cv_coef(xz: np.ndarray, y: np.ndarray, foldid: np.ndarray, *, family: str, nlambda: int) -> np.ndarray:
+    """``coef(cv.glmnet(scale(xz), y, foldid=, ...), s = "lambda.min")[-1]``: R's ``spk_cv_coef``.
+
+    The cross-validated lasso of knockoff's ``stat.glmnet_coefdiff`` on the scaled ``[X, X_k]``
+    (``xz``, columns already swapped), unstandardized, on knockoff's lambda grid (gaussian:
+    ``nlambda`` values down to ``lambda_max / 2000``; other families glmnet's own grid).
+
+    Returns
+    -------
+    ndarray of shape (2p,)
+        The coefficients at ``lambda.min``, without the intercept.
+    """
+    out = _r.call("knockoff", "spk_cv_coef", xz, y, np.asarray(foldid, dtype=np.int32), family=family,
+                  nlambda=int(nlambda), _context="cv.glmnet for knockoff statistics")
+    return np.asarray(out, dtype=float).reshape(-1)
+
+
+def knockoff_entry_lambda(xz: np.ndarray, y: np.ndarray, *, family: str, nlambda: int) -> np.ndarray:
+    """``n`` times the lambda at which each column enters ``glmnet(scale(xz), y, ...)``: R's ``spk_max_lambda``.
+
+    The lasso path of knockoff's ``stat.glmnet_lambdasmax`` / ``stat.glmnet_lambdadiff`` on the
+    scaled ``[X, X_k]`` (``xz``), on the same grid as :func:`knockoff_cv_coef`.
+
+    Returns
+    -------
+    ndarray of shape (2p,)
+        ``n * lambda`` at each column's first nonzero coefficient; 0 for a column that never enters.
+    """
+    out = _r.call("knockoff", "spk_max_lambda", xz, y, family=family, nlambda=int(nlambda),
+                  _context="glmnet for knockoff statistics")
+    return np.asarray(out, dtype=float).reshape(-1)
+
+
+# --------------------------------------------------------------------------- stepwise (stepwise.R)
+def stepwise_rds(data: pd.DataFrame, formula: str, family: str, link: str | None, anova: pd.DataFrame,
+                 weights: str | None, offset: str | None, theta: float | None) -> bytes:
+    """The serialized final model of a stepwise selection: R's ``sps_step_rds``.
+
+    R refits ``lm(formula, data = d)`` (gaussian, identity link), ``MASS::glm.nb`` (``family="glm.nb"``),
+    ``glm(..., family = negative.binomial(theta))`` or ``glm(..., family = family(link = link))``
+    with the columns ``weights`` / ``offset`` of ``data``, sets ``$anova`` to ``anova`` (the path:
+    ``Step``, ``Df``, ``Deviance``, ``Resid. Df``, ``Resid. Dev``, ``AIC``) and ``$call`` naming the
+    data ``d``, then ``serialize(fit, NULL, xdr = TRUE, version = 3)``.
+
+    ``formula`` must have passed statprune's formula parser (:mod:`statprune.engines.stepwise.formula`).
+
+    Returns
+    -------
+    bytes
+        The uncompressed serialization (gzip it for an ``.rds`` file).
+    """
+    if family == "glm.nb":
+        _r.require_r_packages("MASS")
+    stream = _r.call("stepwise", "sps_step_rds", data, formula, family, link, anova, weights, offset, theta,
+                     _context="serialize")
+    return bytes(stream)
