@@ -315,6 +315,24 @@ def test_bad_input():
         stabsel(X, np.ones(20), q=1, cutoff=0.9, engine="sklearn", folds=np.ones((20, 3)) * 2, B=3)
 
 
+def test_stability_selection_workflow_writes_the_figure(tmp_path, monkeypatch):
+    """The library function the CLI calls: table in, result and figure out; a bad format fails before fitting."""
+    from statprune.datasets import path
+    from statprune.stability import stability_selection
+
+    res = stability_selection(path("boston"), "medv", q=4, pfer=1, B=5, seed=1, engine="sklearn",
+                              plot=tmp_path / "paths.svg")
+    assert res.n_samples == res.n_rows == 506 and "rm" in res.selected
+    assert (tmp_path / "paths.svg").read_text().lstrip().startswith("<?xml")
+    import statprune.stability.workflow as wf
+
+    monkeypatch.setattr(wf, "stabsel", lambda *a, **k: pytest.fail("ran the analysis before checking --plot"))
+    with pytest.raises(ParameterError, match=r"--plot '.*paths\.bogus'.*\.bogus"):
+        stability_selection(path("boston"), "medv", q=4, pfer=1, plot=str(tmp_path / "paths.bogus"),
+                            plot_option="--plot")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["paths.svg"]
+
+
 # --------------------------------------------------------------------------- CLI
 def test_cli_stability_json(tmp_path):
     from statprune.cli import app
