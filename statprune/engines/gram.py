@@ -82,7 +82,7 @@ Progress = Callable[[int, int], None]
 def gram_unsupported_reason(
     *,
     family: str = "gaussian",
-    type_measure: str = "default",
+    type_measure: str = DEFAULTS.type_measure,
     offset: Any = None,
     relax: bool = False,
     n: int | None = None,
@@ -101,7 +101,7 @@ def gram_unsupported_reason(
         return f"family={family!r}: the Gram engine is Gaussian only"
     if type_measure == "mae":
         return "type_measure='mae' needs per-row residuals, which Gram statistics do not keep"
-    if type_measure not in ("default", "mse", "deviance"):
+    if type_measure not in params.MEASURES_BY_FAMILY["gaussian"]:
         return f"type_measure={type_measure!r}: the Gram engine computes the Gaussian mse/deviance only"
     if offset is not None:
         return "offset is not supported by the Gram engine"
