@@ -152,3 +152,23 @@ def call_test_r(script: str, function: str, *args: object) -> object:
         ri.baseenv["sys.source"](ri.StrSexpVector([str(TEST_R / f"{script}.R")]), envir=env)
         _TEST_R_ENVS[script] = env
     return _r.from_r(env.find(function)(*[_r.to_r(a) for a in args]))
+
+
+_IN_BRIDGE: set[str] = set()
+
+
+def source_test_r_into_bridge(script: str) -> None:
+    """Source the test-only ``tests/r/<script>.R`` into the bridge's own R environment, once.
+
+    Its functions are then reached through :func:`statprune._r.call` (``_r.call("_bridge", name, ...)``),
+    so the bridge's tests exercise the package's call path: argument conversion, R's warnings as
+    ``RWarning``, R's errors as ``RError`` with R's message and call.
+    """
+    from statprune import _r
+
+    ri = _r.start()
+    if script in _IN_BRIDGE:
+        return
+    with _r._LOCK:
+        ri.baseenv["sys.source"](ri.StrSexpVector([str(TEST_R / f"{script}.R")]), envir=_r._STATE["env"])
+    _IN_BRIDGE.add(script)

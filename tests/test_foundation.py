@@ -11,11 +11,18 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-from helpers import ROOT
+from helpers import ROOT, source_test_r_into_bridge
 
 from statprune import datasets
 from statprune._data import prepare_xy, read_table, write_atomic
 from statprune.errors import DataError, RError, RNotAvailableError
+
+
+@pytest.fixture
+def r(r):
+    """The R bridge with the bridge's test-only functions (``tests/r/bridge.R``) in its environment."""
+    source_test_r_into_bridge("bridge")
+    return r
 
 
 def _py(code: str, env: dict | None = None) -> subprocess.CompletedProcess:

@@ -55,25 +55,3 @@ sp_versions <- function() {
     lapack = if (is.null(lapack)) "" else lapack
   )
 }
-
-# Used by the tests and the transfer benchmark: identity and a checksum.
-sp_identity <- function(x) x
-sp_fail <- function(msg) stop(msg)
-sp_warn_then_value <- function(msg, value) { warning(msg); value }
-
-# Load an R data set from a package into a data.frame (e.g. MASS::Boston).
-sp_dataset <- function(name, package) {
-  e <- new.env()
-  utils::data(list = name, package = package, envir = e)
-  get(name, envir = e)
-}
-
-sp_log <- function(x) log(x)
-sp_colsums <- function(x) colSums(x)
-sp_element <- function(x, i, j) x[i, j]
-sp_describe <- function(x) list(class = if (is.matrix(x)) "matrix" else class(x)[1L],
-                                has_dim = !is.null(dim(x)), length = length(x))
-sp_lm_coef <- function(df, response) {
-  stats::coef(stats::lm(stats::reformulate(setdiff(names(df), response), response = response), data = df))
-}
-sp_is_object <- function(x) is.object(x)
