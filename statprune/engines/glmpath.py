@@ -1,7 +1,7 @@
 """Exact fast ``cv.glmnet`` for ``family="binomial"`` and ``"poisson"`` without R.
 
 glmnet 4.1's own algorithm (``glmnetpp``: ``lognet``/``fishnet`` dense paths) in C
-(``statprune/_native/glmpath.c``): IRLS with naive coordinate descent on the
+(``statprune/engines/_native/glmpath.c``): IRLS with naive coordinate descent on the
 working residual, strong-rule sets with KKT checks, warm starts along lambda,
 convergence threshold ``thresh * null deviance``.  Around it, R's semantics:
 
