@@ -44,6 +44,7 @@ import numpy as np
 import pandas as pd
 
 from ._json import dumps
+from ._validation import check_target
 from .errors import DataError, ParameterError, RNotAvailableError
 
 __all__ = ["Report", "Section", "Table", "Plot", "build_report", "METHODS", "svg_of"]
@@ -462,8 +463,7 @@ def _inference_xy(ctx: dict[str, Any]) -> tuple[pd.DataFrame, Any] | str:
     Xs = (X - X.mean()) / X.std(ddof=1)  # R's scale(x)
     y = prep.y
     if ctx["family"] == "binomial":
-        levels = list(y.cat.categories) if isinstance(y.dtype, pd.CategoricalDtype) else sorted(pd.unique(y), key=str)
-        y = (y.to_numpy() == levels[1]).astype(float)
+        y = (check_target(y, "binomial").y.codes == 1).astype(float)  # the event: R's second factor level
     else:
         y = y.to_numpy(dtype=float)
     return Xs, y

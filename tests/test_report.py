@@ -129,6 +129,21 @@ def test_data_summary_counts_missing_and_constant(tmp_path):
     assert "constant columns: flat" in rep.render("html")
 
 
+def test_inference_binomial_event_is_rs_second_level():
+    # the selective/knockoff sections' 0/1 target: the event is R's second factor level of the target as
+    # given (numeric labels {2, 10} -> 10, as GlmnetCV and R's factor(); sorting the labels as text took 2)
+    from statprune._data import prepare_xy
+    from statprune.report import _inference_xy
+
+    rng = np.random.default_rng(3)
+    df = pd.DataFrame({"a": rng.normal(size=12), "b": rng.normal(size=12), "y": [2, 10, 10, 2] * 3})
+    for labels, event in (([2, 10], 10), (["no", "yes"], "yes"), ([False, True], True)):
+        d = df.assign(y=[labels[v == 10] for v in df["y"]])
+        prep = prepare_xy(d, "y", categorical="encode", constant="keep")
+        _, y01 = _inference_xy({"family": "binomial", "prepared": prep})
+        np.testing.assert_array_equal(y01, (d["y"] == event).to_numpy(float), err_msg=str(labels))
+
+
 def test_bad_arguments():
     with pytest.raises(ParameterError, match="unknown method"):
         build_report(BOSTON, "medv", methods="lasso,ridge")
