@@ -15,7 +15,8 @@ import pandas as pd
 import pytest
 from helpers import ROOT, assert_allclose, run_rscript
 
-from statprune import _mapping, datasets
+from statprune import datasets
+from statprune.crosscheck import mapping
 from statprune.errors import DataError, ParameterError
 
 DATA = ROOT / "statprune" / "data"
@@ -23,52 +24,52 @@ DATA = ROOT / "statprune" / "data"
 
 # --------------------------------------------------------------------------- unit: the mapping
 def test_mapping_formulas():
-    assert _mapping.lasso_alpha(0.3, 2.0) == pytest.approx(0.15)
-    assert _mapping.logistic_C(0.02, 768) == pytest.approx(1 / (768 * 0.02))
-    assert _mapping.statsmodels_alpha(0.1) == 0.1
-    assert _mapping.poisson_ridge_alpha(0.1) == 0.1
+    assert mapping.lasso_alpha(0.3, 2.0) == pytest.approx(0.15)
+    assert mapping.logistic_C(0.02, 768) == pytest.approx(1 / (768 * 0.02))
+    assert mapping.statsmodels_alpha(0.1) == 0.1
+    assert mapping.poisson_ridge_alpha(0.1) == 0.1
 
 
 def test_weights_and_penalty_factors_rescaled_like_glmnet():
-    w = _mapping.glmnet_weights([1, 2, 3, 2], 4)
+    w = mapping.glmnet_weights([1, 2, 3, 2], 4)
     assert_allclose(w.sum(), 4, rtol=1e-15)
     assert_allclose(w, np.array([1, 2, 3, 2]) * 0.5, rtol=1e-15)
-    pf = _mapping.glmnet_penalty_factor([1, 1, 2], 3)
+    pf = mapping.glmnet_penalty_factor([1, 1, 2], 3)
     assert_allclose(pf.sum(), 3, rtol=1e-15)
     assert_allclose(pf, [0.75, 0.75, 1.5], rtol=1e-15)
     with pytest.raises(ParameterError, match="sample_weight has 2 values"):
-        _mapping.glmnet_weights([1, 2], 3)
+        mapping.glmnet_weights([1, 2], 3)
     with pytest.raises(ParameterError, match="non-negative"):
-        _mapping.glmnet_penalty_factor([1, -1], 2)
+        mapping.glmnet_penalty_factor([1, -1], 2)
 
 
 def test_population_sd_is_used():
     rng = np.random.default_rng(0)
     X = rng.normal(size=(20, 3))
     w = np.ones(20)
-    m, sd = _mapping.glmnet_x_scale(X, w)
+    m, sd = mapping.glmnet_x_scale(X, w)
     assert_allclose(sd, X.std(axis=0, ddof=0), rtol=1e-13)
     assert_allclose(m, X.mean(axis=0), rtol=1e-13)
-    _, sd1 = _mapping.glmnet_x_scale(X, w, standardize=False)
+    _, sd1 = mapping.glmnet_x_scale(X, w, standardize=False)
     assert_allclose(sd1, 1.0)
     # weighted: equals repeating rows
     w2 = np.r_[np.full(10, 2.0), np.ones(10)]
-    _, sdw = _mapping.glmnet_x_scale(X, w2)
+    _, sdw = mapping.glmnet_x_scale(X, w2)
     Xr = np.vstack([X[:10], X[:10], X[10:]])
     assert_allclose(sdw, Xr.std(axis=0), rtol=1e-12)
 
 
 def test_which_penalty_factors_sklearn_can_reproduce():
     X = np.random.default_rng(1).normal(size=(10, 3))
-    ok = lambda fam, a, pf: _mapping.GlmnetProblem.build(X, (X[:, 0] > 0).astype(float), fam, a, penalty_factor=pf).sklearn_ok  # noqa: E731
+    ok = lambda fam, a, pf: mapping.GlmnetProblem.build(X, (X[:, 0] > 0).astype(float), fam, a, penalty_factor=pf).sklearn_ok  # noqa: E731
     assert ok("gaussian", 0.5, None) and ok("binomial", 0.5, [2, 2, 2])
     assert ok("gaussian", 1.0, [1, 2, 0]) and ok("binomial", 1.0, [1, 2, 3])  # column rescaling (+ partialling out)
     assert ok("gaussian", 0.5, [0, 2, 2])  # equal positive factors: lambda * c
     assert not ok("gaussian", 0.5, [1, 2, 3]) and not ok("binomial", 1.0, [0, 1, 1])
     with pytest.raises(ParameterError, match="no per-feature penalty"):
-        _mapping.refit(_mapping.GlmnetProblem.build(X, X[:, 0], "gaussian", 0.5, penalty_factor=[1, 2, 3]), 0.1)
+        mapping.refit(mapping.GlmnetProblem.build(X, X[:, 0], "gaussian", 0.5, penalty_factor=[1, 2, 3]), 0.1)
     with pytest.raises(ParameterError, match="family"):
-        _mapping.GlmnetProblem.build(X, X[:, 0], "gamma", 1.0)
+        mapping.GlmnetProblem.build(X, X[:, 0], "gamma", 1.0)
 
 
 def test_gaussian_enet_mapping_without_r():
@@ -76,9 +77,9 @@ def test_gaussian_enet_mapping_without_r():
     b = datasets.load_boston()
     X = b.drop(columns="medv").to_numpy(float)
     y = b["medv"].to_numpy(float)
-    prob = _mapping.GlmnetProblem.build(X, y, "gaussian", 0.5)
+    prob = mapping.GlmnetProblem.build(X, y, "gaussian", 0.5)
     lam = 0.3
-    ref = _mapping.refit(prob, lam)
+    ref = mapping.refit(prob, lam)
     # KKT of glmnet's problem on the standardized scale: (1/n) Z'r = lam*(alpha*sign(b) + (1-alpha)*b/s_y) ...
     # glmnet: 1/(2n)||y - Zb||^2 + lam*alpha*|b| + lam*(1-alpha)/(2*s_y)*||b||^2 (b on the y scale)
     Z = (X - X.mean(0)) / prob.x_sd
@@ -92,13 +93,13 @@ def test_gaussian_enet_mapping_without_r():
 
 # --------------------------------------------------------------------------- unit: the report
 def _toy_report():
-    from statprune.crosscheck import CrosscheckReport, _num_row, _set_row
+    from statprune.crosscheck.report import CrosscheckReport, num_row, set_row
 
     rows = [
-        _num_row("coefficient", "a", "r", "sklearn", 1.0, 1.0 + 1e-9, 1e-6),
-        _num_row("coefficient", "b", "r", "sklearn", 2.0, 2.1, 1e-6),
-        _set_row("selected set", "", "r", "sklearn", ["a", "b"], ["a"]),
-        _num_row("cvm raw", "", "r", "sklearn", 1.0, 2.0, math.nan),
+        num_row("coefficient", "a", "r", "sklearn", 1.0, 1.0 + 1e-9, 1e-6),
+        num_row("coefficient", "b", "r", "sklearn", 2.0, 2.1, 1e-6),
+        set_row("selected set", "", "r", "sklearn", ["a", "b"], ["a"]),
+        num_row("cvm raw", "", "r", "sklearn", 1.0, 2.0, math.nan),
     ]
     return CrosscheckReport(rows, {"family": "gaussian", "alpha": 1.0, "lambda": 0.1, "n": 3, "p": 2, "notes": ["n1"]}, {"seed": 1})
 
@@ -122,9 +123,9 @@ def test_report_object():
 
 
 def test_set_row_lists_differences():
-    from statprune.crosscheck import _set_row
+    from statprune.crosscheck.report import set_row
 
-    row = _set_row("selected set", "", "r", "sklearn", ["a", "b"], ["b", "c"])
+    row = set_row("selected set", "", "r", "sklearn", ["a", "b"], ["b", "c"])
     assert not row["ok"] and row["abs_diff"] == 2 and "a, c" in row["note"]
 
 
@@ -271,7 +272,7 @@ def test_wrong_logistic_C_is_caught(monkeypatch, r):
     """C = 1/lambda (forgetting n) must make the report fail."""
     import statprune
 
-    monkeypatch.setattr(_mapping, "logistic_C", lambda lam, n: 1.0 / lam)
+    monkeypatch.setattr(mapping, "logistic_C", lambda lam, n: 1.0 / lam)
     pm = datasets.load_pima()
     rep = statprune.crosscheck(None, pm.drop(columns="type"), pm["type"], family="binomial", lambda_=0.02, checks=("fit",))
     assert not rep.ok
@@ -284,8 +285,8 @@ def test_wrong_logistic_C_is_caught(monkeypatch, r):
 def test_forgetting_the_sd_scaling_is_caught(monkeypatch, boston, r):
     import statprune
 
-    real = _mapping.glmnet_x_scale
-    monkeypatch.setattr(_mapping, "glmnet_x_scale", lambda X, w, standardize=True: (real(X, w, standardize)[0], np.ones(X.shape[1])))
+    real = mapping.glmnet_x_scale
+    monkeypatch.setattr(mapping, "glmnet_x_scale", lambda X, w, standardize=True: (real(X, w, standardize)[0], np.ones(X.shape[1])))
     X, y = boston
     rep = statprune.crosscheck(None, X, y, family="gaussian", lambda_=0.3, checks=("fit",))
     assert not rep.ok
@@ -296,7 +297,7 @@ def test_forgetting_the_sd_scaling_is_caught(monkeypatch, boston, r):
 def test_forgetting_y_sd_for_elastic_net_is_caught(monkeypatch, boston, r):
     import statprune
 
-    monkeypatch.setattr(_mapping, "lasso_alpha", lambda lam, s_y: lam)  # right for the lasso only
+    monkeypatch.setattr(mapping, "lasso_alpha", lambda lam, s_y: lam)  # right for the lasso only
     X, y = boston
     rep = statprune.crosscheck(None, X, y, family="gaussian", alpha=0.5, lambda_=0.3, checks=("fit",))
     assert not rep.ok
@@ -376,13 +377,14 @@ def test_glm_refit_rank_deficient_is_informational(r):
 def test_cv_crosscheck_column_constant_in_a_fold(r):
     """A dummy present in one fold only is constant on the other folds' training rows: zero coefficient, as glmnet."""
     import statprune
+    from statprune.lasso import GlmnetCV
 
     b = datasets.load_boston()
     X, y = b.drop(columns="medv"), b["medv"]
     X = X.assign(rare=0.0)
     X.loc[X.index[:3], "rare"] = 1.0
     foldid = np.r_[np.ones(3, int), np.resize(np.arange(1, 6), len(y) - 3)]
-    res = statprune.crosscheck.cv_glmnet_r(X, y, foldid=foldid)
+    res = GlmnetCV(foldid=foldid).fit(X, y)
     rep = statprune.crosscheck(res, X, y, checks=("cv",))
     assert rep.ok, rep.summary()
     assert rep.to_frame()["quantity"].str.contains("fold fits").any()
@@ -493,7 +495,7 @@ def test_cli_validate_exit_1_when_a_check_fails(monkeypatch, r):
 
     from statprune.cli import app
 
-    monkeypatch.setattr(_mapping, "logistic_C", lambda lam, n: 1.0 / lam)
+    monkeypatch.setattr(mapping, "logistic_C", lambda lam, n: 1.0 / lam)
     res = CliRunner().invoke(app, ["validate", str(DATA / "pima.csv"), "--target", "type", "--family", "binomial", "--seed", "1"])
     assert res.exit_code == 1
     assert "FAIL" in res.stdout
@@ -503,9 +505,9 @@ def test_validate_data_errors():
     from statprune.crosscheck import validate
 
     df = pd.DataFrame({"a": [1.0, 2, 3, 4], "y": ["u", "v", "w", "u"]})
-    with pytest.raises(DataError, match="2 classes"):
+    with pytest.raises(DataError, match="two classes"):
         validate(df, "y", family="binomial")
-    with pytest.raises(DataError, match="numeric target"):
+    with pytest.raises(DataError, match="not numeric"):
         validate(df, "y", family="gaussian")
 
 
@@ -515,12 +517,12 @@ TESTDATA = ROOT / "tests" / "data"
 
 def test_certificate_kkt_and_objective_without_r():
     """sklearn's Lasso solution satisfies glmnet's KKT conditions; a perturbed one does not, and scores worse."""
-    from statprune import _certify, _refsolvers
+    from statprune.crosscheck import _certify, _refsolvers
 
     b = datasets.load_boston()
     X = b.drop(columns="medv").to_numpy(float)
     y = b["medv"].to_numpy(float)
-    prob = _mapping.GlmnetProblem.build(X, y, "gaussian", 1.0)
+    prob = mapping.GlmnetProblem.build(X, y, "gaussian", 1.0)
     sol = _refsolvers.solve("sklearn", prob, 0.3)
     gp = _certify.glmnet_problem(X, y, "gaussian", 1.0, 0.3)
     good = _certify.certify("sklearn", gp, sol.intercept, sol.coef, own=sol.native)
@@ -537,16 +539,16 @@ def test_certificate_kkt_and_objective_without_r():
 
 
 def test_verdicts_from_certificates():
-    from statprune import _certified, _certify
-    from statprune.crosscheck import CrosscheckReport, _num_row
+    from statprune.crosscheck import _certified, _certify
+    from statprune.crosscheck.report import CrosscheckReport, num_row
 
     ok_cert = _certify.Certificate("a", 1.0, 1e-9, 1e-9, 1e-9, 1e-9, 0.0)
     stuck = _certify.Certificate("b", 1.1, 0.3, 1e-3, 0.3, 1e-3, 0.1, tried=["max_iter=2 (user options)"])
-    rows = [_num_row("coefficient", "x", "r", "b", 1.0, 1.5, 1e-6), _num_row("lambda", "", "r", "b", 0.1, 0.1, 1e-12)]
+    rows = [num_row("coefficient", "x", "r", "b", 1.0, 1.5, 1e-6), num_row("lambda", "", "r", "b", 0.1, 0.1, 1e-12)]
     _certified.apply_certificates(rows, [ok_cert, stuck])
     assert rows[0]["verdict"] == "not converged" and rows[0]["ok"] and "b not converged" in rows[0]["note"] and "max_iter=2" in rows[0]["note"]
     assert rows[1]["verdict"] == "agree"  # the lambda mapping row is never excused
-    rows = [_num_row("coefficient", "x", "r", "a", 1.0, 1.5, 1e-6)]
+    rows = [num_row("coefficient", "x", "r", "a", 1.0, 1.5, 1e-6)]
     _certified.apply_certificates(rows, [ok_cert, ok_cert])
     assert rows[0]["verdict"] == "disagree" and not rows[0]["ok"]
     rep = CrosscheckReport(rows, {"family": "gaussian", "notes": []})
@@ -629,8 +631,8 @@ def test_wrong_glum_lambda_mapping_is_disagree(monkeypatch, family, r):
     """glum given alpha = 2 lambda converges (own KKT) to another problem: disagree, exit 1."""
     import statprune
 
-    real = _mapping.glum_alpha
-    monkeypatch.setattr(_mapping, "glum_alpha", lambda lam, s_y=1.0: 2 * real(lam, s_y))
+    real = mapping.glum_alpha
+    monkeypatch.setattr(mapping, "glum_alpha", lambda lam, s_y=1.0: 2 * real(lam, s_y))
     if family == "poisson":
         X, y, _ = _example("glmnet_poisson_example.csv")
         lam = 0.128
@@ -652,8 +654,8 @@ def test_cli_validate_wrong_mapping_exit_1(monkeypatch, r):
 
     from statprune.cli import app
 
-    real = _mapping.skglm_alpha
-    monkeypatch.setattr(_mapping, "skglm_alpha", lambda lam, s_y=1.0: real(lam, s_y) / 3)
+    real = mapping.skglm_alpha
+    monkeypatch.setattr(mapping, "skglm_alpha", lambda lam, s_y=1.0: real(lam, s_y) / 3)
     res = CliRunner().invoke(app, ["validate", str(TESTDATA / "glmnet_poisson_example.csv"), "--target", "y", "--family", "poisson",
                                    "--fold-column", "fold"])
     assert res.exit_code == 1, res.output

@@ -1,8 +1,10 @@
-# statprune crosscheck bridge (issue 9): R's side of statprune.crosscheck.
-# Sourced once by statprune/_r.py; every function takes R objects (matrices,
-# vectors, factors) and returns plain lists. No R code is ever built from user
-# strings: models are fitted on a model matrix built in Python, with column
-# names made here ("x1", "x2", ...), so no user text reaches a formula.
+# statprune crosscheck bridge (issue 9): R's side of statprune.crosscheck, called
+# only from statprune/crosscheck/_backend_r.py. Sourced once by statprune/_r.py;
+# every function takes R objects (matrices, vectors, factors) and returns plain
+# lists. No R code is ever built from user strings: models are fitted on a model
+# matrix built in Python, with column names made here ("x1", "x2", ...), so no
+# user text reaches a formula. Folds always come from Python (statprune's one
+# fold policy, via GlmnetCV or the caller's foldid): nothing here draws them.
 
 # A factor passed from Python, rebuilt at R level (see cc_rebuild_df); other
 # vectors unchanged.
@@ -78,29 +80,6 @@ cc_glmnet_folds <- function(x, y, foldid, alpha = 1, lambda, weights = NULL,
   cvsd <- sqrt(apply(sweep(fold_mse, 2, cvm)^2, 2, stats::weighted.mean, w = wsum) / (K - 1))
   list(fold_mse = fold_mse, fold_weight = as.array(wsum), cvm = as.array(cvm),
        cvsd = as.array(cvsd), lambda = as.array(lambda))
-}
-
-# cv.glmnet as a user runs it (default thresh), for when no GlmnetCV result is
-# at hand. Folds: `foldid` when given, else glmnet's own draw after set.seed(seed).
-cc_cv_glmnet <- function(x, y, family = "gaussian", alpha = 1, foldid = NULL,
-                         nfolds = 10L, seed = NULL, weights = NULL,
-                         type_measure = "default", thresh = 1e-7) {
-  y <- cc_y(y)
-  if (is.null(weights)) weights <- rep(1, nrow(x))
-  if (is.null(foldid)) {
-    if (!is.null(seed)) set.seed(seed)
-    foldid <- sample(rep(seq_len(nfolds), length.out = nrow(x)))
-  }
-  fit <- glmnet::cv.glmnet(x, y, family = family, alpha = alpha, foldid = foldid,
-                           weights = weights, type.measure = type_measure,
-                           thresh = thresh)
-  g <- fit$glmnet.fit
-  path <- cc_path_arrays(g, family, ncol(x), classes = g$classnames)
-  list(lambda = as.array(fit$lambda), cvm = as.array(fit$cvm),
-       cvsd = as.array(fit$cvsd), nzero = as.array(fit$nzero),
-       lambda_min = fit$lambda.min, lambda_1se = fit$lambda.1se,
-       name = unname(fit$name), foldid = as.array(as.integer(foldid)),
-       beta = path$beta, a0 = path$a0, classes = path$classes)
 }
 
 # lm / glm on a numeric model matrix (no intercept column: R adds it). The

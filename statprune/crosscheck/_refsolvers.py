@@ -1,16 +1,16 @@
 """Reference solvers for the certified crosscheck: glmnet's problem handed to other libraries (private).
 
-Each adapter takes a :class:`statprune._mapping.GlmnetProblem` and glmnet's
+Each adapter takes a :class:`statprune.mapping.GlmnetProblem` and glmnet's
 ``lambda``, maps them to the library's parameters with the functions of
-:mod:`statprune._mapping` (documented in ``docs/lambda_mapping.md``), fits, and
+:mod:`statprune.crosscheck.mapping` (documented in ``docs/lambdamapping.md``), fits, and
 returns a :class:`Solution`: the coefficients on glmnet's (original x) scale plus
-the library's *own* problem (:class:`statprune._certify.PenalisedProblem`) with
+the library's *own* problem (:class:`statprune.crosscheck._certify.PenalisedProblem`) with
 the parameters it was actually given, and the solution on that problem's scale.
-:mod:`statprune._certify` then tells "the library did not converge" (KKT violated
+:mod:`statprune.crosscheck._certify` then tells "the library did not converge" (KKT violated
 on its own problem) apart from "the library solved a different problem" (KKT
 satisfied on its own problem, violated on glmnet's: a mapping error).
 
-Engines (measured on glmnet's example data and MASS, see ``docs/lambda_mapping.md``):
+Engines (measured on glmnet's example data and MASS, see ``docs/lambdamapping.md``):
 
 ``sklearn``     ``ElasticNet`` / ``LogisticRegression(solver="saga")`` / ``PoissonRegressor`` (ridge)
 ``glum``        ``GeneralizedLinearRegressor`` (gaussian, binomial, poisson; weights, offsets, P1/P2 penalty factors)
@@ -29,9 +29,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from scipy.optimize import minimize
 
-from . import _certify, _mapping
-from .errors import SolverNotSupported as Unsupported
+from ..errors import SolverNotSupported as Unsupported
+from . import _certify, mapping
 
 __all__ = ["ENGINES", "REFERENCE_ENGINES", "Solution", "Unsupported", "solve"]
 
@@ -69,12 +70,34 @@ class Solution:
     settings: dict[str, Any] = field(default_factory=dict)
 
 
+# glum and skglm are optional (the [crosscheck] extra): imported on first use, so that a missing one makes its engine
+# Unsupported (skipped with the install line) instead of failing the crosscheck
+def _glum_estimator() -> Any:
+    try:
+        from glum import GeneralizedLinearRegressor  # noqa: PLC0415
+    except ImportError:
+        raise Unsupported("glum is not installed (pip install 'statprune[crosscheck]')") from None
+    return GeneralizedLinearRegressor
+
+
+def _skglm_modules() -> dict[str, Any]:
+    try:
+        from skglm import GeneralizedLinearEstimator  # noqa: PLC0415
+        from skglm.datafits import Logistic, Poisson, Quadratic  # noqa: PLC0415
+        from skglm.penalties import L1, L1_plus_L2, WeightedL1  # noqa: PLC0415
+        from skglm.solvers import AndersonCD, ProxNewton  # noqa: PLC0415
+    except ImportError:
+        raise Unsupported("skglm is not installed (pip install 'statprune[crosscheck]')") from None
+    return dict(GeneralizedLinearEstimator=GeneralizedLinearEstimator, Logistic=Logistic, Poisson=Poisson, Quadratic=Quadratic, L1=L1,
+                L1_plus_L2=L1_plus_L2, WeightedL1=WeightedL1, AndersonCD=AndersonCD, ProxNewton=ProxNewton)
+
+
 def _onehot(y: np.ndarray, classes: list[str]) -> np.ndarray:
     yv = np.asarray([str(v) for v in y])
     return (yv[:, None] == np.asarray(classes)[None, :]).astype(float)
 
 
-def solve(engine: str, prob: _mapping.GlmnetProblem, lam: float, *, classes: list[str] | None = None, offset: Any = None,
+def solve(engine: str, prob: mapping.GlmnetProblem, lam: float, *, classes: list[str] | None = None, offset: Any = None,
           options: dict[str, Any] | None = None, strong: bool = False) -> Solution:
     """Fit glmnet's problem ``prob`` at ``lam`` with ``engine``; ``strong`` asks for a larger budget."""
     opts = dict(options or {})
@@ -96,7 +119,7 @@ def _sklearn(prob, lam, *, classes, offset, opts, strong):
         raise Unsupported("scikit-learn's PoissonRegressor has only an L2 penalty")
     tol = opts.get("tol", 1e-14 if strong else 1e-12)
     max_iter = opts.get("max_iter", 1_000_000)
-    ref = _mapping.refit(prob, lam, "sklearn", tol=tol, max_iter=max_iter)
+    ref = mapping.refit(prob, lam, "sklearn", tol=tol, max_iter=max_iter)
     native = None
     Z = prob.X / prob.col_scale
     if prob.family == "gaussian" and not np.any(prob.pf == 0):
@@ -128,12 +151,9 @@ def _glum(prob, lam, *, classes, offset, opts, strong):
     fam = prob.family
     if fam == "multinomial":
         raise Unsupported("glum has no multinomial family")
-    try:
-        from glum import GeneralizedLinearRegressor  # noqa: PLC0415
-    except ImportError:
-        raise Unsupported("glum is not installed (pip install 'statprune[crosscheck]')") from None
+    GeneralizedLinearRegressor = _glum_estimator()
 
-    a = _mapping.glum_alpha(lam, prob.s_y if fam == "gaussian" else 1.0)
+    a = mapping.glum_alpha(lam, prob.s_y if fam == "gaussian" else 1.0)
     gtol = opts.get("gradient_tol", 1e-10 if strong else 1e-8)
     max_iter = opts.get("max_iter", 1000 if strong else 300)
     Z = prob.X / prob.x_sd
@@ -165,16 +185,14 @@ def _skglm(prob, lam, *, classes, offset, opts, strong):
         raise Unsupported("skglm's Logistic/Poisson/Quadratic datafits take no sample weights")
     if prob.alpha < 1.0 and not np.allclose(prob.pf, 1.0):
         raise Unsupported("skglm has no weighted elastic net (WeightedL1 is L1 only)")
-    try:
-        from skglm import GeneralizedLinearEstimator  # noqa: PLC0415
-    except ImportError:
-        raise Unsupported("skglm is not installed (pip install 'statprune[crosscheck]')") from None
-    from skglm.datafits import Logistic, Poisson, Quadratic  # noqa: PLC0415
-    from skglm.penalties import L1, L1_plus_L2, WeightedL1  # noqa: PLC0415
-    from skglm.solvers import AndersonCD, ProxNewton  # noqa: PLC0415
+    skglm = _skglm_modules()
+    GeneralizedLinearEstimator = skglm["GeneralizedLinearEstimator"]
+    Logistic, Poisson, Quadratic = skglm["Logistic"], skglm["Poisson"], skglm["Quadratic"]
+    L1, L1_plus_L2, WeightedL1 = skglm["L1"], skglm["L1_plus_L2"], skglm["WeightedL1"]
+    AndersonCD, ProxNewton = skglm["AndersonCD"], skglm["ProxNewton"]
 
     s = prob.s_y if fam == "gaussian" else 1.0
-    a = _mapping.skglm_alpha(lam, s)
+    a = mapping.skglm_alpha(lam, s)
     tol = opts.get("tol", 1e-12 if strong else 1e-10)
     max_iter = opts.get("max_iter", 5000 if strong else 1000)
     p = prob.X.shape[1]
@@ -205,8 +223,6 @@ def _skglm(prob, lam, *, classes, offset, opts, strong):
 # --------------------------------------------------------------------------- scipy on glmnet's objective
 def _scipy(prob, lam, *, classes, offset, opts, strong):
     """L-BFGS-B on glmnet's objective in split form; no mapping: the problem is glmnet's own."""
-    from scipy.optimize import minimize  # noqa: PLC0415
-
     gp = _certify.glmnet_problem(prob.X, prob.y, prob.family, prob.alpha, lam, weights=prob.w, penalty_factor=prob.pf, offset=offset,
                                  standardize=not np.all(prob.x_sd == 1.0), intercept=prob.fit_intercept, classes=classes)
     fam = prob.family
@@ -340,7 +356,7 @@ def _statsmodels(prob, lam, *, classes, offset, opts, strong):
     if not np.allclose(prob.w, 1.0):
         raise Unsupported("the statsmodels elastic-net crosscheck does not support sample weights")
     max_iter = opts.get("max_iter", 10_000 if strong else 1_000_000)
-    ref = _mapping.refit(prob, lam, "statsmodels", tol=opts.get("tol", 1e-12), max_iter=max_iter)
+    ref = mapping.refit(prob, lam, "statsmodels", tol=opts.get("tol", 1e-12), max_iter=max_iter)
     # its own problem: -loglik / n + alpha * (L1_wt |b| + (1 - L1_wt) / 2 b^2) per parameter, on x centred and scaled
     Zc = (prob.X - (prob.x_mean if prob.fit_intercept else 0.0)) / prob.x_sd
     a = ref.param_value
@@ -352,7 +368,7 @@ def _statsmodels(prob, lam, *, classes, offset, opts, strong):
                     (nat, na0, nb), dict(max_iter=max_iter))
 
 
-def solve_path(engine: str, prob: _mapping.GlmnetProblem, lambdas: np.ndarray, *, classes: list[str] | None = None,
+def solve_path(engine: str, prob: mapping.GlmnetProblem, lambdas: np.ndarray, *, classes: list[str] | None = None,
                options: dict[str, Any] | None = None, offset: Any = None) -> list[Solution]:
     """``engine`` at every lambda of a decreasing sequence (glum: its own warm-started path; others: one fit per lambda)."""
     lambdas = np.asarray(lambdas, dtype=float)
@@ -363,16 +379,13 @@ def solve_path(engine: str, prob: _mapping.GlmnetProblem, lambdas: np.ndarray, *
     return [solve(engine, prob, float(lam), classes=classes, options=options, offset=offset) for lam in lambdas]
 
 
-def _glum_path(prob: _mapping.GlmnetProblem, lambdas: np.ndarray, offset: Any = None) -> list[Solution]:
+def _glum_path(prob: mapping.GlmnetProblem, lambdas: np.ndarray, offset: Any = None) -> list[Solution]:
     fam = prob.family
     if fam == "multinomial":
         raise Unsupported("glum has no multinomial family")
-    try:
-        from glum import GeneralizedLinearRegressor  # noqa: PLC0415
-    except ImportError:
-        raise Unsupported("glum is not installed (pip install 'statprune[crosscheck]')") from None
+    GeneralizedLinearRegressor = _glum_estimator()
     s = prob.s_y if fam == "gaussian" else 1.0
-    alphas = np.array([_mapping.glum_alpha(float(lam), s) for lam in lambdas])
+    alphas = np.array([mapping.glum_alpha(float(lam), s) for lam in lambdas])
     Z = prob.X / prob.x_sd
     yy = prob.y / prob.s_y if fam == "gaussian" else np.asarray(prob.y, dtype=float)
     with warnings.catch_warnings():
@@ -393,9 +406,9 @@ def _glum_path(prob: _mapping.GlmnetProblem, lambdas: np.ndarray, offset: Any = 
     return out
 
 
-def _sklearn_enet_path(prob: _mapping.GlmnetProblem, lambdas: np.ndarray) -> list[Solution]:
+def _sklearn_enet_path(prob: mapping.GlmnetProblem, lambdas: np.ndarray) -> list[Solution]:
     """scikit-learn's ``enet_path`` (warm-started coordinate descent) on glmnet's lambdas, gaussian."""
-    a0, beta = _mapping.sklearn_path(prob, lambdas, tol=1e-14)
+    a0, beta = mapping.sklearn_path(prob, lambdas, tol=1e-14)
     wn = prob.w / prob.w.sum()
     xm = wn @ prob.X if prob.fit_intercept else np.zeros(prob.X.shape[1])
     ym = float(wn @ prob.y) if prob.fit_intercept else 0.0
@@ -405,7 +418,7 @@ def _sklearn_enet_path(prob: _mapping.GlmnetProblem, lambdas: np.ndarray) -> lis
     n, p = prob.X.shape
     out = []
     for j, lam in enumerate(lambdas):
-        a = _mapping.lasso_alpha(float(lam), prob.s_y)
+        a = mapping.lasso_alpha(float(lam), prob.s_y)
         nat = _certify.PenalisedProblem("gaussian", Zc, yc, np.full(n, 1.0 / n), np.full(p, a * prob.alpha), np.full(p, a * (1 - prob.alpha)),
                                         None, False, a, "sklearn")
         c = beta[:, j] * prob.col_scale / prob.s_y

@@ -1,7 +1,7 @@
-"""glmnet's lambda <-> scikit-learn's alpha / C and statsmodels' alpha (private).
+"""glmnet's lambda <-> scikit-learn's alpha / C, statsmodels', glum's and skglm's alpha.
 
 The derivation lives in ``docs/lambda_mapping.md``; this module is its
-implementation, used by :mod:`statprune.crosscheck`. Every function works on the
+implementation, used by :mod:`statprune.crosscheck` and its reference solvers. Every function works on the
 problem as glmnet sees it:
 
 * weights rescaled to sum to ``n`` (:func:`glmnet_weights`);
@@ -38,8 +38,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from sklearn.linear_model import ElasticNet, LogisticRegression, PoissonRegressor, enet_path
 
-from .errors import ParameterError
+from ..errors import ParameterError
 
 __all__ = [
     "GlmnetProblem",
@@ -279,8 +280,6 @@ def refit(prob: GlmnetProblem, lam: float, engine: str = "sklearn", *, tol: floa
     Z = prob.X / prob.col_scale if engine == "sklearn" else (prob.X - (prob.x_mean if prob.fit_intercept else 0.0)) / prob.x_sd
     if engine == "sklearn":
         if fam == "gaussian":
-            from sklearn.linear_model import ElasticNet  # noqa: PLC0415
-
             a = lasso_alpha(lam, prob.s_y)
             m = ElasticNet(alpha=a, l1_ratio=prob.alpha, fit_intercept=prob.fit_intercept, tol=tol * 1e-2, max_iter=max_iter)
             m.fit(Z, prob.y / prob.s_y, sample_weight=prob.w)
@@ -288,8 +287,6 @@ def refit(prob: GlmnetProblem, lam: float, engine: str = "sklearn", *, tol: floa
             icpt = np.atleast_1d(m.intercept_ * prob.s_y)
             return Refit("sklearn", f"ElasticNet(alpha={a:.6g}, l1_ratio={prob.alpha:g}) on y/{prob.s_y:.6g}", "alpha", a, a * prob.s_y, icpt, coef, None, m.n_iter_)
         if fam in ("binomial", "multinomial"):
-            from sklearn.linear_model import LogisticRegression  # noqa: PLC0415
-
             C = logistic_C(lam, float(prob.w.sum()))
             m = LogisticRegression(C=C, l1_ratio=prob.alpha, solver="saga", fit_intercept=prob.fit_intercept, tol=tol, max_iter=max_iter,
                                    warm_start=prob.fit_intercept)
@@ -316,7 +313,6 @@ def refit(prob: GlmnetProblem, lam: float, engine: str = "sklearn", *, tol: floa
         if fam == "poisson":
             if prob.alpha != 0.0:
                 raise ParameterError("scikit-learn's PoissonRegressor has only an L2 penalty; use engine 'statsmodels' for alpha > 0")
-            from sklearn.linear_model import PoissonRegressor  # noqa: PLC0415
 
             a = poisson_ridge_alpha(lam)
             m = PoissonRegressor(alpha=a, fit_intercept=prob.fit_intercept, solver="newton-cholesky", tol=tol, max_iter=max_iter)
@@ -327,7 +323,7 @@ def refit(prob: GlmnetProblem, lam: float, engine: str = "sklearn", *, tol: floa
             # statsmodels has no penalised multinomial model, and its OLS elastic net stops ~2e-2 (of the
             # coefficient scale) away from the optimum on Boston whatever the tolerance
             raise ParameterError(f"the penalised statsmodels refit is used for binomial and poisson, not {fam!r}")
-        import statsmodels.api as sm  # noqa: PLC0415
+        import statsmodels.api as sm  # noqa: PLC0415  (deferred: about a second to import, used by this engine only)
 
         if not np.allclose(prob.w, 1.0):
             raise ParameterError("the statsmodels elastic-net crosscheck does not support sample weights")
@@ -356,8 +352,6 @@ def _gaussian_unpenalized_columns(prob: GlmnetProblem, lam: float, tol: float, m
     penalised one on the residuals of y and of the penalised columns after
     projecting out the unpenalised columns (Frisch-Waugh-Lovell).
     """
-    from sklearn.linear_model import ElasticNet  # noqa: PLC0415
-
     zero = prob.pf == 0
     pos = ~zero
     n = prob.n
@@ -397,7 +391,6 @@ def sklearn_path(prob: GlmnetProblem, lambdas: np.ndarray, *, tol: float = 1e-14
     """
     if prob.family != "gaussian":
         raise ParameterError("the path crosscheck uses enet_path and is for the gaussian family")
-    from sklearn.linear_model import enet_path  # noqa: PLC0415
 
     wn = prob.w / prob.w.sum()
     xm = wn @ prob.X if prob.fit_intercept else np.zeros(prob.X.shape[1])

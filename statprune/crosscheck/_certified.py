@@ -1,16 +1,10 @@
 """The certified stages of the crosscheck: fit at s, the whole path, the CV curve (private).
 
 Each stage fits glmnet's problem with the reference engines of
-:mod:`statprune._refsolvers`, certifies every solution with
-:mod:`statprune._certify` and turns the comparison with R into rows whose
-``verdict`` is one of
-
-``agree``          both engines converged and the values are within the row's tolerance;
-``disagree``       both engines converged (KKT satisfied on the problem each was given) and the
-                   values differ: a real discrepancy, e.g. a wrong mapping of lambda;
-``not converged``  an engine did not reach the optimum of its own problem (named in the note with its
-                   objective gap, KKT violation and what was tried); never counted as agreement;
-``info``           informational rows (known, explained differences) that never fail.
+:mod:`statprune.crosscheck._refsolvers`, certifies every solution with
+:mod:`statprune.crosscheck._certify` and turns the comparison with R into rows whose
+``verdict`` (see :mod:`statprune.crosscheck.report`) is ``agree``, ``disagree``,
+``not converged`` or ``info``.
 
 An engine that does not converge is retried with a larger budget, and when fewer
 than two engines are certified the stronger references (``glum``, ``skglm``,
@@ -24,17 +18,9 @@ from typing import Any
 
 import numpy as np
 
-from . import _certify, _mapping, _refsolvers
-
-VERDICTS = ("agree", "disagree", "not converged", "info")
-
-
-def base_verdict(row: dict[str, Any]) -> str:
-    """Verdict of a row from its tolerance alone (no certificates)."""
-    tol = row.get("tolerance")
-    if tol is None or (isinstance(tol, float) and math.isnan(tol)):
-        return "info"
-    return "agree" if row["ok"] else "disagree"
+from .._glmnet.rules import choose_lambda, cv_aggregate, fold_means
+from . import _certify, _refsolvers, mapping
+from .report import base_verdict, curve_row, num_row
 
 
 def apply_certificates(rows: list[dict[str, Any]], certs: list[_certify.Certificate], where: str = "") -> None:
@@ -68,7 +54,7 @@ def _join(a: str, b: str) -> str:
     return f"{a}; {b}" if a and b else (a or b)
 
 
-def run_engine(engine: str, prob: _mapping.GlmnetProblem, gp: _certify.PenalisedProblem, lam: float, classes: list[str] | None,
+def run_engine(engine: str, prob: mapping.GlmnetProblem, gp: _certify.PenalisedProblem, lam: float, classes: list[str] | None,
                offset: Any, options: dict[str, dict[str, Any]]) -> tuple[_refsolvers.Solution | None, _certify.Certificate | None, str | None]:
     """Solve with ``engine``; retry once with a larger budget unless the user set its options. (solution, certificate, why not)."""
     opts = options.get(engine)
@@ -113,7 +99,7 @@ def certificate_row(stage: str, where: str, cert: _certify.Certificate) -> dict[
 
 
 # --------------------------------------------------------------------------- the whole path
-def _solutions_on_path(engine: str, prob: _mapping.GlmnetProblem, lambdas: np.ndarray, classes: list[str] | None,
+def _solutions_on_path(engine: str, prob: mapping.GlmnetProblem, lambdas: np.ndarray, classes: list[str] | None,
                        options: dict[str, dict[str, Any]], offset: Any = None) -> list[_refsolvers.Solution]:
     return _refsolvers.solve_path(engine, prob, lambdas, classes=classes, options=options.get(engine), offset=offset)
 
@@ -122,7 +108,7 @@ def _solutions_on_path(engine: str, prob: _mapping.GlmnetProblem, lambdas: np.nd
 REFIT_KKT = 1e-7
 
 
-def _certified_path(eng: str, prob: _mapping.GlmnetProblem, lambdas: np.ndarray, gps: list[_certify.PenalisedProblem], classes: list[str] | None,
+def _certified_path(eng: str, prob: mapping.GlmnetProblem, lambdas: np.ndarray, gps: list[_certify.PenalisedProblem], classes: list[str] | None,
                     options: dict[str, dict[str, Any]], offset: Any = None) -> tuple[list[_refsolvers.Solution], list[_certify.Certificate]]:
     """The engine's path, certified at each lambda; lambdas where it did not converge are refitted alone with a larger budget."""
     sols = _solutions_on_path(eng, prob, lambdas, classes, options, offset)
@@ -156,12 +142,10 @@ def path_stage(X: np.ndarray, y_py: np.ndarray, family: str, alpha: float, lambd
                *, weights: Any, pf: Any, standardize: bool, intercept: bool, classes: list[str] | None, coef_tol: float,
                options: dict[str, dict[str, Any]], offset: Any = None) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """R's path (tight thresh) against each engine at every lambda: coefficient, intercept and objective curves, certified."""
-    from .crosscheck import _curve_row  # noqa: PLC0415
-
     rb, ra = r_path  # (p, L) / (K, p, L); (L,) / (K, L)
     L = rb.shape[-1]
     lambdas = np.asarray(lambdas, dtype=float)[:L]
-    prob = _mapping.GlmnetProblem.build(X, y_py, family, alpha, sample_weight=weights, penalty_factor=pf, standardize=standardize, fit_intercept=intercept)
+    prob = mapping.GlmnetProblem.build(X, y_py, family, alpha, sample_weight=weights, penalty_factor=pf, standardize=standardize, fit_intercept=intercept)
     gps = [_certify.glmnet_problem(X, y_py, family, alpha, lam, weights=weights, penalty_factor=pf, standardize=standardize, intercept=intercept,
                                    classes=classes, offset=offset) for lam in lambdas]
     sd = gps[0].x_sd
@@ -186,10 +170,10 @@ def path_stage(X: np.ndarray, y_py: np.ndarray, family: str, alpha: float, lambd
         std_e = eb * (sd[:, None] if eb.ndim == 2 else sd[None, :, None])
         ra2, ea2 = (ra - ra.mean(axis=0), ea - ea.mean(axis=0)) if family == "multinomial" else (ra.reshape(-1), ea.reshape(-1))
         new = [
-            _curve_row("path coefficient", "r", eng, std_r, std_e, coef_tol, lambdas, scale=pscale,
+            curve_row("path coefficient", "r", eng, std_r, std_e, coef_tol, lambdas, scale=pscale,
                        note="standardized scale, relative to the largest |coefficient| on the path"),
-            _curve_row("path intercept", "r", eng, ra2, ea2, coef_tol, lambdas, scale=max(pscale, float(np.max(np.abs(ra2))))),
-            _curve_row("path objective", "r", eng, np.array([c.objective for c in r_certs]), np.array([c.objective for c in e_certs]),
+            curve_row("path intercept", "r", eng, ra2, ea2, coef_tol, lambdas, scale=max(pscale, float(np.max(np.abs(ra2))))),
+            curve_row("path objective", "r", eng, np.array([c.objective for c in r_certs]), np.array([c.objective for c in e_certs]),
                        _certify.GAP_TOL, lambdas, scale=1.0, note="glmnet's objective at each lambda; abs difference"),
         ]
         agg_r, where_r = _worst(r_certs, lambdas, "r")
@@ -247,18 +231,10 @@ def cv_raw(family: str, y: np.ndarray, eta: np.ndarray, classes: list[str] | Non
     raise ValueError(family)
 
 
-def cv_aggregate(raw: np.ndarray, w: np.ndarray, foldid: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(fold errors (K, L), cvm, cvsd) as glmnet:::cvcompute + cvstats do (grouped)."""
-    K = int(foldid.max())
-    fold = np.empty((K, raw.shape[1]))
-    wsum = np.empty(K)
-    for k in range(1, K + 1):
-        m = foldid == k
-        fold[k - 1] = w[m] @ raw[m] / w[m].sum()
-        wsum[k - 1] = w[m].sum()
-    wn = wsum / wsum.sum()
-    cvm = wn @ fold
-    cvsd = np.sqrt(wn @ (fold - cvm) ** 2 / (K - 1))
+def cv_curve(raw: np.ndarray, w: np.ndarray, foldid: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(fold errors (K, L), cvm, cvsd) by glmnet's rules (``cvcompute`` + ``cvstats``, :mod:`statprune._glmnet.rules`)."""
+    fold, fold_w = fold_means(raw, foldid, w)
+    cvm, cvsd = cv_aggregate(fold, fold_w)
     return fold, cvm, cvsd
 
 
@@ -266,8 +242,6 @@ def cv_stage(X: np.ndarray, y_py: np.ndarray, family: str, alpha: float, lambdas
              r_cv: dict[str, Any], *, weights: Any, pf: Any, standardize: bool, intercept: bool, classes: list[str] | None, coef_tol: float,
              options: dict[str, dict[str, Any]], offset: Any = None) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """cv.glmnet at fixed lambdas with these folds (R) against each engine fitted per fold: predictions, cvm, cvsd, lambda.min."""
-    from .crosscheck import _curve_row, _num_row  # noqa: PLC0415
-
     n, p = X.shape
     lambdas = np.asarray(lambdas, dtype=float)
     L = lambdas.size
@@ -280,8 +254,8 @@ def cv_stage(X: np.ndarray, y_py: np.ndarray, family: str, alpha: float, lambdas
     rows: list[dict[str, Any]] = []
     cert_rows: list[dict[str, Any]] = []
     # R's own prevalidated predictions give R's measure through the same rules: checks the rules themselves
-    _, py_cvm_r, _ = cv_aggregate(cv_raw(family, y_py, r_pre, classes), w_given, foldid)
-    rows.append(_curve_row("cvm (glmnet's rules on R's predictions)", "r", "statprune", r_cvm, py_cvm_r, 1e-10, lambdas,
+    _, py_cvm_r, _ = cv_curve(cv_raw(family, y_py, r_pre, classes), w_given, foldid)
+    rows.append(curve_row("cvm (glmnet's rules on R's predictions)", "r", "statprune", r_cvm, py_cvm_r, 1e-10, lambdas,
                            note="glmnet:::cvcompute/cvstats re-implemented, applied to cv.glmnet's fit.preval"))
     used = 0
     for eng in engines:
@@ -296,7 +270,7 @@ def cv_stage(X: np.ndarray, y_py: np.ndarray, family: str, alpha: float, lambdas
             live = np.ptp(Xk, axis=0) > 0
             wk = None if weights is None else w_given[~test]
             pfk = None if pf is None else np.asarray(pf, dtype=float)[live]
-            prob = _mapping.GlmnetProblem.build(Xk[:, live], y_py[~test], family, alpha, sample_weight=wk, penalty_factor=pfk,
+            prob = mapping.GlmnetProblem.build(Xk[:, live], y_py[~test], family, alpha, sample_weight=wk, penalty_factor=pfk,
                                                 standardize=standardize, fit_intercept=intercept)
             offk = None if offset is None else np.asarray(offset, dtype=float)[~test]
             gpk = [_certify.glmnet_problem(Xk[:, live], y_py[~test], family, alpha, float(lam), weights=wk, penalty_factor=pfk,
@@ -318,20 +292,20 @@ def cv_stage(X: np.ndarray, y_py: np.ndarray, family: str, alpha: float, lambdas
         if not ok:
             continue
         used += 1
-        fold_e, cvm_e, cvsd_e = cv_aggregate(cv_raw(family, y_py, pre, classes), w_given, foldid)
+        fold_e, cvm_e, cvsd_e = cv_curve(cv_raw(family, y_py, pre, classes), w_given, foldid)
         if family == "multinomial":
             rp, ep = r_pre - r_pre.mean(axis=1, keepdims=True), pre - pre.mean(axis=1, keepdims=True)
         else:
             rp, ep = r_pre, pre
         new = [
-            _curve_row("cv prevalidated linear predictor", "r", eng, rp, ep, coef_tol, lambdas, scale=max(float(np.max(np.abs(rp))), 1e-300),
+            curve_row("cv prevalidated linear predictor", "r", eng, rp, ep, coef_tol, lambdas, scale=max(float(np.max(np.abs(rp))), 1e-300),
                        note="cv.glmnet(keep=TRUE)$fit.preval vs the engine's out-of-fold predictions (each fold standardized on its training rows)"),
-            _curve_row("cvm", "r", eng, r_cvm, cvm_e, coef_tol, lambdas, note=f"glmnet's measure: {r_cv.get('name', '')}"),
-            _curve_row("cvsd", "r", eng, r_cvsd, cvsd_e, coef_tol, lambdas, note="standard error of the mean (glmnet's cvsd)"),
+            curve_row("cvm", "r", eng, r_cvm, cvm_e, coef_tol, lambdas, note=f"glmnet's measure: {r_cv.get('name', '')}"),
+            curve_row("cvsd", "r", eng, r_cvsd, cvsd_e, coef_tol, lambdas, note="standard error of the mean (glmnet's cvsd)"),
         ]
-        i_r = int(np.flatnonzero(r_cvm <= np.nanmin(r_cvm))[0])
-        i_e = int(np.flatnonzero(cvm_e <= np.nanmin(cvm_e))[0])
-        new.append(dict(_num_row("lambda.min", "", "r", eng, lambdas[i_r], lambdas[i_e], 0.0), note="largest lambda at the minimum of cvm (glmnet's rule)"))
+        i_r = choose_lambda(lambdas, r_cvm, r_cvsd).index_min
+        i_e = choose_lambda(lambdas, cvm_e, cvsd_e).index_min
+        new.append(dict(num_row("lambda.min", "", "r", eng, lambdas[i_r], lambdas[i_e], 0.0), note="largest lambda at the minimum of cvm (glmnet's rule)"))
         grid = np.tile(lambdas, K)
         agg, where = _worst(certs, grid, eng)
         if not agg.converged:
