@@ -28,6 +28,7 @@ import pandas as pd
 
 from .. import _provenance
 from .._data import prepare_xy
+from .._glmnet.params import DEFAULTS
 from .._validation import check_foldid, check_offset, check_target
 from ..errors import DataError, ParameterError
 from . import _backend_r, _certified, _certify, _refsolvers, mapping
@@ -60,7 +61,7 @@ def crosscheck(
     tol: float = 1e-12,
     coef_tolerance: float = COEF_TOL,
     seed: int | None = None,
-    nfolds: int = 10,
+    nfolds: int = DEFAULTS.nfolds,
     engine_options: dict[str, dict[str, Any]] | None = None,
     stronger: bool = True,
     offset: Any = None,
@@ -182,7 +183,7 @@ def crosscheck(
         v = params.get(lim)
         if v is not None and np.any(np.asarray(v, dtype=float) != bound):
             raise ParameterError(f"{lim} are not cross-checked (scikit-learn has no box constraints); refit without them to compare")
-    res_thresh = float(getattr(res, "thresh", None) or params.get("thresh", 1e-7))
+    res_thresh = float(getattr(res, "thresh", None) or params.get("thresh", DEFAULTS.thresh))
     class_names = getattr(res, "class_names", None)
 
     if res is not None and isinstance(X, pd.DataFrame) and getattr(res, "feature_names", None) is not None:
@@ -332,7 +333,6 @@ def crosscheck(
         else:
             rows += cv_rows(res, prob, Xa, y_py, np.asarray(fid, dtype=np.int64), sample_weight, standardize, fit_intercept, thresh, tol, coef_tolerance, notes)
 
-
     # ---- unpenalised refit on the selected support: statsmodels vs R lm/glm
     if "refit" in checks and offset is not None:
         notes.append("the lm/glm refit rows are not run with an offset")
@@ -347,11 +347,10 @@ def crosscheck(
     return CrosscheckReport(rows, info, prov)
 
 
-
 def _fit_stage(prob: mapping.GlmnetProblem, gp: Any, lam: float, fit_engines: list[str], levels: list[str] | None, engine_options: dict[str, Any],
                stronger: bool, r_cert: Any, r_beta: np.ndarray, r_a0: np.ndarray, r_dev: float, std: np.ndarray, coef_scale: float, terms: list[str], names: list[str], r_support: list[str],
                coef_tolerance: float, sample_weight: Any, notes: list[str], info: dict[str, Any], explicit: bool, offset: Any = None) -> list[dict[str, Any]]:
-    """The fit at s: every engine's solution certified, compared with R's tight refit (see :mod:`statprune._certified`)."""
+    """The fit at s: every engine's solution certified, compared with R's tight refit (see :mod:`statprune.crosscheck._certified`)."""
     family = prob.family
     sols: dict[str, tuple[Any, Any]] = {}
     queue, done = list(fit_engines), set()
@@ -485,7 +484,7 @@ def validate(
     alpha: float = 1.0,
     seed: int | None = None,
     foldid_column: str | None = None,
-    nfolds: int = 10,
+    nfolds: int = DEFAULTS.nfolds,
     exclude: Sequence[str] = (),
     engines: Sequence[str] | None = None,
     drop_missing: bool = False,

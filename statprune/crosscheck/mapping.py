@@ -59,6 +59,8 @@ __all__ = [
     "deviance",
 ]
 
+#: the families whose lambda this module maps: glmnet's named families (statprune._glmnet.families.GLMNET_FAMILIES)
+#: other than mgaussian and cox, which no reference engine fits
 FAMILIES = ("gaussian", "binomial", "multinomial", "poisson")
 
 
