@@ -22,10 +22,14 @@ import numpy as np
 from ..errors import ParameterError, SelectionWarning
 from ._rnumerics import EPS, r_fmin, r_signif, r_zeroin
 
-__all__ = ["Assumption", "SamplingType", "StabselParameters", "stabsel_parameters", "min_d", "max_q", "fmt"]
+__all__ = ["ASSUMPTION_TITLES", "Assumption", "SamplingType", "StabselParameters", "stabsel_parameters", "min_d", "max_q", "fmt"]
 
 Assumption = Literal["unimodal", "r-concave", "none"]
 SamplingType = Literal["SS", "MB"]
+
+#: how stabs' print methods name each bound ("Stability selection <title>")
+ASSUMPTION_TITLES = {"none": "without further assumptions", "unimodal": "with unimodality assumption",
+                     "r-concave": "with r-concavity assumption"}
 
 
 @lru_cache(maxsize=256)
@@ -216,8 +220,7 @@ class StabselParameters:
         }
 
     def __str__(self) -> str:
-        head = {"none": "without further assumptions", "unimodal": "with unimodality assumption",
-                "r-concave": "with r-concavity assumption"}[self.assumption]
+        head = ASSUMPTION_TITLES[self.assumption]
         star = "PFER" if self.sampling_type == "MB" else "PFER (*)"
         lines = [
             f"Stability selection {head}",

@@ -11,7 +11,7 @@ import pandas as pd
 
 from ..errors import ParameterError
 from ..results import SelectionResult
-from .bounds import Assumption, StabselParameters, fmt, stabsel_parameters
+from .bounds import ASSUMPTION_TITLES, Assumption, StabselParameters, fmt, stabsel_parameters
 
 __all__ = ["StabilityResult"]
 
@@ -124,8 +124,7 @@ class StabilityResult(SelectionResult):
         }
 
     def _summary_text(self) -> str:
-        head = {"none": "without further assumptions", "unimodal": "with unimodality assumption",
-                "r-concave": "with r-concavity assumption"}[self.assumption]
+        head = ASSUMPTION_TITLES[self.assumption]
         lines = [f"\tStability Selection {head}", ""]
         sel = self.selected
         lines.append("Selected variables: " + (", ".join(sel) if sel else "none"))
