@@ -2,9 +2,10 @@
 
 Each function here calls one function of the bridge's R scripts (``r_scripts/bridge/<script>.R``)
 through :func:`statprune._r.call`, names that R call in its docstring, and returns Python values,
-so no other module names an R function. The lasso's glmnet calls (``r_scripts/bridge/glmnet.R``)
-have their own home, :mod:`statprune.lasso._backend_r`; together the two modules are the only
-callers of the bridge's functions by name.
+so no other module names an R function. Every R call that fits glmnet (the lasso's
+``r_scripts/bridge/glmnet.R``, and the glmnet fits of stability selection, knockoff and the
+crosscheck) has its own home, :mod:`statprune.lasso._backend_r`; together the two modules are the
+only callers of the bridge's functions by name.
 
 Arguments reach R as values (never pasted code); R runs behind :mod:`statprune._r`'s single lock;
 an R error raises :class:`~statprune.errors.RError` with R's message, an R warning is re-issued
@@ -21,44 +22,8 @@ import pandas as pd
 from . import _r
 
 __all__ = [
-    "knockoff_cv_coef",
-    "knockoff_entry_lambda",
     "stepwise_rds",
 ]
-
-
-# --------------------------------------------------------------------------- knockoff (knockoff.R)
-def knockoff_cv_coef(xz: np.ndarray, y: np.ndarray, foldid: np.ndarray, *, family: str, nlambda: int) -> np.ndarray:
-    """``coef(cv.glmnet(scale(xz), y, foldid=, ...), s = "lambda.min")[-1]``: R's ``spk_cv_coef``.
-
-    The cross-validated lasso of knockoff's ``stat.glmnet_coefdiff`` on the scaled ``[X, X_k]``
-    (``xz``, columns already swapped), unstandardized, on knockoff's lambda grid (gaussian:
-    ``nlambda`` values down to ``lambda_max / 2000``; other families glmnet's own grid).
-
-    Returns
-    -------
-    ndarray of shape (2p,)
-        The coefficients at ``lambda.min``, without the intercept.
-    """
-    out = _r.call("knockoff", "spk_cv_coef", xz, y, np.asarray(foldid, dtype=np.int32), family=family,
-                  nlambda=int(nlambda), _context="cv.glmnet for knockoff statistics")
-    return np.asarray(out, dtype=float).reshape(-1)
-
-
-def knockoff_entry_lambda(xz: np.ndarray, y: np.ndarray, *, family: str, nlambda: int) -> np.ndarray:
-    """``n`` times the lambda at which each column enters ``glmnet(scale(xz), y, ...)``: R's ``spk_max_lambda``.
-
-    The lasso path of knockoff's ``stat.glmnet_lambdasmax`` / ``stat.glmnet_lambdadiff`` on the
-    scaled ``[X, X_k]`` (``xz``), on the same grid as :func:`knockoff_cv_coef`.
-
-    Returns
-    -------
-    ndarray of shape (2p,)
-        ``n * lambda`` at each column's first nonzero coefficient; 0 for a column that never enters.
-    """
-    out = _r.call("knockoff", "spk_max_lambda", xz, y, family=family, nlambda=int(nlambda),
-                  _context="glmnet for knockoff statistics")
-    return np.asarray(out, dtype=float).reshape(-1)
 
 
 # --------------------------------------------------------------------------- stepwise (stepwise.R)

@@ -60,11 +60,11 @@ from typing import Any, Literal, Sequence
 import numpy as np
 import pandas as pd
 
-from . import _backend_r
 from ._data import prepare_xy
 from ._provenance import provenance
 from ._validation import check_target, check_xy
 from .errors import DataError, NothingSelectedWarning, ParameterError, SelectionWarning
+from .lasso import _backend_r
 from .results import TableResult
 
 __all__ = [

@@ -1,8 +1,9 @@
 """The lasso's R backend: the only caller of the bridge's glmnet functions (``r_scripts/bridge/glmnet.R``).
 
 It also runs stability selection's base learner, ``stabs::glmnet.lasso`` on each subsample
-(``r_scripts/bridge/stability.R``, :func:`subsample_lasso_paths`), so glmnet is reached from
-this module only.
+(``r_scripts/bridge/stability.R``, :func:`subsample_lasso_paths`) and the glmnet fits behind
+knockoff's statistics (``r_scripts/bridge/knockoff.R``, :func:`knockoff_cv_coef`,
+:func:`knockoff_entry_lambda`), so glmnet is reached from this module only.
 
 Every ``spg_*`` function of the bridge is reached through one function here, so the rest of
 :mod:`statprune.lasso` never names an R function. Arguments reach R as values (never pasted
@@ -37,6 +38,8 @@ __all__ = [
     "cv_fit",
     "draw_foldid",
     "from_bytes",
+    "knockoff_cv_coef",
+    "knockoff_entry_lambda",
     "linkinv",
     "read_rds",
     "roc",
@@ -223,6 +226,40 @@ def read_rds(path: str) -> tuple[dict[str, Any], list[str]]:
                         "save the result of cv.glmnet() (or glmnet()) with saveRDS()")
     out["fit"] = obj
     return out, rcls
+
+
+# --------------------------------------------------------------------------- knockoff's statistics (knockoff.R)
+def knockoff_cv_coef(xz: np.ndarray, y: np.ndarray, foldid: np.ndarray, *, family: str, nlambda: int) -> np.ndarray:
+    """``coef(cv.glmnet(scale(xz), y, foldid=, ...), s = "lambda.min")[-1]``: R's ``spk_cv_coef``.
+
+    The cross-validated lasso of knockoff's ``stat.glmnet_coefdiff`` on the scaled ``[X, X_k]``
+    (``xz``, columns already swapped), unstandardized, on knockoff's lambda grid (gaussian:
+    ``nlambda`` values down to ``lambda_max / 2000``; other families glmnet's own grid).
+
+    Returns
+    -------
+    ndarray of shape (2p,)
+        The coefficients at ``lambda.min``, without the intercept.
+    """
+    out = _r.call("knockoff", "spk_cv_coef", xz, y, np.asarray(foldid, dtype=np.int32), family=family,
+                  nlambda=int(nlambda), _context="cv.glmnet for knockoff statistics")
+    return np.asarray(out, dtype=float).reshape(-1)
+
+
+def knockoff_entry_lambda(xz: np.ndarray, y: np.ndarray, *, family: str, nlambda: int) -> np.ndarray:
+    """``n`` times the lambda at which each column enters ``glmnet(scale(xz), y, ...)``: R's ``spk_max_lambda``.
+
+    The lasso path of knockoff's ``stat.glmnet_lambdasmax`` / ``stat.glmnet_lambdadiff`` on the
+    scaled ``[X, X_k]`` (``xz``), on the same grid as :func:`knockoff_cv_coef`.
+
+    Returns
+    -------
+    ndarray of shape (2p,)
+        ``n * lambda`` at each column's first nonzero coefficient; 0 for a column that never enters.
+    """
+    out = _r.call("knockoff", "spk_max_lambda", xz, y, family=family, nlambda=int(nlambda),
+                  _context="glmnet for knockoff statistics")
+    return np.asarray(out, dtype=float).reshape(-1)
 
 
 # --------------------------------------------------------------------------- R's warnings
