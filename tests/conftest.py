@@ -19,7 +19,7 @@ from helpers import IN_CI, require_r
 #: ``-m "not against_r"`` is exactly the tier that runs without R (.ci/run's job without R).
 R_DOCTEST_MODULES: frozenset[str] = frozenset({
     "statprune.crosscheck",  # every cross-check refits in R
-    "statprune.lasso.GlmnetCV", "statprune.lasso.cv_glmnet_table",
+    "statprune.lasso.estimator.GlmnetCV", "statprune.lasso._workflows.cv_glmnet_table",
     "statprune.knockoff.knockoff_filter",
 })
 

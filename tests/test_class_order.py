@@ -135,9 +135,7 @@ def test_rule_is_rs_factor_levels(kind):
 
 
 #: entry points that still disagree with R (strict: a fix makes the case XPASS, and the mark must go)
-DISAGREE = {
-    ("GlmnetCV", "factor"): "GlmnetCV sorts a pandas Categorical's values instead of taking its categories' order",
-}
+DISAGREE: dict[tuple[str, str], str] = {}
 
 
 def _cases():

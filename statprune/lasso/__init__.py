@@ -39,7 +39,7 @@ constraints, R's argument names), ``_inputs`` (checks of X, y, folds, weights), 
 
 from __future__ import annotations
 
-from ._rules import lambda_interp
+from .._glmnet.rules import lambda_interp
 from ._workflows import cv_glmnet_table, demo_text
 from .estimator import GlmnetCV
 from .result import CVGlmnetOutput, LassoResult

@@ -36,7 +36,6 @@ __all__ = [
     "coef_interp",
     "confusion",
     "cv_fit",
-    "draw_foldid",
     "from_bytes",
     "knockoff_cv_coef",
     "knockoff_entry_lambda",
@@ -94,12 +93,6 @@ def cv_fit(X: Any, y: Any, opts: Mapping[str, Any], *, family: str, weights: np.
             seen.add(str(wmsg.message))
             _reissue(wmsg, family)
     return out
-
-
-def draw_foldid(n: int, nfolds: int, seed: int | None) -> np.ndarray:
-    """The folds cv.glmnet draws for ``n`` rows after ``set.seed(seed)`` (R's current stream without a seed)."""
-    _r.require_r_packages("glmnet")
-    return np.asarray(_r.call(_SCRIPT, "spg_draw_foldid", int(n), int(nfolds), seed), dtype=int).reshape(-1)
 
 
 def call_text(fit: Any) -> str:

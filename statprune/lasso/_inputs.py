@@ -1,6 +1,7 @@
-"""The lasso's checks of its inputs: X (dense or sparse), y per family, folds, weights, offsets.
+"""The lasso's own checks of its inputs: X (dense or sparse), column names, strata, new data's y.
 
-Every message names the column or argument and says what to do.
+Targets per family, weights, offsets and folds are :mod:`statprune._validation`'s (one rule
+each, shared by every estimator). Every message names the column or argument and says what to do.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from .._data import check_matrix, constant_columns
+from .._glmnet.families import check_family_target, class_levels
 from ..errors import DataError, ParameterError
 
 
@@ -23,51 +25,16 @@ def y_for_r(family: str, y: Any, class_names: Sequence[Any] | None) -> Any:
         return np.asarray(y, dtype=float)
     if family in ("binomial", "multinomial"):
         vals = np.asarray(y, dtype=object).reshape(-1)
-        cats = list(class_names) if class_names is not None else sorted(set(vals))
+        cats = list(class_names) if class_names is not None else class_levels(vals)
         unknown = sorted({str(v) for v in vals} - {str(c) for c in cats})
         if unknown:
             raise DataError(f"y has class(es) {unknown} that the fit never saw (classes: {[str(c) for c in cats]})")
         return pd.Categorical([str(v) for v in vals], categories=[str(c) for c in cats])
     if family == "cox":
-        return cox_y(y)
+        return check_family_target(y, "cox").y
     if family == "mgaussian":
         return np.asarray(y, dtype=float).reshape(len(y), -1)
     return np.asarray(y, dtype=float).reshape(-1)
-
-
-def cox_y(y: Any) -> np.ndarray:
-    """(time, status) as an (n, 2) float array from a 2-column array/DataFrame or a structured array."""
-    if isinstance(y, pd.DataFrame):
-        a = y.to_numpy(dtype=float)
-    else:
-        arr = np.asarray(y)
-        if arr.dtype.names:
-            names = arr.dtype.names
-            tname = "time" if "time" in names else names[1] if len(names) > 1 and "status" not in names[1:] else names[-1]
-            sname = "status" if "status" in names else "event" if "event" in names else names[0]
-            if "time" not in names:  # sksurv style (event, time)
-                sname, tname = names[0], names[1]
-            a = np.column_stack([arr[tname].astype(float), arr[sname].astype(float)])
-        else:
-            a = arr.astype(float)
-    if a.ndim == 2 and a.shape[1] == 3:  # Surv(start, stop, status): counting-process data
-        if not np.isfinite(a).all():
-            raise DataError("the cox target (start, stop, status) holds NaN or inf")
-        if (a[:, 0] >= a[:, 1]).any():
-            raise DataError("cox (start, stop] intervals need start < stop (survival::Surv refuses stop <= start)")
-        if not np.isin(a[:, 2], (0.0, 1.0)).all():
-            raise DataError("cox status must be 0 (censored) or 1 (event)")
-        return a
-    if a.ndim != 2 or a.shape[1] != 2:
-        raise DataError("a cox target must have two columns (time, status), three (start, stop, status), "
-                        "or be a structured array with fields time/status")
-    if not np.isfinite(a).all():
-        raise DataError("the cox target (time, status) holds NaN or inf")
-    if (a[:, 0] <= 0).any():
-        raise DataError("cox survival times must be strictly positive (glmnet refuses non-positive times)")
-    if not np.isin(a[:, 1], (0.0, 1.0)).all():
-        raise DataError("cox status must be 0 (censored) or 1 (event)")
-    return a
 
 
 def as_x(X: Any) -> Any:
@@ -127,123 +94,6 @@ def names_arg(value: Any, arg: str, names: list[str]) -> list[str]:
         else:
             raise ParameterError(f"{arg}: unknown column {v!r}; columns are: {', '.join(names)}")
     return out
-
-def check_foldid(foldid: Any, nfolds: Any, n: int) -> np.ndarray | None:
-    """``foldid`` as integers 1..K with every fold used (or ``nfolds`` checked when it is None)."""
-    if foldid is None:
-        if not isinstance(nfolds, (int, np.integer)) or nfolds < 3:
-            raise ParameterError(f"nfolds={nfolds!r} must be an integer >= 3 (glmnet's minimum; 10 is usual)")
-        if nfolds > n:
-            raise ParameterError(f"nfolds={nfolds} is larger than the number of rows ({n})")
-        return None
-    f = np.asarray(foldid).reshape(-1)
-    if f.size != n:
-        raise DataError(f"foldid has {f.size} values but the data has {n} rows")
-    try:
-        fi = f.astype(float)
-    except (TypeError, ValueError):
-        raise DataError("foldid must hold integers 1..K") from None
-    if not np.isfinite(fi).all() or (fi != np.round(fi)).any() or fi.min() < 1:
-        raise DataError("foldid must hold whole numbers 1..K (R's fold numbering starts at 1)")
-    fi = fi.astype(int)
-    K = int(fi.max())
-    missing = sorted(set(range(1, K + 1)) - set(fi.tolist()))
-    if missing:
-        raise DataError(f"foldid: fold(s) {missing} have no rows; folds must be numbered 1..{K} with every fold used")
-    if K < 3:
-        raise DataError(f"foldid defines {K} folds; cv.glmnet needs at least 3")
-    return fi
-
-def prepare_y(y: Any, family: str, n: int, name: str = "y", who: str = "GlmnetCV") -> tuple[Any, list | None]:
-    """The target for ``family`` as the bridge takes it, and the class (or response) names.
-
-    Binomial/multinomial classes are ordered as R orders the factor levels of ``y``.
-    """
-    fam = family
-    if y is None:
-        raise DataError(f"{who} requires y to be passed, but the target y is None")
-    if fam == "cox":
-        return cox_y(y), None
-    if fam == "mgaussian":
-        a = np.asarray(y, dtype=float)
-        if a.ndim != 2 or a.shape[1] < 2:
-            raise DataError("family='mgaussian' needs a 2-D y with at least two response columns")
-        if not np.isfinite(a).all():
-            raise DataError("y holds NaN or inf")
-        resp = [str(c) for c in y.columns] if isinstance(y, pd.DataFrame) else [f"y{k + 1}" for k in range(a.shape[1])]
-        return a, resp
-    if fam == "binomial" and np.ndim(y) == 2 and np.shape(y)[1] == 2:
-        # glmnet's two-column binomial response: counts (or proportions), the second column the target class
-        a = np.asarray(y, dtype=float)
-        if not np.isfinite(a).all() or (a < 0).any():
-            raise DataError("a two-column binomial y holds counts: finite and >= 0")
-        if (a.sum(axis=1) == 0).any():
-            raise DataError(f"a two-column binomial y has {int((a.sum(axis=1) == 0).sum())} row(s) with no trials")
-        cols = [str(c) for c in y.columns] if isinstance(y, pd.DataFrame) else ["1", "2"]
-        return a, cols
-    if isinstance(y, pd.DataFrame):
-        if y.shape[1] != 1:
-            raise DataError(f"y has {y.shape[1]} columns; family={fam!r} needs one")
-        y = y.iloc[:, 0]
-    arr = np.asarray(y)
-    if arr.ndim == 2 and arr.shape[1] == 1:
-        arr = arr[:, 0]
-    if arr.ndim != 1:
-        raise DataError(f"y must be 1-D for family={fam!r}")
-    if arr.shape[0] != n:
-        raise DataError(f"y has {arr.shape[0]} values but X has {n} rows")
-    if fam in ("binomial", "multinomial"):
-        s = pd.Series(arr)
-        if s.isna().any():
-            raise DataError(f"target '{name}' has {int(s.isna().sum())} missing value(s)")
-        classes = sorted(pd.unique(s), key=lambda v: (str(type(v)), v))
-        if fam == "binomial" and len(classes) != 2:
-            raise DataError(
-                f"target '{name}' has {len(classes)} distinct value(s) {[str(c) for c in classes][:10]}; "
-                "family='binomial' needs exactly two classes (use 'multinomial' for more)")
-        if fam == "multinomial" and len(classes) < 2:
-            raise DataError(f"target '{name}' has a single class; classification needs at least two")
-        return pd.Categorical([str(v) for v in arr], categories=[str(c) for c in classes]), classes
-    try:
-        a = arr.astype(float)
-    except (TypeError, ValueError):
-        raise DataError(f"target '{name}' is not numeric; for classes use family='binomial' or 'multinomial'") from None
-    if not np.isfinite(a).all():
-        raise DataError(f"target '{name}' holds NaN or inf")
-    if fam == "gaussian" and a.size and np.ptp(a) == 0:
-        raise DataError(f"target '{name}' is constant; a gaussian glmnet cannot be fitted (R: 'y is constant')")
-    if fam in ("poisson", "quasipoisson", "negative.binomial") and ((a < 0).any()):
-        raise DataError(f"target '{name}' has negative values; a {fam} target must be >= 0 counts")
-    if fam in ("Gamma", "inverse.gaussian") and (a <= 0).any():
-        raise DataError(f"target '{name}' must be strictly positive for family={fam!r}")
-    if fam == "quasibinomial" and ((a < 0) | (a > 1)).any():
-        raise DataError(f"target '{name}' must hold proportions in [0, 1] for family='quasibinomial'")
-    return a, None
-
-
-def check_sample_weight(sample_weight: Any, n: int) -> np.ndarray | None:
-    """R's ``weights``: n finite values >= 0, not all zero."""
-    if sample_weight is None:
-        return None
-    w = np.asarray(sample_weight, dtype=float).reshape(-1)
-    if w.size != n:
-        raise DataError(f"sample_weight has {w.size} values for {n} rows")
-    if not np.isfinite(w).all() or (w < 0).any():
-        raise DataError("sample_weight must be finite and >= 0")
-    if not (w > 0).any():
-        raise DataError("Sample weights must contain at least one non-zero number (sample_weight sums to 0)")
-    return w
-
-
-def check_offset(offset: Any, n: int) -> np.ndarray | None:
-    """R's ``offset``: n finite rows."""
-    if offset is None:
-        return None
-    off = np.asarray(offset, dtype=float)
-    if off.shape[0] != n or not np.isfinite(off).all():
-        raise DataError(f"offset must be finite with {n} rows")
-    return off
-
 
 def check_strata(strata: Any, family: str, n: int) -> pd.Categorical | None:
     """R's ``stratifySurv(y, strata)`` (cox only): n values without missing ones, as a factor."""

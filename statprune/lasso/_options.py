@@ -19,7 +19,8 @@ from sklearn.utils._param_validation import Interval, StrOptions, make_constrain
 
 from ..errors import ParameterError
 from ._inputs import names_arg
-from ._rules import _MEASURES_GLM, _MEASURES_OK, ALL_FAMILIES, TYPE_MEASURES, _is_glm_family
+from .._glmnet.families import ALL_FAMILIES, is_glm_family
+from .._glmnet.params import DEFAULTS, MEASURES_BY_FAMILY, MEASURES_GLM, TYPE_MEASURES, r_options
 
 __all__ = ["PARAMETER_CONSTRAINTS", "check_params", "r_only", "r_opts", "validate_params"]
 
@@ -30,7 +31,7 @@ _GAMMA_NAMES = ("gamma.min", "gamma.1se")
 PARAMETER_CONSTRAINTS: dict[str, list[Any] | str] = {
     "family": [StrOptions(set(ALL_FAMILIES))],
     "alpha": [Interval(Real, 0, 1, closed="both")],
-    "nfolds": "no_validation",  # only used without foldid: checked by the fold policy (_inputs.check_foldid)
+    "nfolds": "no_validation",  # only used without foldid: checked with n by the fold policy (_validation.check_nfolds)
     "foldid": [None, "array-like"],
     "seed": [None, Interval(Integral, None, None, closed="neither")],
     "type_measure": [StrOptions(set(TYPE_MEASURES))],
@@ -141,7 +142,7 @@ def check_params(est: Any, p: int, names: list[str]) -> dict[str, Any]:
         raise ParameterError("family='negative.binomial' needs theta=<number> (R's MASS::negative.binomial(theta)); "
                              "theta applies to that family only")
     tm = est.type_measure
-    ok = _MEASURES_GLM if _is_glm_family(fam, est.link, est.theta) else _MEASURES_OK[fam]
+    ok = MEASURES_GLM if is_glm_family(fam, est.link, est.theta) else MEASURES_BY_FAMILY[fam]
     if tm not in ok:
         what = f"family={fam!r}" + (f" with link={est.link!r} (an R family object)" if est.link else "")
         raise ParameterError(f"type_measure={tm!r} is not available for {what}; use one of {sorted(ok)}")
@@ -193,64 +194,19 @@ def check_params(est: Any, p: int, names: list[str]) -> dict[str, Any]:
 
 
 def r_opts(est: Any, prm: dict[str, Any], names: Sequence[str]) -> dict[str, Any]:
-    """cv.glmnet/glmnet options in R's names; defaults are left out so the stored call stays short."""
-    o: dict[str, Any] = {}
-    if est.family != "gaussian" or est.link is not None:
-        o["family"] = est.family
-    if est.link is not None:
-        o["spg.link"] = str(est.link)
-    if est.theta is not None:
-        o["spg.theta"] = float(est.theta)
-    if prm["alpha"] != 1.0:
-        o["alpha"] = prm["alpha"]
-    if prm["lambda"] is not None:
-        o["lambda"] = prm["lambda"]
-    elif est.nlambda != 100:
-        o["nlambda"] = int(est.nlambda)
-    if est.lambda_min_ratio is not None and prm["lambda"] is None:
-        o["lambda.min.ratio"] = float(est.lambda_min_ratio)
-    if est.type_measure != "default":
-        o["type.measure"] = est.type_measure
-    if not est.standardize:
-        o["standardize"] = False
-    if not est.fit_intercept:
-        o["intercept"] = False
-    if not np.all(prm["pf"] == 1.0):
-        o["penalty.factor"] = prm["pf"]
-    if prm["exclude"]:
-        o["exclude"] = np.asarray([names.index(e) + 1 for e in prm["exclude"]], dtype=np.int64)
-    for nm, rn in (("lower_limits", "lower.limits"), ("upper_limits", "upper.limits")):
-        v = prm[nm]
-        if np.isfinite(v).any():
-            o[rn] = float(v[0]) if v.size == 1 else v
-    if est.relax:
-        o["relax"] = True
-        if est.gamma is not None:
-            o["gamma"] = np.asarray(est.gamma, dtype=float).reshape(-1)
-    if float(est.thresh) != 1e-7:
-        o["thresh"] = float(est.thresh)
-    if int(est.maxit) != 100000:
-        o["maxit"] = int(est.maxit)
-    if est.family == "multinomial" and est.type_multinomial == "grouped":
-        o["type.multinomial"] = "grouped"
-    if not est.grouped:
-        o["grouped"] = False
-    if est.keep_preval:
-        o["keep"] = True
-    if est.alignment != "lambda":
-        o["alignment"] = est.alignment
-    if est.dfmax is not None:
-        o["dfmax"] = int(est.dfmax)
-    if est.pmax is not None:
-        o["pmax"] = int(est.pmax)
-    if est.type_logistic != "Newton":
-        o["type.logistic"] = est.type_logistic
-    if est.standardize_response:
-        o["standardize.response"] = True
-    return o
+    """cv.glmnet/glmnet options in R's names (:func:`statprune._glmnet.params.r_options`: defaults left out)."""
+    return r_options(
+        family=est.family, link=est.link, theta=est.theta, alpha=prm["alpha"], lambda_=prm["lambda"],
+        nlambda=est.nlambda, lambda_min_ratio=est.lambda_min_ratio, type_measure=est.type_measure,
+        standardize=est.standardize, fit_intercept=est.fit_intercept, penalty_factor=prm["pf"],
+        exclude=[names.index(e) + 1 for e in prm["exclude"]], lower_limits=prm["lower_limits"],
+        upper_limits=prm["upper_limits"], relax=est.relax, gamma=est.gamma, thresh=est.thresh, maxit=est.maxit,
+        type_multinomial=est.type_multinomial, grouped=est.grouped, keep=est.keep_preval, alignment=est.alignment,
+        dfmax=est.dfmax, pmax=est.pmax, type_logistic=est.type_logistic, standardize_response=est.standardize_response,
+    )
 
 
 def r_only(est: Any) -> bool:
     """Options only R's cv.glmnet has (the fast engines then fall back to R)."""
-    return (callable(est.exclude) or not est.grouped or est.keep_preval or est.alignment != "lambda"
-            or est.dfmax is not None or est.pmax is not None or est.type_logistic != "Newton")
+    return (callable(est.exclude) or not est.grouped or est.keep_preval or est.alignment != DEFAULTS.alignment
+            or est.dfmax is not None or est.pmax is not None or est.type_logistic != DEFAULTS.type_logistic)

@@ -24,8 +24,11 @@ from sklearn_compat.utils.validation import validate_data
 
 from ..engines.stepwise.categorical import TreatmentEncoder, non_numeric_columns
 from .._magnitude import check_magnitudes
+from .._glmnet.families import ALL_FAMILIES
+from .._glmnet.folds import draw_foldid
+from .._glmnet.params import DEFAULTS
 from .._provenance import provenance
-from .._rng import r_sample_folds
+from .._validation import check_foldid, check_nfolds, check_offset, check_target, check_weights
 from ..engines.glmpath import cv_glmnet_glm
 from ..engines.gram import cv_glmnet_gram
 from ..errors import (
@@ -37,20 +40,8 @@ from ..errors import (
     PerfectSeparationWarning,
 )
 from . import _backend_r
-from ._inputs import (
-    check_foldid,
-    check_offset,
-    check_sample_weight,
-    check_strata,
-    check_x,
-    constant_columns_of,
-    is_sparse,
-    labels_as,
-    names_arg,
-    prepare_y,
-)
+from ._inputs import check_strata, check_x, constant_columns_of, is_sparse, labels_as, names_arg
 from ._options import PARAMETER_CONSTRAINTS, check_params, r_only, r_opts, validate_params
-from ._rules import ALL_FAMILIES
 from .result import CVGlmnetOutput, LassoResult, _fmt
 
 __all__ = ["GlmnetCV"]
@@ -168,38 +159,38 @@ class GlmnetCV(SelectorMixin, BaseEstimator):
         self,
         family: str = "gaussian",
         *,
-        alpha: float = 1.0,
-        nfolds: int = 10,
+        alpha: float = DEFAULTS.alpha,
+        nfolds: int = DEFAULTS.nfolds,
         foldid: Any = None,
         seed: int | None = None,
-        type_measure: str = "default",
+        type_measure: str = DEFAULTS.type_measure,
         s: str | float = "lambda.min",
         lambda_: Any = None,
-        nlambda: int = 100,
+        nlambda: int = DEFAULTS.nlambda,
         lambda_min_ratio: float | None = None,
-        standardize: bool = True,
-        fit_intercept: bool = True,
+        standardize: bool = DEFAULTS.standardize,
+        fit_intercept: bool = DEFAULTS.intercept,
         penalty_factor: Any = None,
         keep: Any = None,
         exclude: Any = None,
-        lower_limits: Any = -np.inf,
-        upper_limits: Any = np.inf,
-        relax: bool = False,
+        lower_limits: Any = DEFAULTS.lower_limits,
+        upper_limits: Any = DEFAULTS.upper_limits,
+        relax: bool = DEFAULTS.relax,
         gamma: Any = None,
-        thresh: float = 1e-7,
-        maxit: int = 100000,
-        type_multinomial: str = "ungrouped",
+        thresh: float = DEFAULTS.thresh,
+        maxit: int = DEFAULTS.maxit,
+        type_multinomial: str = DEFAULTS.type_multinomial,
         engine: str = "r",
         s_gamma: Any = None,
         link: str | None = None,
         theta: float | None = None,
-        grouped: bool = True,
-        keep_preval: bool = False,
-        alignment: str = "lambda",
+        grouped: bool = DEFAULTS.grouped,
+        keep_preval: bool = DEFAULTS.keep,
+        alignment: str = DEFAULTS.alignment,
         dfmax: int | None = None,
         pmax: int | None = None,
-        type_logistic: str = "Newton",
-        standardize_response: bool = False,
+        type_logistic: str = DEFAULTS.type_logistic,
+        standardize_response: bool = DEFAULTS.standardize_response,
         categorical: str = "error",
     ) -> None:
         self.family = family
@@ -286,13 +277,17 @@ class GlmnetCV(SelectorMixin, BaseEstimator):
         if not is_sparse(Xv):  # issue 18: 1e300 / 1e-310 columns
             check_magnitudes(Xv, names)
         prm = check_params(self, p, names)
-        foldid = check_foldid(self.foldid, self.nfolds, n)
-        yr, classes = prepare_y(y, self.family, n, y_name, who=type(self).__name__)
+        if self.foldid is None:
+            check_nfolds(self.nfolds, n)
+            foldid = None
+        else:
+            foldid = check_foldid(self.foldid, n)
+        yr, classes = check_target(y, self.family, name=y_name, n=n, caller=type(self).__name__)
         if self.family != "cox" and len(yr) != n:
             raise DataError(f"y has {len(yr)} rows but X has {n}")
         if self.family == "cox" and yr.shape[0] != n:
             raise DataError(f"y has {yr.shape[0]} rows but X has {n}")
-        w = check_sample_weight(sample_weight, n)
+        w = check_weights(sample_weight, n)
         off = check_offset(offset, n)
         if self.family in ("gaussian", "mgaussian"):  # glmnet standardises y too
             ya = np.asarray(yr, dtype=float).reshape(n, -1)
@@ -352,13 +347,8 @@ class GlmnetCV(SelectorMixin, BaseEstimator):
                 and not r_only(self) and not is_sparse(X) and strata is None and np.ndim(y) == 1 and (
                     (self.family == "gaussian" and off is None) or self.family in ("binomial", "poisson")))
         if fast:
-            # the fast engines need no R: R's folds for a seed come from statprune._rng
-            if foldid is not None:
-                fid = foldid
-            elif self.seed is not None:
-                fid = r_sample_folds(n, int(self.nfolds), int(self.seed))
-            else:
-                fid = np.random.default_rng().permutation(np.resize(np.arange(1, int(self.nfolds) + 1), n))
+            # the fast engines need no R: R's folds for a seed, drawn bit-exactly in Python
+            fid = foldid if foldid is not None else draw_foldid(n, int(self.nfolds), self.seed)
             kw = dict(weights=w, foldid=fid, alpha=prm["alpha"], lambda_=prm["lambda"], nlambda=int(self.nlambda),
                       lambda_min_ratio=self.lambda_min_ratio, standardize=bool(self.standardize),
                       fit_intercept=bool(self.fit_intercept), penalty_factor=prm["pf"],
@@ -377,7 +367,7 @@ class GlmnetCV(SelectorMixin, BaseEstimator):
         if out is None:
             excl_table = None
             if callable(self.exclude):
-                fid = foldid if foldid is not None else _backend_r.draw_foldid(n, int(self.nfolds), self.seed)
+                fid = foldid if foldid is not None else draw_foldid(n, int(self.nfolds), self.seed)
                 excl_table = self._exclude_table(X, y, w, fid, names)
                 opts = {**opts, "exclude": excl_table[0] if excl_table[0].size else None}
             out = _backend_r.cv_fit(X, y, opts, family=self.family, weights=w, offset=off, foldid=foldid,

@@ -18,12 +18,13 @@ from typing import Any, TypedDict
 import numpy as np
 import pandas as pd
 
-from .._json import dumps
+from .._glmnet.families import GLM_FAMILIES, LINKS, linkinv
+from .._glmnet.rules import interpolate
 from .._rcode import r_string
 from ..errors import DataError, ParameterError
+from ..results import Result
 from . import _backend_r
 from ._inputs import as_x, y_for_r
-from ._rules import GLM_FAMILIES, LINKS, _interp, linkinv
 
 __all__ = ["CVGlmnetOutput", "LassoResult"]
 
@@ -70,10 +71,13 @@ def _fmt(x: float) -> str:
     return f"{x:.6g}"
 
 
-class LassoResult:
+class LassoResult(Result):
     """A cross-validated glmnet selection (what ``cv.glmnet`` returns, in Python).
 
-    Built by :class:`GlmnetCV` (``est.result_``); not usually created directly.
+    Built by :class:`GlmnetCV` (``est.result_``); not usually created directly. On the
+    shared result base (:class:`statprune.results.Result`): :meth:`to_dict`,
+    ``to_json(path=None, indent=2)``, :meth:`to_frame`, ``summary()`` (text that renders as
+    HTML in a notebook).
 
     Attributes
     ----------
@@ -282,13 +286,13 @@ class LassoResult:
         if self.relaxed and gamma is not None and gamma != 1.0:
             cf = self._r_coef(lam, exact=False, gamma=gamma)
             return cf[..., 1:] if cf.ndim == 2 else cf[1:]
-        return _interp(self.beta, self.lambdas, lam)
+        return interpolate(self.beta, self.lambdas, lam)
 
     def _intercept_array(self, lam: float, gamma: float | None = None) -> np.ndarray | float:
         if self.relaxed and gamma is not None and gamma != 1.0:
             cf = self._r_coef(lam, exact=False, gamma=gamma)
             return cf[:, 0] if cf.ndim == 2 else float(cf[0])
-        a = _interp(self.a0, self.lambdas, lam)
+        a = interpolate(self.a0, self.lambdas, lam)
         return float(a) if np.ndim(a) == 0 else a
 
     def _r_coef(self, lam: float, exact: bool, gamma: float | None = None) -> np.ndarray:
@@ -556,12 +560,8 @@ class LassoResult:
             "provenance": dict(self.provenance),
         }
 
-    def to_json(self, indent: int | None = 2) -> str:
-        """JSON text of :meth:`to_dict` (NaN as null)."""
-        return dumps(self.to_dict(), indent=indent)
-
-    def summary(self) -> str:
-        """A text summary in the layout of R's ``print.cv.glmnet`` plus the selection."""
+    def _summary_text(self) -> str:
+        """The text of :meth:`summary`: R's ``print.cv.glmnet`` layout plus the selection."""
         lines = []
         if self.r_call:
             lines += [f"Call:  {self.r_call}", ""]
@@ -594,7 +594,7 @@ class LassoResult:
         return (f"LassoResult(family={self.family!r}, alpha={self.alpha}, lambda_min={_fmt(self.lambda_min)}, "
                 f"lambda_1se={_fmt(self.lambda_1se)}, s={self.s!r}, selected={len(self.selected)}/{len(self.feature_names)})")
 
-    def _repr_html_(self) -> str:
+    def _summary_html(self) -> str:
         head = (f"<p><b>cv.glmnet</b> family={html.escape(self.family)}, alpha={self.alpha}, "
                 f"measure={html.escape(str(self.measure_name))}; lambda.min={_fmt(self.lambda_min)}, "
                 f"lambda.1se={_fmt(self.lambda_1se)}; at s={html.escape(str(self.s))}: "
