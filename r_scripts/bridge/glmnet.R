@@ -62,10 +62,11 @@ spg_opts_family <- function(opts) {
   opts
 }
 
-# Fold ids exactly as cv.glmnet draws them (sample(rep(seq(nfolds), length = N))),
-# after set.seed(seed) when a seed is given.
-spg_draw_foldid <- function(n, nfolds, seed = NULL) {
-  if (!is.null(seed)) set.seed(seed)
+# Fold ids exactly as cv.glmnet draws them after set.seed(seed) (sample(rep(seq(nfolds), length = N))):
+# the folds spg_cv_fit reports when cv.glmnet drew them itself. Without a seed statprune draws
+# the folds in Python and passes them as foldid (statprune._glmnet.folds, the one fold policy).
+spg_draw_foldid <- function(n, nfolds, seed) {
+  set.seed(seed)
   sample(rep(seq(nfolds), length = n))
 }
 
@@ -82,6 +83,7 @@ spg_cv_fit <- function(x, y, opts, weights = NULL, offset = NULL, foldid = NULL,
   opts <- spg_opts_family(opts)
   n <- nrow(x)
   drawn <- is.null(foldid)
+  if (drawn && is.null(seed)) stop("spg_cv_fit needs foldid or seed")
   if (drawn) foldid_used <- spg_draw_foldid(n, nfolds, seed) else foldid_used <- as.integer(foldid)
   e <- new.env(parent = asNamespace("glmnet"))
   e$x <- x

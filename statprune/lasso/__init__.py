@@ -33,8 +33,9 @@ mean, not the standard deviation across folds that scikit-learn reports.
 The package: :mod:`~statprune.lasso.estimator` (:class:`GlmnetCV`),
 :mod:`~statprune.lasso.result` (:class:`LassoResult`), ``_backend_r`` (the only caller of
 the bridge's glmnet functions, ``r_scripts/bridge/glmnet.R``), ``_options`` (parameter
-constraints, R's argument names), ``_inputs`` (checks of X, y, folds, weights), and
-``_workflows`` (the CLI's table entry point and demo).
+constraints, R's argument names), ``_inputs`` (the lasso's own checks of X and new data),
+:mod:`~statprune.lasso.outofcore` (the out-of-core estimator side) and ``_workflows`` (the
+CLI's table entry point and demo).
 """
 
 from __future__ import annotations

@@ -365,8 +365,12 @@ class GlmnetCV(SelectorMixin, BaseEstimator):
                 # with the same folds (R's own draw for the seed)
                 foldid = fid
         if out is None:
+            if foldid is None and self.seed is None:
+                # the one fold policy: without a seed the folds are drawn here (as for the fast engines)
+                # and passed as foldid; with a seed cv.glmnet draws them itself after set.seed(seed)
+                foldid = draw_foldid(n, int(self.nfolds), None)
             excl_table = None
-            if callable(self.exclude):
+            if callable(self.exclude):  # R's folds for the seed (statprune._glmnet.folds draws them bit-exactly)
                 fid = foldid if foldid is not None else draw_foldid(n, int(self.nfolds), self.seed)
                 excl_table = self._exclude_table(X, y, w, fid, names)
                 opts = {**opts, "exclude": excl_table[0] if excl_table[0].size else None}
