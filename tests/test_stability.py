@@ -510,3 +510,15 @@ def test_binomial_event_is_r_second_factor_level(labels, monkeypatch):
     event = [v for v in labels if (str(v).upper() if isinstance(v, bool) else str(v)) == r_levels[1]][0]
     np.testing.assert_array_equal(seen["y"], (y == event).astype(float))
     assert [str(c).upper() if isinstance(c, (bool, np.bool_)) else str(c) for c in res.classes] == r_levels
+
+
+@pytest.mark.against_r
+def test_sklearn_engine_without_intercept_scales_as_glmnet(boston):
+    """fit_intercept=False: glmnet still scales x by its sd around the mean (not the root mean square)."""
+    X, y = boston
+    folds = subsample_folds(len(X), 12, seed=3)
+    kw = dict(q=4, cutoff=0.75, B=12, folds=folds, fit_intercept=False)
+    gl = stabsel(X, y, engine="glmnet", n_jobs=1, **kw)
+    sk = stabsel(X, y, engine="sklearn", **kw)
+    assert np.abs(sk.max.to_numpy() - gl.max.to_numpy()).max() <= 2 / 24 + 1e-12
+    assert list(sk.selected) == list(gl.selected)
