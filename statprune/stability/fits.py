@@ -23,7 +23,7 @@ from sklearn.linear_model import enet_path
 from threadpoolctl import threadpool_limits
 
 from .._glmnet.params import dfmax_default, lambda_min_ratio, pmax_default
-from .._glmnet.rules import lambda_max, lambda_sequence, path_stops
+from .._glmnet.rules import glmnet_scale, lambda_max, lambda_sequence, path_stops
 from .._progress import progress as progress_bar
 from ..errors import DataError, ParameterError, SelectionWarning
 from ..lasso import _backend_r
@@ -45,14 +45,9 @@ def path_sklearn(x: np.ndarray, y: np.ndarray, q: int, opts: dict[str, Any]) -> 
     if alpha < 1 and np.ptp(pf) > 0:
         raise ParameterError("engine='sklearn' supports unequal penalty factors only for alpha=1; use engine='glmnet'")
     pf = pf * p / pf.sum()  # glmnet rescales penalty factors to sum to nvars
-    xm = x.mean(axis=0) if opts.get("intercept", True) else np.zeros(p)
-    xc = x - xm
-    if opts.get("standardize", True):
-        sd = np.sqrt((xc**2).mean(axis=0))
-        sd[sd == 0] = 1.0
-    else:
-        sd = np.ones(p)
-    xs = xc / sd
+    # glmnet scales by the sd around the mean even without an intercept (then x is not centred)
+    xm, sd = glmnet_scale(x, intercept=bool(opts.get("intercept", True)), standardize=bool(opts.get("standardize", True)))
+    xs = (x - xm) / sd
     yc = y - y.mean() if opts.get("intercept", True) else y.copy()
     sy = math.sqrt(float(np.mean(yc**2))) if opts.get("intercept", True) else math.sqrt(float(np.mean(y**2)))
     if sy == 0:
