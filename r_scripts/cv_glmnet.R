@@ -17,9 +17,24 @@ suppressPackageStartupMessages({
 })
 
 here <- dirname(sub("--file=", "", grep("--file=", commandArgs(FALSE), value = TRUE)))
-source(file.path(here, "_args.R"))  # ref_args(): "data.csv --key value ..." -> named list
-opt <- ref_args("usage: cv_glmnet.R data.csv --target Y [options]",
-                list(family = "gaussian", alpha = 1, nfolds = 10L, `type-measure` = "default", s = "lambda.min"))
+source(file.path(here, "_args.R"))  # ref_args(): "data.csv --key value ..." -> named list (optparse)
+opt <- ref_args(
+  "Rscript r_scripts/cv_glmnet.R data.csv --target Y [options] > r.json",
+  list(seed = "set.seed(SEED) before cv.glmnet draws the folds",
+       family = "glmnet's family (cox: --target time,status)",
+       alpha = "the elastic-net mixing parameter",
+       nfolds = "number of folds (ignored with --foldid-column)",
+       `foldid-column` = "column holding cv.glmnet's foldid",
+       `weights-column` = "column holding the observation weights",
+       `type-measure` = "cv.glmnet's type.measure",
+       thresh = "glmnet's convergence threshold",
+       nlambda = "length of the lambda sequence",
+       `type-multinomial` = "multinomial: ungrouped or grouped",
+       `penalty-factor` = "name=v,name=v: penalty factors (others 1)",
+       exclude = "name,name: columns that are no predictors",
+       s = "lambda.min, lambda.1se or a number: the lambda of the coefficients"),
+  defaults = list(family = "gaussian", alpha = 1, nfolds = 10L, `type-measure` = "default", s = "lambda.min"),
+  description = "Cross-validated glmnet on a CSV (every other column a predictor, in file order), JSON out.")
 
 d <- read.csv(opt$data, check.names = FALSE, stringsAsFactors = FALSE)
 targets <- strsplit(opt$target, ",", fixed = TRUE)[[1]]

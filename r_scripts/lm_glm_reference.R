@@ -16,8 +16,13 @@
 suppressPackageStartupMessages(library(jsonlite))
 
 here <- dirname(sub("--file=", "", grep("--file=", commandArgs(FALSE), value = TRUE)))
-source(file.path(here, "_args.R"))  # ref_args(): "data.csv --key value ..." -> named list
-opt <- ref_args("usage: lm_glm_reference.R data.csv --target Y [options]", list(family = "gaussian"))
+source(file.path(here, "_args.R"))  # ref_args(): "data.csv --key value ..." -> named list (optparse)
+opt <- ref_args("Rscript r_scripts/lm_glm_reference.R data.csv --target Y [options] > r.json",
+                list(family = "gaussian, binomial or poisson",
+                     columns = "name,name: the predictors, in this order (default: every other column)",
+                     exclude = "name,name: columns that are no predictors"),
+                defaults = list(family = "gaussian"),
+                description = "lm / glm on a CSV (character columns as treatment dummies), JSON out.")
 d <- read.csv(opt$data, check.names = FALSE, stringsAsFactors = FALSE)
 if (!opt$target %in% names(d)) stop("target column '", opt$target, "' not found")
 split <- function(s) if (is.null(s) || !nzchar(s)) character(0) else strsplit(s, ",", fixed = TRUE)[[1]]

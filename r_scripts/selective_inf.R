@@ -7,10 +7,18 @@
 # exact = TRUE) and fixedLassoInf(x, y, beta, n * lambda): --lambda is on glmnet's scale.
 # Prints JSON: vars (1-based), pv, ci, tailarea, vlo, vup, sigma, khat, beta, lambda, versions.
 here <- dirname(sub("--file=", "", grep("--file=", commandArgs(FALSE), value = TRUE)))
-source(file.path(here, "_args.R"))
+source(file.path(here, "_args.R"))  # ref_args(): "data.csv --key value ..." -> named list (optparse)
+opt <- ref_args("Rscript r_scripts/selective_inf.R DATA.csv --target Y [options] > r.json",
+                list(method = "fixed-lasso, forward-stepwise or lar",
+                     lambda = "fixed-lasso: the lambda on glmnet's scale (fixedLassoInf gets n * lambda)",
+                     sigma = "the noise sd (default: R's estimate)",
+                     family = "gaussian or binomial (fixed-lasso)",
+                     type = "forward-stepwise/lar: active, all or aic",
+                     k = "forward-stepwise/lar: the number of steps",
+                     alpha = "miscoverage of the intervals"),
+                defaults = list(method = "fixed-lasso", family = "gaussian", type = "active", alpha = "0.1"),
+                description = "selectiveInference's fixedLassoInf, fsInf or larInf on a CSV, JSON out.")
 suppressPackageStartupMessages({library(selectiveInference); library(glmnet); library(jsonlite)})
-opt <- ref_args("usage: selective_inf.R DATA.csv --target Y [--method ...]",
-                list(method = "fixed-lasso", family = "gaussian", type = "active", alpha = "0.1"))
 dat <- read.csv(opt$data, check.names = FALSE)
 y <- dat[[opt$target]]
 x <- as.matrix(dat[, setdiff(names(dat), opt$target), drop = FALSE])

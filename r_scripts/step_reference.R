@@ -405,16 +405,44 @@ sr_run <- function(spec) {
 
 sr_json <- function(x) toJSON(x, auto_unbox = TRUE, digits = NA, na = "null", null = "null", pretty = TRUE)
 
+# The command line (optparse, Debian: r-cran-optparse): every option is a string as typed, as the
+# named cases' specs hold them; `Rscript r_scripts/step_reference.R --help` lists them.
+sr_parser <- function() {
+  o <- function(name, help) optparse::make_option(paste0("--", name), type = "character", dest = name, help = help)
+  optparse::OptionParser(
+    usage = "Rscript r_scripts/step_reference.R (--case NAME | --case all | --list | --data D --formula F [options])",
+    description = "R's step() / stepAIC() / drop1() / add1() traces as JSON on stdout (statprune's stepwise parity).",
+    option_list = list(
+      optparse::make_option("--list", action = "store_true", default = FALSE, help = "print the names of the cases"),
+      o("case", "a named case, or all"),
+      o("data", "an R data set name (swiss, mtcars, bwt, quine, warpbreaks, Boston, ...) or a CSV file"),
+      o("formula", "the model formula"),
+      o("family", "gaussian, binomial, poisson, Gamma, inverse.gaussian, glm.nb, ..."),
+      o("link", "the link of the family"),
+      o("weights", "column of prior weights"),
+      o("offset", "column of the offset"),
+      o("direction", "backward, forward or both"),
+      o("criterion", "aic, bic or pvalue"),
+      o("k", "the penalty per df of step()"),
+      o("lower", "the lower scope"),
+      o("upper", "the upper scope"),
+      o("start", "the starting model"),
+      o("threshold", "pvalue: the p-value threshold"),
+      o("test", "F, Chisq, LRT or Rao"),
+      o("steps", "step()'s maximum number of steps"),
+      o("fn", "step or stepAIC"),
+      o("table", "drop1 or add1: that table instead of a search"),
+      o("scope", "add1: the scope"),
+      o("collation", "C or locale: the collation the run must be under"),
+      o("no_drop1", "1: leave out the starting model's drop1 table")
+    ))
+}
+
 sr_main <- function(args) {
-  opt <- list()
-  i <- 1L
-  while (i <= length(args)) {
-    a <- args[i]
-    if (a == "--list") { cat(sr_json(names(sr_cases()))); return(invisible()) }
-    if (!startsWith(a, "--") || i == length(args)) stop("bad argument ", a)
-    opt[[substring(a, 3L)]] <- args[i + 1L]
-    i <- i + 2L
-  }
+  opt <- optparse::parse_args(sr_parser(), args = args)
+  if (isTRUE(opt$list)) { cat(sr_json(names(sr_cases()))); return(invisible()) }
+  opt$list <- NULL
+  opt$help <- NULL
   if (!is.null(opt$case)) {
     cases <- sr_cases()
     if (opt$case == "all") {  # the collation cases need their own LC_COLLATE: run them one by one

@@ -10,6 +10,8 @@ cd "$(dirname "$0")/.."
 mode="${1:-demo}"
 
 APT_PKGS="gcc libc6-dev r-base-core r-cran-glmnet r-cran-mass r-cran-jsonlite r-cran-survival r-cran-randomforest r-cran-leaps r-cran-car"
+# optparse: the command lines of the pure-R reference scripts (r_scripts/_args.R, step_reference.R)
+APT_PKGS="$APT_PKGS r-cran-optparse"
 # PyICU (collation="locale": factor levels sorted by ICU as R does) builds against the system ICU
 APT_PKGS="$APT_PKGS libicu-dev pkg-config g++"
 EXTRAS="r,test,crosscheck"

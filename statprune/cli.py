@@ -863,7 +863,8 @@ def stepwise(
 def subsets(
     data: str = typer.Argument(..., help="CSV or Parquet file."),
     target: str = typer.Option(..., "--target", "-y", help="Numeric target column; every other column is a predictor."),
-    method: str = typer.Option("exhaustive", "--method", help="exhaustive | forward | backward | seqrep (leaps' methods)."),
+    search: Optional[str] = typer.Option(None, "--search", help="exhaustive (the default) | forward | backward | seqrep: leaps' method=."),
+    method_old: Optional[str] = deprecated_opt("--method"),
     nvmax: int = typer.Option(8, "--nvmax", help="Largest subset size (leaps' nvmax)."),
     force_in: list[str] = typer.Option([], "--force-in", help="Column in every model; repeatable."),
     force_out: list[str] = typer.Option([], "--force-out", help="Column in no model; repeatable."),
@@ -873,6 +874,7 @@ def subsets(
     """Best subset selection as R's leaps::regsubsets: criteria per size and the subsets chosen by BIC, Cp, adjusted R^2."""
     from .subsets import regsubsets  # noqa: PLC0415
 
+    method = renamed(search, method_old, "--method", "--search") or "exhaustive"
     show(regsubsets(data, target, method=method, nvmax=nvmax, force_in=force_in, force_out=force_out,
                     exclude=exclude), json_out)
 
@@ -973,7 +975,8 @@ _HELP_ORDER = ["demo", "doctor", "lasso", "lasso-ooc", "stepwise", "drop1", "add
 def selective(
     data: str = typer.Argument(..., help="CSV or Parquet file; every column except the target is a predictor."),
     target: str = target_opt("Target column ('time,status' for --family cox)."),
-    method: str = typer.Option("fixed-lasso", "--method", help="fixed-lasso | forward-stepwise | lar"),
+    procedure: Optional[str] = typer.Option(None, "--procedure", help="The selection the inference conditions on: fixed-lasso (the default) | forward-stepwise | lar."),
+    method_old: Optional[str] = deprecated_opt("--method"),
     family: str = typer.Option("gaussian", "--family", help="gaussian | binomial | cox (fixed-lasso only for the last two)."),
     lambda_: Optional[float] = typer.Option(None, "--lambda", help="fixed-lasso: glmnet's lambda (tested at n * lambda); default --s of cv.glmnet."),
     s: str = typer.Option("lambda.min", "--s", help="fixed-lasso without --lambda: lambda.min or lambda.1se of cv.glmnet."),
@@ -990,6 +993,7 @@ def selective(
     """Selective p-values and intervals after the lasso, forward stepwise or LAR (R's selectiveInference)."""
     from .selective import selective_table  # noqa: PLC0415
 
+    method = renamed(procedure, method_old, "--method", "--procedure") or "fixed-lasso"
     res = selective_table(data, target, method=method, family=family, lambda_=lambda_, s=s, seed=seed,  # type: ignore[arg-type]
                           scale=scale, sigma=sigma, alpha=alpha, type=type_, k=k, exclude=exclude,
                           drop_missing=drop_missing)
@@ -1004,7 +1008,8 @@ def knockoff(
     target: str = target_opt(),
     fdr: float = typer.Option(0.1, "--fdr", help="Target false discovery rate."),
     knockoffs: str = typer.Option("second-order", "--knockoffs", help="second-order (model-X, R's default) | fixed (fixed-X, n >= 2p)."),
-    method: str = typer.Option("sdp", "--method", help="Knockoff construction: sdp | equi."),
+    construction: Optional[str] = typer.Option(None, "--construction", help="How the knockoffs are constructed: sdp (the default) | equi."),
+    method_old: Optional[str] = deprecated_opt("--method"),
     statistic: str = typer.Option("coefdiff", "--statistic", help="coefdiff (cv.glmnet coefficient difference) | lambdasmax | lambdadiff."),
     offset: int = typer.Option(1, "--offset", help="1: knockoff+ (controls the FDR); 0: knockoff."),
     family: str = typer.Option("gaussian", "--family", help="gaussian | binomial"),
@@ -1017,6 +1022,7 @@ def knockoff(
     """The knockoff filter with FDR control (R's knockoff::knockoff.filter)."""
     from .knockoff import knockoff_table  # noqa: PLC0415
 
+    method = renamed(construction, method_old, "--method", "--construction") or "sdp"
     res = knockoff_table(data, target, fdr=fdr, knockoffs=knockoffs, method=method, statistic=statistic,  # type: ignore[arg-type]
                          offset=offset, family=family, nfolds=nfolds, seed=seed, exclude=exclude,  # type: ignore[arg-type]
                          drop_missing=drop_missing)

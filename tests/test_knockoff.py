@@ -262,7 +262,7 @@ def test_cli_knockoff_json(tmp_path):
     c = CASES["boston_fixed_equi"]
     path = tmp_path / "b.csv"
     pd.DataFrame(np.asarray(c["X_raw"]), columns=c["names"]).assign(medv=c["y"]).to_csv(path, index=False)
-    r = _cli("knockoff", str(path), "-y", "medv", "--fdr", "0.2", "--knockoffs", "fixed", "--method", "equi",
+    r = _cli("knockoff", str(path), "-y", "medv", "--fdr", "0.2", "--knockoffs", "fixed", "--construction", "equi",
              "--statistic", "lambdasmax", "--seed", "1", "--json", "-")
     assert r.exit_code == 0, r.output
     d = json.loads(r.stdout)

@@ -281,7 +281,7 @@ def test_cli_forward_stepwise_json_matches_the_api(tmp_path):
     df = pd.DataFrame(np.asarray(c["x"]), columns=c["names"]).assign(mpg=c["y"])
     path = tmp_path / "m.csv"
     df.to_csv(path, index=False, float_format="%.17g")
-    r = _cli("selective", str(path), "-y", "mpg", "--method", "forward-stepwise", "--type", "all", "--k", "3",
+    r = _cli("selective", str(path), "-y", "mpg", "--procedure", "forward-stepwise", "--type", "all", "--k", "3",
              "--sigma", "2.5", "--alpha", "0.05", "--json", "-")
     assert r.exit_code == 0, r.output
     d = json.loads(r.stdout)
@@ -298,11 +298,11 @@ def test_cli_forward_stepwise_json_matches_the_api(tmp_path):
 def test_cli_bad_input_exits_2(tmp_path):
     path = tmp_path / "d.csv"
     pd.DataFrame({"a": [1.0, 2, 3, 4], "b": [2.0, 1, 4, 3], "y": [1.0, 2, 2, 5]}).to_csv(path, index=False)
-    r = _cli("selective", str(path), "-y", "nope", "--method", "lar")
+    r = _cli("selective", str(path), "-y", "nope", "--procedure", "lar")
     assert r.exit_code == 2 and "nope" in r.stderr
-    r = _cli("selective", str(path), "-y", "y", "--method", "ridge")
+    r = _cli("selective", str(path), "-y", "y", "--procedure", "ridge")
     assert r.exit_code == 2 and "ridge" in r.stderr
-    r = _cli("selective", str(path), "-y", "y", "--method", "lar", "--type", "all")
+    r = _cli("selective", str(path), "-y", "y", "--procedure", "lar", "--type", "all")
     assert r.exit_code == 2 and "k" in r.stderr
 
 
