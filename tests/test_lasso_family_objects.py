@@ -1,0 +1,99 @@
+"""Every R family object GlmnetCV and ``statprune lasso`` accept, against R's cv.glmnet (issue 13).
+
+``tests/r/glmnet_family_objects.R`` fits ``cv.glmnet(x, y, family = <object>, foldid = foldid)``
+in plain R (Rscript) on R's ``datasets::mtcars`` (``Gamma()`` with its three links,
+``inverse.gaussian()`` with ``1/mu^2`` and ``log``) and glmnet's ``data(BinomialExample)`` /
+``data(PoissonExample)`` (``binomial(link = "probit"/"cloglog")``, ``poisson(link = "identity")``,
+``quasipoisson()``, ``MASS::negative.binomial(theta = 3)``), with fold ids drawn once in R and
+written to the CSV; statprune fits the same data and folds through the Python API and through the
+CLI (``--family``, ``--link``, ``--theta``, ``--json -``). Tolerances (issue 13): lambda rtol 1e-9,
+cvm rtol 1e-6, coefficients 1e-6 of their scale, predictions rtol 1e-8.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from helpers import ROOT, assert_allclose, child_env, require_r
+
+from statprune.lasso import GlmnetCV
+
+pytestmark = pytest.mark.against_r
+
+#: case -> (GlmnetCV parameters, the CLI's family options)
+CASES = {
+    "gamma": ({"family": "Gamma"}, ["--family", "Gamma"]),
+    "gamma_log": ({"family": "Gamma", "link": "log"}, ["--family", "Gamma", "--link", "log"]),
+    "gamma_identity": ({"family": "Gamma", "link": "identity"}, ["--family", "Gamma", "--link", "identity"]),
+    "invgauss": ({"family": "inverse.gaussian"}, ["--family", "inverse.gaussian"]),
+    "invgauss_log": ({"family": "inverse.gaussian", "link": "log"}, ["--family", "inverse.gaussian", "--link", "log"]),
+    "probit": ({"family": "binomial", "link": "probit"}, ["--family", "binomial", "--link", "probit"]),
+    "cloglog": ({"family": "binomial", "link": "cloglog"}, ["--family", "binomial", "--link", "cloglog"]),
+    "pid": ({"family": "poisson", "link": "identity"}, ["--family", "poisson", "--link", "identity"]),
+    "qp": ({"family": "quasipoisson"}, ["--family", "quasipoisson"]),
+    "nb": ({"family": "negative.binomial", "theta": 3}, ["--family", "negative.binomial", "--theta", "3"]),
+}
+
+
+def r_reference(case: str, tmp_path, rds: bool = False) -> tuple[dict, pd.DataFrame, str]:
+    """R's fit of ``case`` (JSON), the data R wrote (with its foldid column) and the CSV's path."""
+    require_r()
+    csv = tmp_path / f"{case}.csv"
+    args = [str(csv)] + ([str(tmp_path / f"{case}.rds")] if rds else [])
+    proc = subprocess.run(["Rscript", str(ROOT / "tests" / "r" / "glmnet_family_objects.R"), case, *args],
+                          capture_output=True, text=True, timeout=600, env=child_env(), check=False)
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout), pd.read_csv(csv), str(csv)
+
+
+def _close_scale(mine, ref, what):
+    ref = np.asarray(ref, float)
+    assert_allclose(np.asarray(mine, float).reshape(-1), ref, atol=1e-6 * np.abs(ref).max(), err_msg=what)
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_family_object_python_api_matches_cv_glmnet(case, tmp_path):
+    ref, d, _ = r_reference(case, tmp_path)
+    params, _ = CASES[case]
+    X, y, foldid = d.drop(columns=["y", "foldid"]), d["y"], d["foldid"].to_numpy()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # R's own 'glmnet.fit: algorithm did not converge' (nb), as in R
+        est = GlmnetCV(foldid=foldid, **params).fit(X, y)
+    res = est.result_
+    assert_allclose(res.lambdas, ref["lambda"], rtol=1e-9, err_msg="lambda")
+    assert_allclose(res.cvm, ref["cvm"], rtol=1e-6, err_msg="cvm")
+    assert res.lambda_min == pytest.approx(ref["lambda_min"], rel=1e-9)
+    assert res.lambda_1se == pytest.approx(ref["lambda_1se"], rel=1e-9)
+    _close_scale(res.coef("lambda.min"), ref["coef"], "coef(s = 'lambda.min')")
+    _close_scale(res.coef("lambda.1se"), ref["coef_1se"], "coef(s = 'lambda.1se')")
+    Xn, Xd = X.to_numpy()[:10], X.iloc[:10]
+    assert_allclose(est.decision_function(Xd), ref["link_pred"], rtol=1e-8, atol=1e-12, err_msg="type='link'")
+    assert_allclose(res.predict(Xn, type="response"), ref["response"], rtol=1e-8, err_msg="type='response'")
+    assert_allclose(res.predict(Xn, s="lambda.1se", type="response"), ref["response_1se"], rtol=1e-8)
+    if params["family"] == "binomial":
+        assert_allclose(est.predict_proba(Xd)[:, 1], ref["response"], rtol=1e-8)
+    else:
+        assert_allclose(est.predict(Xd), ref["response"], rtol=1e-8)
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_family_object_cli_matches_cv_glmnet(case, tmp_path):
+    from typer.testing import CliRunner
+
+    from statprune.cli import app
+
+    ref, _, csv = r_reference(case, tmp_path)
+    _, opts = CASES[case]
+    out = CliRunner().invoke(app, ["lasso", csv, "--target", "y", "--fold-column", "foldid", *opts, "--json", "-"])
+    assert out.exit_code == 0, out.output
+    got = json.loads(out.stdout)
+    assert_allclose(got["lambda"], ref["lambda"], rtol=1e-9, err_msg="lambda")
+    assert_allclose(got["cvm"], ref["cvm"], rtol=1e-6, err_msg="cvm")
+    assert got["lambda_min"] == pytest.approx(ref["lambda_min"], rel=1e-9)
+    _close_scale(list(got["coefficients"].values()), ref["coef"], "coefficients")
+    assert got["family"] == CASES[case][0]["family"]
