@@ -23,7 +23,8 @@ Only what ``cv.glmnet`` needs to draw its folds, for R's default generators
   full permutation.)
 
 ``cv.glmnet`` draws ``foldid = sample(rep(seq(nfolds), length = N))``, i.e.
-``rep(...)[sample.int(N)]``: :func:`r_sample_folds`.
+``rep(...)[sample.int(N)]``: that draw is :func:`statprune._glmnet.folds.r_foldid`
+(the one fold policy), built on :class:`RRandom`.
 
 Examples
 --------
@@ -31,8 +32,6 @@ Examples
 [0.914806, 0.9370754, 0.2861395]
 >>> r_sample_int(10, seed=1).tolist()       # R: set.seed(1); sample(10)
 [9, 4, 7, 1, 2, 5, 3, 10, 6, 8]
->>> r_sample_folds(12, 3, seed=1).tolist()  # R: set.seed(1); sample(rep(1:3, length = 12))
-[3, 1, 1, 1, 2, 2, 3, 2, 3, 2, 3, 1]
 """
 
 from __future__ import annotations
@@ -42,7 +41,7 @@ import operator
 
 import numpy as np
 
-__all__ = ["RRandom", "r_runif", "r_sample_folds", "r_sample_int"]
+__all__ = ["RRandom", "r_runif", "r_sample_int"]
 
 _MASK32 = 0xFFFFFFFF
 _I2_32M1 = 2.328306437080797e-10  # 1 / (2^32 - 1), R's i2_32m1
@@ -145,12 +144,3 @@ def r_runif(size: int, seed: int) -> np.ndarray:
 def r_sample_int(n: int, seed: int) -> np.ndarray:
     """``set.seed(seed); sample(n)`` (``sample.int(n)``, values ``1..n``)."""
     return RRandom(seed).sample_int(n)
-
-
-def r_sample_folds(n: int, nfolds: int, seed: int) -> np.ndarray:
-    """``set.seed(seed); sample(rep(seq(nfolds), length = n))``: ``cv.glmnet``'s folds for ``seed``."""
-    n, nfolds = int(n), int(nfolds)
-    if nfolds < 1:
-        raise ValueError("nfolds must be >= 1")
-    perm = RRandom(seed).sample_int(n)
-    return (perm - 1) % nfolds + 1

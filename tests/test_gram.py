@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from glmnet_parity import compare_cv, py_kwargs, r_cv_reference, rel
 from helpers import call_test_r
 
-from statprune._rng import r_sample_folds
+from statprune._glmnet.folds import r_foldid
 from statprune.engines import _native, gram
 from statprune.engines.gram import GramNotSupported, GramStats, cv_glmnet_gram, gram_stats
 
@@ -88,7 +88,7 @@ def test_constant_column_and_constant_in_training_fold(r):
 @pytest.mark.against_r
 def test_seed_gives_r_folds(r):
     n = 137
-    fid = r_sample_folds(n, 10, 2024)
+    fid = r_foldid(n, 10, 2024)
     rfid = call_test_r("gram", "gram_cv_foldid_check", np.zeros((n, 3)) + np.arange(n)[:, None] * [1, 2, 3],
                        np.arange(n, dtype=float) % 7, 10, 2024)
     np.testing.assert_array_equal(fid, np.asarray(rfid).astype(int))

@@ -1,4 +1,4 @@
-"""R's ``set.seed(s); sample(rep(seq(k), length = n))`` without R (statprune._rng).
+"""R's ``set.seed(s); sample(rep(seq(k), length = n))`` without R (statprune._rng, statprune._glmnet.folds).
 
 Expected values come from R: the stored fixture ``tests/expected/r_folds.json``
 (``r_scripts/make_expected_rng.R``, many seeds, n around powers of two, nfolds
@@ -15,7 +15,8 @@ import numpy as np
 import pytest
 from helpers import call_test_r
 
-from statprune._rng import RRandom, r_runif, r_sample_folds, r_sample_int
+from statprune._glmnet.folds import r_foldid
+from statprune._rng import RRandom, r_runif, r_sample_int
 
 FIXTURE = Path(__file__).parent / "expected" / "r_folds.json"
 DOC = json.loads(FIXTURE.read_text())
@@ -46,7 +47,7 @@ def test_folds_equal_stored_r_draws(n):
 
 
 def test_public_helpers_agree_with_stream():
-    assert r_sample_folds(100, 10, 3).tolist() == ((r_sample_int(100, 3) - 1) % 10 + 1).tolist()
+    assert r_foldid(100, 10, 3).tolist() == ((r_sample_int(100, 3) - 1) % 10 + 1).tolist()
     u = r_runif(5, 11)
     assert np.all((u > 0) & (u < 1))
 
@@ -63,7 +64,7 @@ def test_live_r_sample_and_runif(r):
         n = int(rng.choice([int(rng.integers(3, 300)), int(2 ** rng.integers(2, 17) + rng.integers(-2, 3))]))
         k = int(rng.choice([3, 5, 10, n]))
         seed = int(rng.integers(-(2**31) + 1, 2**31 - 1))
-        got = r_sample_folds(n, k, seed)
+        got = r_foldid(n, k, seed)
         want = np.asarray(r.call("glmnet", "spg_draw_foldid", n, k, seed)).astype(int).reshape(-1)
         np.testing.assert_array_equal(got, want, err_msg=f"n={n} nfolds={k} seed={seed}")
 
@@ -74,4 +75,4 @@ def test_live_cv_glmnet_own_fold_draw(r):
     for n, k, seed in [(137, 10, 2024), (256, 5, 1), (1025, 3, -7)]:
         x = np.zeros((n, 3)) + np.arange(n)[:, None] * [1.0, 2.0, 3.0] + np.sin(np.arange(3 * n)).reshape(n, 3)
         rfid = call_test_r("gram", "gram_cv_foldid_check", x, np.arange(n, dtype=float) % 7, k, seed)
-        np.testing.assert_array_equal(r_sample_folds(n, k, seed), np.asarray(rfid).astype(int).reshape(-1))
+        np.testing.assert_array_equal(r_foldid(n, k, seed), np.asarray(rfid).astype(int).reshape(-1))
