@@ -523,7 +523,7 @@ def prepare_xy(
             cols_m = [c for c in non_num if df[c].isna().any()]
             raise DataError(f"column(s) {cols_m} have missing values; impute them or pass drop_missing=True")
     if non_num:
-        Xdf = _treatment_dummies(Xdf, non_num, encoded)
+        Xdf = _treatment_dummies(Xdf, encoded)
     X = Xdf.astype(np.float64)
     consts = constant_columns(X)
     if consts and constant == "error":
@@ -549,23 +549,18 @@ def prepare_xy(
     )
 
 
-def _treatment_dummies(X: pd.DataFrame, cat_cols: list[str], encoded: dict[str, list[str]]) -> pd.DataFrame:
+def _treatment_dummies(X: pd.DataFrame, encoded: dict[str, list[str]]) -> pd.DataFrame:
     """R's ``model.matrix`` treatment coding: levels sorted (or the categorical's order),
-    first level dropped, dummy named ``<col><level>`` as R names it."""
-    parts = []
-    for c in X.columns:
-        if c not in cat_cols:
-            parts.append(X[[c]])
-            continue
-        s = X[c]
-        levels = list(s.cat.categories) if isinstance(s.dtype, pd.CategoricalDtype) else sorted(s.astype(str).unique())
-        if len(levels) < 2:
-            raise DataError(f"column '{c}' has a single level ({levels[0]!r}); it carries no information: exclude it")
-        vals = s.astype(str).to_numpy()
-        dummies = {f"{c}{lev}": (vals == str(lev)).astype(np.float64) for lev in levels[1:]}
-        encoded[c] = list(dummies)
-        parts.append(pd.DataFrame(dummies, index=X.index))
-    out = pd.concat(parts, axis=1)
+    first level dropped, dummy named ``<col><level>`` as R names it (formulaic's
+    ``C(x, contr.treatment)`` through the estimators' :class:`TreatmentEncoder`)."""
+    # formulaic takes seconds to import: only when a table has text columns to encode
+    from .engines.stepwise.categorical import TreatmentEncoder  # noqa: PLC0415
+
+    enc = TreatmentEncoder().fit(X)
+    encoded.update(enc.encoded_)
+    out = enc.transform(X)
+    # numeric columns keep their own labels
+    out.columns = [n for c in X.columns for n in (enc.encoded_[str(c)] if str(c) in enc.encoded_ else [c])]
     names = [str(c) for c in out.columns]
     if len(set(names)) != len(names):  # g + level 'b' -> 'gb', next to a column 'gb': R would make two 'gb'
         origin = {}

@@ -143,6 +143,38 @@ def test_treatment_encoder_matches_model_matrix_names_and_values():
 
 
 @pytest.mark.against_r
+def test_encode_categoricals_is_r_model_matrix_through_formulaic(tmp_path):
+    """prepare_xy(categorical='encode') (the CLI's --encode-categoricals) codes text columns with the
+    estimators' formulaic TreatmentEncoder: R's colnames(model.matrix(~ ., d))[-1] and values, also for a
+    column named Intercept (formulaic's own name), a level holding '[' and unused categories."""
+    from helpers import require_r
+
+    from statprune._data import prepare_xy
+    from statprune.engines.stepwise.categorical import TreatmentEncoder
+
+    d = pd.DataFrame({"Intercept": [1.5, 2.0, 3.0, 4.0, 5.0, 6.0], "g": ["b", "x[1]", "a", "b", "a", "x[1]"],
+                      "f": pd.Categorical(["lo", "hi", "hi", "lo", "lo", "hi"], categories=["lo", "mid", "hi"]),
+                      "y": [1.0, 3.0, 2.0, 5.0, 4.0, 6.0]})
+    prep = prepare_xy(d, "y", categorical="encode", constant="keep")
+    names = ["Intercept", "gb", "gx[1]", "fmid", "fhi"]
+    assert prep.feature_names == names and prep.encoded == {"g": ["gb", "gx[1]"], "f": ["fmid", "fhi"]}
+    enc = TreatmentEncoder().fit(d.drop(columns="y"))
+    assert enc.feature_names_out_ == names
+    np.testing.assert_array_equal(prep.X.to_numpy(), enc.transform(d.drop(columns="y")).to_numpy())
+    require_r()
+    d.drop(columns="f").to_csv(tmp_path / "d.csv", index=False)
+    code = (f"d <- read.csv('{tmp_path / 'd.csv'}', check.names = FALSE); d$y <- NULL; "
+            "d$f <- factor(c('lo','hi','hi','lo','lo','hi'), levels = c('lo','mid','hi')); "
+            "m <- model.matrix(~ ., d)[, -1]; cat(colnames(m), sep = '\\n'); write.csv(m, stdout(), row.names = FALSE)")
+    r = subprocess.run(["Rscript", "-e", code], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[:5] == names
+    ref = pd.read_csv(pd.io.common.StringIO("\n".join(lines[5:])))
+    np.testing.assert_array_equal(prep.X.to_numpy(), ref.to_numpy())
+
+
+@pytest.mark.against_r
 def test_glmnet_treatment_equals_r_model_matrix(boston):
     """categorical='treatment' == cv.glmnet on model.matrix(~ ., d)[, -1] (the 0/1 chas column renamed)."""
     from statprune import GlmnetCV

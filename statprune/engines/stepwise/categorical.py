@@ -55,12 +55,19 @@ class TreatmentEncoder:
             if len(levels) < 2:
                 raise DataError(f"column '{c}' has a single level ({levels[0]!r}); it carries no information: exclude it")
             self.levels_[c] = levels
-        terms = [(f"C(`{c}`, contr.treatment, levels={self.levels_[c]!r})" if c in self.categorical_ else f"`{c}`")
-                 for c in self.columns_]
+        # formulaic sees placeholder names (x0, x1, ...): a column named "Intercept", or holding a backtick
+        # or a comma, would otherwise be dropped, renamed or refused; R's names are built from the levels
+        self._safe = {c: f"x{i}" for i, c in enumerate(self.columns_)}
+        terms = [(f"C({self._safe[c]}, contr.treatment, levels={self.levels_[c]!r})" if c in self.categorical_
+                  else self._safe[c]) for c in self.columns_]
         self.formula_ = " + ".join(terms)
         mm = model_matrix(self.formula_, self._as_text(frame), na_action="raise")
         self.spec_ = mm.model_spec
-        self.feature_names_out_ = self._r_names(list(mm.columns))
+        #: the dummies of each text/categorical column, R's ``<column><level>`` for every level but the first
+        self.encoded_ = {c: [f"{c}{lev}" for lev in self.levels_[c][1:]] for c in self.categorical_}
+        self.feature_names_out_ = [n for c in self.columns_ for n in self.encoded_.get(c, [c])]
+        if len([c for c in mm.columns if c != "Intercept"]) != len(self.feature_names_out_):  # pragma: no cover
+            raise RuntimeError("formulaic's treatment coding does not match R's column count")
         return self
 
     def _as_text(self, frame: pd.DataFrame) -> pd.DataFrame:
@@ -68,22 +75,7 @@ class TreatmentEncoder:
         for c in self.categorical_:
             if not isinstance(out[c].dtype, pd.CategoricalDtype):
                 out[c] = out[c].astype(str)
-        return out
-
-    def _r_names(self, cols: list[str]) -> list[str]:
-        """formulaic's ``C(`g`, ...)[T.b]`` -> R's ``gb``; the intercept is left out (glmnet adds its own)."""
-        names = []
-        for col in cols:
-            if col == "Intercept":
-                continue
-            if col.startswith("C(") and "[" in col:
-                var = col[2:].split(",", 1)[0].strip().strip("`")
-                lev = col[col.rindex("[") + 1 : -1]
-                lev = lev[2:] if lev.startswith("T.") else lev
-                names.append(f"{var}{lev}")
-            else:
-                names.append(col.strip("`"))
-        return names
+        return out.rename(columns=self._safe)
 
     def transform(self, X: pd.DataFrame) -> pd.DataFrame:
         frame = X.copy()
