@@ -14,15 +14,22 @@ Conventions shared by every command:
 
 from __future__ import annotations
 
+import inspect
+import math
+import os
+import shlex
 import sys
+import warnings
 from collections.abc import Callable, Sequence
 from functools import wraps
 from typing import Any, Optional
 
 import typer
 
-from ._json import dumps
-from .errors import DataError, GramNotSupported, ParameterError, RError, RNotAvailableError, StatpruneError
+from . import __version__, workflows
+from ._json import dumps, write_atomic
+from ._text import anova_text, fits, frame_text, table_text, terminal_width, wrap_prose
+from .errors import DataError, ParameterError, RError, RNotAvailableError, SelectionWarning, StatpruneError
 
 app = typer.Typer(
     name="statprune",
@@ -36,8 +43,6 @@ app = typer.Typer(
 
 def _version_callback(value: bool) -> None:
     if value:
-        from . import __version__  # noqa: PLC0415 - not python_versions(): that imports every package
-
         typer.echo(f"statprune {__version__}")
         raise typer.Exit()
 
@@ -51,9 +56,7 @@ def _root(
         help="Text read as missing in every command, comma-separated (R's na.strings; default 'NA' as read.csv)."),
 ) -> None:
     """Statistical parameter pruning that gives the same answers as R."""
-    from ._data import NA_VALUES_DEFAULT, _na_list  # noqa: PLC0415
-
-    NA_VALUES_DEFAULT.set(None if na_values is None else _na_list(na_values))  # reset on every invocation
+    workflows.set_na_values(na_values)  # reset on every invocation
 
 
 # --------------------------------------------------------------------------- the shared vocabulary
@@ -115,8 +118,6 @@ def emit_json(obj: Any, dest: str) -> None:
         sys.stdout.write(text)
         sys.stdout.flush()
     else:
-        from ._data import write_atomic  # noqa: PLC0415
-
         write_atomic(dest, text)
         typer.echo(f"wrote {dest}", err=True)
 
@@ -163,24 +164,31 @@ def core_json(d: dict[str, Any], *, n_rows: Optional[int] = None) -> dict[str, A
 
 
 def show(result: Any, json_dest: Optional[str], *, n_rows: Optional[int] = None) -> None:
-    """Print a result: its ``to_dict()`` as JSON (:func:`core_json`) with ``--json``, else its ``summary()``."""
+    """Print a result: its ``to_dict()`` as JSON (:func:`core_json`) with ``--json``, else its ``summary()``.
+
+    Both say how many missing cells each column had as read (``result.missing``, filled in by
+    :mod:`statprune.workflows`): the JSON key ``missing``, and :func:`statprune.workflows.missing_line`
+    after the summary unless the summary states it itself.
+    """
+    missing = getattr(result, "missing", None) or {}
     if json_dest is not None:
-        emit_json(core_json(result.to_dict(), n_rows=n_rows), json_dest)
+        d = result.to_dict()
+        d.setdefault("missing", dict(missing))
+        emit_json(core_json(d, n_rows=n_rows), json_dest)
     else:
-        echo(result.summary())
+        text = result.summary()
+        if missing and workflows.MISSING_HEADER not in text:
+            text = f"{text}\n{workflows.missing_line(missing)}"
+        echo(text)
 
 
 def echo(text: str) -> None:
     """Print text on stdout, its prose lines wrapped to the terminal width."""
-    from ._text import wrap_prose  # noqa: PLC0415
-
     typer.echo(wrap_prose(text))
 
 
 def _quiet_broken_pipe() -> None:
     """The reader went away (``statprune lasso ... | head -2``): stop quietly, as ``cat`` does."""
-    import os  # noqa: PLC0415
-
     try:  # later writes (and the interpreter's final flush) go nowhere instead of raising again
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
@@ -194,28 +202,15 @@ def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
     A command whose first argument is ``data`` (a file) also gets ``--sep`` and ``--decimal``
     (the CSV dialect, e.g. ``--sep ';' --decimal ','`` for R's ``write.csv2`` files).
     """
-    import inspect  # noqa: PLC0415
-
     sig = inspect.signature(fn)
     reads_table = "data" in sig.parameters
 
     @wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        import os  # noqa: PLC0415
-        import warnings  # noqa: PLC0415
-
-        dialect = (kwargs.pop("csv_sep", None), kwargs.pop("csv_decimal", None)) if reads_table else (None, None)
+        sep, decimal = (kwargs.pop("csv_sep", None), kwargs.pop("csv_decimal", None)) if reads_table else (None, None)
         try:
-            with warnings.catch_warnings():
+            with warnings.catch_warnings(), workflows.reading(sep=sep, decimal=decimal):
                 warnings.showwarning = _show_warning  # one line on stderr, not Python's source echo
-                if reads_table:
-                    from ._data import CSV_DIALECT  # noqa: PLC0415
-
-                    token = CSV_DIALECT.set(dialect)
-                    try:
-                        return fn(*args, **kwargs)
-                    finally:
-                        CSV_DIALECT.reset(token)
                 return fn(*args, **kwargs)
         except (DataError, ParameterError) as exc:
             typer.echo(f"error: {exc}", err=True)
@@ -270,7 +265,7 @@ def doctor(
     json_out: Optional[str] = JsonOpt,
 ) -> None:
     """Check the installation: each feature works / needs R / needs an extra, with the install line; exit 1 when a core package is missing."""
-    from ._doctor import run_doctor  # noqa: PLC0415
+    from ._doctor import run_doctor  # noqa: PLC0415 - deferred: it imports every optional package to check it
 
     report = run_doctor(need_r=need_r)
     if json_out is not None:
@@ -289,8 +284,6 @@ def doctor(
             if not check["ok"] and check.get("fix"):
                 typer.echo(f"       fix: {check['fix']}")
         typer.echo("")
-        from ._text import table_text  # noqa: PLC0415
-
         feats = report.get("features") or []
         typer.echo(table_text(["feature", "status", "what"], [[f["name"], f["status"], f["what"]] for f in feats]))
         fixes = list(dict.fromkeys(f["fix"] for f in feats if f["fix"]))
@@ -324,16 +317,10 @@ def importance(
     json_out: Optional[str] = JsonOpt,
 ) -> None:
     """Tree-ensemble feature importance (impurity, held-out permutation, shadow test) and the features it keeps."""
-    import warnings  # noqa: PLC0415
-
     method = renamed(kind, method_old, "--method", "--kind") or "permutation"
-
-    from .errors import SelectionWarning  # noqa: PLC0415
-    from .importance import importance_table  # noqa: PLC0415
-
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SelectionWarning)  # reported in the output instead
-        res = importance_table(
+        res = workflows.importance(
             data, target, exclude=exclude, drop_missing=drop_missing, method=method, model=model,
             threshold=threshold, top_k=top, cumulative=cumulative, random_state=seed, n_estimators=trees,
             n_repeats=repeats, test_size=test_size, n_shadow=rounds, alpha=alpha,
@@ -360,8 +347,6 @@ def pca(
     json_out: Optional[str] = JsonOpt,
 ) -> None:
     """Principal components exactly as R's prcomp(scale.=TRUE), and which features load on the kept ones."""
-    from .pca import pca_table  # noqa: PLC0415
-
     chosen = [x for x in (variance is not None, kaiser, elbow, n is not None) if x]
     if len(chosen) > 1:
         raise ParameterError("give at most one of --variance, --kaiser, --elbow, --n")
@@ -374,7 +359,7 @@ def pca(
         rule = n
     if target is not None and target not in exclude:
         exclude = [*exclude, target]
-    res = pca_table(data, n_components=rule, exclude=exclude, scale=not no_scale,
+    res = workflows.pca(data, n_components=rule, exclude=exclude, scale=not no_scale,
                     loading_threshold=loading_threshold, drop_missing=drop_missing,
                     categorical="encode" if encode_categoricals else "error")
     show(res, json_out)
@@ -401,9 +386,7 @@ def prune_nn_cmd(
     json_out: Optional[str] = JsonOpt,
 ) -> None:
     """Magnitude-prune an MLP with TF-MOT's prune_low_magnitude rules; accuracy/loss before and after, sparsity, size."""
-    from .nn import prune_nn  # noqa: PLC0415
-
-    res = prune_nn(data, target, sparsity=sparsity, schedule=schedule, hidden=hidden, epochs=epochs,  # type: ignore[arg-type]
+    res = workflows.prune_nn(data, target, sparsity=sparsity, schedule=schedule, hidden=hidden, epochs=epochs,  # type: ignore[arg-type]
                    prune_epochs=prune_epochs, scope="global" if global_ else "layer", task=task,  # type: ignore[arg-type]
                    test_size=test_size, seed=seed, exclude=exclude, progress=not quiet_progress(json_out),
                    drop_missing=drop_missing, categorical="encode" if encode_categoricals else "error")
@@ -435,16 +418,14 @@ def stability(
     json_out: Optional[str] = JsonOpt,
 ) -> None:
     """Stability selection with the Lasso (R's stabs::stabsel with glmnet.lasso): give two of --q, --cutoff, --pfer."""
-    from .stability import stability_selection  # noqa: PLC0415
-
     given = sum(v is not None for v in (q, cutoff, pfer))
     if given != 2:
         raise ParameterError("give exactly two of --q, --cutoff and --pfer; the third is solved for")
-    res = stability_selection(
+    res = workflows.stability(
         data, target, exclude=exclude, drop_missing=drop_missing, categorical="encode" if encode_categoricals else "error",
-        plot=plot, plot_option="--plot", q=q, cutoff=cutoff, pfer=pfer, B=B, assumption=assumption,
-        sampling_type=sampling_type, family=family, alpha=alpha, engine=engine, seed=seed, n_jobs=n_jobs, type=fit_type,
-        progress=not quiet_progress(json_out),
+        q=q, cutoff=cutoff, pfer=pfer, B=B, assumption=assumption, sampling_type=sampling_type,
+        family=family, alpha=alpha, engine=engine, seed=seed, n_jobs=n_jobs, type=fit_type,
+        plot=plot, progress=not quiet_progress(json_out),
     )
     if plot is not None:
         typer.echo(f"wrote {plot}", err=True)
@@ -469,9 +450,7 @@ def report(
     json_out: Optional[str] = JsonOpt,
 ) -> None:
     """One self-contained report (HTML, Markdown or JSON): data summary, each method's kept/pruned features, plots, trace, cross-check, session info."""
-    import shlex  # noqa: PLC0415
-
-    from .report import build_report  # noqa: PLC0415
+    from .report import build_report  # noqa: PLC0415 - deferred: jinja2 and matplotlib, for this command only
 
     if fmt not in ("html", "md", "json"):
         raise ParameterError(f"--format must be html, md or json, got {fmt!r}")
@@ -552,9 +531,7 @@ def lasso(
     json_out: Optional[str] = JsonOpt,
 ) -> None:
     """Cross-validated Lasso / elastic net with R's glmnet (same numbers as cv.glmnet in R)."""
-    from .errors import ParameterError as _PE  # noqa: PLC0415
-    from .lasso import cv_glmnet_table  # noqa: PLC0415
-
+    _PE = ParameterError
     foldid_column = renamed(fold_column, foldid_column, "--foldid-column", "--fold-column")
 
     pf: dict[str, float] = {}
@@ -579,32 +556,18 @@ def lasso(
             extra[key] = _numbers(opt, val)
     if s_gamma is not None:
         extra["s_gamma"] = s_gamma if s_gamma in ("gamma.min", "gamma.1se") else _numbers("--s-gamma", s_gamma)[0]
-    import contextlib  # noqa: PLC0415
-
-    on_fit = None
-    with contextlib.ExitStack() as stack:  # issue 6: --engine and a progress bar for the gram engine
-        if engine == "gram" and not quiet_progress(json_out):
-            from ._progress import progress  # noqa: PLC0415
-
-            bar = stack.enter_context(progress(total=None, desc="cv.glmnet (gram engine)", unit="fit"))
-            on_fit = lambda done, total: (setattr(bar, "total", total), bar.update(done - bar.n))  # noqa: E731
-        elif not quiet_progress(json_out):  # one long R call: an elapsed-time line, no fake percentage
-            from ._progress import ticking  # noqa: PLC0415
-
-            stack.enter_context(ticking("cv.glmnet in R"))
-        res = cv_glmnet_table(data, target, family=family, alpha=alpha, nfolds=nfolds, foldid_column=foldid_column,
-                              weights_column=weights_column, seed=seed, type_measure=type_measure, s=s, keep=keep,
-                              exclude=exclude, penalty_factor=pf or None, nlambda=nlambda,
-                              drop_missing=drop_missing, engine=engine,
-                              categorical="encode" if encode_categoricals else "error", na_values=na_values,
-                              offset_column=offset_column, strata_column=strata_column, progress=on_fit, **extra)
+    res = workflows.lasso(data, target, family=family, alpha=alpha, nfolds=nfolds, foldid_column=foldid_column,
+                          weights_column=weights_column, seed=seed, type_measure=type_measure, s=s, keep=keep,
+                          exclude=exclude, penalty_factor=pf or None, nlambda=nlambda,
+                          drop_missing=drop_missing, engine=engine,
+                          categorical="encode" if encode_categoricals else "error", na_values=na_values,
+                          offset_column=offset_column, strata_column=strata_column,
+                          progress=not quiet_progress(json_out), **extra)
     if save_rds:
         res.save_rds(save_rds)
         typer.echo(f"wrote {save_rds}", err=True)
     show(res, json_out, n_rows=None if res.foldid is None else len(res.foldid))
     if json_out is None:
-        from ._text import frame_text  # noqa: PLC0415
-
         typer.echo("")
         typer.echo(frame_text(res.to_frame()))
 
@@ -629,18 +592,12 @@ def demo(
 ) -> None:
     """Cross-validated Lasso on the bundled Boston data, with the equivalent R code."""
     if json_out is not None:  # the demo's fit as `statprune lasso boston.csv -y medv --json` gives it
-        from . import datasets  # noqa: PLC0415
-        from .lasso import GlmnetCV  # noqa: PLC0415
-
-        d = datasets.load_boston()
-        res = GlmnetCV(seed=seed).fit(d.drop(columns="medv"), d["medv"]).result_
-        out = core_json(res.to_dict(), n_rows=len(d))
+        res = workflows.demo(seed)
+        out = core_json(res.to_dict(), n_rows=len(res.foldid))
         out["r_code"] = res.r_code(data="boston.csv", target="medv")
         emit_json(out, json_out)
         return
-    from .lasso import demo_text  # noqa: PLC0415
-
-    echo(demo_text(seed=seed))
+    echo(workflows.demo_text(seed))
 
 
 # --- validate (issue 9)
@@ -661,14 +618,10 @@ def validate(
 ) -> None:
     """The same model in R (glmnet) and certified reference solvers (scikit-learn, glum, skglm, scipy), fit, path and CV:
     verdict per row agree / disagree / not converged (docs/crosscheck.md); exit 1 only when a row disagrees."""
-    from .crosscheck import validate as run_validate  # noqa: PLC0415
-
-    from ._progress import ticking  # noqa: PLC0415
-
     foldid_column = renamed(fold_column, foldid_column, "--foldid-column", "--fold-column")
-    with ticking("validate: glmnet in R, scikit-learn, statsmodels", disable=quiet_progress(json_out)):
-        rep = run_validate(data, target, family=family, alpha=alpha, seed=seed, foldid_column=foldid_column,
-                           nfolds=nfolds, exclude=exclude, drop_missing=drop_missing)
+    rep = workflows.validate(data, target, family=family, alpha=alpha, seed=seed, foldid_column=foldid_column,
+                             nfolds=nfolds, exclude=exclude, drop_missing=drop_missing,
+                             progress=not quiet_progress(json_out))
     if json_out is not None:
         show(rep, json_out)
     else:
@@ -677,44 +630,38 @@ def validate(
 
 
 def _validate_text(rep: Any) -> str:
-    """The cross-check's summary with its difference table as a rich table (wrapped to the terminal)."""
-    from ._text import table_text  # noqa: PLC0415
+    """The cross-check as ``statprune validate`` prints it: what was checked, the verdict rows and the
+    certificates as tables wrapped to the terminal, then the verdict counts and the notes.
 
+    The cells come from :func:`statprune.crosscheck.verdict_rows` (the report's rows), rendered directly.
+    """
+    from .crosscheck import verdict_rows  # noqa: PLC0415 - deferred with the cross-check
+
+    def num(v: Any, digits: int) -> str:
+        return "nan" if not isinstance(v, (int, float)) or not math.isfinite(v) else f"{float(v):.{digits}g}"
+
+    body = [[str(r["quantity"]), str(r["term"]), r["engine"], num(r["value_a"], 6), num(r["value_b"], 6),
+             num(r["rel_diff"], 2), "info" if num(r["tolerance"], 1) == "nan" else f"{r['tolerance']:.0e}",
+             num(r["objective_gap"], 2), num(r["kkt_violation"], 2),
+             "DISAGREE (FAIL)" if r["verdict"] == "disagree" else r["verdict"]] for r in verdict_rows(rep)]
+    head = ["quantity", "term", "engines", "value_a", "value_b", "rel_diff", "tol", "obj_gap", "kkt", "verdict"]
     lines = rep.summary().splitlines()
-    try:
-        blank = lines.index("")
-        body = rep._table_rows()  # the summary's own formatted cells
-    except (ValueError, AttributeError):
-        return "\n".join(lines)
-    head = ["quantity", "term", "engines", "value_a", "value_b", "rel_diff", "tol", ""][: len(body[0]) if body else 8]
-    return "\n".join([lines[0], table_text(head, body), *_rewrap_tables(lines[blank:])])
-
-
-def _rewrap_tables(lines: list[str]) -> list[str]:
-    """Blocks of fixed-width table rows wider than the terminal, re-rendered as rich tables."""
-    import re  # noqa: PLC0415
-
-    from ._text import table_text, terminal_width  # noqa: PLC0415
-
-    width, out, block = terminal_width(), [], []
-
-    def flush() -> None:
-        rows = [re.split(r"\s{2,}", ln.strip()) for ln in block]
-        if (len(block) >= 2 and any(len(ln) > width for ln in block) and len({len(r) for r in rows}) == 1
-                and len(rows[0]) > 1):
-            out.extend(table_text(rows[0], rows[1:]).splitlines())
-        else:
-            out.extend(block)
-        block.clear()
-
-    for ln in lines:
-        if ln.strip() and "  " in ln.strip():
-            block.append(ln)
-        else:
-            flush()
-            out.append(ln)
-    flush()
-    return out
+    parts = [lines[0]]
+    natural = [max([len(h)] + [len(b[i]) for b in body]) for i, h in enumerate(head)]
+    if not fits(natural, terminal_width()):  # a narrow terminal: the per-row gap and KKT columns go
+        body = [b[:7] + b[9:] for b in body]
+        head = head[:7] + head[9:]
+        parts.append("(obj_gap and kkt of each row: in --json or a wider terminal)")
+    parts.append(table_text(head, body))
+    if rep.certificates:
+        certs = [[str(c["stage"]), str(c["at"]), str(c["engine"]), num(c["objective"], 12), num(c["objective_gap"], 2),
+                  num(c["kkt_violation"], 2), num(c["intercept_score"], 2), num(c["own_kkt_violation"], 2),
+                  str(c["status"])] for c in rep.certificates]
+        parts += ["", "Certificates (glmnet's objective; KKT violations as fractions of lambda):",
+                  table_text(["stage", "at", "engine", "objective", "gap", "kkt", "intercept", "own_kkt", "status"],
+                             certs)]
+    footer = lines[len(lines) - 1 - lines[::-1].index(""):] if "" in lines else []
+    return "\n".join([*parts, *footer])
 
 
 # --- compare (issue 7)
@@ -733,24 +680,10 @@ def compare(
     json_out: Optional[str] = JsonOpt,
 ) -> None:
     """Lasso, stepwise, tree importance and PCA on one seeded split: kept features side by side, held-out error."""
-    from ._progress import progress  # noqa: PLC0415
-    from .compare import METHODS  # noqa: PLC0415
-    from .compare import compare as run_compare  # noqa: PLC0415
-
-    methods = tuple(split_methods(method)) or METHODS
-    bar = progress(total=len(methods), disable=quiet_progress(json_out), desc="compare", unit="method")
-
-    def tick(name: str) -> None:
-        bar.set_postfix_str(name)
-        bar.update(1)
-
-    try:
-        res = run_compare(data, target, seed=seed, test_size=test_size, exclude=exclude, methods=methods,
-                          importance_params={"n_estimators": trees} if trees else None,
-                          drop_missing=drop_missing, progress=tick,
-                          categorical="encode" if encode_categoricals else "error")
-    finally:
-        bar.close()
+    res = workflows.compare(data, target, seed=seed, test_size=test_size, exclude=exclude,
+                            methods=split_methods(method), importance_params={"n_estimators": trees} if trees else None,
+                            drop_missing=drop_missing, categorical="encode" if encode_categoricals else "error",
+                            progress=not quiet_progress(json_out))
     show(res, json_out)
 
 
@@ -774,8 +707,6 @@ def lasso_ooc(
     json_out: Optional[str] = JsonOpt,
 ) -> None:
     """Gaussian cv.glmnet on data larger than memory (Dask partitions -> Gram statistics -> glmnet path)."""
-    from . import cv_glmnet_ooc  # noqa: PLC0415
-
     weights = renamed(weights_column, weights_old, "--weights", "--weights-column")
     try:
         s_val: Any = s if s in ("lambda.min", "lambda.1se") else float(s)
@@ -783,22 +714,9 @@ def lasso_ooc(
         raise ParameterError(f"--s {s!r}: use lambda.min, lambda.1se or a number") from None
     if address is None and scheduler not in ("threads", "processes", "synchronous"):
         raise ParameterError(f"--scheduler {scheduler!r}: use threads, processes or synchronous")
-    client = None
-    if address is not None:
-        from distributed import Client  # noqa: PLC0415
-
-        client = Client(address)
-    try:
-        res = cv_glmnet_ooc(
-            data, target, exclude=exclude, weights=weights, fold_column=fold_column, nfolds=nfolds, seed=seed,
-            alpha=alpha, s=s_val, scheduler=scheduler, client=client, blocksize=blocksize,
-            progress_bar=not quiet_progress(json_out),
-        )
-    except GramNotSupported as exc:  # e.g. fewer than 3 rows per fold: the data, not the installation
-        raise DataError(f"{exc}; the out-of-core engine cannot fit this, use 'statprune lasso' (R)") from None
-    finally:
-        if client is not None:
-            client.close()
+    res = workflows.lasso_ooc(data, target, exclude=exclude, weights=weights, fold_column=fold_column, nfolds=nfolds,
+                              seed=seed, alpha=alpha, s=s_val, scheduler=scheduler, address=address,
+                              blocksize=blocksize, progress=not quiet_progress(json_out))
     if json_out is not None:
         emit_json(core_json(res.to_dict(), n_rows=res.n_rows), json_out)
     else:
@@ -836,19 +754,15 @@ def stepwise(
     json_out: Optional[str] = JsonOpt,
 ) -> None:
     """Stepwise selection with R's step()/drop1() semantics (same path, AIC and final model as R)."""
-    import warnings as _w  # noqa: PLC0415
-
-    from .stepwise import stepwise as _stepwise  # noqa: PLC0415
-
     if formula is None and target is None:
         raise ParameterError("give --formula (e.g. 'Fertility ~ .') or -y/--target (for 'TARGET ~ .')")
     if formula is None:
         formula = f"`{target}` ~ ."
     elif target is not None and formula.partition("~")[0].strip().strip("`") != target:
         raise ParameterError(f"--target {target!r} is not the response of --formula {formula!r}; give one of them")
-    with _w.catch_warnings(record=True) as caught:
-        _w.simplefilter("always")
-        res = _stepwise(data, formula, family=family, direction=direction, criterion=criterion, k=k,
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        res = workflows.stepwise(data, formula, family=family, direction=direction, criterion=criterion, k=k,
                         threshold=threshold, test=test, keep=keep or None, scope_lower=lower, scope_upper=upper,
                         max_steps=steps, adjust=adjust, start=start, link=link, weights=weights_column,
                         offset=offset_column, collation=collation)
@@ -872,10 +786,8 @@ def subsets(
     json_out: Optional[str] = JsonOpt,
 ) -> None:
     """Best subset selection as R's leaps::regsubsets: criteria per size and the subsets chosen by BIC, Cp, adjusted R^2."""
-    from .subsets import regsubsets  # noqa: PLC0415
-
     method = renamed(search, method_old, "--method", "--search") or "exhaustive"
-    show(regsubsets(data, target, method=method, nvmax=nvmax, force_in=force_in, force_out=force_out,
+    show(workflows.subsets(data, target, method=method, nvmax=nvmax, force_in=force_in, force_out=force_out,
                     exclude=exclude), json_out)
 
 
@@ -888,16 +800,16 @@ def vif(
     json_out: Optional[str] = JsonOpt,
 ) -> None:
     """(Generalized) variance inflation factors as R's car::vif, with optional VIF pruning."""
-    from .collinearity import vif as _vif  # noqa: PLC0415
-
-    show(_vif(data, formula, threshold=threshold), json_out)
+    show(workflows.vif(data, formula, threshold=threshold), json_out)
 
 
 def _single_term_table(tab: Any, json_out: Optional[str]) -> None:
-    """Print a drop1/add1 table as R does (heading, model, table), or write it as JSON."""
-    import math  # noqa: PLC0415
+    """Print a drop1/add1 table as R does (heading, model, table), or write it as JSON.
 
+    Its ``attrs`` hold R's heading, the model, family, n and the missing-cell counts (``missing``).
+    """
     attrs = dict(tab.attrs)
+    missing = attrs.pop("missing", None) or {}
     if json_out is not None:
         rows = []
         for name, row in tab.iterrows():
@@ -906,16 +818,17 @@ def _single_term_table(tab: Any, json_out: Optional[str]) -> None:
                 f = float(v)
                 rec[col] = None if not math.isfinite(f) else f
             rows.append(rec)
-        emit_json({**{k: v for k, v in attrs.items()}, "columns": list(tab.columns), "rows": rows}, json_out)
+        emit_json({**{k: v for k, v in attrs.items()}, "columns": list(tab.columns), "rows": rows,
+                   "missing": missing}, json_out)
         return
-    from .stepwise.result import _format_table  # noqa: PLC0415
-
     typer.echo(attrs.get("heading", ""))
     typer.echo("")
     typer.echo(f"Model:\n{attrs.get('model', '')}")
     extra = f", theta = {attrs['theta']:.6g}" if attrs.get("theta") is not None else ""
     typer.echo(f"family: {attrs.get('family')}, n = {attrs.get('n')}{extra}, factor levels: collation {attrs.get('collation')!r}")
-    typer.echo(_format_table(tab))
+    typer.echo(anova_text(tab))
+    if missing:
+        typer.echo(workflows.missing_line(missing))
 
 
 @app.command("drop1")
@@ -934,9 +847,7 @@ def drop1_cmd(
     json_out: Optional[str] = JsonOpt,
 ) -> None:
     """R's drop1(fit, test = ...): the single-term deletions table of an lm/glm/glm.nb."""
-    from .stepwise import drop1 as _drop1  # noqa: PLC0415
-
-    tab = _drop1(data, formula, family=family, test=None if test == "none" else test, k=k, scope=scope, link=link,
+    tab = workflows.drop1(data, formula, family=family, test=None if test == "none" else test, k=k, scope=scope, link=link,
                  weights=weights_column, offset=offset_column, collation=collation)
     _single_term_table(tab, json_out)
 
@@ -957,9 +868,7 @@ def add1_cmd(
     json_out: Optional[str] = JsonOpt,
 ) -> None:
     """R's add1(fit, scope, test = ...): the single-term additions table of an lm/glm/glm.nb."""
-    from .stepwise import add1 as _add1  # noqa: PLC0415
-
-    tab = _add1(data, formula, scope, family=family, test=None if test == "none" else test, k=k, link=link,
+    tab = workflows.add1(data, formula, scope, family=family, test=None if test == "none" else test, k=k, link=link,
                 weights=weights_column, offset=offset_column, collation=collation)
     _single_term_table(tab, json_out)
 
@@ -991,10 +900,8 @@ def selective(
     json_out: Optional[str] = JsonOpt,
 ) -> None:
     """Selective p-values and intervals after the lasso, forward stepwise or LAR (R's selectiveInference)."""
-    from .selective import selective_table  # noqa: PLC0415
-
     method = renamed(procedure, method_old, "--method", "--procedure") or "fixed-lasso"
-    res = selective_table(data, target, method=method, family=family, lambda_=lambda_, s=s, seed=seed,  # type: ignore[arg-type]
+    res = workflows.selective(data, target, method=method, family=family, lambda_=lambda_, s=s, seed=seed,  # type: ignore[arg-type]
                           scale=scale, sigma=sigma, alpha=alpha, type=type_, k=k, exclude=exclude,
                           drop_missing=drop_missing)
     show(res, json_out)
@@ -1020,10 +927,8 @@ def knockoff(
     json_out: Optional[str] = JsonOpt,
 ) -> None:
     """The knockoff filter with FDR control (R's knockoff::knockoff.filter)."""
-    from .knockoff import knockoff_table  # noqa: PLC0415
-
     method = renamed(construction, method_old, "--method", "--construction") or "sdp"
-    res = knockoff_table(data, target, fdr=fdr, knockoffs=knockoffs, method=method, statistic=statistic,  # type: ignore[arg-type]
+    res = workflows.knockoff(data, target, fdr=fdr, knockoffs=knockoffs, method=method, statistic=statistic,  # type: ignore[arg-type]
                          offset=offset, family=family, nfolds=nfolds, seed=seed, exclude=exclude,  # type: ignore[arg-type]
                          drop_missing=drop_missing)
     show(res, json_out)

@@ -43,7 +43,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from . import workflows
 from ._json import dumps
+from ._progress import progress as progress_bar
+from ._progress import ticking
 from ._validation import check_target
 from .errors import DataError, ParameterError, RNotAvailableError
 
@@ -225,12 +228,10 @@ def _family_for(y: pd.Series) -> str:
 
 
 def _run_lasso(ctx: dict[str, Any]) -> Section:
-    from .lasso import GlmnetCV  # noqa: PLC0415
     from .plotting import CoefPathDisplay, CVPathDisplay  # noqa: PLC0415
 
-    prep = ctx["prepared"]
-    est = GlmnetCV(family=ctx["family"], seed=ctx["seed"]).fit(prep.X, prep.y)
-    res = est.result_
+    res = workflows.lasso(ctx["frame"], [ctx["target"]], family=ctx["family"], seed=ctx["seed"], categorical="encode",
+                          progress=ctx["progress"])
     ctx["lasso_result"] = res
     frame = res.to_frame()
     tables = [Table.from_frame(frame, f"Coefficients at lambda.min and lambda.1se; selected at s = {res.s}",
@@ -290,10 +291,10 @@ def _spread_labels(ax: Any, x: np.ndarray, beta: np.ndarray, names: Sequence[str
 
 
 def _run_pca(ctx: dict[str, Any]) -> Section:
-    from .pca import PCAPruner, ScreeDisplay  # noqa: PLC0415
+    from .pca import ScreeDisplay  # noqa: PLC0415
 
     prep = ctx["prepared"]
-    res = PCAPruner().fit(prep.X.drop(columns=prep.constant)).result_
+    res = workflows.pca(prep.X.drop(columns=prep.constant))
     fig, ax = _figure()
     ScreeDisplay.from_result(res).plot(ax=ax)
     tables = [
@@ -312,8 +313,6 @@ def _run_pca(ctx: dict[str, Any]) -> Section:
 
 
 def _run_stepwise(ctx: dict[str, Any]) -> Section:
-    from .stepwise import stepwise  # noqa: PLC0415
-
     fam = {"gaussian": "gaussian", "binomial": "binomial", "poisson": "poisson"}.get(ctx["family"])
     if fam is None:
         why = (f"not run: R's step() works on lm/glm fits, which have no {ctx['family']!r} family "
@@ -322,7 +321,7 @@ def _run_stepwise(ctx: dict[str, Any]) -> Section:
     target = ctx["target"]
     frame = ctx["frame"]
     try:
-        res = stepwise(frame, f"`{target}` ~ .", family=fam)
+        res = workflows.stepwise(frame, f"`{target}` ~ .", family=fam)
     except DataError as exc:  # e.g. n <= p: step() cannot start, but the lasso (glmnet's regime) can
         why = f"not run: {exc}"
         return Section("stepwise", "Stepwise selection (step)", why, [], [], notes=[why])
@@ -389,12 +388,12 @@ def importance_params(n: int, p: int) -> dict[str, Any]:
 
 
 def _run_importance(ctx: dict[str, Any]) -> Section:
-    from .importance import ImportanceDisplay, ImportancePruner  # noqa: PLC0415
+    from .importance import ImportanceDisplay  # noqa: PLC0415
 
     prep = ctx["prepared"]
     params = importance_params(*prep.X.shape)
-    est = ImportancePruner(random_state=ctx["seed"], progress=ctx.get("progress", False), **params).fit(prep.X, prep.y)
-    res = est.result_
+    res = workflows.importance(ctx["frame"], ctx["target"], categorical="encode", random_state=ctx["seed"],
+                               progress=ctx["progress"], **params)
     tables = [Table.from_frame(res.to_frame(), f"Importance ({res.method}, {res.estimator_name})",
                                row_class=lambda r: "kept" if r.get("selected", True) else "pruned")]
     fig, ax = _figure()
@@ -407,8 +406,6 @@ def _run_importance(ctx: dict[str, Any]) -> Section:
 
 
 def _run_subsets(ctx: dict[str, Any]) -> Section:
-    from .subsets import regsubsets  # noqa: PLC0415
-
     title = "Best subset selection (leaps::regsubsets)"
     if ctx["family"] != "gaussian":
         why = f"not run: best subsets fit a linear model; the target is {ctx['family']}"
@@ -417,7 +414,7 @@ def _run_subsets(ctx: dict[str, Any]) -> Section:
     X = prep.X.drop(columns=prep.constant)
     p = X.shape[1]
     try:
-        res = regsubsets(X.assign(**{ctx["target"]: np.asarray(prep.y, float)}), ctx["target"],
+        res = workflows.subsets(X.assign(**{ctx["target"]: np.asarray(prep.y, float)}), ctx["target"],
                          method="exhaustive" if p <= 50 else "forward", nvmax=min(p, 20))
     except (DataError, ParameterError) as exc:
         why = f"not run: {exc}"
@@ -433,7 +430,6 @@ def _run_subsets(ctx: dict[str, Any]) -> Section:
 
 
 def _run_vif(ctx: dict[str, Any]) -> Section:
-    from .collinearity import vif  # noqa: PLC0415
     from .compare import _quote  # noqa: PLC0415
 
     title = "Variance inflation (car::vif)"
@@ -443,7 +439,7 @@ def _run_vif(ctx: dict[str, Any]) -> Section:
     yv = np.asarray(prep.y)
     y = yv.astype(float) if np.issubdtype(yv.dtype, np.number) else pd.factorize(yv, sort=True)[0].astype(float)
     try:
-        res = vif(X.assign(**{ctx["target"]: y}), formula, threshold=10.0)  # the VIFs depend on the predictors only
+        res = workflows.vif(X.assign(**{ctx["target"]: y}), formula, threshold=10.0)  # the VIFs depend on the predictors only
     except (DataError, ParameterError) as exc:
         why = f"not run: {exc}"
         return Section("vif", title, why, [], [], notes=[why])
@@ -557,7 +553,8 @@ def _crosscheck(ctx: dict[str, Any]) -> Table | None:
         return None
     prep = ctx["prepared"]
     try:
-        cc = crosscheck(res, prep.X, prep.y)
+        with ticking("crosscheck: R and the reference solvers", disable=not ctx["progress"]):
+            cc = crosscheck(res, prep.X, prep.y)
     except (ParameterError, DataError) as exc:  # a configuration the cross-check does not cover
         ctx["crosscheck_note"] = f"not run: {exc}"
         return None
@@ -819,10 +816,6 @@ def build_report(
     progress : bool
         Show a tqdm progress bar on stderr.
     """
-    from ._progress import progress as progress_bar  # noqa: PLC0415
-
-    from ._data import prepare_xy, read_table  # noqa: PLC0415
-
     methods = [m.strip() for m in (methods.split(",") if isinstance(methods, str) else methods) if m.strip()]
     unknown = [m for m in methods if m not in _RUNNERS]
     if unknown or not methods:
@@ -832,12 +825,12 @@ def build_report(
     if seed is None or int(seed) != seed:
         raise ParameterError(f"seed must be an integer, got {seed!r}")
     data_path = None if isinstance(data, pd.DataFrame) else str(data)
-    df = read_table(data)
+    df = workflows.read(data)
     if target not in [str(c) for c in df.columns]:
         raise DataError(f"target column '{target}' not found; columns are: {', '.join(map(str, df.columns))}")
     summary = data_summary(df, target)
     summary["file"] = None if data_path is None else os.path.basename(data_path)
-    prep = prepare_xy(df, target, drop_missing=drop_missing, categorical="encode", constant="keep")
+    prep = workflows.load(df, target, drop_missing=drop_missing, categorical="encode", constant="keep")
     summary["rows_used"] = int(prep.X.shape[0])
     summary["encoded"] = prep.encoded
     fam = _family_for(prep.y) if family == "auto" else family
