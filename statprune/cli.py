@@ -176,7 +176,7 @@ def show(result: Any, json_dest: Optional[str], *, n_rows: Optional[int] = None)
         d.setdefault("missing", dict(missing))
         emit_json(core_json(d, n_rows=n_rows), json_dest)
     else:
-        text = result.summary()
+        text = str(result.summary())
         if missing and workflows.MISSING_HEADER not in text:
             text = f"{text}\n{workflows.missing_line(missing)}"
         echo(text)

@@ -231,7 +231,7 @@ def _run_lasso(ctx: dict[str, Any]) -> Section:
     from .plotting import CoefPathDisplay, CVPathDisplay  # noqa: PLC0415
 
     res = workflows.lasso(ctx["frame"], [ctx["target"]], family=ctx["family"], seed=ctx["seed"], categorical="encode",
-                          progress=ctx["progress"])
+                          progress=ctx.get("progress", False))
     ctx["lasso_result"] = res
     frame = res.to_frame()
     tables = [Table.from_frame(frame, f"Coefficients at lambda.min and lambda.1se; selected at s = {res.s}",
@@ -393,7 +393,7 @@ def _run_importance(ctx: dict[str, Any]) -> Section:
     prep = ctx["prepared"]
     params = importance_params(*prep.X.shape)
     res = workflows.importance(ctx["frame"], ctx["target"], categorical="encode", random_state=ctx["seed"],
-                               progress=ctx["progress"], **params)
+                               progress=ctx.get("progress", False), **params)
     tables = [Table.from_frame(res.to_frame(), f"Importance ({res.method}, {res.estimator_name})",
                                row_class=lambda r: "kept" if r.get("selected", True) else "pruned")]
     fig, ax = _figure()
@@ -553,7 +553,7 @@ def _crosscheck(ctx: dict[str, Any]) -> Table | None:
         return None
     prep = ctx["prepared"]
     try:
-        with ticking("crosscheck: R and the reference solvers", disable=not ctx["progress"]):
+        with ticking("crosscheck: R and the reference solvers", disable=not ctx.get("progress", False)):
             cc = crosscheck(res, prep.X, prep.y)
     except (ParameterError, DataError) as exc:  # a configuration the cross-check does not cover
         ctx["crosscheck_note"] = f"not run: {exc}"
