@@ -181,7 +181,7 @@ def lasso_ooc(data: Any, target: str, *, address: str | None = None, progress: b
     The data is never loaded whole, so no missing-cell count is taken here (the engine
     refuses NaN itself). ``address``: a Dask distributed scheduler (``tcp://host:8786``).
     """
-    from .outofcore import cv_glmnet_ooc  # noqa: PLC0415 - deferred (dask)
+    from . import cv_glmnet_ooc  # noqa: PLC0415 - deferred (dask); the public name, wherever the engine lives
 
     client = None
     if address is not None:
