@@ -8,8 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from .. import _provenance
-from . import _backend_r
+from .. import _backend_r, _provenance
 from ._inputs import prepare_X, prepare_y
 from .report import EXACT_TOL, PVALUE_TOL, CrosscheckReport, num_row
 
@@ -39,7 +38,7 @@ def crosscheck_glm(X: Any, y: Any, *, family: str = "gaussian", feature_names: S
     n, p = Xa.shape
     y_py, _, _ = prepare_y(y, family, n, None, glmnet=False)
     w = None if sample_weight is None else np.asarray(sample_weight, dtype=float)
-    r = _backend_r.lm_glm(Xa, y_py, family, w)
+    r = _backend_r.crosscheck_lm_glm(Xa, y_py, family, w)
     design = np.column_stack([np.ones(n), Xa])
     notes = ["p-values of a model refitted after selection are not valid p-values (selective inference); these rows check the arithmetic only"]
     if family == "gaussian":

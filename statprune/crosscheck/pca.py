@@ -8,9 +8,8 @@ from typing import Any
 import numpy as np
 from sklearn.decomposition import PCA
 
-from .. import _provenance
+from .. import _backend_r, _provenance
 from ..errors import DataError
-from . import _backend_r
 from ._inputs import prepare_X
 from .report import EXACT_TOL, CrosscheckReport, num_row
 
@@ -33,7 +32,7 @@ def crosscheck_pca(X: Any, *, scale: bool = False, feature_names: Sequence[str] 
     True
     """
     Xa, names = prepare_X(X, feature_names)
-    r = _backend_r.prcomp(Xa, scale)
+    r = _backend_r.crosscheck_prcomp(Xa, scale)
     Z = Xa - Xa.mean(axis=0)
     if scale:
         sd = Xa.std(axis=0, ddof=1)

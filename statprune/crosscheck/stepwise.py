@@ -7,11 +7,10 @@ from typing import Any
 
 import numpy as np
 
-from .. import _provenance
+from .. import _backend_r, _provenance
 from .._data import read_table
 from ..errors import ParameterError
 from ..stepwise import stepwise
-from . import _backend_r
 from .report import EXACT_TOL, CrosscheckReport, num_row, set_row
 
 __all__ = ["crosscheck_stepwise"]
@@ -37,7 +36,7 @@ def crosscheck_stepwise(data: Any, formula: str, *, family: str = "gaussian", di
         raise ParameterError(f"formula must be an R formula string 'y ~ terms', got {formula!r}")
     df = read_table(data)
     py = stepwise(df, formula, family=family, direction=direction, criterion="aic", k=k)
-    r = _backend_r.step(df, formula, family, direction, k)
+    r = _backend_r.crosscheck_step(df, formula, family, direction, k)
     a, b = "r.step", "statprune.stepwise"
     rows = []
     r_steps = [str(t) for t in np.atleast_1d(r["step"])]
