@@ -61,6 +61,7 @@ import numpy as np
 import pandas as pd
 
 from ._data import prepare_xy
+from ._glmnet.folds import check_foldid, draw_foldid
 from ._provenance import provenance
 from ._validation import check_target, check_xy
 from .errors import DataError, NothingSelectedWarning, ParameterError, SelectionWarning
@@ -383,13 +384,10 @@ def stat_glmnet_coefdiff(X: Any, Xk: Any, y: Any, *, family: str = "gaussian", n
     """
     X, Xk, y = _check_stat_inputs(X, Xk, y, family)
     n, p = X.shape
-    rng = np.random.default_rng(seed)
-    sw = _swap_of(p, swap, rng)
-    if foldid is None:
-        foldid = rng.permutation(np.resize(np.arange(1, nfolds + 1), n))
-    foldid = np.asarray(foldid).reshape(-1).astype(np.int32)
-    if foldid.size != n:
-        raise ParameterError(f"foldid has {foldid.size} values for {n} rows")
+    sw = _swap_of(p, swap, np.random.default_rng(seed))
+    # the one fold policy: a user foldid checked as cv.glmnet checks it, else R's draw for ``seed``
+    foldid = draw_foldid(n, nfolds, seed) if foldid is None else check_foldid(foldid, n)
+    foldid = foldid.astype(np.int32)
     Z = _backend_r.knockoff_cv_coef(_swapped(X, Xk, sw), y, foldid, family=family, nlambda=nlambda)
     return (np.abs(Z[:p]) - np.abs(Z[p:])) * (1 - 2 * sw)
 
