@@ -20,7 +20,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from ._glmnet.families import check_family_target
+from ._glmnet.families import check_family_target, missing_target
 from .errors import DataError
 
 __all__ = [
@@ -388,7 +388,7 @@ def check_target(
     """
     s = pd.Series(y) if not isinstance(y, pd.Series) else y
     if s.isna().any():
-        raise DataError(f"target '{name}' has {int(s.isna().sum())} missing value(s); remove those rows first")
+        raise missing_target(name, int(s.isna().sum()))
     if kind == "any":
         return s.to_numpy()
     if kind in ("binary", "categorical"):

@@ -262,11 +262,16 @@ def _cox_target(y: Any) -> np.ndarray:
     return a
 
 
+def missing_target(name: str, count: int) -> DataError:
+    """The one message for a target with missing values (NA, or NaN which R's ``is.na`` also counts)."""
+    return DataError(f"target '{name}' has {count} missing value(s) (NA/NaN); remove those rows first")
+
+
 def _classes(arr: Any, family: str, name: str, collation: str) -> Target:
     s = arr if isinstance(getattr(arr, "dtype", None), pd.CategoricalDtype) else pd.Series(np.asarray(arr, dtype=object))
     miss = int(pd.isna(pd.Series(s)).sum())
     if miss:
-        raise DataError(f"target '{name}' has {miss} missing value(s); remove those rows first")
+        raise missing_target(name, miss)
     classes = class_levels(arr, collation=collation)
     if family == "binomial" and len(classes) != 2:
         raise DataError(f"target '{name}' has {len(classes)} distinct value(s) {[str(c) for c in classes][:10]}; "
@@ -334,7 +339,7 @@ def check_family_target(y: Any, family: str, *, name: str = "y", glmnet: bool = 
     except (TypeError, ValueError):
         raise DataError(f"target '{name}' is not numeric; for classes use family='binomial' or 'multinomial'") from None
     if np.isnan(a).any():
-        raise DataError(f"target '{name}' has {int(np.isnan(a).sum())} missing value(s); remove those rows first")
+        raise missing_target(name, int(np.isnan(a).sum()))
     if not np.isfinite(a).all():
         raise DataError(f"target '{name}' has {int((~np.isfinite(a)).sum())} infinite value(s)")
     if family == "gaussian" and glmnet and a.size and np.ptp(a) == 0:
