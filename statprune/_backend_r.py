@@ -22,9 +22,6 @@ import pandas as pd
 from . import _r
 
 __all__ = [
-    "crosscheck_cv_fixed",
-    "crosscheck_fold_fits",
-    "crosscheck_glmnet_fit",
     "crosscheck_lm_glm",
     "crosscheck_prcomp",
     "crosscheck_step",
@@ -58,44 +55,8 @@ def stepwise_rds(data: pd.DataFrame, formula: str, family: str, link: str | None
 
 
 # --------------------------------------------------------------------------- crosscheck (crosscheck.R)
-# What the crosscheck asks of R (statprune.crosscheck): glmnet at FIXED lambdas to a tight thresh (the reference
-# the other engines are compared with), cv.glmnet at fixed lambdas on given folds with keep=TRUE, the gaussian
-# fold fits without interpolation, and the unpenalised lm/glm, step() and prcomp references. Folds always come
-# from Python (GlmnetCV's or the caller's): nothing in crosscheck.R draws them.
-
-
-def _cc_floats(v: Any) -> np.ndarray | None:
-    return None if v is None else np.asarray(v, dtype=float)
-
-
-def crosscheck_glmnet_fit(X: np.ndarray, y_r: Any, family: str, alpha: float, lam: Any, *, weights: Any, pf: Any, standardize: bool, fit_intercept: bool,
-                          thresh: float, offset: Any = None) -> dict[str, Any]:
-    """glmnet at the lambda value(s) ``lam`` to ``thresh``: lambda, a0, beta (original x scale), deviance, classes."""
-    _r.require_r_packages("glmnet")
-    return _r.call(
-        "crosscheck", "cc_glmnet_fit", X, y_r, family=family, alpha=float(alpha), weights=_cc_floats(weights), penalty_factor=_cc_floats(pf),
-        standardize=bool(standardize), intercept=bool(fit_intercept), thresh=float(thresh), offset=_cc_floats(offset),
-        _context="glmnet refit for the crosscheck", **{"lambda": np.atleast_1d(np.asarray(lam, dtype=float))},
-    )
-
-
-def crosscheck_cv_fixed(X: np.ndarray, y_r: Any, family: str, alpha: float, lambdas: np.ndarray, foldid: np.ndarray, *, weights: Any, pf: Any, standardize: bool,
-                        fit_intercept: bool, thresh: float, offset: Any = None) -> dict[str, Any]:
-    """cv.glmnet at exactly ``lambdas`` on ``foldid``, glmnet's default measure, with the prevalidated predictions (``keep=TRUE``)."""
-    return _r.call(
-        "crosscheck", "cc_cv_fixed", X, y_r, family=family, alpha=float(alpha), foldid=foldid, weights=_cc_floats(weights), penalty_factor=_cc_floats(pf),
-        standardize=bool(standardize), intercept=bool(fit_intercept), thresh=float(thresh), offset=_cc_floats(offset),
-        _context="cv.glmnet at fixed lambdas for the crosscheck", **{"lambda": np.asarray(lambdas, dtype=float)},
-    )
-
-
-def crosscheck_fold_fits(X: np.ndarray, y: np.ndarray, foldid: np.ndarray, alpha: float, lambdas: np.ndarray, *, weights: Any, standardize: bool,
-                         fit_intercept: bool, thresh: float) -> dict[str, Any]:
-    """Gaussian: every fold fitted at ``lambdas`` (no interpolation): per-fold weighted mse (K x L), fold weights, cvm, cvsd."""
-    return _r.call(
-        "crosscheck", "cc_glmnet_folds", X, y, foldid, alpha=alpha, weights=_cc_floats(weights), standardize=standardize, intercept=fit_intercept,
-        thresh=thresh, _context="glmnet fold fits for the crosscheck", **{"lambda": np.asarray(lambdas, dtype=float)},
-    )
+# The crosscheck's unpenalised references (statprune.crosscheck): lm/glm, step() and prcomp. Its glmnet fits
+# live in statprune.lasso._backend_r.
 
 
 def crosscheck_lm_glm(X: np.ndarray, y: np.ndarray, family: str, weights: Any) -> dict[str, Any]:

@@ -1,5 +1,6 @@
-# statprune crosscheck bridge (issue 9): R's side of statprune.crosscheck, called
-# only from statprune/_backend_r.py. Sourced once by statprune/_r.py;
+# statprune crosscheck bridge (issue 9): R's side of statprune.crosscheck,
+# called only from statprune/lasso/_backend_r.py (glmnet) and statprune/_backend_r.py
+# (lm/glm, step, prcomp). Sourced once by statprune/_r.py;
 # every function takes R objects (matrices, vectors, factors) and returns plain
 # lists. No R code is ever built from user strings: models are fitted on a model
 # matrix built in Python, with column names made here ("x1", "x2", ...), so no

@@ -35,8 +35,8 @@ tolerances), :mod:`~statprune.crosscheck.lasso` (glmnet's fit, path and CV:
 :mod:`~statprune.crosscheck.stepwise`, :mod:`~statprune.crosscheck.pca`,
 :mod:`~statprune.crosscheck.mapping` (lambda <-> alpha / C), the reference
 solvers and certificates (``_refsolvers``, ``_certify``, ``_certified``) and
-R's side through :mod:`statprune._backend_r` (with :mod:`statprune.lasso._backend_r`
-the only caller of the bridge's functions).
+R's side through :mod:`statprune.lasso._backend_r` (glmnet) and :mod:`statprune._backend_r`
+(lm/glm, step, prcomp), the only callers of the bridge's functions.
 
 ``statprune.crosscheck`` is both this package and the function:
 ``statprune.crosscheck(est, X, y)`` calls :func:`crosscheck`.

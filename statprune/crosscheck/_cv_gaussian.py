@@ -17,9 +17,9 @@ import numpy as np
 from sklearn.linear_model import ElasticNetCV
 from sklearn.model_selection import PredefinedSplit
 
-from .. import _backend_r
 from .._glmnet.rules import choose_lambda, cv_aggregate
 from .._validation import check_foldid
+from ..lasso import _backend_r as glmnet_r
 from . import mapping
 from .report import curve_row, num_row
 
@@ -34,7 +34,7 @@ def cv_rows(res: Any, prob: mapping.GlmnetProblem, X: np.ndarray, y: np.ndarray,
     rows: list[dict[str, Any]] = []
 
     # 1. exact: each fold fitted at glmnet's lambdas, standardized on its own training rows, both engines
-    rcv = _backend_r.crosscheck_fold_fits(X, y, foldid, prob.alpha, lambdas, weights=sample_weight, standardize=standardize, fit_intercept=fit_intercept,
+    rcv = glmnet_r.crosscheck_fold_fits(X, y, foldid, prob.alpha, lambdas, weights=sample_weight, standardize=standardize, fit_intercept=fit_intercept,
                                thresh=thresh)
     r_fold = np.asarray(rcv["fold_mse"], dtype=float).reshape(K, -1)
     s_fold = np.empty_like(r_fold)

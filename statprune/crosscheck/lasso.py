@@ -14,8 +14,8 @@ ecosystems, certifies every solution on glmnet's objective
 ``refit``  the unpenalised refit on the selected support, statsmodels against R's lm/glm
            (:func:`~statprune.crosscheck.glm.crosscheck_glm`).
 
-R is reached through :mod:`statprune._backend_r` (its crosscheck section); cv.glmnet
-as a user runs it (with its folds) through :class:`~statprune.lasso.GlmnetCV`.
+glmnet in R is reached through :mod:`statprune.lasso._backend_r` (its crosscheck section);
+cv.glmnet as a user runs it (with its folds) through :class:`~statprune.lasso.GlmnetCV`.
 """
 
 from __future__ import annotations
@@ -26,11 +26,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .. import _backend_r, _provenance
+from .. import _provenance
 from .._data import prepare_xy
 from .._glmnet.params import DEFAULTS
 from .._validation import check_foldid, check_offset, check_target
 from ..errors import DataError, ParameterError
+from ..lasso import _backend_r as glmnet_r
 from . import _certified, _certify, _refsolvers, mapping
 from ._cv_gaussian import cv_rows
 from ._inputs import as_result, lambda_at, looks_like_data, prepare_X, prepare_y, run_cv, term_labels
@@ -240,7 +241,7 @@ def crosscheck(
     )
 
     # ---- R tight refit at lambda
-    rfit = _backend_r.crosscheck_glmnet_fit(Xa, y_r, family, alpha, lam, weights=sample_weight, pf=penalty_factor, standardize=standardize,
+    rfit = glmnet_r.crosscheck_glmnet_fit(Xa, y_r, family, alpha, lam, weights=sample_weight, pf=penalty_factor, standardize=standardize,
                                  fit_intercept=fit_intercept, thresh=thresh, offset=offset)
     r_beta, r_a0, r_classes = _unpack_fit(rfit, family, p, 0)
     if family == "multinomial":
@@ -289,7 +290,7 @@ def crosscheck(
     stage_engines = [e for e in _refsolvers.STAGE_ENGINES[family] if e in allowed]
     path_lambdas = np.asarray(getattr(res, "lambdas", None) if res is not None else _default_path(prob, lam), dtype=float)
     if "path" in checks:
-        rp = _backend_r.crosscheck_glmnet_fit(Xa, y_r, family, alpha, path_lambdas, weights=sample_weight, pf=penalty_factor, standardize=standardize,
+        rp = glmnet_r.crosscheck_glmnet_fit(Xa, y_r, family, alpha, path_lambdas, weights=sample_weight, pf=penalty_factor, standardize=standardize,
                                    fit_intercept=fit_intercept, thresh=thresh, offset=offset)
         rb = np.asarray(rp["beta"], dtype=float)
         ra0 = np.asarray(rp["a0"], dtype=float)
@@ -310,7 +311,7 @@ def crosscheck(
             notes.append(f"certified CV stage: {cv_lambdas.size} of the {path_lambdas.size} lambdas (spread along the path, with lambda={lam:.6g}), "
                          "every fold refitted by each engine at exactly those lambdas")
 
-        rcv = _backend_r.crosscheck_cv_fixed(Xa, y_r, family, alpha, cv_lambdas, fid_all, weights=sample_weight, pf=penalty_factor, standardize=standardize,
+        rcv = glmnet_r.crosscheck_cv_fixed(Xa, y_r, family, alpha, cv_lambdas, fid_all, weights=sample_weight, pf=penalty_factor, standardize=standardize,
                                   fit_intercept=fit_intercept, thresh=thresh, offset=offset)
         new_rows, cert_rows = _certified.cv_stage(
             Xa, y_py, family, alpha, cv_lambdas, fid_all, stage_engines, rcv, weights=sample_weight, pf=penalty_factor,

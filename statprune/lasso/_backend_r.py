@@ -3,7 +3,7 @@
 It also runs stability selection's base learner, ``stabs::glmnet.lasso`` on each subsample
 (``r_scripts/bridge/stability.R``, :func:`subsample_lasso_paths`) and the glmnet fits behind
 knockoff's statistics (``r_scripts/bridge/knockoff.R``, :func:`knockoff_cv_coef`,
-:func:`knockoff_entry_lambda`), so glmnet is reached from this module only.
+:func:`knockoff_entry_lambda`) and of the crosscheck (``r_scripts/bridge/crosscheck.R``), so glmnet is reached from this module only.
 
 Every ``spg_*`` function of the bridge is reached through one function here, so the rest of
 :mod:`statprune.lasso` never names an R function. Arguments reach R as values (never pasted
@@ -31,6 +31,9 @@ from ..errors import ConvergenceWarning, DataError, PerfectSeparationWarning, Se
 
 __all__ = [
     "assess",
+    "crosscheck_cv_fixed",
+    "crosscheck_fold_fits",
+    "crosscheck_glmnet_fit",
     "call_text",
     "coef_exact",
     "coef_interp",
@@ -257,6 +260,40 @@ def knockoff_entry_lambda(xz: np.ndarray, y: np.ndarray, *, family: str, nlambda
 
 # --------------------------------------------------------------------------- R's warnings
 _SEPARATION_HINTS = ("fitted probabilities numerically 0 or 1", "perfect separation", "saturated")
+
+
+# --------------------------------------------------------------------------- crosscheck (crosscheck.R)
+# glmnet as statprune.crosscheck needs it: at FIXED lambdas to a tight thresh (the reference the other engines are
+# compared with), cv.glmnet at fixed lambdas on given folds with keep=TRUE, and the gaussian fold fits without
+# interpolation. Folds always come from Python (GlmnetCV's or the caller's): nothing in crosscheck.R draws them.
+def crosscheck_glmnet_fit(X: np.ndarray, y_r: Any, family: str, alpha: float, lam: Any, *, weights: Any, pf: Any, standardize: bool, fit_intercept: bool,
+                          thresh: float, offset: Any = None) -> dict[str, Any]:
+    """glmnet at the lambda value(s) ``lam`` to ``thresh``: lambda, a0, beta (original x scale), deviance, classes."""
+    _r.require_r_packages("glmnet")
+    return _r.call(
+        "crosscheck", "cc_glmnet_fit", X, y_r, family=family, alpha=float(alpha), weights=_opt_array(weights), penalty_factor=_opt_array(pf),
+        standardize=bool(standardize), intercept=bool(fit_intercept), thresh=float(thresh), offset=_opt_array(offset),
+        _context="glmnet refit for the crosscheck", **{"lambda": np.atleast_1d(np.asarray(lam, dtype=float))},
+    )
+
+
+def crosscheck_cv_fixed(X: np.ndarray, y_r: Any, family: str, alpha: float, lambdas: np.ndarray, foldid: np.ndarray, *, weights: Any, pf: Any, standardize: bool,
+                        fit_intercept: bool, thresh: float, offset: Any = None) -> dict[str, Any]:
+    """cv.glmnet at exactly ``lambdas`` on ``foldid``, glmnet's default measure, with the prevalidated predictions (``keep=TRUE``)."""
+    return _r.call(
+        "crosscheck", "cc_cv_fixed", X, y_r, family=family, alpha=float(alpha), foldid=foldid, weights=_opt_array(weights), penalty_factor=_opt_array(pf),
+        standardize=bool(standardize), intercept=bool(fit_intercept), thresh=float(thresh), offset=_opt_array(offset),
+        _context="cv.glmnet at fixed lambdas for the crosscheck", **{"lambda": np.asarray(lambdas, dtype=float)},
+    )
+
+
+def crosscheck_fold_fits(X: np.ndarray, y: np.ndarray, foldid: np.ndarray, alpha: float, lambdas: np.ndarray, *, weights: Any, standardize: bool,
+                         fit_intercept: bool, thresh: float) -> dict[str, Any]:
+    """Gaussian: every fold fitted at ``lambdas`` (no interpolation): per-fold weighted mse (K x L), fold weights, cvm, cvsd."""
+    return _r.call(
+        "crosscheck", "cc_glmnet_folds", X, y, foldid, alpha=alpha, weights=_opt_array(weights), standardize=standardize, intercept=fit_intercept,
+        thresh=thresh, _context="glmnet fold fits for the crosscheck", **{"lambda": np.asarray(lambdas, dtype=float)},
+    )
 
 
 def _reissue(wmsg: warnings.WarningMessage, family: str) -> None:
