@@ -97,3 +97,73 @@ def test_family_object_cli_matches_cv_glmnet(case, tmp_path):
     assert got["lambda_min"] == pytest.approx(ref["lambda_min"], rel=1e-9)
     _close_scale(list(got["coefficients"].values()), ref["coef"], "coefficients")
     assert got["family"] == CASES[case][0]["family"]
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_from_rds_of_a_family_object_fit_predicts_as_r(case, tmp_path):
+    """``GlmnetCV.from_rds`` of R's fit with a family object: the closures are never loaded, the
+    family is rebuilt in R from its checked strings (theta for negative.binomial), and
+    predictions follow its link (``predict_proba`` is R's ``predict(type = "response")``)."""
+    ref, d, _ = r_reference(case, tmp_path, rds=True)
+    params, _ = CASES[case]
+    est = GlmnetCV.from_rds(tmp_path / f"{case}.rds")
+    res = est.result_
+    assert res.family == params["family"]
+    assert res.link == ref["link"]
+    assert res.theta == params.get("theta")
+    assert_allclose(res.lambdas, ref["lambda"], rtol=1e-12)
+    Xn = d.drop(columns=["y", "foldid"]).to_numpy()[:10]
+    assert_allclose(est.decision_function(Xn), ref["link_pred"], rtol=1e-8, atol=1e-12)
+    assert_allclose(res.predict(Xn, type="response"), ref["response"], rtol=1e-8)
+    if params["family"] == "binomial":
+        assert_allclose(est.predict_proba(Xn)[:, 1], ref["response"], rtol=1e-8)
+    else:
+        assert_allclose(est.predict(Xn), ref["response"], rtol=1e-8)
+
+
+HOSTILE = r"""
+suppressPackageStartupMessages(library(glmnet))
+a <- commandArgs(TRUE); out <- a[1]; marker <- a[2]
+e <- new.env(); data(BinomialExample, package = "glmnet", envir = e); x <- e$BinomialExample$x; y <- e$BinomialExample$y
+set.seed(1)
+f <- cv.glmnet(x, y, family = binomial(link = "probit"), nfolds = 3)
+saveRDS(f, file.path(out, "honest.rds"))
+payload <- bquote(file.create(.(marker)))
+fam <- f$glmnet.fit$family
+# the strings say binomial/probit; the functions and an environment would run the payload
+bad <- fam
+bad$linkinv <- eval(bquote(function(eta) { .(payload); pnorm(eta) }))
+env <- new.env(); makeActiveBinding("link", eval(bquote(function() { .(payload); "probit" })), env)
+environment(bad$linkfun) <- env
+g <- f; g$glmnet.fit$family <- bad; saveRDS(g, file.path(out, "payload_functions.rds"))
+g <- f; g$glmnet.fit$family$family <- "quasi"; saveRDS(g, file.path(out, "foreign_family.rds"))
+g <- f; g$glmnet.fit$family$link <- "evil"; saveRDS(g, file.path(out, "foreign_link.rds"))
+g <- f; class(g$glmnet.fit$family) <- "lm"; saveRDS(g, file.path(out, "not_a_family.rds"))
+g <- f; g$glmnet.fit$fam2 <- fam; saveRDS(g, file.path(out, "family_elsewhere.rds"))
+"""
+
+
+def test_from_rds_never_runs_a_family_objects_code(tmp_path):
+    """The family's closures are replaced by its strings before R reads the stream: a family object
+    whose functions (and environment) would run code loads as R's own binomial(link = "probit"),
+    and nothing runs, even when predicting; other family strings/links, another class, or a family
+    object anywhere but a fit's ``family`` element are refused."""
+    from statprune.errors import DataError
+
+    require_r()
+    marker = tmp_path / "PAYLOAD_RAN"
+    proc = subprocess.run(["Rscript", "-e", HOSTILE, str(tmp_path), str(marker)], capture_output=True, text=True,
+                          timeout=600, env=child_env(), check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert not marker.exists()
+    honest = GlmnetCV.from_rds(tmp_path / "honest.rds")
+    est = GlmnetCV.from_rds(tmp_path / "payload_functions.rds")
+    Xn = np.random.default_rng(0).normal(size=(5, honest.n_features_in_))
+    assert_allclose(est.predict_proba(Xn), honest.predict_proba(Xn), rtol=1e-15)
+    assert est.result_.link == "probit"
+    assert not marker.exists()
+    for name, match in [("foreign_family.rds", "names family 'quasi'"), ("foreign_link.rds", "names link 'evil'"),
+                        ("not_a_family.rds", "class"), ("family_elsewhere.rds", "closure")]:
+        with pytest.raises(DataError, match=match):
+            GlmnetCV.from_rds(tmp_path / name)
+    assert not marker.exists()

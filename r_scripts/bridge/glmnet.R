@@ -297,9 +297,29 @@ spg_serialize_raw <- function(fit) serialize(fit, NULL, xdr = TRUE, version = 3)
 
 # from_rds: the serialized stream statprune/_rds_check.py has checked (data only), as a raw vector;
 # R deserializes exactly those bytes, never the file a second time.
+# A family object arrives as the strings statprune/_rds_check.py checked (its closures never
+# reach R): list("statprune:family", c(family, link), theta, placeholders).
 spg_unserialize_checked <- function(raw) {
-  obj <- unserialize(raw)
+  obj <- spg_rebuild_families(unserialize(raw))
   list(obj = obj, class = as.array(class(obj)))
+}
+
+# Every checked family stub (an element named family) rebuilt by R's own family function
+# (spg_family_call: a fixed set of names, the link and theta passed as values).
+spg_rebuild_families <- function(obj) {
+  if (!is.list(obj)) return(obj)
+  for (nm in names(obj)) {
+    el <- obj[[nm]]
+    if (identical(nm, "family") && is.list(el) && identical(el[[1]], "statprune:family")) {
+      s <- el[[2]]
+      nb <- startsWith(s[1], "Negative Binomial(")
+      obj[[nm]] <- eval(spg_family_call(if (nb) "negative.binomial" else s[1], s[2],
+                                        if (nb) el[[3]] else NULL), baseenv())
+    } else if (is.list(el)) {
+      obj[[nm]] <- spg_rebuild_families(el)
+    }
+  }
+  obj
 }
 
 # The call as an R user would read it.

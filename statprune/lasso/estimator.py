@@ -527,9 +527,10 @@ class GlmnetCV(SelectorMixin, BaseEstimator):
 
         The file is checked in Python before R reads it (:mod:`statprune._rds_check`): only
         the data a glmnet fit consists of is accepted, never code (functions, promises,
-        environments, byte code, external pointers; a fit made with a family *function*
-        such as ``binomial()`` holds closures and is refused: refit with
-        ``family = "binomial"``). See docs/security.md.
+        environments, byte code, external pointers). A fit made with a family *object*
+        such as ``binomial(link = "probit")`` holds closures: they are never loaded; the
+        family is rebuilt in R from its checked ``family``/``link`` strings (and theta of
+        ``MASS::negative.binomial``) and predicts with that link. See docs/security.md.
         """
         p = os.fspath(path)
         if not os.path.isfile(p):
