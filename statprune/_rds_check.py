@@ -548,7 +548,10 @@ def _check(data: bytes, where: str) -> _Reader:
         r.take(r.int())  # native encoding name
     elif version != 2:
         raise DataError(f"{where}: R serialization version {version} is not supported (2 and 3 are)")
-    root = r.item("")
+    try:
+        root = r.item("")
+    except _Refused as exc:  # nothing above it to accept it as a family object
+        raise DataError(str(exc)) from None
     _check_language(root, "", where, False, set())
     return r
 
