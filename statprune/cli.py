@@ -625,7 +625,8 @@ def validate(
     if json_out is not None:
         show(rep, json_out)
     else:
-        echo(_validate_text(rep))
+        missing = getattr(rep, "missing", None) or {}  # the line every command prints (issue 13)
+        echo(_validate_text(rep) + (f"\n{workflows.missing_line(missing)}" if missing else ""))
     raise typer.Exit(code=0 if rep.ok else 1)
 
 
