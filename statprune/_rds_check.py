@@ -561,7 +561,7 @@ def sanitized_stream(data: bytes, where: str = "RDS file") -> bytes:
     strings (:func:`_family_stub`): the stream R may deserialize."""
     r = _check(data, where)
     out = bytes(data)
-    for start, end, stub in reversed(r.families):
+    for start, end, stub in sorted(r.families, reverse=True):  # a nested list's family is found first
         out = out[:start] + stub + out[end:]
     return out
 

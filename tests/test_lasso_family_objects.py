@@ -167,3 +167,34 @@ def test_from_rds_never_runs_a_family_objects_code(tmp_path):
         with pytest.raises(DataError, match=match):
             GlmnetCV.from_rds(tmp_path / name)
     assert not marker.exists()
+
+
+NESTED = r"""
+suppressPackageStartupMessages(library(glmnet))
+out <- commandArgs(TRUE)[1]
+e <- new.env(); data(BinomialExample, package = "glmnet", envir = e); x <- e$BinomialExample$x; y <- e$BinomialExample$y
+set.seed(1)
+f <- cv.glmnet(x, y, family = binomial(link = "probit"), nfolds = 3, relax = TRUE)
+g <- glmnet(x, y, family = poisson())
+saveRDS(f, file.path(out, "relaxed.rds")); saveRDS(g, file.path(out, "plain.rds"))
+nx <- x[1:10, ]
+cat(jsonlite::toJSON(list(nx = nx, relaxed = as.numeric(predict(f, newx = nx, s = "lambda.min", type = "response")),
+                          plain = as.numeric(predict(g, newx = nx, s = 0.01, type = "response"))), digits = NA))
+"""
+
+
+def test_from_rds_of_relaxed_and_plain_glmnet_family_object_fits(tmp_path):
+    """Two family objects in one file (a relaxed fit keeps one in glmnet.fit and one in
+    glmnet.fit$relaxed) and a plain glmnet() fit (its own $family) load and predict as R does."""
+    require_r()
+    proc = subprocess.run(["Rscript", "-e", NESTED, str(tmp_path)], capture_output=True, text=True, timeout=600,
+                          env=child_env(), check=False)
+    assert proc.returncode == 0, proc.stderr
+    ref = json.loads(proc.stdout)
+    Xn = np.asarray(ref["nx"], float)
+    relaxed = GlmnetCV.from_rds(tmp_path / "relaxed.rds")
+    assert relaxed.result_.link == "probit"
+    assert_allclose(relaxed.predict_proba(Xn)[:, 1], ref["relaxed"], rtol=1e-8)
+    plain = GlmnetCV.from_rds(tmp_path / "plain.rds", s=0.01)
+    assert plain.result_.link == "log"
+    assert_allclose(plain.result_.predict(Xn, type="response"), ref["plain"], rtol=1e-8)
