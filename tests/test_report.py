@@ -256,7 +256,7 @@ def test_crosscheck_not_covering_a_configuration_is_said_not_fatal(monkeypatch):
     from types import SimpleNamespace
 
     import statprune.crosscheck as cc_mod
-    from statprune import report as rmod
+    from statprune.report import _sections as rmod
 
     def refuse(*args, **kwargs):
         raise ParameterError("lower_limits are not cross-checked")

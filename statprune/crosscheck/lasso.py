@@ -503,8 +503,8 @@ def validate(
     >>> rep.ok, round(rep.info["lambda"], 6)
     (True, 0.021185)
     """
-    if family not in mapping.FAMILIES:
-        raise ParameterError(f"family must be one of {', '.join(mapping.FAMILIES)} for the crosscheck, got {family!r}")
+    if family not in mapping.MAPPED_FAMILIES:
+        raise ParameterError(f"family must be one of {', '.join(mapping.MAPPED_FAMILIES)} for the crosscheck, got {family!r}")
     try:
         alpha = float(alpha)
     except (TypeError, ValueError):

@@ -61,7 +61,7 @@ __all__ = [
 
 #: the families whose lambda this module maps: glmnet's named families (statprune._glmnet.families.GLMNET_FAMILIES)
 #: other than mgaussian and cox, which no reference engine fits
-FAMILIES = ("gaussian", "binomial", "multinomial", "poisson")
+MAPPED_FAMILIES = ("gaussian", "binomial", "multinomial", "poisson")
 
 
 # --------------------------------------------------------------------------- the mapping itself
@@ -209,8 +209,8 @@ class GlmnetProblem:
         standardize: bool = True,
         fit_intercept: bool = True,
     ) -> GlmnetProblem:
-        if family not in FAMILIES:
-            raise ParameterError(f"family must be one of {FAMILIES}, got {family!r}")
+        if family not in MAPPED_FAMILIES:
+            raise ParameterError(f"family must be one of {MAPPED_FAMILIES}, got {family!r}")
         if not 0.0 <= float(alpha) <= 1.0:
             raise ParameterError(f"alpha must be in [0, 1] (glmnet's mixing parameter), got {alpha!r}")
         X = np.asarray(X, dtype=float)
@@ -291,7 +291,7 @@ def refit(prob: GlmnetProblem, lam: float, engine: str = "sklearn", *, tol: floa
         if fam in ("binomial", "multinomial"):
             C = logistic_C(lam, float(prob.w.sum()))
             m = LogisticRegression(C=C, l1_ratio=prob.alpha, solver="saga", fit_intercept=prob.fit_intercept, tol=tol, max_iter=max_iter,
-                                   warm_start=prob.fit_intercept)
+                                   warm_start=prob.fit_intercept, random_state=0)  # saga shuffles: same result every run
             if prob.fit_intercept:
                 # start at the null model (as glmnet does): saga's stopping rule looks at the coefficients' change, and
                 # with every coefficient at zero it would otherwise stop with the intercepts short of their optimum

@@ -42,7 +42,7 @@ __all__ = [
     "from_bytes",
     "knockoff_cv_coef",
     "knockoff_entry_lambda",
-    "linkinv",
+    "r_linkinv",
     "read_rds",
     "roc",
     "subsample_lasso_paths",
@@ -129,7 +129,7 @@ def coef_exact(fit: Any, lam: float, data: Mapping[str, Any], feature_names: Seq
     return _coef_matrix(res)
 
 
-def linkinv(fit: Any, eta: np.ndarray) -> np.ndarray:
+def r_linkinv(fit: Any, eta: np.ndarray) -> np.ndarray:
     """``family$linkinv(eta)`` of a family-object fit, computed by R (links statprune does not invert)."""
     e = np.asarray(eta, dtype=float)
     return np.asarray(_r.call(_SCRIPT, "spg_linkinv", fit, e.reshape(-1)), float).reshape(e.shape)

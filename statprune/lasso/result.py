@@ -396,7 +396,7 @@ class LassoResult(Result):
         if link in LINKS:
             return linkinv(link, eta)
         if self._fit is not None:
-            return _backend_r.linkinv(self._fit, eta)
+            return _backend_r.r_linkinv(self._fit, eta)
         raise ParameterError(f"this fit uses the link {link!r}, which statprune does not invert without the R fit; "
                              "predict type='link', or load the fit with GlmnetCV.from_rds")
 

@@ -1,0 +1,5 @@
+"""``python -m statprune.cli``: the same as the ``statprune`` command."""
+
+from . import main
+
+main()
