@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from ._glmnet.families import check_family_target, missing_target
+from ._json import write_atomic  # re-exported: the one atomic writer, for the callers of _data
 from .errors import DataError
 
 __all__ = [
@@ -572,19 +573,3 @@ def _treatment_dummies(X: pd.DataFrame, encoded: dict[str, list[str]]) -> pd.Dat
         raise DataError(f"encoding the categorical columns gives duplicate column name(s) {', '.join(clash)}; "
                         "rename one of the columns (or exclude it) so that every predictor has its own name")
     return out
-
-
-def write_atomic(path: str | os.PathLike[str], data: str | bytes) -> Path:
-    """Write ``data`` to ``path`` atomically (see :func:`statprune._json.write_atomic`).
-
-    Examples
-    --------
-    >>> import tempfile, os
-    >>> d = tempfile.mkdtemp()
-    >>> p = write_atomic(os.path.join(d, "out.json"), '{"ok": true}')
-    >>> open(p).read()
-    '{"ok": true}'
-    """
-    from ._json import write_atomic as _write  # noqa: PLC0415 - one writer for every output
-
-    return _write(path, data)

@@ -19,11 +19,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from .._text import anova_text
 from ..engines.stepwise.engine import Engine, ModelInfo
 from ..engines.stepwise.formula import add_scope, drop_scope, sort_terms, term_label
 from ..errors import AliasedError
 from ._setup import _check_fit, _formula_text, _Problem
-from .result import _format_table
 
 _STEP_COLUMNS = ["Step", "Df", "Deviance", "Resid. Df", "Resid. Dev", "AIC"]
 
@@ -95,7 +95,7 @@ def _stable_order(aic: np.ndarray) -> np.ndarray:
 
 
 def _print_table(tab: pd.DataFrame) -> None:
-    print(_format_table(tab))
+    print(anova_text(tab))
     print()
 
 

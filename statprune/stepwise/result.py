@@ -16,6 +16,7 @@ import pandas as pd
 from .. import _backend_r
 from .._glmnet.families import class_levels
 from .._json import write_atomic
+from .._text import anova_text
 from ..engines.stepwise.engine import Engine
 from ..errors import ParameterError
 from ..results import SelectionResult
@@ -259,7 +260,7 @@ class StepwiseResult(SelectionResult):
         resp = self.formula.split("~")[0].strip()
         lines.append(f"{resp} ~ " + (" + ".join(self.initial_terms) or "1"))
         lines += ["", "Final Model:", self.final_formula, ""]
-        lines.append(_format_table(self.steps.set_index("Step"), index_name=""))
+        lines.append(anova_text(self.steps.set_index("Step"), index_name=""))
         extra = "".join([
             f", weights: {self.weights}" if self.weights else "",
             f", offset: {self.offset}" if self.offset else "",
@@ -269,7 +270,7 @@ class StepwiseResult(SelectionResult):
                   f"factor levels ordered by collation {self.collation!r}"
                   + (" (code points, R under LC_COLLATE=C)" if self.collation == "C" else " (R in an English locale)"), ""]
         lines.append("Coefficients:")
-        lines.append(_format_table(self.coef_table, index_name=""))
+        lines.append(anova_text(self.coef_table, index_name=""))
         if self.dropped:
             lines += ["", "Dropped: " + ", ".join(f"{t} (p = {p:.4g})" if np.isfinite(p) else t for t, p in zip(self.dropped, self.dropped_p))]
         for w in self.warnings:
@@ -308,29 +309,6 @@ def _num(v: Any) -> Any:
 def _intish(v: Any) -> Any:
     f = _num(v)
     return int(f) if isinstance(f, float) and f.is_integer() else f
-
-
-def _format_table(df: pd.DataFrame, index_name: str = "") -> str:
-    def fmt(v: Any) -> str:
-        if isinstance(v, str):
-            return v
-        try:
-            f = float(v)
-        except (TypeError, ValueError):
-            return str(v)
-        if not math.isfinite(f):
-            return "NA" if np.isnan(f) else str(f)
-        if f == int(f) and abs(f) < 1e9:
-            return str(int(f))
-        return f"{f:.6g}"
-
-    cols = [index_name] + [str(c) for c in df.columns]
-    body = [[str(i)] + [fmt(v) for v in row] for i, row in zip(df.index, df.itertuples(index=False))]
-    widths = [max(len(r[j]) for r in [cols] + body) for j in range(len(cols))]
-    out = ["  ".join(c.ljust(w) if j == 0 else c.rjust(w) for j, (c, w) in enumerate(zip(cols, widths)))]
-    for r in body:
-        out.append("  ".join(c.ljust(w) if j == 0 else c.rjust(w) for j, (c, w) in enumerate(zip(r, widths))))
-    return "\n".join(out)
 
 
 def _statsmodels_fit(engine: Engine, terms: Sequence[frozenset], var_order: Any = None) -> Any:
