@@ -392,28 +392,29 @@ def stat_glmnet_coefdiff(X: Any, Xk: Any, y: Any, *, family: str = "gaussian", n
     return (np.abs(Z[:p]) - np.abs(Z[p:])) * (1 - 2 * sw)
 
 
-def _max_lambda(X: np.ndarray, Xk: np.ndarray, y: np.ndarray, family: str, sw: np.ndarray, nlambda: int) -> np.ndarray:
-    return _backend_r.knockoff_entry_lambda(_swapped(X, Xk, sw), y, family=family, nlambda=nlambda)
+def _entry_lambdas(X: Any, Xk: Any, y: Any, family: str, swap: Any, seed: int | None,
+                   nlambda: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(Z, Z~, flip)``: n x the lambda at which each original / knockoff column enters the path
+    after the random swap, and ``flip = 1 - 2 swap`` (what the statistics multiply by)."""
+    X, Xk, y = _check_stat_inputs(X, Xk, y, family)
+    p = X.shape[1]
+    sw = _swap_of(p, swap, np.random.default_rng(seed))
+    Z = _backend_r.knockoff_entry_lambda(_swapped(X, Xk, sw), y, family=family, nlambda=nlambda)
+    return Z[:p], Z[p:], 1 - 2 * sw
 
 
 def stat_glmnet_lambdasmax(X: Any, Xk: Any, y: Any, *, family: str = "gaussian", swap: Any = None,
                            seed: int | None = None, nlambda: int = 500) -> np.ndarray:
     """R's ``stat.glmnet_lambdasmax``: ``W_j = max(Z_j, Z_j~) sign(Z_j - Z_j~)``, ``Z`` = n x entry lambda."""
-    X, Xk, y = _check_stat_inputs(X, Xk, y, family)
-    p = X.shape[1]
-    sw = _swap_of(p, swap, np.random.default_rng(seed))
-    Z = _max_lambda(X, Xk, y, family, sw, nlambda)
-    return np.maximum(Z[:p], Z[p:]) * np.sign(Z[:p] - Z[p:]) * (1 - 2 * sw)
+    z, zk, flip = _entry_lambdas(X, Xk, y, family, swap, seed, nlambda)
+    return np.maximum(z, zk) * np.sign(z - zk) * flip
 
 
 def stat_glmnet_lambdadiff(X: Any, Xk: Any, y: Any, *, family: str = "gaussian", swap: Any = None,
                            seed: int | None = None, nlambda: int = 500) -> np.ndarray:
     """R's ``stat.glmnet_lambdadiff``: ``W_j = Z_j - Z_j~``, ``Z`` = n x the lambda at which a column enters."""
-    X, Xk, y = _check_stat_inputs(X, Xk, y, family)
-    p = X.shape[1]
-    sw = _swap_of(p, swap, np.random.default_rng(seed))
-    Z = _max_lambda(X, Xk, y, family, sw, nlambda)
-    return (Z[:p] - Z[p:]) * (1 - 2 * sw)
+    z, zk, flip = _entry_lambdas(X, Xk, y, family, swap, seed, nlambda)
+    return (z - zk) * flip
 
 
 # =========================================================================== result and filter
