@@ -10,7 +10,10 @@ atomically (temporary file in the same folder, then ``os.replace``).
 from __future__ import annotations
 
 import contextvars
+import csv
+import gzip
 import os
+import re
 import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -248,11 +251,9 @@ def _check_field_counts(p: Path, sep: str) -> None:
     row names: that file is read so. A single row with an extra field (an unquoted comma) would
     instead turn the first column into row names and shift every column by one, silently.
     """
-    import csv  # noqa: PLC0415
 
     opener: Any = open
     if p.suffix == ".gz":
-        import gzip  # noqa: PLC0415
 
         opener = gzip.open
     try:
@@ -300,7 +301,6 @@ def _take_row_names(p: Path, df: pd.DataFrame, sep: str) -> tuple[pd.DataFrame, 
 def _decimal_to_point(df: pd.DataFrame, decimal: str) -> pd.DataFrame:
     """``dec = ","`` (read.csv2): a column whose every field is a number written with ``decimal`` is
     rewritten with ``.`` so that :func:`_r_type_convert` reads it as R's ``type.convert(dec=)`` does."""
-    import re  # noqa: PLC0415
 
     num = re.compile(r"^\s*[+-]?(\d+" + re.escape(decimal) + r"?\d*|" + re.escape(decimal)
                      + r"\d+)([eE][+-]?\d+)?\s*$")
@@ -314,11 +314,9 @@ def _decimal_to_point(df: pd.DataFrame, decimal: str) -> pd.DataFrame:
 
 
 def _raw_header(p: Path, sep: str) -> list[str] | None:
-    import csv  # noqa: PLC0415
 
     opener = open
     if p.suffix == ".gz":
-        import gzip  # noqa: PLC0415
 
         opener = gzip.open  # type: ignore[assignment]
     try:

@@ -69,8 +69,8 @@ def run_doctor(*, need_r: bool = False) -> dict[str, Any]:
     except Exception as exc:  # pragma: no cover
         out["blas"] = [{"error": str(exc)}]
 
-    from . import _r  # noqa: PLC0415
-    from .errors import RNotAvailableError  # noqa: PLC0415
+    from . import _r  # noqa: PLC0415 - deferred: the doctor checks R only when asked
+    from .errors import RNotAvailableError  # noqa: PLC0415 - deferred: the doctor checks R only when asked
 
     r_ok, r_err, rv = True, None, {}
     try:

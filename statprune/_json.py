@@ -204,7 +204,7 @@ def figure_format(path: str | os.PathLike[str], *, option: str = "path") -> str:
     ...
     statprune.errors.ParameterError: path 'paths.bogus': matplotlib cannot write '.bogus' figures; ...
     """
-    from matplotlib.backend_bases import FigureCanvasBase  # noqa: PLC0415
+    from matplotlib.backend_bases import FigureCanvasBase  # noqa: PLC0415 - deferred: matplotlib only when a figure is serialized
 
     p = os.fspath(path)
     fmt = os.path.splitext(p)[1].lstrip(".").lower() or "png"

@@ -8,6 +8,7 @@ so ``--json -`` output and logs stay clean.
 from __future__ import annotations
 
 import sys
+import threading
 from collections.abc import Iterable
 from typing import Any
 
@@ -33,7 +34,7 @@ def progress(
     >>> with progress(total=2, disable=True) as bar:
     ...     bar.update(2)
     """
-    from tqdm.auto import tqdm  # noqa: PLC0415
+    from tqdm.auto import tqdm  # noqa: PLC0415 - deferred: tqdm only when a bar is shown
 
     return tqdm(iterable, total=total, desc=desc, disable=disable, unit=unit, leave=leave, file=sys.stderr,
                 dynamic_ncols=True, bar_format=bar_format)
@@ -59,7 +60,6 @@ class ticking:  # noqa: N801 - a context manager, like contextlib helpers
     def __enter__(self) -> "ticking":
         if self.disable:
             return self
-        import threading  # noqa: PLC0415
 
         self._bar = progress(total=None, desc=self.desc, bar_format="{desc}: {elapsed}")
         self._stop = threading.Event()

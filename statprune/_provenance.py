@@ -41,7 +41,7 @@ def blas_info() -> list[dict[str, Any]]:
     # deferred: `statprune --version` and `doctor` import this module without numpy; importing
     # numpy here is the point (its BLAS must be loaded for threadpoolctl to see it)
     import numpy  # noqa: F401, PLC0415
-    from threadpoolctl import threadpool_info  # noqa: PLC0415
+    from threadpoolctl import threadpool_info  # noqa: PLC0415 - deferred: threadpoolctl inspects the loaded BLAS when provenance is recorded
 
     return [
         {k: d.get(k) for k in ("internal_api", "version", "num_threads", "filepath", "user_api")}

@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import logging
 import os
 import signal
 import threading
@@ -112,8 +113,6 @@ def _not_available(detail: str) -> RNotAvailableError:
 def _quiet_rpy2_import() -> Any:
     """rpy2 logs "Unable to determine R home" (and warns) while importing without R: statprune's own
     message, with the fix, is what the user should see, so rpy2's is silenced during the import."""
-    import logging  # noqa: PLC0415
-    import warnings  # noqa: PLC0415
 
     logger = logging.getLogger("rpy2")
     before = logger.disabled
@@ -149,7 +148,7 @@ def start() -> Any:
         try:
             with _quiet_rpy2_import():
                 import rpy2.rinterface as ri  # noqa: PLC0415 - the lazy import is the point
-                import rpy2.rinterface_lib.callbacks as callbacks  # noqa: PLC0415
+                import rpy2.rinterface_lib.callbacks as callbacks  # noqa: PLC0415 - deferred: rpy2 (and pandas for data frames) load with R, on first use
         except Exception as exc:  # ImportError, OSError (libR.so missing), ...
             raise _not_available(f"rpy2 could not be imported: {exc}") from exc
         # R's console output goes nowhere; messages we want come back as values.
@@ -227,7 +226,7 @@ def require_r_packages(*packages: str) -> None:
 def r_versions() -> dict[str, str | None]:
     """Versions of R, the R packages statprune uses, rpy2, and R's BLAS/LAPACK."""
     out = call("_bridge", "sp_versions")
-    import rpy2  # noqa: PLC0415
+    import rpy2  # noqa: PLC0415 - deferred: rpy2 (and pandas for data frames) load with R, on first use
 
     out = {k: (None if v is None or v == "" else str(v)) for k, v in out.items()}
     out["rpy2"] = rpy2.__version__
@@ -307,7 +306,7 @@ def _set_class(sexp: Any, cls: str) -> Any:
 
 
 def _r_factor(values: Any, categories: Sequence[Any] | None = None) -> Any:
-    import pandas as pd  # noqa: PLC0415
+    import pandas as pd  # noqa: PLC0415 - deferred: rpy2 (and pandas for data frames) load with R, on first use
 
     ri = start()
     cat = pd.Categorical(values, categories=categories)
@@ -319,7 +318,7 @@ def _r_factor(values: Any, categories: Sequence[Any] | None = None) -> Any:
 
 
 def _r_data_frame(df: Any) -> Any:
-    import pandas as pd  # noqa: PLC0415
+    import pandas as pd  # noqa: PLC0415 - deferred: rpy2 (and pandas for data frames) load with R, on first use
 
     ri = start()
     cols = []
@@ -344,7 +343,7 @@ def _r_data_frame(df: Any) -> Any:
 
 def to_r(obj: Any) -> Any:
     """Convert a Python object to an R object (see the module docstring)."""
-    import pandas as pd  # noqa: PLC0415
+    import pandas as pd  # noqa: PLC0415 - deferred: rpy2 (and pandas for data frames) load with R, on first use
 
     ri = start()
     if obj is None:
@@ -391,7 +390,7 @@ def to_r(obj: Any) -> Any:
 
 def from_r(sexp: Any) -> Any:
     """Convert an R object to Python (see the module docstring)."""
-    import pandas as pd  # noqa: PLC0415
+    import pandas as pd  # noqa: PLC0415 - deferred: rpy2 (and pandas for data frames) load with R, on first use
 
     ri = _STATE["ri"] or start()
     t = sexp.typeof
@@ -471,7 +470,7 @@ def _classes(sexp: Any) -> tuple[str, ...]:
 
 
 def _r_categorical(sexp: Any) -> Any:
-    import pandas as pd  # noqa: PLC0415
+    import pandas as pd  # noqa: PLC0415 - deferred: rpy2 (and pandas for data frames) load with R, on first use
 
     levels = [str(s) for s in sexp.do_slot("levels")]
     codes = np.frombuffer(sexp.memoryview(), dtype=np.int32).astype(np.int64) - 1 if len(sexp) else np.zeros(0, np.int64)
@@ -496,7 +495,7 @@ def _interruptible() -> Iterator[list[bool]]:
     if threading.current_thread() is not threading.main_thread():
         yield hit
         return
-    from rpy2.rinterface_lib import openrlib  # noqa: PLC0415
+    from rpy2.rinterface_lib import openrlib  # noqa: PLC0415 - deferred: rpy2 (and pandas for data frames) load with R, on first use
 
     def _on_sigint(signum: int, frame: Any) -> None:
         hit.append(True)
@@ -550,7 +549,7 @@ def call(script: str, function: str, *args: Any, _convert: bool = True, _context
 def numpy2ri_matrix(x: np.ndarray) -> Any:
     """The slow reference path: rpy2's ``numpy2ri`` converter (for benchmarks only)."""
     start()
-    from rpy2.robjects import default_converter, numpy2ri  # noqa: PLC0415
+    from rpy2.robjects import default_converter, numpy2ri  # noqa: PLC0415 - deferred: rpy2 (and pandas for data frames) load with R, on first use
 
     with _LOCK, (default_converter + numpy2ri.converter).context() as cv:
         return cv.py2rpy(np.asarray(x, dtype=np.float64))

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import io
 import math
+import numbers
 import shutil
 import textwrap
 from collections.abc import Sequence
@@ -34,7 +35,6 @@ def terminal_width() -> int:
 
 
 def _is_number(v: Any) -> bool:
-    import numbers  # noqa: PLC0415
 
     return isinstance(v, numbers.Number) and not isinstance(v, bool)
 
@@ -75,9 +75,9 @@ def fits(widths: Sequence[int], width: int) -> bool:
 def table_text(columns: Sequence[str], rows: Sequence[Sequence[Any]], *, title: str | None = None,
                width: int | None = None, digits: int = 6) -> str:
     """Render a table: numbers right-aligned, text left-aligned, cells wrapped to fit ``width``."""
-    from rich import box  # noqa: PLC0415
-    from rich.console import Console  # noqa: PLC0415
-    from rich.table import Table  # noqa: PLC0415
+    from rich import box  # noqa: PLC0415 - deferred: rich only when a table is printed
+    from rich.console import Console  # noqa: PLC0415 - deferred: rich only when a table is printed
+    from rich.table import Table  # noqa: PLC0415 - deferred: rich only when a table is printed
 
     rows = [list(r) for r in rows]
     numeric = [bool(rows) and all(_numeric_cell(r[i]) for r in rows) for i in range(len(columns))]

@@ -200,7 +200,7 @@ def lasso_ooc(data: Any, target: str, *, address: str | None = None, progress: b
 def demo(seed: int) -> Any:
     """``statprune demo --json``: the cross-validated lasso on the bundled Boston data (``set.seed(seed)`` in R)."""
     from . import datasets  # noqa: PLC0415 - deferred (module docstring)
-    from .lasso import GlmnetCV  # noqa: PLC0415
+    from .lasso import GlmnetCV  # noqa: PLC0415 - deferred (module docstring)
 
     d = datasets.load_boston()
     return GlmnetCV(seed=seed).fit(d.drop(columns="medv"), d["medv"]).result_
@@ -266,7 +266,7 @@ def compare(data: Any, target: str, *, methods: Sequence[str] | None = None, pro
             **params: Any) -> Any:
     """``statprune compare``: every method on one seeded split (:func:`statprune.compare.compare`)."""
     from .compare import METHODS  # noqa: PLC0415 - deferred (module docstring)
-    from .compare import compare as _compare  # noqa: PLC0415
+    from .compare import compare as _compare  # noqa: PLC0415 - deferred (module docstring)
 
     methods = tuple(methods or ()) or METHODS
     df = read(data)

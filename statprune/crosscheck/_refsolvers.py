@@ -74,7 +74,7 @@ class Solution:
 # Unsupported (skipped with the install line) instead of failing the crosscheck
 def _glum_estimator() -> Any:
     try:
-        from glum import GeneralizedLinearRegressor  # noqa: PLC0415
+        from glum import GeneralizedLinearRegressor  # noqa: PLC0415 - deferred: glum/skglm are optional (the [crosscheck] extra)
     except ImportError:
         raise Unsupported("glum is not installed (pip install 'statprune[crosscheck]')") from None
     return GeneralizedLinearRegressor
@@ -82,10 +82,10 @@ def _glum_estimator() -> Any:
 
 def _skglm_modules() -> dict[str, Any]:
     try:
-        from skglm import GeneralizedLinearEstimator  # noqa: PLC0415
-        from skglm.datafits import Logistic, Poisson, Quadratic  # noqa: PLC0415
-        from skglm.penalties import L1, L1_plus_L2, WeightedL1  # noqa: PLC0415
-        from skglm.solvers import AndersonCD, ProxNewton  # noqa: PLC0415
+        from skglm import GeneralizedLinearEstimator  # noqa: PLC0415 - deferred: glum/skglm are optional (the [crosscheck] extra)
+        from skglm.datafits import Logistic, Poisson, Quadratic  # noqa: PLC0415 - deferred: glum/skglm are optional (the [crosscheck] extra)
+        from skglm.penalties import L1, L1_plus_L2, WeightedL1  # noqa: PLC0415 - deferred: glum/skglm are optional (the [crosscheck] extra)
+        from skglm.solvers import AndersonCD, ProxNewton  # noqa: PLC0415 - deferred: glum/skglm are optional (the [crosscheck] extra)
     except ImportError:
         raise Unsupported("skglm is not installed (pip install 'statprune[crosscheck]')") from None
     return dict(GeneralizedLinearEstimator=GeneralizedLinearEstimator, Logistic=Logistic, Poisson=Poisson, Quadratic=Quadratic, L1=L1,

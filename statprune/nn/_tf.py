@@ -31,9 +31,9 @@ def load() -> tuple[Any, Any, Any]:
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     # deferred: tensorflow is an optional extra and takes seconds to import; sklearn users never pay for it
     try:
-        import tensorflow as tf  # noqa: PLC0415
-        import tensorflow_model_optimization as tfmot  # noqa: PLC0415
-        from tensorflow_model_optimization.python.core.keras.compat import keras  # noqa: PLC0415
+        import tensorflow as tf  # noqa: PLC0415 - deferred: TensorFlow is optional and seconds to import
+        import tensorflow_model_optimization as tfmot  # noqa: PLC0415 - deferred: TensorFlow is optional and seconds to import
+        from tensorflow_model_optimization.python.core.keras.compat import keras  # noqa: PLC0415 - deferred: TensorFlow is optional and seconds to import
     except ImportError as exc:
         raise ImportError(
             f"the Keras path of statprune.nn needs the optional extra: pip install 'statprune[keras]' "
@@ -71,6 +71,6 @@ def prune_low_magnitude_wrapper_class() -> Any:
     """TF-MOT's ``PruneLowMagnitude`` layer wrapper class (its masks and thresholds are read from it)."""
     load()
     # deferred like load(): part of the optional tensorflow extra
-    from tensorflow_model_optimization.python.core.sparsity.keras.pruning_wrapper import PruneLowMagnitude  # noqa: PLC0415
+    from tensorflow_model_optimization.python.core.sparsity.keras.pruning_wrapper import PruneLowMagnitude  # noqa: PLC0415 - deferred: TensorFlow is optional and seconds to import
 
     return PruneLowMagnitude

@@ -114,8 +114,8 @@ class CVPathDisplay:
     def plot(self, ax: Any = None, *, point_color: str = "red", bar_color: str = "darkgrey") -> CVPathDisplay:
         """Draw the curve on ``ax`` (a new figure when None); returns ``self``."""
         # deferred: matplotlib is imported at draw time only, so results and the CLI load without it
-        import matplotlib.pyplot as plt  # noqa: PLC0415
-        from matplotlib.collections import LineCollection  # noqa: PLC0415
+        import matplotlib.pyplot as plt  # noqa: PLC0415 - deferred: matplotlib at draw time
+        from matplotlib.collections import LineCollection  # noqa: PLC0415 - deferred: matplotlib at draw time
 
         if self.sign_lambda not in (1, -1):
             raise ParameterError(f"sign_lambda must be 1 or -1, got {self.sign_lambda!r}")

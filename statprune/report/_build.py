@@ -210,7 +210,7 @@ def _format_for(path: str | os.PathLike[str]) -> str:
 
 
 def _jinja_env(autoescape: bool) -> Any:
-    import jinja2  # noqa: PLC0415
+    import jinja2  # noqa: PLC0415 - deferred: jinja2 only when a report is rendered
 
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(Path(__file__).resolve().parent.parent / "templates")),

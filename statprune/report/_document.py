@@ -114,13 +114,13 @@ def _cell(v: Any, digits: int = 7) -> str:
 
 def svg_of(fig: Any) -> str:
     """Render a matplotlib figure to deterministic SVG text (fixed hash salt, no date) and close it."""
-    import matplotlib  # noqa: PLC0415
+    import matplotlib  # noqa: PLC0415 - deferred: matplotlib only when a figure is drawn
 
     buf = io.StringIO()
     with matplotlib.rc_context(_SVG_RC):
         fig.savefig(buf, format="svg", metadata={"Date": None}, bbox_inches="tight")
     try:
-        import matplotlib.pyplot as plt  # noqa: PLC0415
+        import matplotlib.pyplot as plt  # noqa: PLC0415 - deferred: matplotlib only when a figure is drawn
 
         plt.close(fig)
     except Exception:  # noqa: BLE001 - a Figure made without pyplot is not registered
@@ -132,7 +132,7 @@ def svg_of(fig: Any) -> str:
 
 
 def _figure(width: float = 7.0, height: float = 4.5, ncols: int = 1) -> tuple[Any, Any]:
-    from matplotlib.figure import Figure  # noqa: PLC0415
+    from matplotlib.figure import Figure  # noqa: PLC0415 - deferred: matplotlib only when a figure is drawn
 
     fig = Figure(figsize=(width * ncols if ncols > 1 else width, height))
     axes = fig.subplots(1, ncols, squeeze=False).ravel().tolist()
