@@ -45,6 +45,7 @@ import struct
 
 from ._glmnet.families import FAMILY_LINKS
 from .errors import DataError
+from .errors import RDSRefused as _Refused
 
 __all__ = ["ALLOWED_CLASSES", "checked_rds_bytes", "check_serialized", "sanitized_stream"]
 
@@ -72,10 +73,6 @@ _ATOMIC_SIZES = {10: 4, 13: 4, 14: 8, 15: 16}  # bytes per element (XDR)
 _ALTREP_BASE = frozenset({"compact_intseq", "compact_realseq", "deferred_string", "wrap_integer",
                           "wrap_real", "wrap_logical", "wrap_string", "wrap_complex", "wrap_list"})
 _MAX_DEPTH = 200
-
-
-class _Refused(DataError):
-    """A node statprune does not load (code, environments, a foreign class): maybe inside a family object."""
 
 
 class _Node:

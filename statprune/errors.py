@@ -38,6 +38,7 @@ __all__ = [
     "StatpruneError",
     "DataError",
     "AliasedError",
+    "RDSRefused",
     "ParameterError",
     "UnknownDatasetError",
     "RNotAvailableError",
@@ -109,6 +110,14 @@ class RError(StatpruneError, RuntimeError):
 
 class CollationNotAvailableError(StatpruneError, RuntimeError):
     """``collation="locale"`` needs PyICU, the ICU library R sorts with in a locale (``statprune[locale]``)."""
+
+
+class RDSRefused(DataError):
+    """An RDS file holds a node statprune does not load (code, an environment, a foreign class).
+
+    Raised inside the RDS safety check (:mod:`statprune._rds_check`), which may still accept
+    the node as part of a family object; what reaches the caller is a :class:`DataError`.
+    """
 
 
 class EngineNotSupported(StatpruneError, NotImplementedError):

@@ -18,7 +18,7 @@ from helpers import IN_CI, require_r
 #: Doctests (in statprune/) that start R: marked ``against_r`` like the tests that need R, so that
 #: ``-m "not against_r"`` is exactly the tier that runs without R (.ci/run's job without R).
 R_DOCTEST_MODULES: frozenset[str] = frozenset({
-    "statprune.crosscheck",  # every cross-check refits in R
+    "statprune.crosscheck",  # every cross-check refits in R (the package and its modules)
     "statprune.lasso.estimator.GlmnetCV", "statprune.lasso._workflows.cv_glmnet_table",
     "statprune.knockoff.knockoff_filter",
 })
@@ -28,7 +28,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in items:
         needs_r = "r" in getattr(item, "fixturenames", ())
         if type(item).__name__ == "DoctestItem":
-            needs_r = item.name.rsplit(".", 1)[0] in R_DOCTEST_MODULES or item.name in R_DOCTEST_MODULES
+            # a listed name covers itself and everything below it (a package covers its modules)
+            needs_r = any(item.name == m or item.name.startswith(m + ".") for m in R_DOCTEST_MODULES)
         if needs_r and item.get_closest_marker("against_r") is None:
             item.add_marker(pytest.mark.against_r)
 
