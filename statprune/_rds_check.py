@@ -208,29 +208,37 @@ class _Reader:
         elif t == _VEC:
             n = self.length()
             node = _Node(t)
-            pending: list[tuple[int, _Refused, _Node, int, int, list[_Node], list[float]]] = []
+            pending: list[tuple[int, _Refused, _Node | None, int, int, list[_Node], list[float]]] = []
             for k in range(n):
                 start, nrefs = self.pos, len(self.refs)
                 try:
                     node.items.append(self.item(f"{path}[[{k + 1}]]", depth + 1))
                 except _Refused as exc:
-                    # maybe an R family object (binomial(link = "probit")): skim it, decide once the names are read
+                    # maybe an R family object (binomial(link = "probit")): skim it, decide once the names are
+                    # read; anything else is refused after this list's own class is checked (an lm's terms
+                    # hold an environment, but "not a glmnet fit" is what its reader needs to hear)
                     self.pos = start
                     del self.refs[nrefs:]
-                    if self.int() & 0xFF != _VEC:
-                        raise
+                    is_list = self.int() & 0xFF == _VEC
                     self.pos = start
                     skim = _Skimmer(self)
-                    fam = skim.item(depth + 1)
-                    pending.append((k, exc, fam, start, self.pos, self.refs[nrefs:], skim.theta))
+                    try:
+                        fam = skim.item(depth + 1)
+                    except DataError:
+                        raise exc from None
+                    pending.append((k, exc, fam if is_list else None, start, self.pos, self.refs[nrefs:], skim.theta))
                     node.items.append(_Node(0))  # replaced before R sees it: nothing to check inside
             if has_attr:
                 node.attr = self.item(path, depth + 1)
-                self.check_attributes(node.attr, path)
+                if not path:  # the file's own object: a foreign class says most (an lm is not a glmnet fit)
+                    self.check_attributes(node.attr, path)
             names = _names_of(node)
             for k, exc, fam, start, end, defined, thetas in pending:
-                if names[k] != "family":
+                if fam is None or names[k] != "family":
                     raise exc
+            if has_attr and path:
+                self.check_attributes(node.attr, path)
+            for k, exc, fam, start, end, defined, thetas in pending:
                 stub = _family_stub(fam, thetas, defined, f"{path}$family", self.where)
                 self.families.append((start, end, stub))
             return node
