@@ -2,7 +2,8 @@
 
 ``elnet.c`` holds glmnet's Gaussian covariance and naive paths on a Gram matrix
 (the same iterations as the numba kernels of :mod:`statprune.engines._numba`),
-``glmpath.c`` the binomial and poisson IRLS paths (:mod:`statprune.engines.glmpath`).  The
+``glmpath.c`` the binomial and poisson IRLS paths (:mod:`statprune.engines.glmpath`), ``multinet.c``
+the multinomial path (:mod:`statprune.engines.multinomial`).  The
 shared library is named after a hash of the source and looked up, in order, next
 to the source (where ``scripts/setup.sh`` / ``python -m statprune.engines._native`` build
 it at set-up time) and in the user cache (``$STATPRUNE_CACHE_DIR``, else
@@ -35,10 +36,10 @@ from typing import Any, Callable
 
 import numpy as np
 
-__all__ = ["build", "elnet_kernel", "glm_kernel", "library_path"]
+__all__ = ["build", "elnet_kernel", "glm_kernel", "library_path", "multnet_kernel"]
 
 _SRC = Path(__file__).with_name("elnet.c")
-_SOURCES = [_SRC, Path(__file__).with_name("glmpath.c")]
+_SOURCES = [_SRC, Path(__file__).with_name("glmpath.c"), Path(__file__).with_name("multinet.c")]
 _LIB: list[Any] = []  # [CDLL or None] once looked up
 
 
@@ -133,6 +134,14 @@ def _load() -> Any:
                     ctypes.c_int, ctypes.c_double, ctypes.c_double, ctypes.c_long, dp, dp, dp, dp, dp,
                     ctypes.POINTER(ctypes.c_long),
                 ]
+                lib.multnet_path.restype = ctypes.c_int
+                lib.multnet_path.argtypes = [
+                    ctypes.c_long, ctypes.c_long, ctypes.c_int, dp, dp, dp, dp, ctypes.c_int,
+                    ctypes.POINTER(ctypes.c_ubyte), dp, dp, ctypes.c_double, ctypes.c_double, dp, ctypes.c_int,
+                    ctypes.c_double, ctypes.c_long, ctypes.c_int, ctypes.c_double, ctypes.c_double, ctypes.c_double,
+                    ctypes.c_double, ctypes.c_int, ctypes.c_double, ctypes.c_double, ctypes.c_long, dp, dp, dp, dp, dp,
+                    ctypes.POINTER(ctypes.c_long),
+                ]
             except (OSError, AttributeError):
                 lib = None
     _LIB.append(lib)
@@ -215,6 +224,51 @@ def glm_kernel() -> Callable | None:
            _ptr(res, ctypes.c_long))
         if int(res[2]) == 10000:
             raise MemoryError("the glm C kernel could not allocate its work arrays")
+        return int(res[0]), a0, ao, almo, devo, float(dev0[0]), int(res[1]), int(res[2])
+
+    return kernel
+
+
+def multnet_kernel() -> Callable | None:
+    """The multinomial path kernel of ``multinet.c``, or ``None`` without a C compiler.
+
+    Called as ``kernel(Xt, Y, w, offset, ju, vp, cl, alpha, flmin, ulam, nlam, thresh, maxit,
+    intercept, pmin, exmx, fdev, devmax, mnlam, eps, big, ne)`` with ``Xt`` the (p, n)
+    standardized design, ``Y`` and ``offset`` (K, n); returns
+    ``(lmu, a0 (nlam, K), ao (nlam, K, p), almo, dev, dev0, npasses, jerr)``.
+    """
+    lib = _load()
+    if lib is None:
+        return None
+    fn = lib.multnet_path
+
+    def kernel(Xt, Y, w, offset, ju, vp, cl, alpha, flmin, ulam, nlam, thr, maxit, intr, pmin, exmx, sml,  # noqa: ANN001, ANN202
+               devmax, mnlam, eps, big, ne):
+        p, n = (int(d) for d in Xt.shape)
+        nc = int(Y.shape[0])
+        nlam = int(nlam)
+        Xt = np.ascontiguousarray(Xt, dtype=np.float64)
+        Y = np.ascontiguousarray(Y, dtype=np.float64)
+        w = np.ascontiguousarray(w, dtype=np.float64)
+        has_off = offset is not None
+        g = np.array(offset if has_off else np.zeros((nc, n)), dtype=np.float64, order="C")  # the kernel centres it
+        ju = np.ascontiguousarray(ju, dtype=np.uint8)
+        vp = np.ascontiguousarray(vp, dtype=np.float64)
+        cl = np.ascontiguousarray(cl, dtype=np.float64).reshape(2, p)
+        ulam = np.ascontiguousarray(ulam, dtype=np.float64)
+        a0 = np.zeros((nlam, nc))
+        ao = np.zeros((nlam, nc, p))
+        almo = np.zeros(nlam)
+        devo = np.zeros(nlam)
+        dev0 = np.zeros(1)
+        res = np.zeros(3, dtype=np.int_)
+        dp = ctypes.c_double
+        fn(n, p, nc, _ptr(Xt, dp), _ptr(Y, dp), _ptr(w, dp), _ptr(g, dp), int(has_off), _ptr(ju, ctypes.c_ubyte),
+           _ptr(vp, dp), _ptr(cl, dp), float(alpha), float(flmin), _ptr(ulam, dp), nlam, float(thr), int(maxit),
+           int(bool(intr)), float(pmin), float(exmx), float(sml), float(devmax), int(mnlam), float(eps), float(big),
+           int(ne), _ptr(a0, dp), _ptr(ao, dp), _ptr(almo, dp), _ptr(devo, dp), _ptr(dev0, dp), _ptr(res, ctypes.c_long))
+        if int(res[2]) == 10000:
+            raise MemoryError("the multinomial C kernel could not allocate its work arrays")
         return int(res[0]), a0, ao, almo, devo, float(dev0[0]), int(res[1]), int(res[2])
 
     return kernel
