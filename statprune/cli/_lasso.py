@@ -31,7 +31,7 @@ def lasso(
     weights_column: Optional[str] = weights_column_opt(),
     nlambda: int = typer.Option(100, "--nlambda", help="Number of lambda values."),
     save_rds: Optional[str] = typer.Option(None, "--save-rds", help="Also write the cv.glmnet object for readRDS()."),
-    engine: str = typer.Option("r", "--engine", help="r (cv.glmnet in R) | gram (fast exact engines without R: gaussian, binomial, poisson; anything else falls back to R)."),
+    engine: str = typer.Option("r", "--engine", help="r (cv.glmnet in R) | gram (fast exact engines without R: gaussian, binomial, poisson, multinomial; anything else falls back to R)."),
     drop_missing: bool = typer.Option(False, "--drop-missing", help="Drop rows with NaN/inf instead of failing."),
     encode_categoricals: bool = typer.Option(False, "--encode-categoricals", help="Expand non-numeric columns into R's treatment dummies."),
     na_values: Optional[str] = typer.Option(None, "--na-values", help="Text read as missing, comma-separated (R's na.strings; default 'NA')."),

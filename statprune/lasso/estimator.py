@@ -31,6 +31,7 @@ from .._provenance import provenance
 from .._validation import check_foldid, check_nfolds, check_offset, check_target, check_weights
 from ..engines.glmpath import cv_glmnet_glm
 from ..engines.gram import cv_glmnet_gram
+from ..engines.multinomial import cv_glmnet_multinomial
 from ..errors import (
     DataError,
     GlmNotSupported,
@@ -120,7 +121,7 @@ class GlmnetCV(SelectorMixin, BaseEstimator):
     engine : {"r", "gram"}
         ``"gram"``: the fast engines, no R needed: gaussian from Gram statistics
         (:mod:`statprune.engines.gram`), binomial and poisson by glmnet's IRLS in C
-        (:mod:`statprune.engines.glmpath`); same numbers, no R fit object. Anything they do not
+        (:mod:`statprune.engines.glmpath`), multinomial likewise (:mod:`statprune.engines.multinomial`); same numbers, no R fit object. Anything they do not
         cover falls back to R; ``result_.provenance["engine"]`` says which ran.
     categorical : {"error", "treatment"}
         What to do with text / categorical columns of a DataFrame ``X``: ``"error"`` (the
@@ -345,7 +346,7 @@ class GlmnetCV(SelectorMixin, BaseEstimator):
         out = None
         fast = (self.engine == "gram" and not self.relax and self.link is None and self.theta is None
                 and not r_only(self) and not is_sparse(X) and strata is None and np.ndim(y) == 1 and (
-                    (self.family == "gaussian" and off is None) or self.family in ("binomial", "poisson")))
+                    (self.family == "gaussian" and off is None) or self.family in ("binomial", "poisson", "multinomial")))
         if fast:
             # the fast engines need no R: R's folds for a seed, drawn bit-exactly in Python
             fid = foldid if foldid is not None else draw_foldid(n, int(self.nfolds), self.seed)
@@ -358,8 +359,12 @@ class GlmnetCV(SelectorMixin, BaseEstimator):
             try:
                 if self.family == "gaussian":
                     return cv_glmnet_gram(X, y, progress=progress, **kw)
-                y01 = (np.asarray(y.codes) == 1).astype(float) if self.family == "binomial" else y
-                out = cv_glmnet_glm(X, y01, family=self.family, offset=off, **kw)
+                if self.family == "multinomial":  # y: the factor in R's level order
+                    out = cv_glmnet_multinomial(X, np.asarray(y.codes), n_classes=len(y.categories), offset=off,
+                                                 type_multinomial=self.type_multinomial, **kw)
+                else:
+                    y01 = (np.asarray(y.codes) == 1).astype(float) if self.family == "binomial" else y
+                    out = cv_glmnet_glm(X, y01, family=self.family, offset=off, **kw)
             except (GramNotSupported, GlmNotSupported):
                 # what the fast engines do not cover (MAE, tiny folds, maxit...) runs in R, silently,
                 # with the same folds (R's own draw for the seed)
