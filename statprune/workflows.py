@@ -41,7 +41,7 @@ import pandas as pd
 from ._data import CSV_DIALECT, NA_VALUES_DEFAULT, Prepared, _na_counts, _na_list, prepare_xy, read_table
 from ._progress import progress as progress_bar
 from ._progress import ticking
-from .errors import DataError, GramNotSupported
+from .errors import DataError, GlmNotSupported, GramNotSupported
 
 __all__ = [
     "MISSING_HEADER",
@@ -176,7 +176,7 @@ def lasso(data: Any, target: str | Sequence[str], *, progress: bool = False, **p
 
 
 def lasso_ooc(data: Any, target: str, *, address: str | None = None, progress: bool = False, **params: Any) -> Any:
-    """``statprune lasso-ooc``: gaussian cv.glmnet on partitioned data (:func:`statprune.outofcore.cv_glmnet_ooc`).
+    """``statprune lasso-ooc``: cv.glmnet (gaussian, binomial, poisson) on partitioned data (:func:`statprune.cv_glmnet_ooc`).
 
     The data is never loaded whole, so no missing-cell count is taken here (the engine
     refuses NaN itself). ``address``: a Dask distributed scheduler (``tcp://host:8786``).
@@ -190,7 +190,7 @@ def lasso_ooc(data: Any, target: str, *, address: str | None = None, progress: b
         client = Client(address)
     try:
         return cv_glmnet_ooc(data, target, client=client, progress_bar=progress, **params)
-    except GramNotSupported as exc:  # e.g. fewer than 3 rows per fold: the data, not the installation
+    except (GramNotSupported, GlmNotSupported) as exc:  # e.g. fewer than 3 rows per fold, maxit: the data, not the installation
         raise DataError(f"{exc}; the out-of-core engine cannot fit this, use 'statprune lasso' (R)") from None
     finally:
         if client is not None:

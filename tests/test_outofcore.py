@@ -229,3 +229,204 @@ def test_cli_lasso_ooc(small):
     assert out["n_rows"] == 900 and "v0" in out["selected"] and out["fold_method"] == "column"
     r2 = CliRunner().invoke(app, ["lasso-ooc", str(d / "*.parquet"), "--target", "nope"])
     assert r2.exit_code == 2
+
+
+# --------------------------------------------------------------------------- binomial / poisson (issue 16)
+TIGHT = 1e-14
+
+
+def _glm_frame(family, n=800, p=6, seed=5):
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, p)) * rng.uniform(0.5, 3.0, p) + rng.uniform(-2, 2, p)
+    X[:, 1:] = 0.6 * X[:, :-1] + 0.8 * X[:, 1:]
+    eta = (X[:, 0] - X[:, 0].mean()) / X[:, 0].std() - 0.7 * (X[:, 1] - X[:, 1].mean()) / X[:, 1].std()
+    off = rng.normal(0, 0.3, n)
+    if family == "binomial":
+        y = (rng.random(n) < 1 / (1 + np.exp(-eta - off))).astype(float)
+    else:
+        y = rng.poisson(np.exp(0.4 * eta + 0.5 + off)).astype(float)
+    df = pd.DataFrame(X, columns=[f"x{j}" for j in range(p)]).assign(
+        y=y, w=rng.uniform(0.3, 2.5, n), off=off, fold=rng.permutation(np.resize(np.arange(1, 6), n)))
+    return df
+
+
+def _write_parts(df, d, n_parts=3, kind="parquet"):
+    for i, idx in enumerate(np.array_split(np.arange(len(df)), n_parts)):
+        part = df.iloc[idx]
+        part.to_parquet(d / f"g{i}.parquet") if kind == "parquet" else part.to_csv(d / f"g{i}.csv", index=False)
+    return str(d / f"g*.{kind}")
+
+
+def _assert_same_glm(out, ref, tol=1e-10):
+    """Lambdas, cvm, cvsd, coefficients, intercepts, deviance ratios and lambda.min/1se of two cv.glmnet outputs."""
+    assert len(out["lambda"]) == len(ref["lambda"])
+    np.testing.assert_allclose(out["lambda"], ref["lambda"], rtol=tol, atol=0)
+    np.testing.assert_allclose(out["cvm"], ref["cvm"], rtol=tol, atol=0)
+    np.testing.assert_allclose(out["cvsd"], ref["cvsd"], rtol=100 * tol, atol=0)  # sd of near-equal numbers
+    scale = np.abs(ref["beta"]).max()
+    np.testing.assert_allclose(out["beta"], ref["beta"], rtol=0, atol=tol * scale)
+    np.testing.assert_allclose(out["a0"], ref["a0"], rtol=0, atol=tol * max(1.0, np.abs(ref["a0"]).max()))
+    np.testing.assert_allclose(out["dev_ratio"], ref["dev_ratio"], rtol=tol, atol=1e-13)
+    np.testing.assert_allclose(out["nulldev"], ref["nulldev"], rtol=tol)
+    assert out["index_min"] == ref["index_min"] and out["index_1se"] == ref["index_1se"]
+
+
+def _res_dict(r):
+    return {"lambda": r.lambdas, "beta": r.beta, "a0": r.a0, "cvm": r.cvm, "cvsd": r.cvsd, "index_min": r.index_min,
+            "index_1se": r.index_1se, "dev_ratio": r.dev_ratio, "nulldev": r.nulldev}
+
+
+GLM_CASES = {
+    "binomial-weights-pf": ("binomial", dict(weights="w", penalty_factor=[1, 0.5, 0, 2, 1, 1]), "parquet", "threads"),
+    "binomial-offset-enet": ("binomial", dict(offset="off", alpha=0.5), "csv", "synchronous"),
+    "binomial-class-nointercept": ("binomial", dict(fit_intercept=False, type_measure="class"), "parquet", "synchronous"),
+    "poisson-weights-offset": ("poisson", dict(weights="w", offset="off"), "parquet", "threads"),
+    "poisson-exclude-mae-nostd": ("poisson", dict(exclude_idx=[2], standardize=False, type_measure="mae"), "csv",
+                                  "synchronous"),
+}
+
+
+@pytest.mark.parametrize("case", list(GLM_CASES), ids=list(GLM_CASES))
+def test_glm_matches_in_memory_engine(case, tmp_path):
+    """Out of core (hash folds) = the in-memory glmpath engine on the same rows and folds, to 1e-10 at tight thresh."""
+    from statprune.engines.glmpath import cv_glmnet_glm
+
+    family, kw, kind, scheduler = GLM_CASES[case]
+    df = _glm_frame(family)
+    src = _write_parts(df, tmp_path, kind=kind)
+    kw = dict(kw)
+    cols = {c: kw.pop(c) for c in ("weights", "offset") if c in kw}
+    exclude = [c for c in ("w", "off", "fold") if c not in cols.values()]
+    res = cv_glmnet_ooc(src, "y", family=family, exclude=exclude, nfolds=5, seed=13, thresh=TIGHT,
+                        scheduler=scheduler, **cols, **kw)
+    X = df[[f"x{j}" for j in range(6)]].to_numpy()
+    ref = cv_glmnet_glm(X, df["y"].to_numpy(), family=family, foldid=hash_foldid(np.arange(len(df)), 5, 13),
+                        weights=df["w"].to_numpy() if "weights" in cols else None,
+                        offset=df["off"].to_numpy() if "offset" in cols else None, thresh=TIGHT, **kw)
+    _assert_same_glm(_res_dict(res), ref)
+    assert res.family == family and res.n_rows == len(df) and res.fold_method == "hash"
+    assert res.passes == res.provenance["passes"] > 10 and res.provenance["engine"] == "glm-dask"
+
+
+def test_glm_default_thresh_and_fold_column(tmp_path):
+    """At glmnet's default thresh the Gram CD follows glmpath's iterates too (same order of updates)."""
+    from statprune.engines.glmpath import cv_glmnet_glm
+
+    df = _glm_frame("binomial", seed=8)
+    src = _write_parts(df, tmp_path, n_parts=4)
+    res = cv_glmnet_ooc(src, "y", family="binomial", exclude=["w", "off"], fold_column="fold", scheduler="synchronous")
+    ref = cv_glmnet_glm(df[[f"x{j}" for j in range(6)]].to_numpy(), df["y"].to_numpy(), family="binomial",
+                        foldid=df["fold"].to_numpy())
+    _assert_same_glm(_res_dict(res), ref, tol=1e-10)
+    assert res.fold_method == "column"
+
+
+def test_r_folds_are_r_foldid(tmp_path):
+    """folds='r': R's set.seed(seed); sample(rep(1:K, length.out = n)) over the global row order, any partitioning."""
+    from statprune._glmnet.folds import r_foldid
+
+    df = _glm_frame("poisson", n=500)
+    X = df[[f"x{j}" for j in range(6)]].to_numpy()
+    for kind, parts in (("parquet", 3), ("csv", 4)):
+        src = _write_parts(df, tmp_path, n_parts=parts, kind=kind)
+        res = cv_glmnet_ooc(src, "y", exclude=["w", "off", "fold"], folds="r", nfolds=5, seed=42, scheduler="synchronous")
+        ref = cv_glmnet_gram(X, df["y"].to_numpy(), foldid=r_foldid(len(df), 5, 42))
+        _assert_same_fit(_as_dict(res), ref)
+        assert res.fold_method == "r" and res.seed == 42
+    with pytest.raises(ParameterError, match="needs a seed"):
+        gram_stats_dask(src, "y", folds="r")
+    with pytest.raises(ParameterError, match="folds="):
+        gram_stats_dask(src, "y", folds="sample", seed=1)
+
+
+@pytest.mark.against_r
+@pytest.mark.parametrize("family", ["binomial", "poisson"])
+def test_glm_r_folds_equal_cv_glmnet(r, family, tmp_path):
+    """Live R: set.seed(s); cv.glmnet(x, y, nfolds = 5) draws the folds folds='r' uses, and gives the same fit."""
+    from glmnet_parity import compare_cv, r_cv_reference
+    from helpers import call_test_r
+
+    from statprune._glmnet.folds import r_foldid
+
+    df = _glm_frame(family, n=400)
+    X = df[[f"x{j}" for j in range(6)]].to_numpy()
+    y = df["y"].to_numpy()
+    r_fid = np.asarray(call_test_r("gram", "gram_cv_foldid_check", X, y, 5, 2024)).astype(int)
+    assert (r_foldid(len(y), 5, 2024) == r_fid).all()
+    ref = r_cv_reference(X, y, r_fid, family=family, thresh=TIGHT)
+    res = cv_glmnet_ooc(_write_parts(df, tmp_path), "y", family=family, exclude=["w", "off", "fold"], folds="r",
+                        nfolds=5, seed=2024, thresh=TIGHT, scheduler="synchronous")
+    out = _res_dict(res) | {"lambda_min": res.lambda_min, "lambda_1se": res.lambda_1se, "nzero": res.nzero,
+                            "name": res.measure_name}
+    compare_cv(out, ref, tol=1e-8)
+
+
+@pytest.mark.slow
+def test_glm_distributed_cluster(tmp_path):
+    """Binomial with weights and an offset on a LocalCluster of 2 processes = the in-memory engine (1e-10)."""
+    from distributed import Client, LocalCluster, get_task_stream
+
+    from statprune.engines.glmpath import cv_glmnet_glm
+
+    df = _glm_frame("binomial", n=1200, seed=21)
+    src = _write_parts(df, tmp_path, n_parts=6)
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                      memory_limit="1GiB") as cluster, Client(cluster) as client:
+        with get_task_stream(client) as ts:
+            res = cv_glmnet_ooc(src, "y", family="binomial", weights="w", offset="off", exclude=["fold"], nfolds=5,
+                                seed=3, thresh=TIGHT, client=client)
+        workers = set(client.scheduler_info()["workers"])
+        assert {t["worker"] for t in ts.data} == workers and len(workers) == 2
+    ref = cv_glmnet_glm(df[[f"x{j}" for j in range(6)]].to_numpy(), df["y"].to_numpy(), family="binomial",
+                        foldid=hash_foldid(np.arange(len(df)), 5, 3), weights=df["w"].to_numpy(),
+                        offset=df["off"].to_numpy(), thresh=TIGHT)
+    _assert_same_glm(_res_dict(res), ref)
+    assert res.provenance["scheduler"] == "distributed"
+
+
+def test_glm_bad_input(tmp_path):
+    df = _glm_frame("binomial", n=300)
+    bad = df.copy()
+    bad.loc[7, "y"] = 2.0
+    src = _write_parts(bad, tmp_path)
+    with pytest.raises(DataError, match=r"binomial target 'y' must be 0/1.*row 7 holds 2"):
+        cv_glmnet_ooc(src, "y", family="binomial", exclude=["w", "off", "fold"], scheduler="synchronous")
+    neg = df.assign(y=df["y"] - 1)
+    src = _write_parts(neg, tmp_path)
+    with pytest.raises(DataError, match="negative counts in target 'y'"):
+        cv_glmnet_ooc(src, "y", family="poisson", exclude=["w", "off", "fold"], scheduler="synchronous")
+    miss = df.copy()
+    miss.loc[11, "x3"] = np.nan
+    src = _write_parts(miss, tmp_path)
+    with pytest.raises(DataError, match=r"NaN, inf or missing cells \(predictor columns \['x3'\]"):
+        cv_glmnet_ooc(src, "y", family="binomial", exclude=["w", "off", "fold"], scheduler="synchronous")
+    src = _write_parts(df, tmp_path)
+    with pytest.raises(ParameterError, match="auc"):
+        cv_glmnet_ooc(src, "y", family="binomial", type_measure="auc", scheduler="synchronous")
+    with pytest.raises(ParameterError, match="offset"):
+        cv_glmnet_ooc(src, "y", offset="off", scheduler="synchronous")
+    with pytest.raises(ParameterError, match="family='multinomial'"):
+        cv_glmnet_ooc(src, "y", family="multinomial", scheduler="synchronous")
+    zero = df.copy()
+    zero.loc[3, "w"] = 0.0
+    src = _write_parts(zero, tmp_path)
+    with pytest.raises(ParameterError, match="zero weights"):
+        cv_glmnet_ooc(src, "y", family="binomial", weights="w", exclude=["off", "fold"], scheduler="synchronous")
+
+
+def test_cli_lasso_ooc_binomial(tmp_path):
+    from statprune.cli import app
+
+    df = _glm_frame("binomial", n=400)
+    src = _write_parts(df, tmp_path)
+    r = CliRunner().invoke(app, ["lasso-ooc", src, "--target", "y", "--family", "binomial", "--exclude", "w",
+                                 "--exclude", "fold", "--offset", "off", "--folds", "r", "--seed", "4", "--nfolds", "5",
+                                 "--json", "-"])
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout)
+    assert out["family"] == "binomial" and out["fold_method"] == "r" and out["n_rows"] == 400 and out["passes"] > 10
+    assert "x0" in out["selected"]
+    bad = CliRunner().invoke(app, ["lasso-ooc", src, "--target", "y", "--family", "poisson", "--folds", "sample"])
+    assert bad.exit_code == 2 and "--folds" in bad.output
+    bad = CliRunner().invoke(app, ["lasso-ooc", src, "--target", "w", "--family", "binomial"])
+    assert bad.exit_code == 2 and "0/1" in bad.output

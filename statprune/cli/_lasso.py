@@ -216,7 +216,11 @@ def lasso_ooc(
     weights_old: Optional[str] = deprecated_opt("--weights"),
     fold_column: Optional[str] = fold_column_opt(),
     nfolds: int = typer.Option(10, "--nfolds", help="Number of CV folds K."),
-    seed: int = seed_opt("Seed of the row-number fold assignment."),
+    seed: int = seed_opt("Seed of the fold assignment (--folds r: R's set.seed)."),
+    folds: str = typer.Option("hash", "--folds", help="hash (row-number hash, default) | r (cv.glmnet's folds for set.seed(seed))."),
+    family: str = typer.Option("gaussian", "--family", help="gaussian | binomial (0/1 target) | poisson."),
+    offset: Optional[str] = typer.Option(None, "--offset", help="Offset column (binomial, poisson)."),
+    type_measure: str = typer.Option("default", "--type-measure", help="default | deviance | class | mse | mae."),
     alpha: float = typer.Option(1.0, "--alpha", help="Elastic-net mixing (1 = Lasso)."),
     s: str = typer.Option("lambda.min", "--s", help="lambda.min | lambda.1se | a number."),
     scheduler: str = typer.Option("threads", "--scheduler", help="Local Dask scheduler: threads | processes | synchronous."),
@@ -224,7 +228,7 @@ def lasso_ooc(
     blocksize: Optional[str] = typer.Option(None, "--blocksize", help="CSV bytes per partition (e.g. 64MB)."),
     json_out: Optional[str] = JsonOpt,
 ) -> None:
-    """Gaussian cv.glmnet on data larger than memory (Dask partitions -> Gram statistics -> glmnet path)."""
+    """cv.glmnet on data larger than memory: gaussian (one pass: Gram statistics), binomial/poisson (one pass per IRLS step)."""
     weights = renamed(weights_column, weights_old, "--weights", "--weights-column")
     try:
         s_val: Any = s if s in ("lambda.min", "lambda.1se") else float(s)
@@ -232,8 +236,11 @@ def lasso_ooc(
         raise ParameterError(f"--s {s!r}: use lambda.min, lambda.1se or a number") from None
     if address is None and scheduler not in ("threads", "processes", "synchronous"):
         raise ParameterError(f"--scheduler {scheduler!r}: use threads, processes or synchronous")
+    if folds not in ("hash", "r"):
+        raise ParameterError(f"--folds {folds!r}: use hash or r")
     res = workflows.lasso_ooc(data, target, exclude=exclude, weights=weights, fold_column=fold_column, nfolds=nfolds,
-                              seed=seed, alpha=alpha, s=s_val, scheduler=scheduler, address=address,
+                              seed=seed, folds=folds, family=family, offset=offset, type_measure=type_measure,
+                              alpha=alpha, s=s_val, scheduler=scheduler, address=address,
                               blocksize=blocksize, progress=not quiet_progress(json_out))
     if json_out is not None:
         emit_json(core_json(res.to_dict(), n_rows=res.n_rows), json_out)

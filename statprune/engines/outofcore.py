@@ -54,7 +54,7 @@ from __future__ import annotations
 import glob as _glob
 import os
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -63,7 +63,7 @@ import pandas as pd
 from threadpoolctl import threadpool_limits
 
 from statprune._data import resolve_column
-from statprune._glmnet.folds import hash_foldid, hash_salt
+from statprune._glmnet.folds import hash_foldid, hash_salt, r_foldid
 from statprune._glmnet.params import DEFAULTS
 from statprune.engines._gram_stats import GramStats, block_stats
 from statprune.errors import DataError, ParameterError
@@ -71,7 +71,7 @@ from statprune.errors import DataError, ParameterError
 # dask and pyarrow.parquet are imported where they are used: they are heavy (about a
 # second), and `import statprune.engines.outofcore` should not cost that.
 
-__all__ = ["GramStatsResult", "gram_stats_dask", "hash_foldid", "read_partitions"]
+__all__ = ["GramStatsResult", "OocData", "gram_stats_dask", "hash_foldid", "read_partitions"]
 
 # =========================================================================== reading
 def _expand(source: str | os.PathLike[str] | Sequence[str]) -> tuple[list[str], str]:
@@ -354,53 +354,120 @@ def _compute(obj: Any, client: Any, scheduler: str | None, progress_bar: bool = 
     return dask.compute(obj, scheduler=scheduler or "threads")[0]
 
 
-def gram_stats_dask(
-    source: Any,
-    target: str,
-    *,
-    features: Sequence[str] | None = None,
-    exclude: Sequence[str] = (),
-    weights: str | None = None,
-    fold_column: str | None = None,
-    nfolds: int = DEFAULTS.nfolds,
-    seed: int | None = None,
-    client: Any = None,
-    scheduler: str | None = None,
-    blocksize: str | int | None = None,
-    fanin: int = 8,
-    progress_bar: bool = False,
-) -> GramStatsResult:
-    """Per-fold Gram statistics of Parquet/CSV data in one pass over the partitions.
+@dataclass(frozen=True)
+class OocData:
+    """Where the rows are and how they are read and folded: the arguments every out-of-core fit shares.
 
-    Parameters
+    :func:`gram_stats_dask`, :func:`statprune.engines.outofcore_glm.cv_glm_dask` and
+    :func:`statprune.cv_glmnet_ooc` take these as keywords (or one ``OocData``).
+
+    Attributes
     ----------
     source : file, directory, glob pattern or list of files (Parquet or CSV), or a
         ``dask.dataframe.DataFrame`` you built yourself
     target : target column
     features : predictor columns (default: every other column, minus ``exclude``,
-        ``weights`` and ``fold_column``)
+        ``weights``, ``offset`` and ``fold_column``)
+    exclude : columns that are not predictors
     weights : column of observation weights
-    fold_column : column of fold ids 1..K; default: :func:`hash_foldid` of the global
-        row number with ``seed`` (``None``: a fresh salt, returned as ``seed``)
+    offset : column of offsets (binomial/poisson: glmnet's ``offset``)
+    fold_column : column of fold ids 1..K
     nfolds : K
+    seed : the fold draw's seed (``folds="hash"``: ``None`` draws a fresh salt, recorded
+        as the result's ``seed``; ``folds="r"``: required)
+    folds : ``"hash"`` (default): :func:`hash_foldid` of the global row number;
+        ``"r"``: R's ``set.seed(seed); sample(rep(1:K, length.out = n))`` over the global
+        row order (:func:`statprune._glmnet.folds.r_foldid`, exactly ``cv.glmnet``'s
+        folds for the same seed; needs the row count first)
     client : a ``distributed.Client``; default the local scheduler ``scheduler``
-        (``"threads"``)
+        (``"threads"``; ``"synchronous"``, ``"processes"``)
     blocksize : CSV bytes per partition
     fanin : partial statistics combined per reduction task
     progress_bar : show dask's progress bar on stderr (local schedulers)
     """
+
+    source: Any
+    target: str
+    features: Sequence[str] | None = None
+    exclude: Sequence[str] = ()
+    weights: str | None = None
+    offset: str | None = None
+    fold_column: str | None = None
+    nfolds: int = DEFAULTS.nfolds
+    seed: int | None = None
+    folds: str = "hash"
+    client: Any = None
+    scheduler: str | None = None
+    blocksize: str | int | None = None
+    fanin: int = 8
+    progress_bar: bool = False
+
+    @classmethod
+    def split(cls, kwargs: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+        """``kwargs`` split into this class's fields and the rest (glmnet's arguments)."""
+        names = set(cls.__dataclass_fields__)
+        return {k: v for k, v in kwargs.items() if k in names}, {k: v for k, v in kwargs.items() if k not in names}
+
+    @classmethod
+    def of(cls, source: Any, target: str | None, kwargs: dict[str, Any]) -> OocData:
+        """``source`` itself when it is an ``OocData`` (then no other argument), else a new one."""
+        if isinstance(source, OocData):
+            if target is not None or kwargs:
+                raise ParameterError("give the data's arguments in the OocData or as keywords, not both")
+            return source
+        if target is None:
+            raise ParameterError("target is required")
+        return cls(source, target, **kwargs)
+
+
+@dataclass
+class _Plan:
+    """What a pass over the data reads: the resolved columns, the folds, one task input per partition.
+
+    ``parts`` holds ``(kind, src, offset, fold_slice)``: ``kind`` ``"parquet"`` (``src`` a
+    file the task reads itself) or ``"frame"`` (``src`` a delayed pandas partition);
+    ``offset`` the partition's first global row number; ``fold_slice`` the partition's
+    R folds (``folds="r"``) or ``None``.
+    """
+
+    features: list[str]
+    target: str
+    weights: str | None
+    offset: str | None
+    fold_column: str | None
+    nfolds: int
+    salt: int
+    fold_method: str
+    parts: list[tuple[str, Any, int, Any]]
+    lens: list[int]
+    seed: int | None
+
+    def light(self) -> _Plan:
+        """This plan without its partitions: what each task needs (dask would ship every part to every task)."""
+        return replace(self, parts=[], lens=[])
+
+
+def _plan(data: OocData) -> _Plan:
+    """Resolve the columns and folds of ``data`` and split it into per-partition task inputs."""
     from dask import delayed  # noqa: PLC0415 - heavy, see the imports
 
+    source, target, features, exclude, weights = data.source, data.target, data.features, data.exclude, data.weights
+    offset, fold_column, nfolds, seed, folds = data.offset, data.fold_column, data.nfolds, data.seed, data.folds
+    client, scheduler, blocksize = data.client, data.scheduler, data.blocksize
+
+    if folds not in ("hash", "r"):
+        raise ParameterError(f"folds={folds!r}: use 'hash' (row-number hash) or 'r' (R's set.seed/sample folds)")
     is_ddf = hasattr(source, "to_delayed") and hasattr(source, "npartitions")
     cols = [str(c) for c in source.columns] if is_ddf else _schema(source)
     target = resolve_column(target, cols)
     weights = None if weights is None else resolve_column(weights, cols)
+    offset = None if offset is None else resolve_column(offset, cols)
     fold_column = None if fold_column is None else resolve_column(fold_column, cols)
     exclude = [resolve_column(c, cols) for c in exclude]
-    for c in [target, weights, fold_column, *exclude]:
+    for c in [target, weights, offset, fold_column, *exclude]:
         if c is not None and c not in cols:
             raise DataError(f"column '{c}' not found; columns are: {', '.join(cols[:30])}")
-    special = {target, weights, fold_column, *exclude} - {None}
+    special = {target, weights, offset, fold_column, *exclude} - {None}
     if features is None:
         feats = [c for c in cols if c not in special]
     else:
@@ -410,13 +477,17 @@ def gram_stats_dask(
             raise DataError(f"feature column(s) {missing} not found")
     if not feats:
         raise DataError("no predictor columns are left after removing the target and excluded columns")
-    use = feats + [target] + [c for c in (weights, fold_column) if c is not None]
+    use = feats + [target] + [c for c in (weights, offset, fold_column) if c is not None]
     ddf = source[use] if is_ddf else read_partitions(source, columns=use, blocksize=blocksize)
     non_num = [c for c, dt in ddf.dtypes.items() if not (pd.api.types.is_numeric_dtype(dt) or pd.api.types.is_bool_dtype(dt))]
     if non_num:
         raise DataError(f"non-numeric column(s) {non_num}; encode them before the out-of-core fit")
     K = int(nfolds)
-    salt = 0 if fold_column is not None else hash_salt(seed)  # the salt is unused with a fold column
+    if fold_column is not None and folds == "r":
+        raise ParameterError("give either a fold column or folds='r', not both")
+    salt = 0 if fold_column is not None or folds == "r" else hash_salt(seed)  # unused with a fold column or R folds
+    if folds == "r" and seed is None:
+        raise ParameterError("folds='r' needs a seed (R's set.seed(seed); sample(rep(1:K, length.out = n)))")
     if fold_column is not None:  # as cv.glmnet: with foldid, nfolds is max(foldid)
         kmax = _compute(ddf[fold_column].max(), client, scheduler)
         if not np.isfinite(float(kmax)) or float(kmax) != int(kmax):
@@ -428,30 +499,106 @@ def gram_stats_dask(
         raise ParameterError("nfolds must be at least 3")
     files = None if is_ddf else _expand(source)[0]
     file_lens = None if is_ddf else _partition_lengths(source, ddf.npartitions)
-    if file_lens is not None and files is not None:
-        # Parquet, one partition per file: each task reads its own file in batches
+    if file_lens is not None and files is not None:  # Parquet, one partition per file: each task reads its file
         lens = file_lens
-        offsets = np.concatenate([[0], np.cumsum(lens)])[:-1].tolist()
-        tasks = [
-            delayed(_parquet_file_stats, pure=True)(f, int(off), feats, target, weights, fold_column, K, salt)
-            for f, off in zip(files, offsets)
-        ]
-        nparts = len(files)
+        srcs: list[tuple[str, Any]] = [("parquet", f) for f in files]
     else:
         parts = ddf.to_delayed(optimize_graph=True)
         if fold_column is None:  # CSV or a dask DataFrame: a counting pass gives the row numbers
             lens = [int(v) for v in _compute([delayed(len)(p) for p in parts], client, scheduler)]
         else:
             lens = [0] * len(parts)
-        offsets = np.concatenate([[0], np.cumsum(lens)])[:-1].tolist()
-        tasks = [
-            delayed(_partition_stats, pure=True)(p, int(off), feats, target, weights, fold_column, K, salt)
-            for p, off in zip(parts, offsets)
-        ]
-        nparts = len(parts)
-    stats = _compute(_tree_reduce(tasks, fanin=fanin), client, scheduler, progress_bar)
+        srcs = [("frame", p) for p in parts]
+    offsets = np.concatenate([[0], np.cumsum(lens)])[:-1].astype(np.int64).tolist()
+    fold_slices: list[Any] = [None] * len(srcs)
+    if folds == "r":
+        n = int(sum(lens))
+        if n < K:
+            raise DataError(f"{n} rows for {K} folds")
+        fid = r_foldid(n, K, int(seed)).astype(np.int16 if K < 32_000 else np.int64)
+        fold_slices = [fid[o : o + m] for o, m in zip(offsets, lens)]
+    method = "column" if fold_column is not None else folds
+    return _Plan(feats, target, weights, offset, fold_column, K, salt, method,
+                 [(k, s, int(o), fs) for (k, s), o, fs in zip(srcs, offsets, fold_slices)],
+                 list(lens) if fold_column is None else [], None if fold_column is not None else (salt if folds == "hash" else int(seed)))
+
+
+def iter_chunks(kind: str, src: Any, offset: int, columns: Sequence[str], step: int) -> Any:
+    """Yield ``(a, {column: float64 array})`` for consecutive row chunks of one partition (on a worker).
+
+    ``a`` is the chunk's first global row number; a Parquet file is read in record
+    batches of ``step`` rows, a pandas partition is sliced.
+    """
+    if kind == "parquet":
+        import pyarrow.parquet as pq  # noqa: PLC0415 - heavy, see the imports
+
+        a = offset
+        for batch in pq.ParquetFile(src).iter_batches(batch_size=step, columns=list(columns)):
+            m = batch.num_rows
+            if m == 0:
+                continue
+            yield a, {name: np.asarray(batch.column(i).to_numpy(zero_copy_only=False), dtype=np.float64)
+                      for i, name in enumerate(batch.schema.names)}
+            a += m
+        return
+    for a in range(0, len(src), step):
+        chunk = src.iloc[a : a + step]
+        yield offset + a, {c: chunk[c].to_numpy(dtype=np.float64) for c in columns}
+
+
+def chunk_folds(plan: _Plan, cols: dict, a: int, m: int, offset: int, fold_slice: Any) -> np.ndarray:
+    """Fold ids (1..K) of the chunk of ``m`` rows starting at global row ``a``."""
+    if fold_slice is not None:
+        return np.asarray(fold_slice[a - offset : a - offset + m], dtype=np.int64)
+    return _fold_ids(None if plan.fold_column is None else cols[plan.fold_column], a, m, plan.fold_column,
+                     plan.nfolds, plan.salt)
+
+
+def gram_stats_dask(source: Any, target: str | None = None, **data: Any) -> GramStatsResult:
+    """Per-fold Gram statistics of Parquet/CSV data in one pass over the partitions.
+
+    ``source``, ``target`` and the keywords are :class:`OocData`'s (or pass one
+    ``OocData`` as ``source``): ``features``, ``exclude``, ``weights``,
+    ``fold_column``, ``nfolds``, ``seed``, ``folds`` (``"hash"`` | ``"r"``),
+    ``client``, ``scheduler``, ``blocksize``, ``fanin``, ``progress_bar``.
+    """
+    from dask import delayed  # noqa: PLC0415 - heavy, see the imports
+
+    d = OocData.of(source, target, data)
+    if d.offset is not None:
+        raise ParameterError("offset: the gaussian out-of-core engine has no offsets (binomial/poisson do)")
+    plan = _plan(d)
+    light = plan.light()
+    tasks = [delayed(_part_stats, pure=True)(kind, src, off, fs, light) for kind, src, off, fs in plan.parts]
+    stats = _compute(_tree_reduce(tasks, fanin=d.fanin), d.client, d.scheduler, d.progress_bar)
     return GramStatsResult(
-        stats=stats, feature_names=feats, target=target, n_rows=int(stats.n.sum()), n_partitions=nparts,
-        nfolds=K, fold_method="column" if fold_column is not None else "hash", seed=None if fold_column else salt,
-        partition_rows=lens if fold_column is None else [],
+        stats=stats, feature_names=plan.features, target=plan.target, n_rows=int(stats.n.sum()),
+        n_partitions=len(plan.parts), nfolds=plan.nfolds, fold_method=plan.fold_method, seed=plan.seed,
+        partition_rows=plan.lens,
     )
+
+
+def _part_stats(kind: str, src: Any, offset: int, fold_slice: Any, plan: _Plan) -> GramStats:
+    if kind == "parquet" and fold_slice is None:
+        return _parquet_file_stats(src, offset, plan.features, plan.target, plan.weights, plan.fold_column,
+                                   plan.nfolds, plan.salt)
+    if kind == "frame" and fold_slice is None:
+        return _partition_stats(src, offset, plan.features, plan.target, plan.weights, plan.fold_column,
+                                plan.nfolds, plan.salt)
+    # R folds: the partition's slice of the fold vector
+    p = len(plan.features)
+    step = _chunk_step(p)
+    use = plan.features + [plan.target] + [c for c in (plan.weights,) if c is not None]
+    acc = _FoldAccumulator(plan.nfolds, p)
+    buf = np.empty((step, p))
+    with threadpool_limits(limits=1, user_api="blas"):
+        for a, cols in iter_chunks(kind, src, offset, use, step):
+            m = cols[plan.target].shape[0]
+            X = np.column_stack([cols[f] for f in plan.features])
+            y = cols[plan.target]
+            w = None if plan.weights is None else cols[plan.weights]
+            _check_chunk(X, y, w, plan.features, a)
+            if m > buf.shape[0]:
+                buf = np.empty((m, p))
+            _accumulate(acc, X, y, w, chunk_folds(plan, cols, a, m, offset, fold_slice), buf)
+    return acc.to_stats()
