@@ -17,10 +17,10 @@ import numpy as np
 
 from statprune._glmnet import params
 from statprune._glmnet.params import CONTROL, DEFAULTS
-from statprune._glmnet.rules import fix_lambda
-from statprune.errors import ParameterError
+from statprune._glmnet.rules import fix_lambda, glmnet_scale
+from statprune.errors import DataError, ParameterError
 
-__all__ = ["PathSettings", "path_settings"]
+__all__ = ["PathSettings", "path_design", "path_settings"]
 
 
 @dataclass
@@ -139,3 +139,30 @@ def path_settings(
     return PathSettings(alpha, lam, int(nlambda), lambda_min_ratio, bool(standardize), bool(fit_intercept),
                      vp, cl, exclude, float(thresh), int(maxit), sml, naive)
 
+
+
+def path_design(X: np.ndarray, w: np.ndarray, settings: PathSettings) -> tuple[np.ndarray, ...]:
+    """The design a GLM path kernel takes, as glmnet prepares it (rows with positive weight).
+
+    Returns ``(Xt, ww, sw, ju, xm, xs)``: the standardized design stored variable by
+    variable (``p`` rows of ``n``), the weights normalized to sum 1 and their sum, the
+    variables in the fit (not constant, not excluded: glmnet's ``ju``), and the centres
+    and scales (``glmnet_scale``; 1 for a variable out of the fit).
+
+    Examples
+    --------
+    >>> Xt, ww, sw, ju, xm, xs = path_design(np.array([[1.0, 2.0], [3.0, 2.0]]), np.ones(2), path_settings(2))
+    >>> Xt.tolist(), ju.tolist(), sw
+    ([[-1.0, 1.0], [0.0, 0.0]], [True, False], 2.0)
+    """
+    sw = float(w.sum())
+    if sw <= 0:
+        raise DataError("the weights sum to zero: nothing to fit")
+    ww = w / sw
+    ju = (X.min(axis=0) < X.max(axis=0)) & ~settings.exclude
+    if not ju.any():
+        raise ParameterError("all variables are constant or excluded: nothing to fit")
+    xm, xs = glmnet_scale(X, ww, intercept=settings.fit_intercept, standardize=settings.standardize)
+    xs = np.where(ju, xs, 1.0)
+    Xt = np.ascontiguousarray(((X - xm) / xs).T)
+    return Xt, ww, sw, ju, xm, xs

@@ -48,9 +48,9 @@ import numpy as np
 from statprune._glmnet import folds, params, rules
 from statprune._glmnet.params import CONTROL, DEFAULTS
 from statprune.engines import _native
-from statprune.engines._settings import PathSettings, path_settings
+from statprune.engines._settings import PathSettings, path_design, path_settings
 from statprune.engines.glmpath import _workers
-from statprune.errors import DataError, GlmNotSupported, ParameterError
+from statprune.errors import DataError, GlmNotSupported
 
 __all__ = ["cv_glmnet_multinomial", "glmnet_multinomial_path", "multinomial_unsupported_reason"]
 
@@ -112,16 +112,7 @@ def glmnet_multinomial_path(X: np.ndarray, codes: np.ndarray, n_classes: int, *,
         g = None if g is None else g[keep]
         n = X.shape[0]
     s = settings
-    sw = float(w.sum())
-    if sw <= 0:
-        raise DataError("the weights sum to zero: nothing to fit")
-    ww = w / sw
-    ju = (X.min(axis=0) < X.max(axis=0)) & ~s.exclude
-    if not ju.any():
-        raise ParameterError("all variables are constant or excluded: nothing to fit")
-    xm, xs = rules.glmnet_scale(X, ww, intercept=s.fit_intercept, standardize=s.standardize)
-    xs = np.where(ju, xs, 1.0)
-    Xt = np.ascontiguousarray(((X - xm) / xs).T)  # p rows of n standardized values
+    Xt, ww, sw, ju, xm, xs = path_design(X, w, s)
     Y = np.zeros((K, n))
     Y[codes, np.arange(n)] = 1.0
     cl = s.cl * xs[None, :] if s.standardize else s.cl.copy()
