@@ -7,7 +7,8 @@ One rule each, with statprune's messages (what was wrong, where, what to do):
 * :func:`check_weights`: observation weights, finite, ``>= 0``, not all zero;
 * :func:`check_offset`: an offset (a vector, or a matrix for multinomial), finite;
 * :func:`check_foldid` / :func:`check_nfolds`: the fold policy of
-  :mod:`statprune._glmnet.folds`.
+  :mod:`statprune._glmnet.folds`;
+* :func:`validate_data`: scikit-learn's ``validate_data`` for every estimator.
 
 Examples
 --------
@@ -33,9 +34,24 @@ from ._glmnet.families import Target, check_family_target
 from ._glmnet.folds import check_foldid, check_nfolds
 from .errors import DataError, ParameterError
 
-__all__ = ["Target", "check_foldid", "check_nfolds", "check_offset", "check_target", "check_weights", "check_xy"]
+__all__ = ["Target", "check_foldid", "check_nfolds", "check_offset", "check_target", "check_weights", "check_xy",
+           "validate_data"]
 
 _TWO_D = ("mgaussian", "cox")
+
+
+def validate_data(*args: Any, **kwargs: Any) -> Any:
+    """scikit-learn's ``validate_data(estimator, X, y, ...)``: its own (>= 1.6), else sklearn_compat's.
+
+    Imported on the first call, from scikit-learn itself where it has it: importing it from
+    ``sklearn_compat`` also imports scikit-learn's estimator-check machinery (about 0.8 s in
+    every fresh process that fits an estimator).
+    """
+    try:
+        from sklearn.utils.validation import validate_data as sklearn_validate_data
+    except ImportError:  # scikit-learn < 1.6
+        from sklearn_compat.utils.validation import validate_data as sklearn_validate_data
+    return sklearn_validate_data(*args, **kwargs)
 
 
 def check_target(y: Any, family: str, *, name: str | None = None, n: int | None = None, glmnet: bool = True,

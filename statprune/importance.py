@@ -65,11 +65,11 @@ from sklearn.inspection import permutation_importance
 from sklearn.metrics import check_scoring
 from sklearn.model_selection import train_test_split
 from sklearn.utils.validation import check_is_fitted
-from sklearn_compat.utils.validation import validate_data
 
 from ._data import check_target, prepare_xy
 from ._progress import progress
 from ._provenance import provenance
+from ._validation import validate_data
 from .errors import DataError, NothingSelectedWarning, ParameterError, SelectionWarning
 from .plotting import ImportanceDisplay  # the display lives with every Display; importable from here too
 from .results import SelectionResult

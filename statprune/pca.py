@@ -50,11 +50,11 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
-from sklearn_compat.utils.validation import validate_data
 
 from ._data import prepare_xy
 from ._magnitude import check_magnitudes, power_of_two_scale
 from ._provenance import provenance
+from ._validation import validate_data
 from .errors import DataError, NothingSelectedWarning, ParameterError, SelectionWarning
 from .plotting import ScreeDisplay  # the display lives with every Display; importable from here too
 from .results import SelectionResult

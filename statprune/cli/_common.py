@@ -12,10 +12,26 @@ from typing import Any, Optional
 
 import typer
 
-from .. import __version__, workflows
+from .. import __version__
 from .._json import dumps, write_atomic
 from .._text import wrap_prose
 from ..errors import DataError, ParameterError, RError, RNotAvailableError, StatpruneError
+
+
+class _DeferredWorkflows:
+    """:mod:`statprune.workflows`, imported on first use (a command's body, the root callback).
+
+    workflows imports pandas (with pyarrow, about 1 s), which ``statprune --help`` and
+    ``--version`` do not need; every command that reads a table imports it when it runs.
+    """
+
+    def __getattr__(self, name: str) -> Any:
+        from .. import workflows as module
+
+        return getattr(module, name)
+
+
+workflows = _DeferredWorkflows()
 
 
 app = typer.Typer(

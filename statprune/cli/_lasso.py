@@ -6,10 +6,9 @@ from typing import Any, Optional
 
 import typer
 
-from .. import workflows
 from .._text import fits, frame_text, table_text, terminal_width
 from ..errors import ParameterError
-from ._common import JsonOpt, app, core_json, deprecated_opt, echo, emit_json, fold_column_opt, handle_errors, method_opt, quiet_progress, renamed, seed_opt, show, split_methods, target_opt, weights_column_opt
+from ._common import JsonOpt, app, core_json, deprecated_opt, echo, emit_json, fold_column_opt, handle_errors, method_opt, quiet_progress, renamed, seed_opt, show, split_methods, target_opt, weights_column_opt, workflows
 
 
 @app.command()

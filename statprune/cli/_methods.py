@@ -9,10 +9,9 @@ from typing import Any, Optional
 
 import typer
 
-from .. import workflows
 from .._text import table_text
 from ..errors import ParameterError, SelectionWarning
-from ._common import JsonOpt, app, deprecated_opt, emit_json, handle_errors, method_opt, quiet_progress, renamed, seed_opt, show, split_methods, target_opt
+from ._common import JsonOpt, app, deprecated_opt, emit_json, handle_errors, method_opt, quiet_progress, renamed, seed_opt, show, split_methods, target_opt, workflows
 
 
 @app.command()

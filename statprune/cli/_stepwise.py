@@ -8,10 +8,9 @@ from typing import Any, Optional
 
 import typer
 
-from .. import workflows
 from .._text import anova_text
 from ..errors import ParameterError
-from ._common import JsonOpt, app, deprecated_opt, emit_json, handle_errors, renamed, show, target_opt
+from ._common import JsonOpt, app, deprecated_opt, emit_json, handle_errors, renamed, show, target_opt, workflows
 
 
 _FAMILY_HELP = ("gaussian (lm), binomial, poisson, Gamma, inverse.gaussian (glm), glm.nb (MASS::glm.nb), "

@@ -20,7 +20,6 @@ from sklearn.feature_selection import SelectorMixin
 from sklearn.metrics import log_loss, mean_poisson_deviance, r2_score
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.validation import check_is_fitted
-from sklearn_compat.utils.validation import validate_data
 
 from ..engines.stepwise.categorical import TreatmentEncoder, non_numeric_columns
 from .._magnitude import check_magnitudes
@@ -28,7 +27,7 @@ from .._glmnet.families import ALL_FAMILIES
 from .._glmnet.folds import draw_foldid
 from .._glmnet.params import DEFAULTS
 from .._provenance import provenance
-from .._validation import check_foldid, check_nfolds, check_offset, check_target, check_weights
+from .._validation import check_foldid, check_nfolds, check_offset, check_target, check_weights, validate_data
 from ..engines.glmpath import cv_glmnet_glm
 from ..engines.gram import cv_glmnet_gram
 from ..engines.multinomial import cv_glmnet_multinomial

@@ -10,14 +10,13 @@ import pandas as pd
 from sklearn.base import BaseEstimator
 from sklearn.feature_selection import SelectorMixin
 from sklearn.utils.validation import check_is_fitted
-from sklearn_compat.utils.validation import validate_data
 
 from .._data import check_matrix
 from .._glmnet.families import resolve_family
 from .._glmnet.params import lambda_min_ratio as default_lambda_min_ratio
 from .._glmnet.rules import lambda_sequence
 from .._provenance import provenance
-from .._validation import check_target
+from .._validation import check_target, validate_data
 from ..errors import DataError, ParameterError
 from .bounds import Assumption, SamplingType, stabsel_parameters
 from .fits import aggregate, run_fits

@@ -11,8 +11,8 @@ import pandas as pd
 from sklearn.base import BaseEstimator
 from sklearn.feature_selection import SelectorMixin
 from sklearn.utils._param_validation import Interval, InvalidParameterError, StrOptions
-from sklearn_compat.utils.validation import validate_data
 
+from .._validation import validate_data
 from ..errors import ParameterError
 from ._api import DIRECTIONS, TESTS, stepwise
 
