@@ -34,23 +34,51 @@ static double dot(const double *a, const double *b, long n) {
     return (s0 + s1) + (s2 + s3);
 }
 
-static double wsq(const double *w, const double *x, long n) {
-    double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+/* the gradient r'x and, when xv is not NULL, the weighted square v'x^2 in one sweep */
+static double dot_wsq(const double *restrict r, const double *restrict v, const double *restrict x, double *xv,
+                      long n) {
+    if (!xv) return dot(r, x, n);
+    double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0, q0 = 0.0, q1 = 0.0, q2 = 0.0, q3 = 0.0;
     long i = 0;
     for (; i + 4 <= n; i += 4) {
-        s0 += w[i] * x[i] * x[i];
-        s1 += w[i + 1] * x[i + 1] * x[i + 1];
-        s2 += w[i + 2] * x[i + 2] * x[i + 2];
-        s3 += w[i + 3] * x[i + 3] * x[i + 3];
+        s0 += r[i] * x[i];
+        s1 += r[i + 1] * x[i + 1];
+        s2 += r[i + 2] * x[i + 2];
+        s3 += r[i + 3] * x[i + 3];
+        q0 += v[i] * x[i] * x[i];
+        q1 += v[i + 1] * x[i + 1] * x[i + 1];
+        q2 += v[i + 2] * x[i + 2] * x[i + 2];
+        q3 += v[i + 3] * x[i + 3] * x[i + 3];
     }
-    for (; i < n; i++) s0 += w[i] * x[i] * x[i];
+    for (; i < n; i++) { s0 += r[i] * x[i]; q0 += v[i] * x[i] * x[i]; }
+    *xv = (q0 + q1) + (q2 + q3);
     return (s0 + s1) + (s2 + s3);
 }
 
-/* r -= d * v .* x, then the gradient of the next coordinate from the updated r in the same sweep */
-static double update_and_dot(double *r, const double *v, const double *x, double d, const double *xnext, long n) {
-    double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+/* r -= d * v .* x, then the gradient of the next coordinate from the updated r in the same sweep
+ * (and its v'x^2 when xvnext is not NULL); no next coordinate when xnext is NULL */
+static double update_and_dot(double *restrict r, const double *restrict v, const double *restrict x, double d,
+                             const double *restrict xnext, double *xvnext, long n) {
+    double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0, q0 = 0.0, q1 = 0.0, q2 = 0.0, q3 = 0.0;
     long i = 0;
+    if (!xnext) {
+        for (; i < n; i++) r[i] -= d * v[i] * x[i];
+        return 0.0;
+    }
+    if (!xvnext) {
+        for (; i + 4 <= n; i += 4) {
+            r[i] -= d * v[i] * x[i];
+            r[i + 1] -= d * v[i + 1] * x[i + 1];
+            r[i + 2] -= d * v[i + 2] * x[i + 2];
+            r[i + 3] -= d * v[i + 3] * x[i + 3];
+            s0 += r[i] * xnext[i];
+            s1 += r[i + 1] * xnext[i + 1];
+            s2 += r[i + 2] * xnext[i + 2];
+            s3 += r[i + 3] * xnext[i + 3];
+        }
+        for (; i < n; i++) { r[i] -= d * v[i] * x[i]; s0 += r[i] * xnext[i]; }
+        return (s0 + s1) + (s2 + s3);
+    }
     for (; i + 4 <= n; i += 4) {
         r[i] -= d * v[i] * x[i];
         r[i + 1] -= d * v[i + 1] * x[i + 1];
@@ -60,16 +88,23 @@ static double update_and_dot(double *r, const double *v, const double *x, double
         s1 += r[i + 1] * xnext[i + 1];
         s2 += r[i + 2] * xnext[i + 2];
         s3 += r[i + 3] * xnext[i + 3];
+        q0 += v[i] * xnext[i] * xnext[i];
+        q1 += v[i + 1] * xnext[i + 1] * xnext[i + 1];
+        q2 += v[i + 2] * xnext[i + 2] * xnext[i + 2];
+        q3 += v[i + 3] * xnext[i + 3] * xnext[i + 3];
     }
-    for (; i < n; i++) { r[i] -= d * v[i] * x[i]; s0 += r[i] * xnext[i]; }
+    for (; i < n; i++) { r[i] -= d * v[i] * x[i]; s0 += r[i] * xnext[i]; q0 += v[i] * xnext[i] * xnext[i]; }
+    *xvnext = (q0 + q1) + (q2 + q3);
     return (s0 + s1) + (s2 + s3);
 }
 
-/* one coordinate-descent pass over idx[0..m) (glmnet's update, in order), then the intercept */
-static double cd_pass(const long *idx, long m, int full, const double *X, long n, long p, double *r,
-                      const double *v, double *a, const double *xv, const double *vp, const double *cl, double ab,
-                      double dem, unsigned char *active, long *ia, long *nin, double *as, int intr, double *b0,
-                      double vsum) {
+/* one coordinate-descent pass over idx[0..m) (glmnet's update, in order), then the intercept; with
+ * fresh_xv the pass also computes xv[k] = v'x_k^2 of each coordinate as it reaches it (glmnet computes
+ * them for the strong set at the start of each IRLS step: the same numbers without a separate sweep) */
+static double cd_pass(const long *idx, long m, int full, int fresh_xv, const double *X, long n, long p, double *r,
+                      const double *v, double *a, double *xv, const double *vp, const double *cl,
+                      double ab, double dem, unsigned char *active, long *ia, long *nin, double *as, int intr,
+                      double *b0, double vsum) {
     double dlx = 0.0;
     double gnext = 0.0;
     int have = 0;
@@ -77,7 +112,7 @@ static double cd_pass(const long *idx, long m, int full, const double *X, long n
         long k = idx[t];
         const double *xk = X + k * n;
         double ak = a[k];
-        double gk = have ? gnext : dot(r, xk, n);
+        double gk = have ? gnext : dot_wsq(r, v, xk, fresh_xv ? &xv[k] : NULL, n);
         have = 0;
         double u = gk + ak * xv[k];
         double vv = fabs(u) - vp[k] * ab;
@@ -89,10 +124,10 @@ static double cd_pass(const long *idx, long m, int full, const double *X, long n
         double d = anew - ak;
         dlx = dmax(xv[k] * d * d, dlx);
         if (t + 1 < m) {
-            gnext = update_and_dot(r, v, xk, d, X + idx[t + 1] * n, n);
+            gnext = update_and_dot(r, v, xk, d, X + idx[t + 1] * n, fresh_xv ? &xv[idx[t + 1]] : NULL, n);
             have = 1;
         } else {
-            for (long i = 0; i < n; i++) r[i] -= d * v[i] * xk[i];
+            update_and_dot(r, v, xk, d, NULL, NULL, n);
         }
     }
     if (intr) {
@@ -102,7 +137,7 @@ static double cd_pass(const long *idx, long m, int full, const double *X, long n
         if (d != 0.0) {
             *b0 += d;
             dlx = dmax(vsum * d * d, dlx);
-            for (long i = 0; i < n; i++) r[i] -= d * v[i];
+            for (long i = 0; i < n; i++) { r[i] -= d * v[i]; }
         }
     }
     return dlx;
@@ -269,20 +304,21 @@ int glm_path(int family, long n, long p, const double *X, const double *y, const
             if (nlp > maxit) { jerr = -(m + 1); goto done; }
             double bs0 = b0;
             for (long l = 0; l < nin; l++) as[ia[l]] = a[ia[l]];
-            for (long j = 0; j < p; j++) if (strong[j]) xv[j] = wsq(s.v, X + j * n, n);
-            /* WLS: full passes over the strong set, then active-set passes until converged */
+            /* WLS: full passes over the strong set (the first one computes xv), then active-set passes */
             long ns = 0;
             for (long j = 0; j < p; j++) if (strong[j]) sidx[ns++] = j;
+            int fresh_xv = 1;
             for (;;) {
                 nlp++;
-                double dlx = cd_pass(sidx, ns, 1, X, n, p, s.r, s.v, a, xv, vp, cl, ab, dem, active, ia, &nin, as,
-                                     intr, &b0, s.vsum);
+                double dlx = cd_pass(sidx, ns, 1, fresh_xv, X, n, p, s.r, s.v, a, xv, vp, cl, ab, dem, active,
+                                     ia, &nin, as, intr, &b0, s.vsum);
+                fresh_xv = 0;
                 if (dlx < thr) break;
                 if (nlp > maxit) { jerr = -(m + 1); goto done; }
                 for (;;) {
                     nlp++;
-                    dlx = cd_pass(ia, nin, 0, X, n, p, s.r, s.v, a, xv, vp, cl, ab, dem, active, ia, &nin, as, intr,
-                                  &b0, s.vsum);
+                    dlx = cd_pass(ia, nin, 0, 0, X, n, p, s.r, s.v, a, xv, vp, cl, ab, dem, active, ia, &nin, as,
+                                  intr, &b0, s.vsum);
                     if (dlx < thr) break;
                     if (nlp > maxit) { jerr = -(m + 1); goto done; }
                 }
