@@ -149,6 +149,28 @@ def test_numeric_labels_in_r_factor_order(r):
 
 
 @pytest.mark.against_r
+def test_offset_and_weights_through_glmnetcv(r):
+    """An n x K offset and weights reach the engine from GlmnetCV.fit; predictions with a new
+    offset equal R's fit's."""
+    from statprune.lasso import GlmnetCV
+
+    X, codes, foldid = _data(300, 6, 3, seed=1)
+    rng = np.random.default_rng(3)
+    off = rng.normal(0, 0.5, (300, 3))
+    w = rng.uniform(0.5, 2.0, 300)
+    kw = dict(family="multinomial", foldid=foldid, thresh=TIGHT, alpha=0.7)
+    fast = GlmnetCV(engine="gram", **kw).fit(X, codes, sample_weight=w, offset=off)
+    slow = GlmnetCV(engine="r", **kw).fit(X, codes, sample_weight=w, offset=off)
+    assert fast.result_.provenance["engine"] == "multinomial"
+    np.testing.assert_allclose(fast.lambdas_, slow.lambdas_, rtol=1e-10)
+    np.testing.assert_allclose(fast.cv_results_["mean_score"], slow.cv_results_["mean_score"], rtol=1e-8)
+    assert rel(fast.coef_, slow.coef_) < 1e-8
+    new_off = rng.normal(0, 0.5, (300, 3))
+    np.testing.assert_allclose(fast.predict_proba(X, offset=new_off), slow.predict_proba(X, offset=new_off),
+                               rtol=1e-7, atol=1e-10)
+
+
+@pytest.mark.against_r
 @pytest.mark.parametrize("option", [{"type_multinomial": "grouped"}, {"type_logistic": "modified.Newton"}])
 def test_uncovered_options_fall_back_to_r_silently(r, option):
     from statprune.lasso import GlmnetCV
