@@ -47,8 +47,8 @@ import numpy as np
 from statprune._glmnet import folds, params, rules
 from statprune._glmnet.params import CONTROL, DEFAULTS
 from statprune.engines import _native
-from statprune.engines._settings import PathSettings, path_settings
-from statprune.errors import DataError, GlmNotSupported, ParameterError
+from statprune.engines._settings import PathSettings, path_design, path_settings
+from statprune.errors import DataError, GlmNotSupported
 
 __all__ = ["GlmNotSupported", "cv_glmnet_glm", "glm_unsupported_reason", "glmnet_glm_path"]
 
@@ -108,27 +108,7 @@ def glmnet_glm_path(X: np.ndarray, y: np.ndarray, *, family: str, weights: np.nd
             g = None if g is None else g[keep]
             n = X.shape[0]
     s = settings
-    sw = float(w.sum())
-    if sw <= 0:
-        raise DataError("the weights sum to zero: nothing to fit")
-    ww = w / sw
-    ju = (X.min(axis=0) < X.max(axis=0)) & ~s.exclude
-    if not ju.any():
-        raise ParameterError("all variables are constant or excluded: nothing to fit")
-    if s.fit_intercept:
-        xm = ww @ X
-        Xc = X - xm
-        xs = np.sqrt(ww @ (Xc * Xc)) if s.standardize else np.ones(p)
-    else:
-        xm = np.zeros(p)
-        Xc = X
-        if s.standardize:
-            mean = ww @ X
-            xs = np.sqrt(ww @ (X * X) - mean * mean)
-        else:
-            xs = np.ones(p)
-    xs = np.where(ju, xs, 1.0)
-    Xt = np.ascontiguousarray((Xc / xs).T)  # p rows of n standardized values
+    Xt, ww, sw, ju, xm, xs = path_design(X, w, s)
     cl = s.cl * xs[None, :] if s.standardize else s.cl.copy()
     flmin, ulam, nlam = s.lambda_args(nobs_lmr)
     ne = params.dfmax_default(p) if dfmax is None else int(dfmax)
@@ -251,31 +231,38 @@ def cv_glmnet_glm(
     if "type_gaussian" in glmnet_args:
         raise TypeError("cv_glmnet_glm() got an unexpected keyword argument 'type_gaussian'")
     settings = path_settings(p, **glmnet_args)
-    full = glmnet_glm_path(X, y, family=family, weights=w, offset=off, settings=settings)
-    lam = full["lambda"]
-    L = lam.shape[0]
 
-    def fold_fit(k: int) -> np.ndarray:
+    def path(k: int) -> dict:  # k = 0: the full data; else fold k's training rows
+        if k == 0:
+            return glmnet_glm_path(X, y, family=family, weights=w, offset=off, settings=settings)
         tr = foldid != k
-        te = ~tr
-        fit = glmnet_glm_path(X[tr], y[tr], family=family, weights=w[tr],
-                              offset=None if off is None else off[tr], settings=settings)
-        b = rules.interpolate(fit["beta"], fit["lambda"], lam)  # buildPredmat: the fold's path at lam
-        a0 = rules.interpolate(fit["a0"], fit["lambda"], lam)
-        eta = X[te] @ b + a0
-        if off is not None:
-            eta = eta + off[te][:, None]
-        return eta
+        return glmnet_glm_path(X[tr], y[tr], family=family, weights=w[tr], offset=None if off is None else off[tr],
+                               settings=settings)
 
-    predmat = np.empty((n, L))
-    workers = _workers(K, n_jobs)
+    # the K + 1 paths are independent (only the predictions need the full data's lambdas): all of them
+    # run in the pool, the full one first (the largest); the C kernel releases the GIL
+    workers = _workers(K + 1, n_jobs)
     if workers > 1:
         with ThreadPoolExecutor(max_workers=workers) as pool:
-            etas = list(pool.map(fold_fit, range(1, K + 1)))
+            futures = [pool.submit(path, k) for k in range(K + 1)]
+            try:
+                fits = [f.result() for f in futures]
+            except BaseException:  # a path left to R: the others are not needed
+                for f in futures:
+                    f.cancel()
+                raise
     else:
-        etas = [fold_fit(k) for k in range(1, K + 1)]
-    for k, eta in zip(range(1, K + 1), etas):
-        predmat[foldid == k] = eta
+        fits = [path(k) for k in range(K + 1)]
+    full = fits[0]
+    lam = full["lambda"]
+    L = lam.shape[0]
+    predmat = np.empty((n, L))
+    for k in range(1, K + 1):  # buildPredmat: each fold's path at the full data's lambdas
+        te = foldid == k
+        b = rules.interpolate(fits[k]["beta"], fits[k]["lambda"], lam)
+        a0 = rules.interpolate(fits[k]["a0"], fits[k]["lambda"], lam)
+        eta = X[te] @ b + a0
+        predmat[te] = eta if off is None else eta + off[te][:, None]
     if measure == "auc":
         cvraw = np.empty((K, L))
         for k in range(K):
