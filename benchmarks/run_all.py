@@ -172,6 +172,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true", help="small sizes only (a minute or two)")
     ap.add_argument("--only", nargs="*", default=None, help="module names (bench_glmnet ...) to run")
     ap.add_argument("--output", default=str(HERE / "results.md"), help="report path (default benchmarks/results.md)")
+    ap.add_argument("--docs", default=str(HERE.parent / "docs" / "performance.md"),
+                    help="the document whose generated block is replaced (default docs/performance.md)")
     args = ap.parse_args(argv)
     sys.path.insert(0, str(HERE.parent))
     from statprune._data import write_atomic
@@ -203,15 +205,17 @@ def main(argv: list[str] | None = None) -> int:
     write_atomic(out.with_suffix(".json"), json.dumps({"environment": env, "quick": args.quick, "rows": rows},
                                                       indent=1, default=lambda o: float(o) if hasattr(o, "__float__") else str(o)))
     print(f"wrote {out}", file=sys.stderr)
-    fresh = [r for r in rows if r.get("bench") == "fresh"]
-    if fresh:  # the fresh-process table of docs/performance.md
+    fresh = [r for r in rows if r.get("bench") in ("fresh", "startup")]
+    if fresh:  # the cross-tool tables of docs/performance.md
         from benchmarks.bench_fresh import update_docs
 
-        update_docs(fresh, f"Measured by `python -m benchmarks.run_all{' --quick' if args.quick else ''}` on "
-                           f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; load average at the start "
-                           f"{env.get('load_average', '?')}, at the end {env.get('load_average_at_end', '?')} "
-                           f"({os.cpu_count()} CPUs, shared).")
-        print("updated docs/performance.md", file=sys.stderr)
+        update_docs(fresh, f"Measured by `python -m benchmarks.run_all{' --quick' if args.quick else ''}"
+                           f"{' --only ' + ' '.join(args.only) if args.only else ''}` on "
+                           f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {env.get('cpu', '?')}, "
+                           f"{os.cpu_count()} CPUs shared with other jobs; load average (1, 5, 15 min) at the start "
+                           f"{env.get('load_average', '?')}, at the end {env.get('load_average_at_end', '?')}.",
+                    docs=Path(args.docs))
+        print(f"updated {args.docs}", file=sys.stderr)
     return 1 if failures else 0
 
 

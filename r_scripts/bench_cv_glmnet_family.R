@@ -5,7 +5,7 @@
 #   DIR holds x.bin (N*P float64, column-major), y.bin (N float64), foldid.bin (N int32),
 #   little-endian.  Prints JSON: seconds and cpu_seconds (cv.glmnet only), load_seconds (library(glmnet)),
 #   read_seconds, versions, lambda, cvm, lambda_min, lambda_1se, index_min, index_1se,
-#   coef_min (intercept first).
+#   coef_min (intercept first; multinomial: class by class).
 t_start <- proc.time()[["elapsed"]]
 suppressPackageStartupMessages({
   library(glmnet)
@@ -31,6 +31,10 @@ dt <- proc.time() - t0
 seconds <- dt[["elapsed"]]
 cpu_seconds <- dt[["user.self"]] + dt[["sys.self"]]
 
+cf <- coef(cv, s = "lambda.min")
+# multinomial: one coefficient matrix per class, stacked class by class (intercept first in each)
+coef_min <- if (is.list(cf)) unlist(lapply(cf, function(m) as.numeric(as.matrix(m)))) else as.numeric(as.matrix(cf))
+
 out <- list(
   seconds = seconds, cpu_seconds = cpu_seconds, load_seconds = load_seconds, read_seconds = read_seconds,
   r_version = paste(R.version$major, R.version$minor, sep = "."),
@@ -38,6 +42,6 @@ out <- list(
   lambda = cv$lambda, cvm = cv$cvm,
   lambda_min = cv$lambda.min, lambda_1se = cv$lambda.1se,
   index_min = cv$index[1], index_1se = cv$index[2],
-  coef_min = as.numeric(as.matrix(coef(cv, s = "lambda.min")))
+  coef_min = coef_min
 )
 cat(toJSON(out, digits = NA, auto_unbox = TRUE))
