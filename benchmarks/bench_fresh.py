@@ -182,7 +182,12 @@ import json, resource, sys
 d, family, mode, default, tight = sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4]), float(sys.argv[5])
 import numpy as np
 X = np.load(d + "/X.npy"); y = np.load(d + "/y.npy"); foldid = np.load(d + "/foldid.npy")
-if mode == "engine":
+if mode == "engine" and family == "multinomial":  # classes 1..K: R's factor levels in order
+    from statprune.engines.multinomial import cv_glmnet_multinomial
+    def fit(thresh):
+        out = cv_glmnet_multinomial(X, (y - 1).astype(np.int64), foldid=foldid, thresh=thresh)
+        return {**{k: out[k] for k in ("lambda", "cvm", "a0", "beta", "index_min", "lambda_min")}, "engine": "multinomial"}
+elif mode == "engine":
     from statprune.engines.fast import cv_glmnet_fast
     def fit(thresh):
         out = cv_glmnet_fast(X, y, family=family, foldid=foldid, thresh=thresh)
@@ -269,9 +274,11 @@ def _coef_at(out: dict, s: float) -> np.ndarray | None:
     lam = np.asarray(out["lambda"], float)
     beta = np.asarray(out["beta"], float)
     a0 = np.asarray(out["a0"], float)
+    left, right, frac = lambda_interp(lam, np.array([s]))
+    if a0.ndim == 2 and beta.ndim == 3:  # multinomial (K, L) and (K, p, L): class by class, as R's coef list
+        return np.concatenate([_coef_at({"lambda": lam, "a0": a0[k], "beta": beta[k]}, s) for k in range(len(a0))])
     if a0.ndim != 1 or beta.ndim != 2:
         return None
-    left, right, frac = lambda_interp(lam, np.array([s]))
     b = beta[:, left[0]] * frac[0] + beta[:, right[0]] * (1 - frac[0])
     a = a0[left[0]] * frac[0] + a0[right[0]] * (1 - frac[0])
     return np.concatenate([[a], b])
@@ -301,6 +308,8 @@ def cli_agreement(res: dict, ref: dict) -> dict:
     """The command's JSON (lambda, cvm, index_min, coefficients at lambda.min) vs R's answer."""
     coefs = res.get("coefficients") or {}
     vals = list(coefs.values())
+    if vals and all(isinstance(v, dict) for v in vals):  # multinomial: {class: {term: value}}, class by class
+        vals = [x for v in vals for x in v.values()]
     coef = np.asarray(vals, float) if vals and all(isinstance(v, (int, float)) for v in vals) else None
     return {
         "same_lambda_min": bool(int(res["index_min"]) == int(ref["index_min"])),
@@ -548,8 +557,13 @@ def fast_engine_covers(family: str) -> bool:
 
     X, y, foldid = case_data(family, 200, 4, seed=3)
     try:
-        cv_glmnet_fast(X, y, family=family, foldid=foldid)
-    except NotImplementedError:  # statprune.errors.EngineNotSupported: R would run it
+        if family == "multinomial":  # its engine has its own module (class codes, n x K offsets)
+            from statprune.engines.multinomial import cv_glmnet_multinomial
+
+            cv_glmnet_multinomial(X, (y - 1).astype(np.int64), foldid=foldid)
+        else:
+            cv_glmnet_fast(X, y, family=family, foldid=foldid)
+    except (ImportError, NotImplementedError):  # statprune.errors.EngineNotSupported: R would run it
         return False
     return True
 
@@ -582,7 +596,7 @@ def run_case(family: str, n: int, p: int, *, peers: bool = True) -> list[dict]:
             rows.append({**case, "engine": "R cv.glmnet (Rscript)", "cpu": r["cpu"], "wall": r["wall"],
                          "fit_cpu": r["fit_cpu"], "fit_wall": r["fit_wall"], "library_glmnet_wall": r["load_seconds"],
                          "note": f"R {r['r_version']}, glmnet {r['glmnet_version']}"})
-        for mode, label in (("engine", "statprune cv_glmnet_fast"), ("estimator", "statprune GlmnetCV(engine='gram')")):
+        for mode, label in (("engine", "statprune engine call"), ("estimator", "statprune GlmnetCV(engine='gram')")):
             try:
                 f = fresh_statprune(tmp, family, mode)
             except RuntimeError as exc:

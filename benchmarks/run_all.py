@@ -170,7 +170,8 @@ def render(rows: list[dict], env: dict, quick: bool, failures: list[dict], elaps
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m benchmarks.run_all", description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="small sizes only (a minute or two)")
-    ap.add_argument("--only", nargs="*", default=None, help="module names (bench_glmnet ...) to run")
+    ap.add_argument("--only", nargs="*", default=None,
+                    help="module names (bench_glmnet ...) to run; the other benchmarks' rows in results.json are kept")
     ap.add_argument("--output", default=str(HERE / "results.md"), help="report path (default benchmarks/results.md)")
     ap.add_argument("--docs", default=str(HERE.parent / "docs" / "performance.md"),
                     help="the document whose generated block is replaced (default docs/performance.md)")
@@ -201,11 +202,20 @@ def main(argv: list[str] | None = None) -> int:
     except OSError:
         pass
     out = Path(args.output)
+    if args.only and out.with_suffix(".json").exists():
+        # --only: the other benchmarks' rows are kept from the earlier run in results.json
+        old = json.loads(out.with_suffix(".json").read_text())
+        ran = {r.get("bench") for r in rows} | {m.removeprefix("bench_") for m in args.only}
+        kept = [r for r in old.get("rows", []) if r.get("bench") not in ran]
+        if kept:
+            env["rows_kept_from_an_earlier_run"] = ", ".join(sorted({str(r.get("bench")) for r in kept}))
+        rows = kept + rows
     write_atomic(out, render(rows, env, args.quick, failures, elapsed))
     write_atomic(out.with_suffix(".json"), json.dumps({"environment": env, "quick": args.quick, "rows": rows},
                                                       indent=1, default=lambda o: float(o) if hasattr(o, "__float__") else str(o)))
     print(f"wrote {out}", file=sys.stderr)
-    fresh = [r for r in rows if r.get("bench") in ("fresh", "startup")]
+    ran_fresh = not args.only or "bench_fresh" in args.only
+    fresh = [r for r in rows if r.get("bench") in ("fresh", "startup")] if ran_fresh else []
     if fresh:  # the cross-tool tables of docs/performance.md
         from benchmarks.bench_fresh import update_docs
 

@@ -81,7 +81,7 @@ def test_rows_and_agreement_with_r(bench_run):
         peers = [r for r in rs if r["engine"].split()[0] in ("sklearn", "glum", "skglm")]
         assert len(peers) == 3, engines
         for r in peers:  # installed peers ran and were compared with R (their answers may differ), or say why not
-            assert "fit_cpu" in r or r["note"].startswith("not installed"), r
+            assert "fit_cpu" in r or r["note"].startswith(("not installed", "did not finish")), r
             if "fit_cpu" in r:
                 assert isinstance(r["same_lambda_min"], bool) and r["coef_rel"] >= 0 and r["cvm_rel"] >= 0, r
     start = {r["case"]: r for r in rows if r["bench"] == "startup"}
