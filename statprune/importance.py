@@ -50,6 +50,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from joblib import effective_n_jobs, parallel_config
 from scipy.stats import binom
 from sklearn.base import BaseEstimator, clone, is_classifier
 from sklearn.ensemble import (
@@ -65,6 +66,7 @@ from sklearn.inspection import permutation_importance
 from sklearn.metrics import check_scoring
 from sklearn.model_selection import train_test_split
 from sklearn.utils.validation import check_is_fitted
+from threadpoolctl import threadpool_limits
 
 from ._data import check_target, prepare_xy
 from ._progress import progress
@@ -161,6 +163,12 @@ class ImportancePruner(SelectorMixin, BaseEstimator):
         R's ``randomForest`` uses ``p/3`` for regression, ``sqrt(p)`` for classification).
     n_repeats : int, default 10
         shuffles per feature for permutation importance.
+    max_samples : int or float, optional
+        permutation importance: rows of the held-out split scored in each repeat, a fresh
+        random subsample per repeat (sklearn's ``permutation_importance(max_samples=)``;
+        an int is a count, a float in (0, 1] a share; None: every held-out row). The
+        spread over the repeats then includes the subsampling, so the default rule
+        (``mean - 2 sd > 0``) is no less strict. Recorded as ``n_scored``.
     test_size : float, default 0.25
         held-out share for permutation importance.
     scoring : str, optional
@@ -208,6 +216,7 @@ class ImportancePruner(SelectorMixin, BaseEstimator):
         n_estimators: int | None = None,
         max_features: Any = None,
         n_repeats: int = 10,
+        max_samples: int | float | None = None,
         test_size: float = 0.25,
         scoring: str | None = None,
         n_shadow: int = 20,
@@ -225,6 +234,7 @@ class ImportancePruner(SelectorMixin, BaseEstimator):
         self.n_estimators = n_estimators
         self.max_features = max_features
         self.n_repeats = n_repeats
+        self.max_samples = max_samples
         self.test_size = test_size
         self.scoring = scoring
         self.n_shadow = n_shadow
@@ -256,6 +266,11 @@ class ImportancePruner(SelectorMixin, BaseEstimator):
             raise ParameterError(f"n_repeats={self.n_repeats!r} must be an integer >= 1")
         if not isinstance(self.n_shadow, (int, np.integer)) or self.n_shadow < 1:
             raise ParameterError(f"n_shadow={self.n_shadow!r} must be an integer >= 1")
+        ms = self.max_samples
+        if ms is not None and (isinstance(ms, bool) or not isinstance(ms, (int, np.integer, float, np.floating))
+                               or (isinstance(ms, (float, np.floating)) and not 0 < ms <= 1)
+                               or (isinstance(ms, (int, np.integer)) and ms < 2)):
+            raise ParameterError(f"max_samples={ms!r} must be an integer >= 2 (rows) or a share in (0, 1]")
         if not (0 < float(self.test_size) < 1):
             raise ParameterError(f"test_size={self.test_size} must be in (0, 1)")
         if not (0 < float(self.alpha) < 1):
@@ -330,30 +345,45 @@ class ImportancePruner(SelectorMixin, BaseEstimator):
             )
             if Xte.shape[0] < 2 or Xtr.shape[0] < 2:
                 raise DataError(f"the held-out split has {Xte.shape[0]} rows; use more data or a larger test_size")
-            est.fit(Xtr, ytr)
-            scorer = check_scoring(est, scoring=self.scoring)
-            with progress(total=1 + p * int(self.n_repeats), desc="permutation importance", unit="score",
-                          disable=not self.progress) as bar:
+            n_scored = _scored_rows(self.max_samples, Xte.shape[0])
+            jobs = int(effective_n_jobs(self.n_jobs))
+            with progress(total=2 + p * int(self.n_repeats), desc=f"importance: fitting {type(est).__name__}",
+                          unit="score", disable=not self.progress) as bar:
+                est.fit(Xtr, ytr)
+                bar.update(1)
+                bar.set_description(f"importance: {p} features x {int(self.n_repeats)} shuffles")
+                scorer = check_scoring(est, scoring=self.scoring)
 
                 def counted(model: Any, X_: Any, y_: Any) -> Any:  # same scorer; ticks once per shuffle
                     bar.update(1)
                     return scorer(model, X_, y_)
 
-                pi = permutation_importance(
-                    est, Xte, yte, n_repeats=int(self.n_repeats), random_state=seed,
-                    scoring=counted if self.progress else self.scoring, n_jobs=self.n_jobs,
-                )
+                # threads, not processes: the model is not copied into workers, the ticks reach the bar, and the
+                # numbers are the same (permutation_importance draws its seeds before dispatching); one BLAS /
+                # OpenMP thread per worker so that the workers do not oversubscribe the cores
+                with parallel_config(backend="threading"), threadpool_limits(1 if jobs > 1 else None):
+                    pi = permutation_importance(
+                        est, Xte, yte, n_repeats=int(self.n_repeats), random_state=seed,
+                        scoring=counted if self.progress else self.scoring, n_jobs=self.n_jobs,
+                        max_samples=n_scored,
+                    )
             scores = np.asarray(pi.importances_mean, float)
             sds = np.asarray(pi.importances_std, float)
             raw = np.asarray(pi.importances, float)
             extra.update(
                 n_train=int(Xtr.shape[0]),
                 n_test=int(Xte.shape[0]),
+                n_scored=n_scored,
+                n_repeats=int(self.n_repeats),
                 test_score=float(check_scoring(est, scoring=self.scoring)(est, Xte, yte)),
                 scoring=self.scoring or ("accuracy" if classification else "r2"),
             )
         else:
             scores, sds, raw, extra = self._shadow(est, Xa, ya, seed, names)
+        extra["n_jobs"] = int(effective_n_jobs(self.n_jobs))  # as resolved on this machine (-1: every core)
+        extra["model_params"] = {k: _plain(v) for k, v in est.get_params().items()
+                                 if k in ("n_estimators", "max_iter", "max_features", "min_samples_leaf", "max_samples",
+                                          "max_depth", "max_leaf_nodes", "early_stopping", "learning_rate")}
         support, rule = self._rule(scores, sds, extra)
         self.estimator_ = est
         self.scores_ = scores
@@ -468,6 +498,20 @@ class ImportancePruner(SelectorMixin, BaseEstimator):
         return tags
 
 
+def _scored_rows(max_samples: Any, n_test: int) -> int:
+    """Held-out rows scored per permutation repeat (``max_samples`` as a count or a share, at most ``n_test``)."""
+    if max_samples is None:
+        return n_test
+    if isinstance(max_samples, (float, np.floating)):
+        return max(2, min(n_test, int(max_samples * n_test)))
+    return min(n_test, int(max_samples))
+
+
+def _plain(v: Any) -> Any:
+    """A model parameter as JSON has it (numbers, strings, None)."""
+    return v.item() if isinstance(v, np.generic) else v if isinstance(v, (int, float, str, bool, type(None))) else str(v)
+
+
 def _numeric(a: Any) -> bool:
     return np.asarray(a).dtype.kind in "biuf"
 
@@ -497,7 +541,8 @@ class ImportanceResult(SelectionResult):
     rule : str, the pruning rule in words
     seed : int
     warnings : list of str
-    extra : dict: permutation ``n_train``, ``n_test``, ``test_score``, ``scoring``; shadow ``hits``,
+    extra : dict: ``n_jobs`` (resolved), ``model_params`` (the model's size: trees / iterations, leaves, ...);
+        permutation ``n_train``, ``n_test``, ``n_scored``, ``n_repeats``, ``test_score``, ``scoring``; shadow ``hits``,
         ``p_confirm``, ``p_reject``, ``decision``, ``shadow_max``, ``n_shadow``, ``alpha``
     provenance : dict
     """
@@ -582,6 +627,7 @@ class ImportanceResult(SelectionResult):
             lines.append(
                 f"held-out {e['scoring']} = {e['test_score']:.4f} (train {e['n_train']}, test {e['n_test']}); "
                 f"{self.raw.shape[1] if self.raw is not None else 0} repeats"
+                + (f", each scoring {e['n_scored']} random held-out rows" if e.get("n_scored", e["n_test"]) < e["n_test"] else "")
             )
         lines.append(f"Rule: {self.rule}")
         lines.append("")

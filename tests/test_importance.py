@@ -73,6 +73,27 @@ def test_permutation_equals_sklearn_permutation_importance(boston, model) -> Non
     assert sel.result_.extra["n_test"] == 127
 
 
+def test_permutation_subsample_equals_sklearn_max_samples(boston) -> None:
+    from sklearn.ensemble import RandomForestRegressor
+    from sklearn.inspection import permutation_importance
+    from sklearn.model_selection import train_test_split
+
+    X, y = boston
+    sel = ImportancePruner(method="permutation", n_estimators=20, n_repeats=3, max_samples=60, random_state=5).fit(X, y)
+    Xtr, Xte, ytr, yte = train_test_split(X.to_numpy(), y.to_numpy(), test_size=0.25, random_state=5)
+    est = RandomForestRegressor(n_estimators=20, random_state=5).fit(Xtr, ytr)
+    pi = permutation_importance(est, Xte, yte, n_repeats=3, random_state=5, max_samples=60)
+    np.testing.assert_array_equal(sel.result_.raw, pi.importances)
+    full = permutation_importance(est, Xte, yte, n_repeats=3, random_state=5)
+    assert not np.array_equal(sel.result_.raw, full.importances)  # the subsample is really used
+    e = sel.result_.extra
+    assert (e["n_test"], e["n_scored"], e["n_repeats"], e["model_params"]["n_estimators"]) == (127, 60, 3, 20)
+    assert ImportancePruner(n_estimators=5, n_repeats=2, max_samples=0.5, random_state=0).fit(X, y).result_.extra["n_scored"] == 63
+    for bad in (1, 0.0, 1.5, True, "all"):
+        with pytest.raises(ParameterError, match="max_samples"):
+            ImportancePruner(max_samples=bad).fit(X, y)
+
+
 def test_permutation_classification_is_stratified_and_equal(pima) -> None:
     from sklearn.ensemble import RandomForestClassifier
     from sklearn.inspection import permutation_importance

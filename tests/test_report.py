@@ -363,7 +363,24 @@ def test_importance_is_sized_to_the_data():
 
     assert importance_params(506, 13) == {"n_jobs": -1}  # small data: randomForest's 500 trees, 10 shuffles
     big = importance_params(50_000, 100)
-    assert big["model"] == "hgb" and 3 <= big["n_repeats"] <= 10
+    assert big == {"model": "hgb", "max_samples": 5000, "n_repeats": 5, "n_jobs": -1}
+    assert importance_params(50_000, 10)["n_repeats"] == 10  # few features: the full 10 shuffles fit the budget
+    assert importance_params(50_000, 5_000)["n_repeats"] == 3  # many: never fewer than 3
+    assert importance_params(1_000, 100)["max_samples"] == 250  # the whole held-out quarter when it is small
+
+
+def test_importance_section_records_its_sizing():
+    rng = np.random.default_rng(3)
+    X = rng.standard_normal((700, 80))
+    df = pd.DataFrame(X, columns=[f"x{j}" for j in range(80)]).assign(y=X[:, 0] * 2 + X[:, 1] + rng.standard_normal(700))
+    rep = build_report(df, "y", methods=["importance"], crosscheck=False, seed=4, timestamp=False)
+    sec = next(s for s in rep.sections if s.key == "importance")
+    sizing = sec.details["sizing"]
+    assert sizing["params"] == {"model": "hgb", "max_samples": 175, "n_repeats": 10, "n_jobs": -1}  # 700 x 80 > 50,000 cells
+    assert sec.details["n_scored"] == 175 and sec.details["n_repeats"] == 10 and sec.details["seed"] == 4
+    assert sec.details["model_params"]["max_iter"] == 100
+    assert sizing["note"] == sec.notes[0] and "100 boosting iterations" in sec.notes[0] and "seed 4" in sec.notes[0]
+    assert {"x0", "x1"} <= set(sec.selected)  # the two signal columns
 
 
 _LAYOUT_PROBE = """<script>

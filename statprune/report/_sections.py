@@ -173,20 +173,50 @@ def _r_string(s: str) -> str:
     return _lit(s)
 
 
+#: the report's permutation budget: held-out rows scored x shuffles x features (about 30 s of CPU at 50,000 x 100)
+PERMUTATION_BUDGET = 2_500_000
+#: held-out rows scored per shuffle, at most (a fresh random subsample each shuffle)
+SCORED_ROWS = 5_000
+#: up to this many cells (n x p), randomForest's defaults (500 trees, 10 shuffles on every held-out row)
+SMALL_CELLS = 50_000
+
+
 def importance_params(n: int, p: int) -> dict[str, Any]:
     """The report's importance, sized to the data so that the report finishes on large tables.
 
-    Up to 10,000 rows: a random forest of 500 trees (randomForest's default) and 10 shuffles per
-    feature on the held-out quarter. Above: histogram gradient boosting (``hgb``, 100 iterations,
-    every core), whose fit grows linearly in n, and permutation repeats cut to keep about a
-    million held-out predictions per feature set (at least 3). The method stays held-out
-    permutation importance; the section's caption names the model.
+    Up to ``SMALL_CELLS`` (n x p, e.g. Boston's 506 x 13): a random forest of 500 trees
+    (randomForest's default) and 10 shuffles per feature on every row of the held-out
+    quarter. Above: histogram gradient boosting (``hgb``, 100 iterations; its fit grows
+    linearly in n, a deep forest's as n log n times its trees), each shuffle scored on a
+    fresh random subsample of at most ``SCORED_ROWS`` held-out rows, and as many shuffles
+    (3 to 10) as keep rows x shuffles x features within ``PERMUTATION_BUDGET``. Always held-out
+    permutation importance, every core (``n_jobs=-1``). The section and its JSON record the
+    choices (``sizing``).
+
+    Examples
+    --------
+    >>> importance_params(506, 13)
+    {'n_jobs': -1}
+    >>> importance_params(50_000, 100)
+    {'model': 'hgb', 'max_samples': 5000, 'n_repeats': 5, 'n_jobs': -1}
     """
-    if n <= 10_000:
+    if n * p <= SMALL_CELLS:
         return {"n_jobs": -1}
-    held_out = n // 4
-    repeats = int(max(3, min(10, 1_000_000 // max(1, held_out * max(1, p // 10)))))
-    return {"model": "hgb", "n_repeats": repeats, "n_jobs": -1}
+    scored = min(SCORED_ROWS, max(2, n // 4))
+    repeats = int(max(3, min(10, PERMUTATION_BUDGET // (scored * max(1, p)))))
+    return {"model": "hgb", "max_samples": scored, "n_repeats": repeats, "n_jobs": -1}
+
+
+def _sizing_note(res: Any, params: dict[str, Any]) -> str:
+    """The importance section's sizing in words: model size, rows fitted and scored, shuffles, seed, cores."""
+    e, mp = res.extra, res.extra.get("model_params", {})
+    size = (f"{mp['n_estimators']} trees" if "n_estimators" in mp else f"{mp.get('max_iter')} boosting iterations")
+    scored = (f"every one of the {e['n_test']} held-out rows" if e["n_scored"] >= e["n_test"]
+              else f"a fresh random subsample of {e['n_scored']} of the {e['n_test']} held-out rows")
+    why = ("randomForest's defaults (small data)" if "model" not in params
+           else f"sized to the data: {res.n_obs} rows x {len(res.feature_names)} features (statprune.report.importance_params)")
+    return (f"importance {why}: {res.estimator_name} with {size} fitted on {e['n_train']} training rows; each of the "
+            f"{e['n_repeats']} shuffles per feature scored on {scored}; seed {res.seed}; {e['n_jobs']} worker(s)")
 
 
 def _run_importance(ctx: dict[str, Any]) -> Section:
@@ -202,9 +232,11 @@ def _run_importance(ctx: dict[str, Any]) -> Section:
     ImportanceDisplay.from_result(res).plot(ax=ax)
     plots = [Plot(f"{res.method.capitalize()} importance", svg_of(fig), alt="importance")]
     headline = f"{len(res.selected)} of {len(res.feature_names)} features kept; rule: {res.rule}"
-    notes = list(res.warnings)
+    notes = [_sizing_note(res, params), *res.warnings]
+    data = res.to_dict()
+    data["sizing"] = {"params": params, "note": notes[0]}
     return Section("importance", "Tree-ensemble importance", headline, list(res.selected), list(res.pruned), tables,
-                   plots, notes, None, res.to_dict())
+                   plots, notes, None, data)
 
 
 def _run_subsets(ctx: dict[str, Any]) -> Section:
