@@ -146,8 +146,8 @@ def path_stage(X: np.ndarray, y_py: np.ndarray, family: str, alpha: float, lambd
     L = rb.shape[-1]
     lambdas = np.asarray(lambdas, dtype=float)[:L]
     prob = mapping.GlmnetProblem.build(X, y_py, family, alpha, sample_weight=weights, penalty_factor=pf, standardize=standardize, fit_intercept=intercept)
-    gps = [_certify.glmnet_problem(X, y_py, family, alpha, lam, weights=weights, penalty_factor=pf, standardize=standardize, intercept=intercept,
-                                   classes=classes, offset=offset) for lam in lambdas]
+    gps = _certify.glmnet_problem(X, y_py, family, alpha, lambdas, weights=weights, penalty_factor=pf, standardize=standardize,
+                                  intercept=intercept, classes=classes, offset=offset)
     sd = gps[0].x_sd
     r_certs = [_certify.certify("r", gps[j], ra[..., j], rb[..., j]) for j in range(L)]
     rows: list[dict[str, Any]] = []
@@ -273,8 +273,8 @@ def cv_stage(X: np.ndarray, y_py: np.ndarray, family: str, alpha: float, lambdas
             prob = mapping.GlmnetProblem.build(Xk[:, live], y_py[~test], family, alpha, sample_weight=wk, penalty_factor=pfk,
                                                 standardize=standardize, fit_intercept=intercept)
             offk = None if offset is None else np.asarray(offset, dtype=float)[~test]
-            gpk = [_certify.glmnet_problem(Xk[:, live], y_py[~test], family, alpha, float(lam), weights=wk, penalty_factor=pfk,
-                                           standardize=standardize, intercept=intercept, classes=classes, offset=offk) for lam in lambdas]
+            gpk = _certify.glmnet_problem(Xk[:, live], y_py[~test], family, alpha, lambdas, weights=wk, penalty_factor=pfk,
+                                          standardize=standardize, intercept=intercept, classes=classes, offset=offk)
             try:
                 sols, kcerts = _certified_path(eng, prob, lambdas, gpk, classes, options, offk)
             except _refsolvers.Unsupported:
