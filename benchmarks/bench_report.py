@@ -5,9 +5,10 @@ Usage: ``python -m benchmarks.bench_report [--quick] [--n N] [--p P]``
 One seeded gaussian data set (``benchmarks._synth.make_regression``: AR(1) correlated predictors,
 10 non-zero coefficients), written to CSV, then :func:`statprune.report.build_report` with every
 method and the cross-check, as ``statprune report data.csv -y y --out report.html`` runs it.
-Rows: ``bench, case, engine, n, p, section, seconds`` (one per section, plus ``total`` that also
-counts reading the file and rendering the HTML). The sections time themselves
-(``Report.timings``).
+Rows: ``bench, case, engine, n, p, section, seconds, cpu_seconds`` (one per section, plus ``total``
+that also counts reading the file and rendering the HTML, with the cores and the 1-minute load
+average: the machine may be shared, so CPU seconds beside wall). The sections time themselves
+(``Report.timings``, ``Report.cpu_timings``: this process, R and worker threads included).
 """
 
 from __future__ import annotations
@@ -43,10 +44,11 @@ def run(quick: bool = False, n: int | None = None, p: int | None = None) -> list
     case = f"{n}x{p}"
     for section, secs in rep.timings.items():
         rows.append({"bench": "report", "case": case, "engine": "statprune", "n": n, "p": p, "section": section,
-                     "seconds": round(secs, 3)})
+                     "seconds": round(secs, 3), "cpu_seconds": round(rep.cpu_timings.get(section, float("nan")), 3)})
+    load = os.getloadavg()[0]
     rows.append({"bench": "report", "case": case, "engine": "statprune", "n": n, "p": p, "section": "total",
                  "seconds": round(total, 3), "cpu_seconds": round(cpu, 3), "cores": os.cpu_count(),
-                 "load_average_1min": round(os.getloadavg()[0], 2), "html_bytes": len(html)})
+                 "load_average_1min": round(load, 2), "html_bytes": len(html)})
     return rows
 
 

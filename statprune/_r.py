@@ -511,13 +511,16 @@ def _interruptible() -> Iterator[list[bool]]:
 
 
 # --------------------------------------------------------------------------- calls
-def call(script: str, function: str, *args: Any, _convert: bool = True, _context: str | None = None, **kwargs: Any) -> Any:
+def call(script: str, function: str, *args: Any, _convert: bool = True, _context: str | None = None,
+         _console: Any = None, **kwargs: Any) -> Any:
     """Call ``function`` defined in ``r_scripts/bridge/<script>.R`` with R objects.
 
     Positional and keyword arguments are converted with :func:`to_r`; the value
     with :func:`from_r` (or returned as an :class:`RObject` when
     ``_convert=False``). R warnings are re-issued as :class:`RWarning`; an R
     error raises :class:`~statprune.errors.RError` carrying R's message and call.
+    ``_console``: a callable that receives R's console output (``cat``, ``print``) during the
+    call instead of stdout (e.g. cv.glmnet's ``trace.it`` lines, read into a progress bar).
     """
     ri = start()
     with _LOCK:
@@ -529,7 +532,11 @@ def call(script: str, function: str, *args: Any, _convert: bool = True, _context
         lst = ri.ListSexpVector(r_args + list(r_kwargs.values()))
         lst.do_slot_assign("names", ri.StrSexpVector(names))
         invoke = env.find("sp_invoke")
-        with _interruptible() as hit:
+        from rpy2.rinterface_lib import callbacks  # noqa: PLC0415 - deferred: rpy2 loads with R, on first use
+
+        console = (callbacks.obj_in_module(callbacks, "consolewrite_print", _console) if _console is not None
+                   else contextlib.nullcontext())
+        with console, _interruptible() as hit:
             try:
                 res = invoke(ri.StrSexpVector([function]), lst, env)
             except Exception:

@@ -159,18 +159,17 @@ def lasso(data: Any, target: str | Sequence[str], *, progress: bool = False, **p
 
     ``params`` are those of :func:`~statprune.lasso.cv_glmnet_table` (family, alpha, nfolds,
     foldid_column, weights_column, seed, s, engine, categorical, ... and any
-    :class:`~statprune.lasso.GlmnetCV` parameter). ``progress``: a bar over the CV fits of the
-    gram engine; for R, whose ``cv.glmnet`` is one call, an elapsed-time line.
+    :class:`~statprune.lasso.GlmnetCV` parameter). ``progress``: a bar over the ``nfolds + 1``
+    CV fits (the gram engine's, or R's read from cv.glmnet's ``trace.it`` lines).
     """
     from .lasso import cv_glmnet_table  # noqa: PLC0415 - deferred (module docstring)
 
     df = read(data, na_values=params.pop("na_values", None))
     with contextlib.ExitStack() as stack:
         on_fit = None
-        if progress and params.get("engine", "r") == "gram":
-            on_fit = _progress_of(stack.enter_context(progress_bar(total=None, desc="cv.glmnet (gram engine)", unit="fit")))
-        elif progress:  # one long R call: an elapsed-time line, no fake percentage
-            stack.enter_context(ticking("cv.glmnet in R"))
+        if progress:
+            desc = "cv.glmnet (gram engine)" if params.get("engine", "r") == "gram" else "cv.glmnet in R"
+            on_fit = _progress_of(stack.enter_context(progress_bar(total=None, desc=desc, unit="fit")))
         res = cv_glmnet_table(df, target, progress=on_fit, **params)
     return _with_missing(res, df)
 

@@ -413,3 +413,45 @@ def test_overview_is_in_the_first_screen_and_nothing_is_cut_at_1280px(boston_htm
     shot = tmp_path / "first.png"
     proc = _run_chromium(exe, boston_html.as_uri(), tmp_path, f"--screenshot={shot}", "--window-size=1280,800")
     assert proc.returncode == 0 and shot.stat().st_size > 10_000
+
+
+def test_lasso_progress_per_fold_from_r_changes_no_number():
+    """R's cv.glmnet reports each fold through its trace.it lines; the bar gets them, the fit is the same."""
+    from statprune.datasets import load_boston
+    from statprune.lasso import GlmnetCV
+
+    b = load_boston()
+    X, y = b.drop(columns="medv"), b["medv"]
+    seen: list[tuple[int, int]] = []
+    with_bar = GlmnetCV(seed=3, nfolds=5).fit(X, y, progress=lambda d, t: seen.append((d, t)))
+    plain = GlmnetCV(seed=3, nfolds=5).fit(X, y)
+    assert seen == [(k, 6) for k in range(6)] + [(6, 6)]  # "Training", "Fold: 1/5" .. "Fold: 5/5", then done
+    np.testing.assert_array_equal(with_bar.result_.cvm, plain.result_.cvm)
+    np.testing.assert_array_equal(with_bar.result_.beta, plain.result_.beta)
+    assert with_bar.result_.r_code() == plain.result_.r_code()
+    assert with_bar.result_.r_call == plain.result_.r_call and "trace.it" not in with_bar.result_.r_call
+
+
+def test_lasso_section_progress_reaches_a_bar(monkeypatch):
+    """workflows.lasso turns the per-fold callback into statprune's one progress bar (a fake sink here)."""
+    from statprune import workflows
+
+    class Bar:
+        def __init__(self, **kw):
+            self.kw, self.n, self.total, self.updates = kw, 0, kw.get("total"), []
+
+        def update(self, k):
+            self.n += k
+            self.updates.append((self.n, self.total))
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+    bars: list[Bar] = []
+    monkeypatch.setattr(workflows, "progress_bar", lambda **kw: bars.append(Bar(**kw)) or bars[-1])
+    workflows.lasso(dataset_path("boston"), ["medv"], seed=1, nfolds=4, progress=True)
+    assert bars[0].kw["desc"] == "cv.glmnet in R"
+    assert [n for n, _ in bars[0].updates] == [0, 1, 2, 3, 4, 5] and bars[0].updates[-1] == (5, 5)

@@ -74,7 +74,7 @@ spg_draw_foldid <- function(n, nfolds, seed) {
 # already in R's names and R's defaults removed (NULL entries are dropped).
 spg_cv_fit <- function(x, y, opts, weights = NULL, offset = NULL, foldid = NULL,
                        seed = NULL, nfolds = 10L, dimnames_x = NULL, ynames = NULL, strata = NULL,
-                       exclude_table = NULL) {
+                       exclude_table = NULL, trace = FALSE) {
   x <- spg_x(x)
   if (!is.null(dimnames_x)) colnames(x) <- dimnames_x
   if (!is.null(ynames) && is.matrix(y)) colnames(y) <- ynames
@@ -118,9 +118,16 @@ spg_cv_fit <- function(x, y, opts, weights = NULL, offset = NULL, foldid = NULL,
   opts <- opts[!vapply(opts, is.null, logical(1))]
   for (nm in intersect(names(opts), c("nlambda", "maxit", "dfmax", "pmax"))) opts[[nm]] <- as.numeric(opts[[nm]])
   args <- c(args, opts)
+  # trace: cv.glmnet's trace.it = 1 prints "Training" and "Fold: k/K" (statprune's progress bar reads
+  # them); it changes no number, and it is taken out of the calls the fit stores (as if never given)
+  if (trace) args$trace.it <- 1
   cl <- as.call(c(list(quote(cv.glmnet)), args))
   if (drawn && !is.null(seed)) set.seed(seed)
   fit <- eval(cl, e)
+  if (trace) {
+    fit$call$trace.it <- NULL
+    fit$glmnet.fit$call$trace.it <- NULL
+  }
   out <- spg_extract(fit)
   out$foldid <- as.array(as.integer(foldid_used))
   out$fit <- fit

@@ -17,8 +17,9 @@ handles of a ``cv.glmnet`` (or ``glmnet``) object living in R.
 from __future__ import annotations
 
 import gzip
+import re
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -70,11 +71,48 @@ def _opt_array(v: Any) -> np.ndarray | None:
 
 
 # --------------------------------------------------------------------------- fitting
+_FOLD_LINE = re.compile(r"Fold: (\d+)/(\d+)")
+
+
+def fold_progress(progress: Callable[[int, int], None], total: int) -> Callable[[str], None]:
+    """A console sink for cv.glmnet's ``trace.it = 1`` output: ``progress(done, total)`` per fit started.
+
+    "Training" (the full-data fit) gives ``done = 0``, "Fold: k/K" ``done = k`` (the full fit and
+    ``k - 1`` folds are finished); the per-lambda text bars in between are dropped.
+
+    Examples
+    --------
+    >>> seen = []
+    >>> sink = fold_progress(lambda d, t: seen.append((d, t)), 4)
+    >>> for text in ["Training\n", "\r  |===   |  40%", "Fold: 1/3\n", "Fold: 2/3\n"]:
+    ...     sink(text)
+    >>> seen
+    [(0, 4), (1, 4), (2, 4)]
+    """
+    pending = [""]
+
+    def sink(text: str) -> None:
+        pending[0] += text
+        *lines, pending[0] = pending[0].split("\n")
+        for line in lines:
+            m = _FOLD_LINE.search(line)
+            if m:
+                progress(int(m.group(1)), total)
+            elif line.strip().endswith("Training"):
+                progress(0, total)
+
+    return sink
+
+
 def cv_fit(X: Any, y: Any, opts: Mapping[str, Any], *, family: str, weights: np.ndarray | None,
            offset: np.ndarray | None, foldid: np.ndarray | None, seed: int | None, nfolds: int,
            feature_names: Sequence[str], ynames: Sequence[str] | None = None, strata: Any = None,
-           exclude_table: Sequence[np.ndarray] | None = None) -> dict[str, Any]:
+           exclude_table: Sequence[np.ndarray] | None = None,
+           progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
     """``set.seed(seed); cv.glmnet(x, y, ...)`` in R: the ``CVGlmnetOutput`` of the fit, ``fit`` included.
+
+    ``progress(done, total)``: called as cv.glmnet starts the full fit and each fold (its
+    ``trace.it = 1`` lines, read from R's console; the fit is the same), ``total = nfolds + 1``.
 
     ``opts`` are cv.glmnet's options in R's names (:func:`statprune.lasso._options.r_opts`).
     Without ``foldid``, cv.glmnet draws the folds itself after ``set.seed(seed)``; the folds
@@ -85,11 +123,15 @@ def cv_fit(X: Any, y: Any, opts: Mapping[str, Any], *, family: str, weights: np.
     _r.require_r_packages("glmnet", *(("survival",) if family == "cox" else ()))
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
+        total = (int(np.max(foldid)) if foldid is not None else int(nfolds)) + 1
+        console = None if progress is None else fold_progress(progress, total)
         out = _r.call(_SCRIPT, "spg_cv_fit", x_for_r(X), y, dict(opts), weights=weights, offset=offset,
                       foldid=foldid, seed=None if seed is None else int(seed), nfolds=int(nfolds),
                       dimnames_x=list(feature_names), ynames=ynames, strata=strata,
                       exclude_table=None if exclude_table is None else {f"fold{k}": v for k, v in enumerate(exclude_table)},
-                      _context="cv.glmnet")
+                      trace=progress is not None, _context="cv.glmnet", _console=console)
+        if progress is not None:
+            progress(total, total)
     seen: set[str] = set()
     for wmsg in caught:
         if str(wmsg.message) not in seen:

@@ -255,8 +255,9 @@ class GlmnetCV(SelectorMixin, BaseEstimator):
 
         ``X`` may be a scipy.sparse matrix (CSC/CSR): it reaches R as a ``dgCMatrix``
         without being densified. ``strata`` (cox): R's ``stratifySurv(y, strata)``.
-        ``progress`` (the Gaussian gram engine): called as ``progress(done, total)``
-        after each of its ``nfolds + 1`` path fits.
+        ``progress``: called as ``progress(done, total)`` over the ``nfolds + 1`` path fits
+        (the Gaussian gram engine after each; R as cv.glmnet starts each, read from its
+        ``trace.it`` lines, which change no number).
         """
         validate_params(self)
         y_name = str(getattr(y, "name", None) or "y")
@@ -380,7 +381,7 @@ class GlmnetCV(SelectorMixin, BaseEstimator):
                 opts = {**opts, "exclude": excl_table[0] if excl_table[0].size else None}
             out = _backend_r.cv_fit(X, y, opts, family=self.family, weights=w, offset=off, foldid=foldid,
                                     seed=self.seed, nfolds=int(self.nfolds), feature_names=names, ynames=ynames,
-                                    strata=strata, exclude_table=excl_table)
+                                    strata=strata, exclude_table=excl_table, progress=progress)
             if excl_table is not None:
                 out["excluded_by_function"] = [names[j - 1] for j in excl_table[0]]
         dr = np.asarray(out.get("dev_ratio", []), dtype=float).reshape(-1)

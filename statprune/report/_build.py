@@ -78,6 +78,7 @@ class Report:
     crosscheck_note: str | None = None
     skipped: dict[str, str] = field(default_factory=dict)  # section -> why it did not run (e.g. needs R)
     timings: dict[str, float] = field(default_factory=dict)  # section -> seconds (benchmarks/bench_report.py)
+    cpu_timings: dict[str, float] = field(default_factory=dict)  # section -> CPU seconds of this process (R and threads included)
 
     # ----------------------------------------------------------------- the overview and the condensed cross-check
     def overview(self) -> Table:
@@ -298,13 +299,14 @@ def build_report(
     cc = None
     skipped: dict[str, str] = {}
     timings: dict[str, float] = {}
+    cpu_timings: dict[str, float] = {}
     ctx["skipped"] = skipped
     ctx["progress"] = progress
     with_r = any(m in methods for m in ("lasso", "stepwise", "selective", "knockoff"))
     with progress_bar(total=len(steps), desc="statprune report", disable=not progress, unit="section") as bar:
         for step in steps:
             bar.set_postfix_str(step)
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             if step in _RUNNERS:
                 try:
                     sections.append(_RUNNERS[step](ctx))
@@ -319,6 +321,7 @@ def build_report(
             else:
                 sess = session_info(int(seed), data_path, command_line, with_r=with_r)
             timings[step] = time.perf_counter() - t0
+            cpu_timings[step] = time.process_time() - c0
             bar.update(1)
     sess["family"] = fam
     sess["methods"] = methods
@@ -328,4 +331,4 @@ def build_report(
         generated = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
     name = summary["file"] or "data frame"
     return Report(title or f"statprune report: {target} ~ . ({name})", summary, sections, cc, sess, generated,
-                  ctx.get("crosscheck_note"), skipped, timings)
+                  ctx.get("crosscheck_note"), skipped, timings, cpu_timings)
