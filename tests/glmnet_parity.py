@@ -39,7 +39,7 @@ def py_kwargs(kw: dict) -> dict:
         elif k == "lambda":
             out["lambda_"] = v
         elif k == "exclude":
-            out["exclude_idx"] = [i - 1 for i in v]
+            out["exclude"] = [i - 1 for i in v]
         else:
             out[k.replace(".", "_")] = v
     return out

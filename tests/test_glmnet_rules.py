@@ -68,13 +68,13 @@ def test_stored_measure_names_match():
 def test_r_options_leave_defaults_out():
     assert params.r_options() == {}
     o = params.r_options(family="binomial", alpha=0.5, nlambda=50, lambda_min_ratio=0.01, standardize=False,
-                         fit_intercept=False, penalty_factor=[1.0, 0.0], exclude=[2], lower_limits=-1.0,
+                         fit_intercept=False, penalty_factor=[1.0, 0.0], exclude=[1], lower_limits=-1.0,
                          upper_limits=[np.inf, 2.0], thresh=1e-10, maxit=10, grouped=False, keep=True,
                          alignment="fraction", dfmax=3, pmax=4, type_logistic="modified.Newton",
                          type_measure="auc")
     assert o["family"] == "binomial" and o["alpha"] == 0.5 and o["nlambda"] == 50
     assert o["lambda.min.ratio"] == 0.01 and o["standardize"] is False and o["intercept"] is False
-    assert o["penalty.factor"].tolist() == [1.0, 0.0] and o["exclude"].tolist() == [2]
+    assert o["penalty.factor"].tolist() == [1.0, 0.0] and o["exclude"].tolist() == [2]  # 0-based 1 is R's 2
     assert o["lower.limits"] == -1.0 and o["upper.limits"].tolist() == [np.inf, 2.0]
     assert (o["thresh"], o["maxit"], o["grouped"], o["keep"], o["alignment"], o["dfmax"], o["pmax"]) == (
         1e-10, 10, False, True, "fraction", 3, 4)

@@ -34,8 +34,8 @@ Examples
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, replace
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -47,7 +47,7 @@ __all__ = [
     "MEASURES_GLM",
     "TYPE_MEASURES",
     "GlmnetControl",
-    "GlmnetDefaults",
+    "GlmnetParams",
     "default_type_measure",
     "dfmax_default",
     "lambda_min_ratio",
@@ -58,32 +58,78 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class GlmnetDefaults:
-    """The defaults of ``glmnet()`` and ``cv.glmnet()`` (glmnet 4.1)."""
+@dataclass(frozen=True, eq=False)
+class GlmnetParams:
+    """The arguments of ``glmnet()`` / ``cv.glmnet()``, once, with R's defaults (glmnet 4.1).
 
+    One frozen object is made from an estimator's (or the CLI's) arguments and passed as
+    it is to :func:`r_options` (R's argument names) and to the engines
+    (:func:`statprune.engines._settings.path_settings`). The names are R's in Python
+    spelling: ``lambda_`` is R's ``lambda``, ``fit_intercept`` R's ``intercept``, ``keep``
+    R's ``keep`` (keep the prevalidated fits), ``exclude`` the 0-based indices of R's
+    (1-based) ``exclude``. ``None`` is R's computed default: ``lambda_min_ratio``
+    (:func:`lambda_min_ratio`), ``dfmax``/``pmax`` (:func:`dfmax_default`,
+    :func:`pmax_default`), ``type_gaussian`` (:func:`type_gaussian`), ``gamma``
+    (``c(0, 0.25, 0.5, 0.75, 1)``). ``link``/``theta`` make an R family object
+    (``binomial(link = "probit")``, ``MASS::negative.binomial(theta)``).
+
+    Examples
+    --------
+    >>> GlmnetParams(alpha=0.5).alpha, GlmnetParams().nlambda, DEFAULTS.nfolds
+    (0.5, 100, 10)
+    """
+
+    family: str = "gaussian"
+    link: str | None = None
+    theta: float | None = None
     alpha: float = 1.0
+    lambda_: Any = None
     nlambda: int = 100
+    lambda_min_ratio: float | None = None
+    type_measure: str = "default"
     standardize: bool = True
-    intercept: bool = True
+    fit_intercept: bool = True
+    penalty_factor: Any = None
+    exclude: Any = None
+    lower_limits: Any = -math.inf
+    upper_limits: Any = math.inf
+    relax: bool = False
+    gamma: Any = None
     thresh: float = 1e-7
     maxit: int = 100_000
-    lower_limits: float = -math.inf
-    upper_limits: float = math.inf
     type_multinomial: str = "ungrouped"
-    type_logistic: str = "Newton"
-    standardize_response: bool = False
-    # cv.glmnet
-    nfolds: int = 10
-    min_nfolds: int = 3
-    type_measure: str = "default"
+    type_gaussian: str | None = None
     grouped: bool = True
     keep: bool = False
     alignment: str = "lambda"
-    relax: bool = False
-    gamma: tuple[float, ...] = (0.0, 0.25, 0.5, 0.75, 1.0)
+    dfmax: int | None = None
+    pmax: int | None = None
+    type_logistic: str = "Newton"
+    standardize_response: bool = False
+    #: cv.glmnet's ``nfolds`` (the fold policy's: :mod:`statprune._glmnet.folds`), and its minimum
+    nfolds: ClassVar[int] = 10
+    min_nfolds: ClassVar[int] = 3
     #: ``type.gaussian`` switches to "naive" from this many variables on
-    naive_from_nvars: int = 500
+    naive_from_nvars: ClassVar[int] = 500
+    #: the fields the path engines use (:func:`statprune.engines._settings.path_settings`)
+    PATH_FIELDS: ClassVar[frozenset[str]] = frozenset((
+        "alpha", "lambda_", "nlambda", "lambda_min_ratio", "standardize", "fit_intercept", "penalty_factor",
+        "lower_limits", "upper_limits", "thresh", "maxit", "exclude", "type_gaussian"))
+
+    def replace(self, **changes: Any) -> GlmnetParams:
+        """A copy with ``changes`` (:func:`dataclasses.replace`)."""
+        return replace(self, **changes)
+
+    @property
+    def intercept(self) -> bool:
+        """R's name of ``fit_intercept``."""
+        return self.fit_intercept
+
+    @property
+    def r_only(self) -> bool:
+        """Options only R's cv.glmnet has (the fast engines then leave the fit to R)."""
+        return (not self.grouped or self.keep or self.alignment != DEFAULTS.alignment or self.dfmax is not None
+                or self.pmax is not None or self.type_logistic != DEFAULTS.type_logistic)
 
 
 @dataclass(frozen=True)
@@ -104,7 +150,7 @@ class GlmnetControl:
 
 
 #: glmnet's defaults
-DEFAULTS = GlmnetDefaults()
+DEFAULTS = GlmnetParams()
 #: glmnet.control()'s factory values
 CONTROL = GlmnetControl()
 
@@ -179,49 +225,24 @@ def type_gaussian(nvars: int) -> str:
     return "covariance" if nvars < DEFAULTS.naive_from_nvars else "naive"
 
 
-def r_options(
-    *,
-    family: str = "gaussian",
-    link: str | None = None,
-    theta: float | None = None,
-    alpha: float = DEFAULTS.alpha,
-    lambda_: Any = None,
-    nlambda: int = DEFAULTS.nlambda,
-    lambda_min_ratio: float | None = None,
-    type_measure: str = DEFAULTS.type_measure,
-    standardize: bool = DEFAULTS.standardize,
-    fit_intercept: bool = DEFAULTS.intercept,
-    penalty_factor: Any = None,
-    exclude: Any = None,
-    lower_limits: Any = DEFAULTS.lower_limits,
-    upper_limits: Any = DEFAULTS.upper_limits,
-    relax: bool = DEFAULTS.relax,
-    gamma: Any = None,
-    thresh: float = DEFAULTS.thresh,
-    maxit: int = DEFAULTS.maxit,
-    type_multinomial: str = DEFAULTS.type_multinomial,
-    grouped: bool = DEFAULTS.grouped,
-    keep: bool = DEFAULTS.keep,
-    alignment: str = DEFAULTS.alignment,
-    dfmax: int | None = None,
-    pmax: int | None = None,
-    type_logistic: str = DEFAULTS.type_logistic,
-    standardize_response: bool = DEFAULTS.standardize_response,
-) -> dict[str, Any]:
-    """Validated parameters in ``cv.glmnet``/``glmnet``'s argument names, R's defaults left out.
+def r_options(params: GlmnetParams | None = None, /, **fields: Any) -> dict[str, Any]:
+    """``params`` (or :class:`GlmnetParams` of ``fields``) in ``cv.glmnet``/``glmnet``'s argument names,
+    R's defaults left out.
 
     Leaving the defaults out keeps the stored R call as short as the one an R user
-    writes. ``exclude`` holds 1-based column indices (R's), ``lambda_`` R's
-    ``lambda``; ``link``/``theta`` go to the bridge as ``spg.link``/``spg.theta``
-    (it builds the family object, e.g. ``binomial(link = "probit")``).
+    writes. ``exclude`` becomes R's 1-based indices, ``lambda_`` R's ``lambda``;
+    ``link``/``theta`` go to the bridge as ``spg.link``/``spg.theta`` (it builds the
+    family object, e.g. ``binomial(link = "probit")``).
 
     Examples
     --------
     >>> r_options(family="gaussian", lambda_min_ratio=0.001, thresh=1e-10, maxit=100000)
     {'lambda.min.ratio': 0.001, 'thresh': 1e-10}
-    >>> r_options(family="binomial", link="probit", exclude=[2])["exclude"].tolist()
+    >>> r_options(GlmnetParams(family="binomial", link="probit", exclude=[1]))["exclude"].tolist()
     [2]
     """
+    prm = GlmnetParams(**fields) if params is None else params.replace(**fields)
+    family, link, theta, lambda_ = prm.family, prm.link, prm.theta, prm.lambda_
     o: dict[str, Any] = {}
     if family != "gaussian" or link is not None:
         o["family"] = family
@@ -229,50 +250,52 @@ def r_options(
         o["spg.link"] = str(link)
     if theta is not None:
         o["spg.theta"] = float(theta)
-    if float(alpha) != DEFAULTS.alpha:
-        o["alpha"] = float(alpha)
+    if float(prm.alpha) != DEFAULTS.alpha:
+        o["alpha"] = float(prm.alpha)
     if lambda_ is not None:
         o["lambda"] = np.asarray(lambda_, dtype=float).reshape(-1)
-    elif int(nlambda) != DEFAULTS.nlambda:
-        o["nlambda"] = int(nlambda)
-    if lambda_min_ratio is not None and lambda_ is None:
-        o["lambda.min.ratio"] = float(lambda_min_ratio)
-    if type_measure != DEFAULTS.type_measure:
-        o["type.measure"] = type_measure
-    if not standardize:
+    elif int(prm.nlambda) != DEFAULTS.nlambda:
+        o["nlambda"] = int(prm.nlambda)
+    if prm.lambda_min_ratio is not None and lambda_ is None:
+        o["lambda.min.ratio"] = float(prm.lambda_min_ratio)
+    if prm.type_measure != DEFAULTS.type_measure:
+        o["type.measure"] = prm.type_measure
+    if not prm.standardize:
         o["standardize"] = False
-    if not fit_intercept:
+    if not prm.fit_intercept:
         o["intercept"] = False
-    if penalty_factor is not None and not np.all(np.asarray(penalty_factor, dtype=float) == 1.0):
-        o["penalty.factor"] = np.asarray(penalty_factor, dtype=float)
-    if exclude is not None and len(exclude):
-        o["exclude"] = np.asarray(exclude, dtype=np.int64).reshape(-1)
-    for v, rn in ((lower_limits, "lower.limits"), (upper_limits, "upper.limits")):
+    if prm.penalty_factor is not None and not np.all(np.asarray(prm.penalty_factor, dtype=float) == 1.0):
+        o["penalty.factor"] = np.asarray(prm.penalty_factor, dtype=float)
+    if prm.exclude is not None and len(prm.exclude):
+        o["exclude"] = np.asarray(prm.exclude, dtype=np.int64).reshape(-1) + 1  # R's indices are 1-based
+    for v, rn in ((prm.lower_limits, "lower.limits"), (prm.upper_limits, "upper.limits")):
         a = np.asarray(v, dtype=float).reshape(-1)
         if np.isfinite(a).any():
             o[rn] = float(a[0]) if a.size == 1 else a
-    if relax:
+    if prm.relax:
         o["relax"] = True
-        if gamma is not None:
-            o["gamma"] = np.asarray(gamma, dtype=float).reshape(-1)
-    if float(thresh) != DEFAULTS.thresh:
-        o["thresh"] = float(thresh)
-    if int(maxit) != DEFAULTS.maxit:
-        o["maxit"] = int(maxit)
-    if family == "multinomial" and type_multinomial == "grouped":
+        if prm.gamma is not None:
+            o["gamma"] = np.asarray(prm.gamma, dtype=float).reshape(-1)
+    if float(prm.thresh) != DEFAULTS.thresh:
+        o["thresh"] = float(prm.thresh)
+    if int(prm.maxit) != DEFAULTS.maxit:
+        o["maxit"] = int(prm.maxit)
+    if family == "multinomial" and prm.type_multinomial == "grouped":
         o["type.multinomial"] = "grouped"
-    if not grouped:
+    if not prm.grouped:
         o["grouped"] = False
-    if keep:
+    if prm.keep:
         o["keep"] = True
-    if alignment != DEFAULTS.alignment:
-        o["alignment"] = alignment
-    if dfmax is not None:
-        o["dfmax"] = int(dfmax)
-    if pmax is not None:
-        o["pmax"] = int(pmax)
-    if type_logistic != DEFAULTS.type_logistic:
-        o["type.logistic"] = type_logistic
-    if standardize_response:
+    if prm.alignment != DEFAULTS.alignment:
+        o["alignment"] = prm.alignment
+    if prm.dfmax is not None:
+        o["dfmax"] = int(prm.dfmax)
+    if prm.pmax is not None:
+        o["pmax"] = int(prm.pmax)
+    if prm.type_logistic != DEFAULTS.type_logistic:
+        o["type.logistic"] = prm.type_logistic
+    if prm.standardize_response:
         o["standardize.response"] = True
+    if prm.type_gaussian is not None:
+        o["type.gaussian"] = prm.type_gaussian
     return o

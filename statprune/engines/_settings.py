@@ -15,8 +15,8 @@ from typing import Any
 
 import numpy as np
 
-from statprune._glmnet import params
-from statprune._glmnet.params import CONTROL, DEFAULTS
+from statprune._glmnet import params as glmnet_params
+from statprune._glmnet.params import CONTROL, DEFAULTS, GlmnetParams
 from statprune._glmnet.rules import fix_lambda, glmnet_scale
 from statprune.errors import DataError, ParameterError
 
@@ -48,7 +48,7 @@ class PathSettings:
             return 1.0, self.lambda_ / scale, int(self.lambda_.shape[0])
         lmr = self.lambda_min_ratio
         if lmr is None:
-            lmr = params.lambda_min_ratio(nobs, self.vp.shape[0])
+            lmr = glmnet_params.lambda_min_ratio(nobs, self.vp.shape[0])
         return float(lmr), np.zeros(1), int(self.nlambda)
 
     def finish_lambda(self, lam: np.ndarray) -> np.ndarray:
@@ -56,28 +56,15 @@ class PathSettings:
         return fix_lambda(lam) if self.lambda_ is None else lam
 
 
-def path_settings(
-    p: int,
-    *,
-    alpha: float = DEFAULTS.alpha,
-    lambda_: Any = None,
-    nlambda: int = DEFAULTS.nlambda,
-    lambda_min_ratio: float | None = None,
-    standardize: bool = DEFAULTS.standardize,
-    fit_intercept: bool = DEFAULTS.intercept,
-    penalty_factor: Any = None,
-    lower_limits: Any = DEFAULTS.lower_limits,
-    upper_limits: Any = DEFAULTS.upper_limits,
-    thresh: float = DEFAULTS.thresh,
-    maxit: int = DEFAULTS.maxit,
-    exclude_idx: Any = None,
-    type_gaussian: str | None = None,
-) -> PathSettings:
+def path_settings(p: int, params: GlmnetParams | None = None, **fields: Any) -> PathSettings:
     """Check glmnet's arguments for ``p`` variables and convert them as ``glmnet()`` does.
 
-    Parameters are glmnet's (``lambda_`` = ``lambda``, ``fit_intercept`` =
-    ``intercept``, ``exclude_idx`` = 0-based ``exclude``; ``type_gaussian=None``
-    is R's rule: covariance below 500 variables, naive from 500).
+    ``params`` is the one :class:`~statprune._glmnet.params.GlmnetParams` of the fit (what
+    an estimator passes); ``fields`` are its path fields as keywords (``alpha``,
+    ``lambda_``, ``nlambda``, ``lambda_min_ratio``, ``standardize``, ``fit_intercept``,
+    ``penalty_factor``, ``lower_limits``, ``upper_limits``, ``thresh``, ``maxit``,
+    ``exclude``: 0-based column indices, ``type_gaussian``: None is R's rule, covariance
+    below 500 variables, naive from 500), changing ``params`` or glmnet's defaults.
 
     Examples
     --------
@@ -85,6 +72,12 @@ def path_settings(
     >>> s.vp.tolist(), s.naive
     ([0.0, 1.0, 2.0], False)
     """
+    unknown = sorted(set(fields) - GlmnetParams.PATH_FIELDS)
+    if unknown:  # a family or a measure given to a path engine would be silently ignored
+        raise TypeError(f"path_settings() got unexpected keyword argument(s) {unknown}")
+    prm = (DEFAULTS if params is None else params).replace(**fields)
+    alpha, penalty_factor, exclude_idx = prm.alpha, prm.penalty_factor, prm.exclude
+    lambda_, lambda_min_ratio, type_gaussian = prm.lambda_, prm.lambda_min_ratio, prm.type_gaussian
     alpha = float(alpha)
     if not 0.0 <= alpha <= 1.0:
         raise ParameterError(f"alpha must be in [0, 1], got {alpha}")
@@ -95,7 +88,7 @@ def path_settings(
     if exclude_idx is not None and len(exclude_idx):
         idx = np.asarray(exclude_idx, dtype=np.int64).reshape(-1)
         if idx.min() < 0 or idx.max() >= p:
-            raise ParameterError(f"exclude_idx must be 0-based column indices in 0..{p - 1}")
+            raise ParameterError(f"exclude must be 0-based column indices in 0..{p - 1}")
         exclude[idx] = True
     exclude |= np.isinf(vp) & (vp > 0)
     vp[exclude] = 1.0
@@ -112,8 +105,8 @@ def path_settings(
             raise ParameterError(f"{name} must have length 1 or {p}")
         return arr[:p].copy()
 
-    lo = _lim(lower_limits, "lower_limits")
-    hi = _lim(upper_limits, "upper_limits")
+    lo = _lim(prm.lower_limits, "lower_limits")
+    hi = _lim(prm.upper_limits, "upper_limits")
     if np.any(lo > 0):
         raise ParameterError("lower_limits must be non-positive")
     if np.any(hi < 0):
@@ -131,13 +124,13 @@ def path_settings(
     elif lambda_min_ratio is not None and lambda_min_ratio >= 1:
         raise ParameterError("lambda_min_ratio should be less than 1")
     if type_gaussian is None:
-        naive = params.type_gaussian(p) == "naive"
+        naive = glmnet_params.type_gaussian(p) == "naive"
     elif type_gaussian in ("covariance", "naive"):
         naive = type_gaussian == "naive"
     else:
         raise ParameterError(f"type_gaussian={type_gaussian!r}; use 'covariance', 'naive' or None (glmnet's rule)")
-    return PathSettings(alpha, lam, int(nlambda), lambda_min_ratio, bool(standardize), bool(fit_intercept),
-                     vp, cl, exclude, float(thresh), int(maxit), sml, naive)
+    return PathSettings(alpha, lam, int(prm.nlambda), lambda_min_ratio, bool(prm.standardize), bool(prm.fit_intercept),
+                        vp, cl, exclude, float(prm.thresh), int(prm.maxit), sml, naive)
 
 
 

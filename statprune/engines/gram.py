@@ -248,9 +248,9 @@ def cv_glmnet_gram_from_stats(
         (``total = K + 1``).
     **glmnet_args
         glmnet's parameters, as :func:`~statprune.engines._settings.path_settings`
-        takes them (``alpha``, ``lambda_``, ``nlambda``, ``lambda_min_ratio``,
-        ``standardize``, ``fit_intercept``, ``penalty_factor``, ``lower_limits``,
-        ``upper_limits``, ``thresh``, ``maxit``, ``exclude_idx``, ``type_gaussian``).
+        takes them: ``params`` (the fit's one :class:`~statprune._glmnet.params.GlmnetParams`)
+        and/or its path fields as keywords (``alpha``, ``lambda_``, ``penalty_factor``,
+        ``exclude``, ``thresh``, ``type_gaussian``...).
 
     Returns
     -------
@@ -279,15 +279,14 @@ def _cv_from_stats(stats: GramStats, *, type_measure: str, progress: Progress | 
         raise ParameterError("nfolds must be bigger than 3; nfolds=10 recommended")
     if N / K < 3:
         raise GramNotSupported(gram_unsupported_reason(n=N, nfolds=K))
-    lambda_ = glmnet_args.get("lambda_")
-    if lambda_ is not None and np.asarray(lambda_).size < 2:
+    settings = path_settings(stats.n_features, **glmnet_args)
+    if settings.lambda_ is not None and settings.lambda_.size < 2:
         raise ParameterError("Need more than one value of lambda for cv.glmnet")
     if np.any(stats.n == 0):
         raise ParameterError("every fold must hold at least one row (foldid must use every value 1..K)")
     if not (np.isfinite(stats.xx).all() and np.isfinite(stats.xy).all() and np.isfinite(stats.yy).all()):
         raise DataError("X or y holds NaN or inf values; remove or impute them first")
     p = stats.n_features
-    settings = path_settings(p, **glmnet_args)
     total = K + 1
     full = glmnet_path_from_stats(stats.total(), settings)
     if progress is not None:

@@ -5,12 +5,14 @@ does (``Interval``, ``StrOptions``...); :func:`validate_params` checks them in `
 raises :class:`~statprune.errors.ParameterError` with statprune's message for the
 parameter. :func:`check_params` then checks what depends on other parameters or on the
 data's columns (a link for the family, the measures of a family, penalty factors by
-column name), and :func:`r_opts` names the result as ``cv.glmnet`` does.
+column name), and :func:`glmnet_params` makes the fit's one
+:class:`~statprune._glmnet.params.GlmnetParams` of them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import fields
 from numbers import Integral, Real
 from typing import Any
 
@@ -20,9 +22,9 @@ from sklearn.utils._param_validation import Interval, StrOptions, make_constrain
 from ..errors import ParameterError
 from ._inputs import names_arg
 from .._glmnet.families import ALL_FAMILIES, is_glm_family
-from .._glmnet.params import DEFAULTS, MEASURES_BY_FAMILY, MEASURES_GLM, TYPE_MEASURES, r_options
+from .._glmnet.params import MEASURES_BY_FAMILY, MEASURES_GLM, TYPE_MEASURES, GlmnetParams
 
-__all__ = ["PARAMETER_CONSTRAINTS", "check_params", "r_only", "r_opts", "validate_params"]
+__all__ = ["PARAMETER_CONSTRAINTS", "check_params", "glmnet_params", "r_only", "validate_params"]
 
 _S_NAMES = ("lambda.min", "lambda.1se")
 _GAMMA_NAMES = ("gamma.min", "gamma.1se")
@@ -193,20 +195,23 @@ def check_params(est: Any, p: int, names: list[str]) -> dict[str, Any]:
     return {"alpha": alpha, "lambda": lam, "pf": pf, "keep": keep, "exclude": excl, **lims}
 
 
-def r_opts(est: Any, prm: dict[str, Any], names: Sequence[str]) -> dict[str, Any]:
-    """cv.glmnet/glmnet options in R's names (:func:`statprune._glmnet.params.r_options`: defaults left out)."""
-    return r_options(
-        family=est.family, link=est.link, theta=est.theta, alpha=prm["alpha"], lambda_=prm["lambda"],
-        nlambda=est.nlambda, lambda_min_ratio=est.lambda_min_ratio, type_measure=est.type_measure,
-        standardize=est.standardize, fit_intercept=est.fit_intercept, penalty_factor=prm["pf"],
-        exclude=[names.index(e) + 1 for e in prm["exclude"]], lower_limits=prm["lower_limits"],
-        upper_limits=prm["upper_limits"], relax=est.relax, gamma=est.gamma, thresh=est.thresh, maxit=est.maxit,
-        type_multinomial=est.type_multinomial, grouped=est.grouped, keep=est.keep_preval, alignment=est.alignment,
-        dfmax=est.dfmax, pmax=est.pmax, type_logistic=est.type_logistic, standardize_response=est.standardize_response,
-    )
+#: GlmnetParams' fields that :func:`check_params` checks (or that GlmnetCV spells otherwise: ``keep_preval``)
+_CHECKED = frozenset(("alpha", "lambda_", "penalty_factor", "exclude", "lower_limits", "upper_limits", "keep",
+                      "type_gaussian"))
 
 
-def r_only(est: Any) -> bool:
+def glmnet_params(est: Any, prm: dict[str, Any], names: Sequence[str]) -> GlmnetParams:
+    """The fit's one :class:`~statprune._glmnet.params.GlmnetParams`: ``est``'s glmnet arguments, with
+    the checked ones of :func:`check_params` (``prm``) and the excluded columns as 0-based indices.
+
+    It goes as it is to R (:func:`statprune._glmnet.params.r_options`) and to the fast engines.
+    """
+    same = {f.name: getattr(est, f.name) for f in fields(GlmnetParams) if f.name not in _CHECKED}
+    return GlmnetParams(**same, alpha=prm["alpha"], lambda_=prm["lambda"], penalty_factor=prm["pf"],
+                        exclude=tuple(names.index(e) for e in prm["exclude"]), lower_limits=prm["lower_limits"],
+                        upper_limits=prm["upper_limits"], keep=bool(est.keep_preval))
+
+
+def r_only(est: Any, params: GlmnetParams) -> bool:
     """Options only R's cv.glmnet has (the fast engines then fall back to R)."""
-    return (callable(est.exclude) or not est.grouped or est.keep_preval or est.alignment != DEFAULTS.alignment
-            or est.dfmax is not None or est.pmax is not None or est.type_logistic != DEFAULTS.type_logistic)
+    return callable(est.exclude) or params.r_only

@@ -25,7 +25,7 @@ from ..engines.stepwise.categorical import TreatmentEncoder, non_numeric_columns
 from .._magnitude import check_magnitudes
 from .._glmnet.families import ALL_FAMILIES
 from .._glmnet.folds import draw_foldid
-from .._glmnet.params import DEFAULTS
+from .._glmnet.params import DEFAULTS, r_options
 from .._provenance import provenance
 from .._validation import check_foldid, check_nfolds, check_offset, check_target, check_weights, validate_data
 from ..engines.glmpath import cv_glmnet_glm
@@ -41,7 +41,7 @@ from ..errors import (
 )
 from . import _backend_r
 from ._inputs import check_strata, check_x, constant_columns_of, is_sparse, labels_as, names_arg
-from ._options import PARAMETER_CONSTRAINTS, check_params, r_only, r_opts, validate_params
+from ._options import PARAMETER_CONSTRAINTS, check_params, glmnet_params, r_only, validate_params
 from .result import CVGlmnetOutput, LassoResult, _fmt
 
 __all__ = ["GlmnetCV"]
@@ -169,7 +169,7 @@ class GlmnetCV(SelectorMixin, BaseEstimator):
         nlambda: int = DEFAULTS.nlambda,
         lambda_min_ratio: float | None = None,
         standardize: bool = DEFAULTS.standardize,
-        fit_intercept: bool = DEFAULTS.intercept,
+        fit_intercept: bool = DEFAULTS.fit_intercept,
         penalty_factor: Any = None,
         keep: Any = None,
         exclude: Any = None,
@@ -296,12 +296,13 @@ class GlmnetCV(SelectorMixin, BaseEstimator):
                              what="target")
         st = check_strata(strata, self.family, n)
         constant = constant_columns_of(Xv, names)
-        opts = r_opts(self, prm, names)
+        gp = glmnet_params(self, prm, names)
+        opts = r_options(gp)
         ynames = classes if self.family == "mgaussian" or (self.family == "binomial" and np.ndim(yr) == 2) else None
-        out = self._run(Xv, yr, opts, prm, w, off, foldid, names, ynames=ynames, strata=st, progress=progress)
+        out = self._run(Xv, yr, opts, gp, w, off, foldid, names, ynames=ynames, strata=st, progress=progress)
         excluded = list(out.get("excluded_by_function", prm["exclude"]))
         if callable(self.exclude) and excluded:  # exact=True refits on the full data: its exclusions
-            opts = {**opts, "exclude": np.asarray([names.index(e) + 1 for e in excluded], dtype=np.int64)}
+            opts = r_options(gp.replace(exclude=[names.index(e) for e in excluded]))
         used_r = out.get("fit") is not None
         prov = provenance(seed=self.seed, with_r=used_r)
         prov["engine"] = "r" if used_r else out.get("engine", self.engine)
@@ -340,22 +341,17 @@ class GlmnetCV(SelectorMixin, BaseEstimator):
                 NothingSelectedWarning, stacklevel=3,
             )
 
-    def _run(self, X, y, opts, prm, w, off, foldid, names, ynames=None, strata=None,  # noqa: ANN001
+    def _run(self, X, y, opts, gp, w, off, foldid, names, ynames=None, strata=None,  # noqa: ANN001
              progress=None) -> CVGlmnetOutput:
         n = X.shape[0]
         out = None
         fast = (self.engine == "gram" and not self.relax and self.link is None and self.theta is None
-                and not r_only(self) and not is_sparse(X) and strata is None and np.ndim(y) == 1 and (
+                and not r_only(self, gp) and not is_sparse(X) and strata is None and np.ndim(y) == 1 and (
                     (self.family == "gaussian" and off is None) or self.family in ("binomial", "poisson", "multinomial")))
         if fast:
             # the fast engines need no R: R's folds for a seed, drawn bit-exactly in Python
             fid = foldid if foldid is not None else draw_foldid(n, int(self.nfolds), self.seed)
-            kw = dict(weights=w, foldid=fid, alpha=prm["alpha"], lambda_=prm["lambda"], nlambda=int(self.nlambda),
-                      lambda_min_ratio=self.lambda_min_ratio, standardize=bool(self.standardize),
-                      fit_intercept=bool(self.fit_intercept), penalty_factor=prm["pf"],
-                      lower_limits=prm["lower_limits"], upper_limits=prm["upper_limits"], thresh=float(self.thresh),
-                      maxit=int(self.maxit), exclude_idx=[names.index(e) for e in prm["exclude"]],
-                      type_measure=self.type_measure)
+            kw = dict(weights=w, foldid=fid, params=gp, type_measure=gp.type_measure)
             try:
                 if self.family == "gaussian":
                     return cv_glmnet_gram(X, y, progress=progress, **kw)
