@@ -8,7 +8,7 @@ import sys
 import warnings
 from collections.abc import Callable, Sequence
 from functools import wraps
-from typing import Any, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 
@@ -68,6 +68,8 @@ def _root(
 SEED = 42
 
 JsonOpt = typer.Option(None, "--json", help="Write JSON to this path, or '-' for stdout.")
+#: the table a command reads (``data: DataArg``)
+DataArg = Annotated[str, typer.Argument(help="CSV or Parquet file.")]
 
 
 def target_opt(help: str = "Target column.", default: Any = ...) -> Any:  # noqa: A002 - typer's word
@@ -205,7 +207,7 @@ def handle_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
     A command whose first argument is ``data`` (a file) also gets ``--sep`` and ``--decimal``
     (the CSV dialect, e.g. ``--sep ';' --decimal ','`` for R's ``write.csv2`` files).
     """
-    sig = inspect.signature(fn)
+    sig = inspect.signature(fn, eval_str=True)  # typer reads the wrapper's signature: Annotated options resolved
     reads_table = "data" in sig.parameters
 
     @wraps(fn)

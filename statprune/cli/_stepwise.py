@@ -4,28 +4,39 @@ from __future__ import annotations
 
 import math
 import warnings
-from typing import Any, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 
 from .._text import anova_text
 from ..errors import ParameterError
-from ._common import JsonOpt, app, deprecated_opt, emit_json, handle_errors, renamed, show, target_opt, workflows
+from ._common import DataArg, JsonOpt, app, deprecated_opt, emit_json, handle_errors, renamed, show, target_opt, workflows
 
 
 _FAMILY_HELP = ("gaussian (lm), binomial, poisson, Gamma, inverse.gaussian (glm), glm.nb (MASS::glm.nb), "
                 "negative.binomial(theta = 2); a link as R writes it: 'binomial(link = \"probit\")' or --link.")
 _COLLATION_HELP = "Order of text factor levels: C (code points, R under LC_COLLATE=C) or locale (R in an English locale)."
 
+# the options of the model given by formula (an lm, glm or glm.nb): declared once for step, drop1 and add1
+Family = Annotated[str, typer.Option("--family", help=_FAMILY_HELP)]
+Link = Annotated[Optional[str], typer.Option(
+    "--link", help="Link of the family (probit, cloglog, log, identity, sqrt, inverse, 1/mu^2...).")]
+WeightsColumn = Annotated[Optional[str], typer.Option("--weights-column", help="Column of prior weights (R's weights =).")]
+OffsetColumn = Annotated[Optional[str], typer.Option(
+    "--offset-column", help="Column added to the linear predictor (R's offset =).")]
+Collation = Annotated[str, typer.Option("--collation", help=_COLLATION_HELP)]
+#: drop1/add1's ``k``
+AicK = Annotated[float, typer.Option("--k", help="Penalty per parameter of the AIC column.")]
+
 
 @app.command()
 @handle_errors
 def stepwise(
-    data: str = typer.Argument(..., help="CSV or Parquet file."),
+    data: DataArg,
     formula: Optional[str] = typer.Option(None, "--formula", help="R formula, e.g. 'Fertility ~ .' or 'cbind(s, f) ~ x + offset(log(n))'."),
     target: Optional[str] = target_opt("Target column: the formula 'TARGET ~ .' (when --formula is not given).", None),
-    family: str = typer.Option("gaussian", "--family", help=_FAMILY_HELP),
-    link: Optional[str] = typer.Option(None, "--link", help="Link of the family (probit, cloglog, log, identity, sqrt, inverse, 1/mu^2...)."),
+    family: Family = "gaussian",
+    link: Link = None,
     direction: Optional[str] = typer.Option(None, "--direction", help="both (step()'s default; without --upper/--start nothing is added), backward or forward."),
     criterion: str = typer.Option("aic", "--criterion", help="aic, bic, pvalue, adjusted, vif, stdcoef."),
     k: Optional[float] = typer.Option(None, "--k", help="Penalty per parameter (default 2; log(n) for bic)."),
@@ -37,9 +48,9 @@ def stepwise(
     start: Optional[str] = typer.Option(None, "--start", help="Starting model's right side, e.g. '~ 1': step(lm(y ~ 1), scope = <formula>)."),
     steps: Optional[int] = typer.Option(None, "--steps", help="Maximum number of steps (R's steps)."),
     adjust: str = typer.Option("holm", "--adjust", help="multipletests method for --criterion adjusted."),
-    weights_column: Optional[str] = typer.Option(None, "--weights-column", help="Column of prior weights (R's weights =)."),
-    offset_column: Optional[str] = typer.Option(None, "--offset-column", help="Column added to the linear predictor (R's offset =)."),
-    collation: str = typer.Option("C", "--collation", help=_COLLATION_HELP),
+    weights_column: WeightsColumn = None,
+    offset_column: OffsetColumn = None,
+    collation: Collation = "C",
     json_out: Optional[str] = JsonOpt,
 ) -> None:
     """Stepwise selection with R's step()/drop1() semantics (same path, AIC and final model as R)."""
@@ -64,7 +75,7 @@ def stepwise(
 @app.command()
 @handle_errors
 def subsets(
-    data: str = typer.Argument(..., help="CSV or Parquet file."),
+    data: DataArg,
     target: str = typer.Option(..., "--target", "-y", help="Numeric target column; every other column is a predictor."),
     search: Optional[str] = typer.Option(None, "--search", help="exhaustive (the default) | forward | backward | seqrep: leaps' method=."),
     method_old: Optional[str] = deprecated_opt("--method"),
@@ -83,7 +94,7 @@ def subsets(
 @app.command()
 @handle_errors
 def vif(
-    data: str = typer.Argument(..., help="CSV or Parquet file."),
+    data: DataArg,
     formula: str = typer.Option(..., "--formula", help="R formula of the linear model, e.g. 'medv ~ .'."),
     threshold: Optional[float] = typer.Option(None, "--threshold", help="Prune: drop the largest GVIF^(1/Df) above this, repeat."),
     json_out: Optional[str] = JsonOpt,
@@ -123,16 +134,16 @@ def _single_term_table(tab: Any, json_out: Optional[str]) -> None:
 @app.command("drop1")
 @handle_errors
 def drop1_cmd(
-    data: str = typer.Argument(..., help="CSV or Parquet file."),
+    data: DataArg,
     formula: str = typer.Option(..., "--formula", help="R formula of the fitted model, e.g. 'counts ~ outcome + treatment'."),
-    family: str = typer.Option("gaussian", "--family", help=_FAMILY_HELP),
-    link: Optional[str] = typer.Option(None, "--link", help="Link of the family."),
+    family: Family = "gaussian",
+    link: Link = None,
     test: Optional[str] = typer.Option(None, "--test", help="none (default), F, Chisq (LRT), Rao (glm) or Wald."),
-    k: float = typer.Option(2.0, "--k", help="Penalty per parameter of the AIC column."),
+    k: AicK = 2.0,
     scope: Optional[str] = typer.Option(None, "--scope", help="Terms to drop, e.g. '~ outcome' (default: drop.scope)."),
-    weights_column: Optional[str] = typer.Option(None, "--weights-column", help="Column of prior weights."),
-    offset_column: Optional[str] = typer.Option(None, "--offset-column", help="Offset column."),
-    collation: str = typer.Option("C", "--collation", help=_COLLATION_HELP),
+    weights_column: WeightsColumn = None,
+    offset_column: OffsetColumn = None,
+    collation: Collation = "C",
     json_out: Optional[str] = JsonOpt,
 ) -> None:
     """R's drop1(fit, test = ...): the single-term deletions table of an lm/glm/glm.nb."""
@@ -144,16 +155,16 @@ def drop1_cmd(
 @app.command("add1")
 @handle_errors
 def add1_cmd(
-    data: str = typer.Argument(..., help="CSV or Parquet file."),
+    data: DataArg,
     formula: str = typer.Option(..., "--formula", help="R formula of the fitted model."),
     scope: str = typer.Option(..., "--scope", help="Terms that may be added, e.g. '~ . + x3' or '~ outcome * treatment'."),
-    family: str = typer.Option("gaussian", "--family", help=_FAMILY_HELP),
-    link: Optional[str] = typer.Option(None, "--link", help="Link of the family."),
+    family: Family = "gaussian",
+    link: Link = None,
     test: Optional[str] = typer.Option(None, "--test", help="none (default), F, Chisq (LRT) or Rao (glm)."),
-    k: float = typer.Option(2.0, "--k", help="Penalty per parameter of the AIC column."),
-    weights_column: Optional[str] = typer.Option(None, "--weights-column", help="Column of prior weights."),
-    offset_column: Optional[str] = typer.Option(None, "--offset-column", help="Offset column."),
-    collation: str = typer.Option("C", "--collation", help=_COLLATION_HELP),
+    k: AicK = 2.0,
+    weights_column: WeightsColumn = None,
+    offset_column: OffsetColumn = None,
+    collation: Collation = "C",
     json_out: Optional[str] = JsonOpt,
 ) -> None:
     """R's add1(fit, scope, test = ...): the single-term additions table of an lm/glm/glm.nb."""
