@@ -34,8 +34,8 @@ from ._glmnet.families import Target, check_family_target
 from ._glmnet.folds import check_foldid, check_nfolds
 from .errors import DataError, ParameterError
 
-__all__ = ["Target", "check_foldid", "check_nfolds", "check_offset", "check_target", "check_weights", "check_xy",
-           "validate_data"]
+__all__ = ["Target", "check_design", "check_foldid", "check_nfolds", "check_offset", "check_target", "check_weights",
+           "check_xy", "validate_data"]
 
 _TWO_D = ("mgaussian", "cox")
 
@@ -140,12 +140,45 @@ def check_offset(offset: Any, n: int, *, what: str = "offset") -> np.ndarray | N
     return off
 
 
-def check_xy(X: Any, y: Any, feature_names: Any = None) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    """A numeric matrix ``X``, a numeric vector ``y`` with one value per row, and the column names.
+def check_design(X: Any, feature_names: Any = None, *, prefix: str = "x") -> tuple[np.ndarray, list[str]]:
+    """A finite numeric matrix ``X`` with at least one column, and its column names.
 
-    Names are the DataFrame's columns, else ``feature_names``, else R's ``x1..xp``.
-    ``X`` and ``y`` must be finite (the inference functions take arrays, not tables
-    with missing values) and ``X`` must have at least one column.
+    Names are ``feature_names``, else the DataFrame's columns, else R's names for a
+    matrix without column names: ``x1..xp`` as ``model.matrix(~ x)`` names them
+    (``prefix="x"``), ``V1..Vp`` as ``as.data.frame(x)`` and glmnet do (``prefix="V"``).
+    A DataFrame's text or categorical columns are refused by name.
+
+    Examples
+    --------
+    >>> check_design([[1.0, 2.0], [3.0, 4.0]], prefix="V")[1]
+    ['V1', 'V2']
+    """
+    if isinstance(X, pd.DataFrame):
+        bad = [str(c) for c in X.columns if not pd.api.types.is_numeric_dtype(X[c])]
+        if bad:
+            raise DataError(f"non-numeric predictor column(s) {bad}; encode them (e.g. "
+                            "statprune._data.prepare_xy(..., categorical='encode')) first")
+        names = [str(c) for c in X.columns]
+        Xa = X.to_numpy(dtype=float)
+    else:
+        Xa = np.asarray(X, dtype=float)
+        if Xa.ndim != 2:
+            raise DataError(f"X must be a 2-D matrix, got shape {Xa.shape}")
+        names = [f"{prefix}{j + 1}" for j in range(Xa.shape[1])]
+    if feature_names is not None:
+        names = [str(f) for f in feature_names]
+        if len(names) != Xa.shape[1]:
+            raise ParameterError(f"feature_names has {len(names)} names for {Xa.shape[1]} columns")
+    if Xa.shape[1] == 0:
+        raise DataError("X has no columns: there must be at least one predictor")
+    if not np.all(np.isfinite(Xa)):
+        raise DataError("X contains NaN or inf values; drop or impute those rows first")
+    return Xa, names
+
+
+def check_xy(X: Any, y: Any, feature_names: Any = None) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """A numeric matrix ``X`` (:func:`check_design`: names default to R's ``x1..xp``), a finite numeric
+    vector ``y`` with one value per row, and the column names.
 
     Examples
     --------
@@ -153,25 +186,10 @@ def check_xy(X: Any, y: Any, feature_names: Any = None) -> tuple[np.ndarray, np.
     >>> names
     ['x1', 'x2']
     """
-    if isinstance(X, pd.DataFrame):
-        names = [str(c) for c in X.columns]
-        Xa = X.to_numpy(dtype=float)
-    else:
-        Xa = np.asarray(X, dtype=float)
-        if Xa.ndim != 2:
-            raise DataError(f"X must be a 2-D matrix, got shape {Xa.shape}")
-        names = [f"x{j + 1}" for j in range(Xa.shape[1])]
-    if feature_names is not None:
-        names = [str(f) for f in feature_names]
-        if len(names) != Xa.shape[1]:
-            raise ParameterError(f"feature_names has {len(names)} names for {Xa.shape[1]} columns")
+    Xa, names = check_design(X, feature_names)
     ya = np.asarray(y, dtype=float).reshape(-1)
     if ya.size != Xa.shape[0]:
         raise DataError(f"y has {ya.size} values for {Xa.shape[0]} rows of X")
-    if Xa.shape[1] == 0:
-        raise DataError("X has no columns: there must be at least one predictor")
-    if not np.all(np.isfinite(Xa)):
-        raise DataError("X contains NaN or infinite values")
     if not np.all(np.isfinite(ya)):
         raise DataError("y contains NaN or infinite values")
     return Xa, ya, names

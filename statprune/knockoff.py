@@ -62,6 +62,7 @@ import pandas as pd
 
 from ._data import prepare_xy
 from ._glmnet.folds import check_foldid, draw_foldid
+from ._glmnet.params import DEFAULTS
 from ._provenance import provenance
 from ._validation import check_target, check_xy
 from .errors import DataError, NothingSelectedWarning, ParameterError, SelectionWarning
@@ -373,7 +374,7 @@ def _check_stat_inputs(X: Any, Xk: Any, y: Any, family: str) -> tuple[np.ndarray
     return X, Xk, y
 
 
-def stat_glmnet_coefdiff(X: Any, Xk: Any, y: Any, *, family: str = "gaussian", nfolds: int = 10,
+def stat_glmnet_coefdiff(X: Any, Xk: Any, y: Any, *, family: str = "gaussian", nfolds: int = DEFAULTS.nfolds,
                          swap: Any = None, foldid: Any = None, seed: int | None = None, nlambda: int = 500) -> np.ndarray:
     """R's ``stat.glmnet_coefdiff``: ``W_j = |b_j| - |b_j~|`` at ``cv.glmnet``'s ``lambda.min``.
 
@@ -504,7 +505,7 @@ def knockoff_filter(
     fdr: float = 0.1,
     offset: int = 1,
     family: Literal["gaussian", "binomial"] = "gaussian",
-    nfolds: int = 10,
+    nfolds: int = DEFAULTS.nfolds,
     seed: int | None = None,
     swap: Any = None,
     foldid: Any = None,
@@ -608,7 +609,7 @@ def knockoff_table(
     statistic: Statistic = "coefdiff",
     offset: int = 1,
     family: Literal["gaussian", "binomial"] = "gaussian",
-    nfolds: int = 10,
+    nfolds: int = DEFAULTS.nfolds,
     seed: int | None = None,
     exclude: Sequence[str] = (),
     drop_missing: bool = False,

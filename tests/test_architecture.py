@@ -176,11 +176,16 @@ ONE_HOME = {
     "linkinv": "statprune._glmnet.families",
     "GLMNET_FAMILIES": "statprune._glmnet.families",
     "DEFAULTS": "statprune._glmnet.params",          # glmnet's defaults
+    "GlmnetParams": "statprune._glmnet.params",      # glmnet's arguments, one frozen object
+    "r_options": "statprune._glmnet.params",         # GlmnetParams -> R's argument names
+    "path_settings": "statprune.engines._settings",  # GlmnetParams -> the path kernels' arguments
+    "check_design": "statprune._validation",         # a numeric X and its names (R's x1.. / V1..)
     "CONTROL": "statprune._glmnet.params",           # glmnet.control()
 }
 # names of the copies that the reshape removed: they must not come back
 RETIRED = ("_lambda_interp", "_interp", "_glmnet_cv_aggregate", "_glmnet_argmin", "ooc_foldid", "_glmnet_lambda_path",
-           "FAMILIES", "_FAMILY_ALIASES", "cv_glmnet_r", "_FDEV", "_DEVMAX", "_BIG", "_MNLAM", "_PMIN")
+           "FAMILIES", "_FAMILY_ALIASES", "cv_glmnet_r", "_FDEV", "_DEVMAX", "_BIG", "_MNLAM", "_PMIN",
+           "GlmnetDefaults", "r_opts")
 
 
 @pytest.mark.parametrize("name", sorted(ONE_HOME))
@@ -198,3 +203,56 @@ def test_glmnet_control_literals_live_in_params():
     where = sorted(m for m, tree in TREES.items() for node in ast.walk(tree)
                    if isinstance(node, ast.Constant) and isinstance(node.value, float) and node.value in (9.9e35,))
     assert where in ([], ["statprune._glmnet.params"]), where
+
+
+# --------------------------------------------------------------------------- glmnet's parameter list, once
+def _glmnet_params_fields() -> dict[str, object]:
+    """GlmnetParams' fields (and class constants) with their default, as written in _glmnet/params.py."""
+    cls = next(n for n in TREES["statprune._glmnet.params"].body if isinstance(n, ast.ClassDef) and n.name == "GlmnetParams")
+    return {n.target.id: (n.value.value if isinstance(n.value, ast.Constant) else None)
+            for n in cls.body if isinstance(n, ast.AnnAssign) and isinstance(n.target, ast.Name)}
+
+
+def _signatures():
+    for m, tree in TREES.items():
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                a = node.args
+                positional = a.posonlyargs + a.args
+                defaults = dict(zip([x.arg for x in positional[len(positional) - len(a.defaults):]], a.defaults))
+                defaults.update({x.arg: d for x, d in zip(a.kwonlyargs, a.kw_defaults) if d is not None})
+                yield m, node, [x.arg for x in positional + a.kwonlyargs], defaults
+
+
+def test_glmnet_default_values_are_written_only_in_params():
+    # `alpha: float = 1.0` or `nfolds=10` in a signature is a second copy of glmnet's default: use DEFAULTS.alpha
+    numeric = {k: v for k, v in _glmnet_params_fields().items()
+               if isinstance(v, (int, float)) and not isinstance(v, bool)}
+    assert {"alpha", "nlambda", "thresh", "maxit", "nfolds"} <= set(numeric)
+    copies = sorted(f"{m}.{node.name}({name}={d.value!r})" for m, node, _, defaults in _signatures()
+                    if m != "statprune._glmnet.params" for name, d in defaults.items()
+                    if name in numeric and isinstance(d, ast.Constant) and d.value == numeric[name]
+                    and not isinstance(d.value, bool))
+    assert copies == [], copies
+
+
+# the signatures that must spell glmnet's parameters one by one: scikit-learn's get_params/clone read
+# GlmnetCV.__init__, and typer reads the lasso command's options
+SPELLED_OUT = {("statprune.lasso.estimator", "__init__"), ("statprune.cli._lasso", "lasso")}
+
+
+def test_glmnet_parameter_list_is_spelled_out_once():
+    # a function taking 10 or more of glmnet's parameters one by one is a copy of the list (r_options took 26,
+    # path_settings 13): take a GlmnetParams; a method's own signature with a few of them (alpha, nfolds...) is fine
+    names = set(_glmnet_params_fields())
+    lists = sorted((m, node.name) for m, node, args, _ in _signatures() if len(names & set(args)) >= 10)
+    assert set(lists) <= SPELLED_OUT, sorted(set(lists) - SPELLED_OUT)
+
+
+def test_stepwise_commands_declare_the_model_options_once():
+    # step, drop1 and add1 share one declaration of the options of the model (typer Annotated aliases)
+    tree = TREES["statprune.cli._stepwise"]
+    declared = [a.value for node in ast.walk(tree) if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "Option"
+                for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str) and a.value.startswith("--")]
+    for opt in ("--family", "--link", "--weights-column", "--offset-column", "--collation"):
+        assert declared.count(opt) == 1, (opt, declared.count(opt))

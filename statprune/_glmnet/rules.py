@@ -38,7 +38,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from .params import CONTROL, GlmnetControl
+from .params import CONTROL, DEFAULTS, GlmnetControl
 
 __all__ = [
     "CVChoice",
@@ -57,7 +57,7 @@ __all__ = [
 
 
 # --------------------------------------------------------------------------- lambda sequence
-def lambda_max(gradient: np.ndarray, penalty_factor: np.ndarray | None = None, alpha: float = 1.0) -> float:
+def lambda_max(gradient: np.ndarray, penalty_factor: np.ndarray | None = None, alpha: float = DEFAULTS.alpha) -> float:
     """The first lambda of glmnet's default path: ``max_j |g_j| / vp_j / max(alpha, 1e-3)``.
 
     ``gradient`` is ``x_s' W r / sum(W)`` on glmnet's standardized problem (``x``

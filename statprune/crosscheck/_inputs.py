@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._validation import check_target
+from .._validation import check_design, check_target
 from ..errors import DataError, ParameterError
 from ..lasso import GlmnetCV
 
@@ -40,22 +40,9 @@ def lambda_at(res: Any, s: Any) -> float:
 
 
 def prepare_X(X: Any, feature_names: Sequence[str] | None) -> tuple[np.ndarray, list[str]]:
-    if isinstance(X, pd.DataFrame):
-        bad = [c for c in X.columns if not pd.api.types.is_numeric_dtype(X[c])]
-        if bad:
-            raise DataError(f"non-numeric predictor column(s) {bad}; encode them (e.g. statprune._data.prepare_xy(..., categorical='encode')) first")
-        names = [str(c) for c in X.columns]
-        Xa = X.to_numpy(dtype=float)
-    else:
-        Xa = np.asarray(X, dtype=float)
-        if Xa.ndim != 2:
-            raise DataError(f"X must be 2-D, got shape {Xa.shape}")
-        names = list(feature_names) if feature_names is not None else [f"x{j}" for j in range(Xa.shape[1])]
-    if feature_names is not None and len(feature_names) != Xa.shape[1]:
-        raise ParameterError(f"{len(feature_names)} feature names for {Xa.shape[1]} columns")
-    if not np.all(np.isfinite(Xa)):
-        raise DataError("X contains NaN or inf; drop or impute those rows first")
-    return Xa, names
+    """The design matrix and its names (:func:`statprune._validation.check_design`); a matrix without
+    names gets R's ``V1..Vp``, as glmnet and ``as.data.frame(x)`` name its columns."""
+    return check_design(X, feature_names, prefix="V")
 
 
 def prepare_y(y: Any, family: str, n: int, class_names: Sequence[str] | None, *, glmnet: bool = True) -> tuple[np.ndarray, Any, list[str] | None]:

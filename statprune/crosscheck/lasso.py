@@ -482,7 +482,7 @@ def validate(
     target: str,
     *,
     family: str = "gaussian",
-    alpha: float = 1.0,
+    alpha: float = DEFAULTS.alpha,
     seed: int | None = None,
     foldid_column: str | None = None,
     nfolds: int = DEFAULTS.nfolds,

@@ -15,6 +15,7 @@ import numpy as np
 
 from .. import datasets
 from .._data import prepare_xy
+from .._glmnet.params import DEFAULTS
 from ..errors import DataError, NothingSelectedWarning, ParameterError
 from .estimator import GlmnetCV
 from .result import LassoResult
@@ -27,8 +28,8 @@ def cv_glmnet_table(
     target: str | Sequence[str],
     *,
     family: str = "gaussian",
-    alpha: float = 1.0,
-    nfolds: int = 10,
+    alpha: float = DEFAULTS.alpha,
+    nfolds: int = DEFAULTS.nfolds,
     foldid_column: str | None = None,
     weights_column: str | None = None,
     seed: int | None = None,
@@ -37,7 +38,7 @@ def cv_glmnet_table(
     keep: Sequence[str] = (),
     exclude: Sequence[str] = (),
     penalty_factor: Mapping[str, float] | None = None,
-    nlambda: int = 100,
+    nlambda: int = DEFAULTS.nlambda,
     drop_missing: bool = False,
     engine: str = "r",
     categorical: str = "error",

@@ -13,7 +13,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from .._data import check_matrix
 from .._glmnet.families import resolve_family
-from .._glmnet.params import lambda_min_ratio as default_lambda_min_ratio
+from .._glmnet.params import DEFAULTS, lambda_min_ratio as default_lambda_min_ratio
 from .._glmnet.rules import lambda_sequence
 from .._provenance import provenance
 from .._validation import check_target, validate_data
@@ -53,12 +53,12 @@ def stabsel(
     assumption: Assumption = "unimodal",
     sampling_type: SamplingType = "SS",
     family: str = "gaussian",
-    alpha: float = 1.0,
+    alpha: float = DEFAULTS.alpha,
     type: Literal["conservative", "anticonservative"] = "conservative",  # noqa: A002 - stabs' name
     standardize: bool = True,
     fit_intercept: bool = True,
     penalty_factor: Sequence[float] | None = None,
-    nlambda: int = 100,
+    nlambda: int = DEFAULTS.nlambda,
     lambda_min_ratio: float | None = None,
     engine: Literal["glmnet", "sklearn"] = "glmnet",
     folds: np.ndarray | None = None,
@@ -182,7 +182,7 @@ class StabilitySelection(SelectorMixin, BaseEstimator):
     """
 
     def __init__(self, q=None, cutoff=None, pfer=None, B=None, assumption="unimodal", sampling_type="SS",
-                 family="gaussian", alpha=1.0, type="conservative", standardize=True, fit_intercept=True,  # noqa: A002
+                 family="gaussian", alpha=DEFAULTS.alpha, type="conservative", standardize=True, fit_intercept=True,  # noqa: A002
                  penalty_factor=None, engine="glmnet", seed=None, n_jobs=1, progress=False):
         self.q = q
         self.cutoff = cutoff

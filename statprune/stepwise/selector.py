@@ -91,19 +91,9 @@ class StepwiseSelector(SelectorMixin, BaseEstimator):
         df = pd.DataFrame(Xa, columns=names)
         df[resp] = np.asarray(ya, float)
         rhs = " + ".join(f"`{nm}`" for nm in names)
-        self.result_ = stepwise(
-            df,
-            f"`{resp}` ~ {rhs}",
-            family=self.family,
-            direction=self.direction,
-            criterion=self.criterion,
-            k=self.k,
-            threshold=self.threshold,
-            test=self.test,
-            keep=None if self.keep is None else [f"`{t}`" for t in self.keep],
-            max_steps=self.max_steps,
-            adjust=self.adjust,
-        )
+        params = self.get_params()  # stepwise()'s own parameters, under its names
+        keep = params.pop("keep")
+        self.result_ = stepwise(df, f"`{resp}` ~ {rhs}", **params, keep=None if keep is None else [f"`{t}`" for t in keep])
         final = set(self.result_.final_terms)
         self.support_ = np.array([nm in final for nm in names], dtype=bool)
         return self
