@@ -63,7 +63,7 @@ def path_settings(p: int, params: GlmnetParams | None = None, **fields: Any) -> 
     an estimator passes); ``fields`` are its path fields as keywords (``alpha``,
     ``lambda_``, ``nlambda``, ``lambda_min_ratio``, ``standardize``, ``fit_intercept``,
     ``penalty_factor``, ``lower_limits``, ``upper_limits``, ``thresh``, ``maxit``,
-    ``exclude``: 0-based column indices, ``type_gaussian``: None is R's rule, covariance
+    ``exclude`` (or ``exclude_idx``): 0-based column indices, ``type_gaussian``: None is R's rule, covariance
     below 500 variables, naive from 500), changing ``params`` or glmnet's defaults.
 
     Examples
@@ -72,6 +72,8 @@ def path_settings(p: int, params: GlmnetParams | None = None, **fields: Any) -> 
     >>> s.vp.tolist(), s.naive
     ([0.0, 1.0, 2.0], False)
     """
+    if "exclude_idx" in fields:  # the engines' keyword for 0-based ``exclude`` (the out-of-core engines use it)
+        fields["exclude"] = fields.pop("exclude_idx")
     unknown = sorted(set(fields) - GlmnetParams.PATH_FIELDS)
     if unknown:  # a family or a measure given to a path engine would be silently ignored
         raise TypeError(f"path_settings() got unexpected keyword argument(s) {unknown}")

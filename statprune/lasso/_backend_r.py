@@ -114,7 +114,7 @@ def cv_fit(X: Any, y: Any, opts: Mapping[str, Any], *, family: str, weights: np.
     ``progress(done, total)``: called as cv.glmnet starts the full fit and each fold (its
     ``trace.it = 1`` lines, read from R's console; the fit is the same), ``total = nfolds + 1``.
 
-    ``opts`` are cv.glmnet's options in R's names (:func:`statprune.lasso._options.r_opts`).
+    ``opts`` are cv.glmnet's options in R's names (:func:`statprune._glmnet.params.r_options`).
     Without ``foldid``, cv.glmnet draws the folds itself after ``set.seed(seed)``; the folds
     used come back as ``foldid``. ``exclude_table`` (glmnet 4.1's ``exclude`` function): the
     excluded 1-based columns on the full data, then on each fold's training rows. R's warnings
