@@ -11,6 +11,12 @@ times ``statprune.cv_glmnet_ooc`` (10-fold CV, row-number folds):
 * the in-memory gram engine on the same rows and folds (data loaded whole), for
   parity (max |coefficient difference|, cvm relative difference) and time.
 
+Binomial (issue 16): ``python -m benchmarks.bench_outofcore --binomial [--quick] [--n=N --files=F --dir=D]``
+runs ``statprune lasso-ooc --family binomial`` (the CLI) on a 2-worker ``LocalCluster``
+over 6,000,000 x 100 (about 4.9 GB; quick: 200,000 x 100): wall time, the workers' CPU
+seconds and peak RSS, passes, load; and the agreement of a twin (the first files) with
+the in-memory engine on the same rows and folds.
+
 Run: ``python -m benchmarks.bench_outofcore [--quick]`` or through ``run_all``.
 """
 
@@ -35,8 +41,9 @@ def _log(msg: str) -> None:
     print(f"[outofcore] {msg}", file=sys.stderr, flush=True)
 
 
-def write_data(folder: Path, n: int, p: int, files: int, seed: int = 2024, rho: float = 0.5) -> int:
-    """Seeded synthetic regression data as ``files`` Parquet files; returns bytes on disk."""
+def write_data(folder: Path, n: int, p: int, files: int, seed: int = 2024, rho: float = 0.5,
+               family: str = "gaussian") -> int:
+    """Seeded synthetic data as ``files`` Parquet files (``family``: gaussian y, or a 0/1 binomial y); returns bytes."""
     import pandas as pd
 
     rng0 = np.random.default_rng(seed)
@@ -53,7 +60,10 @@ def write_data(folder: Path, n: int, p: int, files: int, seed: int = 2024, rho: 
         X[:, 0] = e[:, 0]
         for j in range(1, p):  # AR(1) across columns: corr(x_j, x_k) = rho^|j-k|
             X[:, j] = rho * X[:, j - 1] + np.sqrt(1 - rho**2) * e[:, j]
-        y = X @ beta + 3.0 + rng.standard_normal(m) * 2.0
+        if family == "binomial":
+            y = (rng.random(m) < 1.0 / (1.0 + np.exp(-(0.5 * (X @ beta) - 0.5)))).astype(float)
+        else:
+            y = X @ beta + 3.0 + rng.standard_normal(m) * 2.0
         pd.DataFrame(X, columns=cols).assign(y=y).to_parquet(folder / f"part{i:04d}.parquet", compression=None)
     return int(sum(f.stat().st_size for f in folder.glob("*.parquet")))
 
@@ -154,6 +164,99 @@ def run(quick: bool = False) -> list[dict]:
     return rows
 
 
+def _cpu() -> float:
+    import resource
+
+    ru = resource.getrusage(resource.RUSAGE_SELF)
+    return ru.ru_utime + ru.ru_stime
+
+
+BINOMIAL_FULL = (6_000_000, 100, 120)  # about 4.9 GB of uncompressed Parquet
+BINOMIAL_QUICK = (200_000, 100, 20)
+TWIN_FILES = 4  # the in-memory parity twin: the first files (same global row numbers, same hash folds)
+
+
+def run_binomial(quick: bool = False, n: int | None = None, files: int | None = None, keep: Path | None = None,
+                 memory_limit: str = "2GiB") -> list[dict]:
+    """``statprune lasso-ooc --family binomial`` (the CLI, in a subprocess) on a 2-worker ``LocalCluster``.
+
+    Measures the wall time, the workers' CPU seconds and peak RSS (each worker's own
+    ``VmHWM``, and its growth during the fit), the load average and the number of
+    passes; then fits a twin (the first ``TWIN_FILES`` files) out of core and with the
+    in-memory engine (:func:`statprune.engines.glmpath.cv_glmnet_glm`) on the same rows
+    and folds, and reports their agreement.
+    """
+    from distributed import Client, LocalCluster
+
+    from statprune import cv_glmnet_ooc
+    from statprune.engines.glmpath import cv_glmnet_glm
+    from statprune.engines.outofcore import hash_foldid
+
+    n0, p, files0 = BINOMIAL_QUICK if quick else BINOMIAL_FULL
+    n, files = n or n0, files or files0
+    rows: list[dict] = []
+    with tempfile.TemporaryDirectory(prefix="statprune_ooc_bin_", dir=keep) as tmp:
+        folder = Path(tmp)
+        _log(f"writing {n:,} x {p} binomial in {files} Parquet files")
+        t0 = time.perf_counter()
+        size = write_data(folder, n, p, files, family="binomial")
+        _log(f"wrote {size / 1e9:.2f} GB in {time.perf_counter() - t0:.1f} s")
+        paths = sorted(str(f) for f in folder.glob("*.parquet"))
+        case = {"bench": "outofcore-binomial", "case": f"{n:,} x {p} ({files} Parquet files, {size / 1e9:.2f} GB)",
+                "n": n, "p": p, "data_mb": size / 1e6}
+        with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                          memory_limit=memory_limit) as cluster, Client(cluster) as client:
+            cv_glmnet_ooc(paths[:2], "y", family="binomial", nfolds=NFOLDS, seed=SEED, client=client)  # warm-up
+            before, cpu0 = client.run(_peak), client.run(_cpu)
+            load0 = os.getloadavg()
+            out_json = folder / "fit.json"
+            cmd = [sys.executable, "-c", "from statprune.cli import main; main()", "lasso-ooc", str(folder / "*.parquet"), "--target", "y",
+                   "--family", "binomial", "--nfolds", str(NFOLDS), "--seed", str(SEED), "--address",
+                   cluster.scheduler_address, "--json", str(out_json)]
+            t0 = time.perf_counter()
+            subprocess.run(cmd, check=True, capture_output=True, text=True)
+            wall = time.perf_counter() - t0
+            after, cpu1 = client.run(_peak), client.run(_cpu)
+            load1 = os.getloadavg()
+            fit = json.loads(out_json.read_text())
+            # the twin: the first files, out of core and in memory, same rows and folds
+            twin = paths[:TWIN_FILES]
+            ooc = cv_glmnet_ooc(twin, "y", family="binomial", nfolds=NFOLDS, seed=SEED, client=client, thresh=1e-14)
+            ooc_d = cv_glmnet_ooc(twin, "y", family="binomial", nfolds=NFOLDS, seed=SEED, client=client)
+        import pandas as pd
+
+        df = pd.read_parquet(twin)
+        X, y = df.drop(columns="y").to_numpy(), df["y"].to_numpy()
+        fid = hash_foldid(np.arange(len(y)), NFOLDS, SEED)
+        ref = cv_glmnet_glm(X, y, family="binomial", foldid=fid, thresh=1e-14)
+        ref_d = cv_glmnet_glm(X, y, family="binomial", foldid=fid)
+
+        def agree(o: object, r: dict) -> dict:
+            same = len(o.lambdas) == len(r["lambda"])  # type: ignore[attr-defined]
+            return {"same_path_length": same,
+                    "lambda_rel": float(np.max(np.abs(o.lambdas / r["lambda"] - 1))) if same else None,  # type: ignore[attr-defined]
+                    "cvm_rel": float(np.max(np.abs(o.cvm / r["cvm"] - 1))) if same else None,  # type: ignore[attr-defined]
+                    "coef_diff_of_scale": float(np.abs(o.beta - r["beta"]).max() / np.abs(r["beta"]).max()) if same else None,  # type: ignore[attr-defined]
+                    "same_lambda_min_1se": (o.index_min, o.index_1se) == (r["index_min"], r["index_1se"])}  # type: ignore[attr-defined]
+
+        rows.append({**case, "engine": "lasso-ooc --family binomial, LocalCluster 2 workers x 1 thread",
+                     "seconds": wall, "worker_cpu_seconds": sum(cpu1[w] - cpu0[w] for w in cpu0),
+                     "peak_rss_mb_per_worker": max(after.values()) / 1e6,
+                     "peak_rss_growth_mb_per_worker": max(after[w] - before[w] for w in before) / 1e6,
+                     "memory_limit": memory_limit, "passes": fit.get("passes"), "n_lambda": len(fit.get("lambda", [])),
+                     "selected": len(fit.get("selected", [])), "load_before": load0, "load_after": load1,
+                     "twin_rows": int(len(y)), "twin_vs_in_memory_thresh_1e-14": agree(ooc, ref),
+                     "twin_vs_in_memory_default_thresh": agree(ooc_d, ref_d)})
+    return rows
+
+
 if __name__ == "__main__":
-    for r in run(quick="--quick" in sys.argv):
+    if "--binomial" in sys.argv:
+        arg = dict(a.split("=", 1) for a in sys.argv[1:] if "=" in a)
+        res = run_binomial(quick="--quick" in sys.argv, n=int(arg["--n"]) if "--n" in arg else None,
+                           files=int(arg["--files"]) if "--files" in arg else None,
+                           keep=Path(arg["--dir"]) if "--dir" in arg else None)
+    else:
+        res = run(quick="--quick" in sys.argv)
+    for r in res:
         print(json.dumps(r))

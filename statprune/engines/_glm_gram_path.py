@@ -66,6 +66,7 @@ class GramPathFit:
         self.devo: list[float] = []
         self.done = False
         self.too_small = False
+        self.pending = False  # a WLS waits for Gram columns the last pass did not compute
 
     # ---- the coefficients the next pass evaluates, on the pass's scale U = (X - cx) / sx
     def pass_coefs(self, cx: np.ndarray, sx: np.ndarray) -> tuple[np.ndarray, float]:
@@ -84,9 +85,30 @@ class GramPathFit:
         grad = sc * (g - r0 * delta) / self.sw
         return H, Hb, c / self.sw, grad, r0 / self.sw, st["dev"][i] / self.sw
 
+    def wanted(self) -> np.ndarray:
+        """The columns whose Gram entries the next pass should compute: the strong set and those
+        likely to join it at this lambda or the next (gradient above 0.6 of the strong-rule bound)."""
+        if self.m < 0:
+            return np.zeros(self.p, dtype=bool)
+        ref = self.alm
+        if self.m == 0 and self.flmin < 1.0:  # lambda 0 is "big": the next is lambda_max * alf
+            sel = self.ju & (self.vp > 0)
+            ref = float(np.max(self.ga[sel] / self.vp[sel])) / max(self.s.alpha, 1e-3) if sel.any() else 0.0
+        return self.strong | (self.ju & (self.ga > 0.6 * self.s.alpha * ref * self.vp))
+
     def advance(self, st: dict, i: int, cx: np.ndarray, sx: np.ndarray) -> None:
-        """Take the statistics at the current coefficients; then one WLS solve (or finish)."""
+        """Take the statistics at the current coefficients; then one WLS solve (or finish).
+
+        ``st["cols"]`` (bool, p) says which columns' Gram entries the pass computed; a WLS
+        whose strong set is not covered waits for the next pass (at the same coefficients:
+        the same statistics, now with those columns).
+        """
         H, Hb, vsum, grad, r0, devq = self._standardized(st, i, cx, sx)
+        self.covered = st["cols"]
+        if self.pending:
+            self.pending = False
+            self._wls(H, Hb, vsum, grad, r0)
+            return
         if self.m < 0:  # the null model: its gradient, then lambda 0
             self.ga = np.where(self.ju, np.abs(grad), 0.0)
             self.m = 0
@@ -167,6 +189,9 @@ class GramPathFit:
 
     def _wls(self, H: np.ndarray, Hb: np.ndarray, vsum: float, grad: np.ndarray, r0: float) -> None:
         """One IRLS iteration's weighted least squares: glmpath.c's CD passes, on the Gram matrix."""
+        if (self.strong & ~self.covered).any():
+            self.pending = True
+            return
         if self.nlp > self.s.maxit:
             raise GlmNotSupported(f"maxit reached at lambda {self.m + 1} (fit {self.k}); raise maxit")
         self.bs0 = self.b0

@@ -149,6 +149,7 @@ class _PassArgs:
     cx: np.ndarray           # (p,) global centre
     sx: np.ndarray           # (p,) global scale
     fmax: float
+    cols: np.ndarray         # (s,) the columns whose Gram entries X'VX are computed
 
 
 def _mean_weights(family: str, eta: np.ndarray, fmax: float) -> tuple[np.ndarray, np.ndarray]:
@@ -166,10 +167,12 @@ def _irls_part(kind: str, src: Any, offset: int, fold_slice: Any, plan: _Plan, p
     M = pa.models.shape[0]
     step = _chunk_step(p)
     use = plan.features + [plan.target] + [c for c in (plan.weights, plan.offset, plan.fold_column) if c is not None]
-    out = {"A": np.zeros((M, p, p)), "b": np.zeros((M, p)), "c": np.zeros(M), "g": np.zeros((M, p)),
+    S = pa.cols
+    ns = S.shape[0]
+    out = {"A": np.zeros((M, ns, ns)), "b": np.zeros((M, p)), "c": np.zeros(M), "g": np.zeros((M, p)),
            "r0": np.zeros(M), "dev": np.zeros(M)}
     pmin = CONTROL.pmin
-    buf = np.empty((step, p))
+    buf = np.empty((step, ns))
     with blas_single_thread():
         for a, cols in iter_chunks(kind, src, offset, use, step):
             m = cols[plan.target].shape[0]
@@ -196,12 +199,15 @@ def _irls_part(kind: str, src: Any, offset: int, fold_slice: Any, plan: _Plan, p
                 out["dev"] += (W * (y[:, None] * np.log(pc) + (1.0 - y[:, None]) * np.log(1.0 - pc))).sum(axis=0)
             else:
                 out["dev"] += (W * y[:, None] * E).sum(axis=0)
+            if ns == 0:
+                continue
+            US = U[:, S] if ns < p else U
             if buf.shape[0] < m:
-                buf = np.empty((m, p))
+                buf = np.empty((m, ns))
             Uv = buf[:m]
             for i in range(M):
-                np.multiply(U, V[:, i : i + 1], out=Uv)
-                out["A"][i] += Uv.T @ U
+                np.multiply(US, V[:, i : i + 1], out=Uv)
+                out["A"][i] += Uv.T @ US
     return out
 
 
@@ -444,10 +450,15 @@ def cv_glm_dask(
         if not act:
             break
         coefs = [f.pass_coefs(cx, sx) for f in act]
+        want = np.logical_or.reduce([f.wanted() for f in act])
+        S = np.flatnonzero(want)
         pa = _PassArgs(family, np.asarray([f.k for f in act]), np.column_stack([c[0] for c in coefs]),
-                       np.asarray([c[1] for c in coefs]), cx, sx, fmax)
+                       np.asarray([c[1] for c in coefs]), cx, sx, fmax, S)
         st = run(_irls_part, _add_dicts, pa)
         tick("irls")
+        A = np.zeros((len(act), p, p))
+        A[:, S[:, None], S[None, :]] = st["A"]
+        st["A"], st["cols"] = A, want
         for i, f in enumerate(act):
             f.advance(st, i, cx, sx)
 
