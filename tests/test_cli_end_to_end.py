@@ -307,7 +307,8 @@ def test_permutation_importance_progress_counts_every_score_and_keeps_numbers(ca
     loud = importance_table(BOSTON, "medv", progress=True, **kw).to_dict()["scores"]
     err = capsys.readouterr()
     assert loud == quiet  # the counting scorer changes nothing
-    assert "permutation importance" in err.err and f"/{1 + 13 * 3}" in err.err and err.out == ""
+    # one tick for the fit, one for the baseline score, one per shuffle (13 features x 3 repeats)
+    assert "importance: 13 features x 3 shuffles" in err.err and f"/{2 + 13 * 3}" in err.err and err.out == ""
 
 
 def test_prune_nn_and_stability_progress_go_to_stderr(capsys):
