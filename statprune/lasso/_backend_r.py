@@ -75,7 +75,7 @@ _FOLD_LINE = re.compile(r"Fold: (\d+)/(\d+)")
 
 
 def fold_progress(progress: Callable[[int, int], None], total: int) -> Callable[[str], None]:
-    """A console sink for cv.glmnet's ``trace.it = 1`` output: ``progress(done, total)`` per fit started.
+    r"""A console sink for cv.glmnet's ``trace.it = 1`` output: ``progress(done, total)`` per fit started.
 
     "Training" (the full-data fit) gives ``done = 0``, "Fold: k/K" ``done = k`` (the full fit and
     ``k - 1`` folds are finished); the per-lambda text bars in between are dropped.
