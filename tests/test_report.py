@@ -415,6 +415,7 @@ def test_overview_is_in_the_first_screen_and_nothing_is_cut_at_1280px(boston_htm
     assert proc.returncode == 0 and shot.stat().st_size > 10_000
 
 
+@pytest.mark.against_r  # cv.glmnet in R
 def test_lasso_progress_per_fold_from_r_changes_no_number():
     """R's cv.glmnet reports each fold through its trace.it lines; the bar gets them, the fit is the same."""
     from statprune.datasets import load_boston
@@ -432,6 +433,7 @@ def test_lasso_progress_per_fold_from_r_changes_no_number():
     assert with_bar.result_.r_call == plain.result_.r_call and "trace.it" not in with_bar.result_.r_call
 
 
+@pytest.mark.against_r  # cv.glmnet in R
 def test_lasso_section_progress_reaches_a_bar(monkeypatch):
     """workflows.lasso turns the per-fold callback into statprune's one progress bar (a fake sink here)."""
     from statprune import workflows
