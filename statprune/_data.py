@@ -18,14 +18,17 @@ import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
-import pandas as pd
 
+from ._estimator import is_dataframe
 from ._glmnet.families import check_family_target, missing_target
 from ._json import write_atomic  # re-exported: the one atomic writer, for the callers of _data
 from .errors import DataError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "Prepared",
@@ -101,6 +104,8 @@ def read_table(
     >>> read_table(p, sep=";", decimal=",")["x"].tolist()
     [1.5, 2.5]
     """
+    import pandas as pd  # noqa: PLC0415 - deferred: tables are read into pandas; numpy inputs (GlmnetCV.fit) use this module without it
+
     if not isinstance(source, (pd.DataFrame, str, os.PathLike)) and hasattr(source, "to_pandas"):
         source = source.to_pandas()  # a polars DataFrame or a pyarrow Table: the same input as pandas
     if na_values is None:
@@ -175,6 +180,8 @@ def _na_counts(df: pd.DataFrame) -> dict[str, int]:
 
 
 def _parquet_na(df: pd.DataFrame, na_list: list[str]) -> pd.DataFrame:
+    import pandas as pd  # noqa: PLC0415 - deferred: tables are read into pandas; numpy inputs (GlmnetCV.fit) use this module without it
+
     out = df.copy()
     for c in out.columns:
         s = out[c]
@@ -204,6 +211,8 @@ def _r_number(v: str) -> float | None:
 
 def _r_type_convert(df: pd.DataFrame, na_list: list[str]) -> pd.DataFrame:
     """R's ``type.convert(as.is = TRUE)`` on every column read as text (``read.csv``'s rules)."""
+    import pandas as pd  # noqa: PLC0415 - deferred: tables are read into pandas; numpy inputs (GlmnetCV.fit) use this module without it
+
     out: dict[str, Any] = {}
     for c in df.columns:
         s = df[c].astype(object)
@@ -285,6 +294,8 @@ def _check_not_csv2(p: Path) -> None:
 
 def _take_row_names(p: Path, df: pd.DataFrame, sep: str) -> tuple[pd.DataFrame, list[str]] | None:
     """write.csv's row names: a first column with an empty header, or a header one field short."""
+    import pandas as pd  # noqa: PLC0415 - deferred: tables are read into pandas; numpy inputs (GlmnetCV.fit) use this module without it
+
     raw = _raw_header(p, sep)
     if raw is None:
         return None
@@ -334,7 +345,7 @@ def duplicate_columns(df: pd.DataFrame) -> list[str]:
 
 def constant_columns(X: pd.DataFrame | np.ndarray, names: Sequence[str] | None = None) -> list[str]:
     """Names of columns whose values are all equal (sd = 0), ignoring NaN."""
-    if isinstance(X, pd.DataFrame):
+    if is_dataframe(X):
         names = [str(c) for c in X.columns]
         vals = X
         out = []
@@ -382,9 +393,12 @@ def check_target(
 
     Examples
     --------
+    >>> import pandas as pd
     >>> check_target(pd.Series([0.5, 2.0]), "y", kind="count").tolist()
     [0.5, 2.0]
     """
+    import pandas as pd  # noqa: PLC0415 - deferred: tables are read into pandas; numpy inputs (GlmnetCV.fit) use this module without it
+
     s = pd.Series(y) if not isinstance(y, pd.Series) else y
     if s.isna().any():
         raise missing_target(name, int(s.isna().sum()))
@@ -471,6 +485,8 @@ def prepare_xy(
     >>> p.feature_names, p.constant
     (['a', 'b'], ['b'])
     """
+    import pandas as pd  # noqa: PLC0415 - deferred: tables are read into pandas; numpy inputs (GlmnetCV.fit) use this module without it
+
     df = read_table(data, na_values=na_values)
     counts = _na_counts(df) if isinstance(data, pd.DataFrame) else df.attrs.get("na_counts") or _na_counts(df)
     na_counts = {k: v for k, v in counts.items() if v}

@@ -25,11 +25,12 @@ statprune.errors.DataError: sample_weight must be finite and >= 0 (row 2 is -1.0
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
+from ._estimator import is_dataframe
 from ._glmnet.families import Target, check_family_target
 from ._glmnet.folds import check_foldid, check_nfolds
 from .errors import DataError, ParameterError
@@ -40,18 +41,73 @@ __all__ = ["Target", "check_design", "check_foldid", "check_nfolds", "check_offs
 _TWO_D = ("mgaussian", "cox")
 
 
-def validate_data(*args: Any, **kwargs: Any) -> Any:
-    """scikit-learn's ``validate_data(estimator, X, y, ...)``: its own (>= 1.6), else sklearn_compat's.
+#: the check_array options :func:`validate_data` handles itself (the others go to scikit-learn)
+_OWN_PARAMS = frozenset({"dtype", "ensure_all_finite", "ensure_min_samples", "ensure_min_features", "accept_sparse"})
 
-    Imported on the first call, from scikit-learn itself where it has it: importing it from
-    ``sklearn_compat`` also imports scikit-learn's estimator-check machinery (about 0.8 s in
-    every fresh process that fits an estimator).
+
+def _plain_matrix(estimator: Any, X: Any, reset: bool, params: dict[str, Any]) -> np.ndarray | None:
+    """X as float64, as scikit-learn's ``validate_data`` returns it when it would neither warn nor raise; else None."""
+    if params.get("dtype") is not np.float64:
+        return None
+    names = None
+    if type(X) is np.ndarray and X.ndim == 2 and X.dtype.kind in "fiu":
+        a = np.asarray(X, dtype=np.float64)
+    elif is_dataframe(X) and len(X.columns) and all(type(c) is str for c in X.columns) and all(
+            isinstance(d, np.dtype) and d.kind in "fiu" for d in X.dtypes):
+        names = np.asarray(list(X.columns), dtype=object)
+        a = X.to_numpy(dtype=np.float64)
+    else:
+        return None
+    n, p = a.shape
+    if n < params.get("ensure_min_samples", 1) or p < params.get("ensure_min_features", 1):
+        return None
+    if params.get("ensure_all_finite", True) and not np.isfinite(a).all():
+        return None
+    if not reset:
+        fitted = getattr(estimator, "feature_names_in_", None)
+        if (fitted is None) != (names is None) or (names is not None and not np.array_equal(fitted, names)):
+            return None  # scikit-learn warns or raises about the names
+        if getattr(estimator, "n_features_in_", p) != p:
+            return None
+        return a
+    if names is not None:
+        estimator.feature_names_in_ = names
+    elif hasattr(estimator, "feature_names_in_"):
+        delattr(estimator, "feature_names_in_")
+    estimator.n_features_in_ = p
+    return a
+
+
+def validate_data(estimator: Any, X: Any = "no_validation", y: Any = "no_validation", *, reset: bool = True,
+                  **check_params: Any) -> Any:
+    """scikit-learn's ``validate_data(estimator, X, y, reset=..., **check_params)``.
+
+    X alone with ``dtype=np.float64``, a numeric numpy array or a DataFrame of numeric
+    columns named by text that scikit-learn would take without a word, is checked here
+    (``n_features_in_``, ``feature_names_in_``, ``ensure_min_*``, ``ensure_all_finite``),
+    so fitting on numpy arrays does not import scikit-learn. Everything else (what
+    scikit-learn warns or complains about, sparse matrices, lists, y) goes to
+    scikit-learn's own ``validate_data`` (>= 1.6, else sklearn_compat's), in its words.
+
+    Examples
+    --------
+    >>> class E:
+    ...     pass
+    >>> e = E()
+    >>> validate_data(e, np.ones((3, 2)), dtype=np.float64).shape, e.n_features_in_
+    ((3, 2), 2)
     """
+    if isinstance(y, str) and y == "no_validation" and set(check_params) <= _OWN_PARAMS:
+        out = _plain_matrix(estimator, X, reset, check_params)
+        if out is not None:
+            return out
+    # deferred: scikit-learn's own checks and messages for everything else (~1.7 s to import with scipy);
+    # from scikit-learn itself where it has it: sklearn_compat also imports the estimator checks (~0.8 s)
     try:
-        from sklearn.utils.validation import validate_data as sklearn_validate_data
+        from sklearn.utils.validation import validate_data as sklearn_validate_data  # noqa: PLC0415
     except ImportError:  # scikit-learn < 1.6
-        from sklearn_compat.utils.validation import validate_data as sklearn_validate_data
-    return sklearn_validate_data(*args, **kwargs)
+        from sklearn_compat.utils.validation import validate_data as sklearn_validate_data  # noqa: PLC0415
+    return sklearn_validate_data(estimator, X, y, reset=reset, **check_params)
 
 
 def check_target(y: Any, family: str, *, name: str | None = None, n: int | None = None, glmnet: bool = True,
@@ -89,11 +145,11 @@ def check_target(y: Any, family: str, *, name: str | None = None, n: int | None 
     label = str(name if name is not None else (getattr(y, "name", None) or "y"))
     two_d_ok = family in _TWO_D or (family == "binomial" and np.ndim(y) == 2 and np.shape(y)[1] == 2)
     if not two_d_ok:
-        if isinstance(y, pd.DataFrame):
+        if is_dataframe(y):
             if y.shape[1] != 1:
                 raise DataError(f"y has {y.shape[1]} columns; family={family!r} needs one")
             y = y.iloc[:, 0]
-        elif not isinstance(y, (pd.Series, pd.Categorical)):
+        elif not _is_pandas_vector(y):
             arr = np.asarray(y)
             if arr.ndim == 2 and arr.shape[1] == 1:
                 arr = arr[:, 0]
@@ -104,6 +160,12 @@ def check_target(y: Any, family: str, *, name: str | None = None, n: int | None 
     if n is not None and rows != n:
         raise DataError(f"y has {rows} values but X has {n} rows")
     return check_family_target(y, family, name=label, glmnet=glmnet, collation=collation)
+
+
+def _is_pandas_vector(y: Any) -> bool:
+    """A pandas Series or Categorical (pandas loaded: a pandas object means it is)."""
+    pd = sys.modules.get("pandas")
+    return pd is not None and isinstance(y, (pd.Series, pd.Categorical))
 
 
 def check_weights(sample_weight: Any, n: int, *, what: str = "sample_weight") -> np.ndarray | None:
@@ -153,7 +215,9 @@ def check_design(X: Any, feature_names: Any = None, *, prefix: str = "x") -> tup
     >>> check_design([[1.0, 2.0], [3.0, 4.0]], prefix="V")[1]
     ['V1', 'V2']
     """
-    if isinstance(X, pd.DataFrame):
+    if is_dataframe(X):
+        import pandas as pd  # noqa: PLC0415 - deferred: a DataFrame X means pandas is loaded; only its column types
+
         bad = [str(c) for c in X.columns if not pd.api.types.is_numeric_dtype(X[c])]
         if bad:
             raise DataError(f"non-numeric predictor column(s) {bad}; encode them (e.g. "

@@ -36,9 +36,9 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 import numpy as np
-import pandas as pd
 
 from .._collate import locale_key
+from .._estimator import is_dataframe
 from ..errors import DataError, ParameterError
 
 __all__ = [
@@ -182,6 +182,8 @@ def class_levels(y: Any, *, collation: str = "C") -> list[Any]:
     """
     if collation not in ("C", "locale"):
         raise ParameterError(f"collation={collation!r}; use 'C' (code points) or 'locale' (R in an English locale)")
+    import pandas as pd  # noqa: PLC0415 - deferred: classes are R factors (pandas.Categorical); a numeric fit needs no pandas
+
     if isinstance(y, pd.DataFrame):
         if y.shape[1] != 1:
             raise DataError(f"a classification target has one column, got {y.shape[1]}")
@@ -229,7 +231,7 @@ class Target(NamedTuple):
 
 def _cox_target(y: Any) -> np.ndarray:
     """(time, status) or (start, stop, status) as a float array from an array/DataFrame or a structured array."""
-    if isinstance(y, pd.DataFrame):
+    if is_dataframe(y):
         a = y.to_numpy(dtype=float)
     else:
         arr = np.asarray(y)
@@ -268,6 +270,8 @@ def missing_target(name: str, count: int) -> DataError:
 
 
 def _classes(arr: Any, family: str, name: str, collation: str) -> Target:
+    import pandas as pd  # noqa: PLC0415 - deferred: classes are R factors (pandas.Categorical); a numeric fit needs no pandas
+
     s = arr if isinstance(getattr(arr, "dtype", None), pd.CategoricalDtype) else pd.Series(np.asarray(arr, dtype=object))
     miss = int(pd.isna(pd.Series(s)).sum())
     if miss:
@@ -320,7 +324,7 @@ def check_family_target(y: Any, family: str, *, name: str = "y", glmnet: bool = 
             raise DataError("family='mgaussian' needs a 2-D y with at least two response columns")
         if not np.isfinite(a).all():
             raise DataError(f"target '{name}' holds NaN or inf")
-        cols = [str(c) for c in y.columns] if isinstance(y, pd.DataFrame) else [f"y{k + 1}" for k in range(a.shape[1])]
+        cols = [str(c) for c in y.columns] if is_dataframe(y) else [f"y{k + 1}" for k in range(a.shape[1])]
         return Target(a, cols)
     if family == "binomial" and np.ndim(y) == 2 and np.shape(y)[1] == 2:
         # glmnet's two-column binomial response: counts (or proportions), the second column the target class
@@ -329,7 +333,7 @@ def check_family_target(y: Any, family: str, *, name: str = "y", glmnet: bool = 
             raise DataError("a two-column binomial y holds counts: finite and >= 0")
         if (a.sum(axis=1) == 0).any():
             raise DataError(f"a two-column binomial y has {int((a.sum(axis=1) == 0).sum())} row(s) with no trials")
-        cols = [str(c) for c in y.columns] if isinstance(y, pd.DataFrame) else ["1", "2"]
+        cols = [str(c) for c in y.columns] if is_dataframe(y) else ["1", "2"]
         return Target(a, cols)
     if family in CLASSIFICATION_FAMILIES:
         return _classes(y, family, name, collation)

@@ -23,9 +23,9 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
-import scipy.sparse as sp
 
 from .. import _r
+from .._estimator import is_sparse
 from .._json import write_atomic
 from .._rds_check import checked_rds_bytes
 from ..errors import ConvergenceWarning, DataError, PerfectSeparationWarning, SelectionWarning
@@ -58,7 +58,7 @@ _SCRIPT = "glmnet"
 def x_for_r(X: Any) -> Any:
     """A dense matrix as is; a scipy.sparse matrix as its CSC parts, which the bridge
     (``spg_x``) turns into a ``dgCMatrix`` without densifying."""
-    if not sp.issparse(X):
+    if not is_sparse(X):
         return X
     c = X.tocsc()
     c.sort_indices()

@@ -10,10 +10,9 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-import pandas as pd
-import scipy.sparse as sp
 
 from .._data import check_matrix, constant_columns
+from .._estimator import is_sparse
 from .._glmnet.families import check_family_target, class_levels
 from ..errors import DataError, ParameterError
 
@@ -29,6 +28,8 @@ def y_for_r(family: str, y: Any, class_names: Sequence[Any] | None) -> Any:
         unknown = sorted({str(v) for v in vals} - {str(c) for c in cats})
         if unknown:
             raise DataError(f"y has class(es) {unknown} that the fit never saw (classes: {[str(c) for c in cats]})")
+        import pandas as pd  # noqa: PLC0415 - deferred: classes are R factors (pandas.Categorical); numbers need no pandas
+
         return pd.Categorical([str(v) for v in vals], categories=[str(c) for c in cats])
     if family == "cox":
         return check_family_target(y, "cox").y
@@ -40,11 +41,6 @@ def y_for_r(family: str, y: Any, class_names: Sequence[Any] | None) -> Any:
 def as_x(X: Any) -> Any:
     """X as a CSC matrix (sparse) or a float array."""
     return X.tocsc() if is_sparse(X) else np.asarray(X, dtype=float)
-
-
-def is_sparse(X: Any) -> bool:
-    """True for a scipy.sparse matrix (it reaches R as a ``dgCMatrix``)."""
-    return sp.issparse(X)
 
 
 def check_x(X: Any, names: Sequence[str]) -> None:
@@ -95,12 +91,14 @@ def names_arg(value: Any, arg: str, names: list[str]) -> list[str]:
             raise ParameterError(f"{arg}: unknown column {v!r}; columns are: {', '.join(names)}")
     return out
 
-def check_strata(strata: Any, family: str, n: int) -> pd.Categorical | None:
+def check_strata(strata: Any, family: str, n: int) -> pd.Categorical | None:  # noqa: F821
     """R's ``stratifySurv(y, strata)`` (cox only): n values without missing ones, as a factor."""
     if strata is None:
         return None
     if family != "cox":
         raise ParameterError("strata= applies to family='cox' only (R's stratifySurv)")
+    import pandas as pd  # noqa: PLC0415 - deferred: strata are an R factor (pandas.Categorical), cox only
+
     st = np.asarray(strata).reshape(-1)
     if st.size != n or pd.isna(pd.Series(st)).any():
         raise DataError(f"strata must have {n} values without missing ones")

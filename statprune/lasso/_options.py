@@ -17,8 +17,8 @@ from numbers import Integral, Real
 from typing import Any
 
 import numpy as np
-from sklearn.utils._param_validation import Interval, StrOptions, make_constraint
 
+from .._estimator import Interval, StrOptions, make_constraint
 from ..errors import ParameterError
 from ._inputs import names_arg
 from .._glmnet.families import ALL_FAMILIES, is_glm_family

@@ -13,7 +13,6 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .. import datasets
 from .._data import prepare_xy
 from .._glmnet.params import DEFAULTS
 from ..errors import DataError, NothingSelectedWarning, ParameterError
@@ -113,6 +112,8 @@ def cv_glmnet_table(
 
 def demo_text(seed: int = 42) -> str:
     """What ``statprune demo`` prints: CV Lasso on the Boston data with ``seed``, and the R code."""
+    from .. import datasets  # noqa: PLC0415 - deferred: the demo's data set is a pandas frame; GlmnetCV needs no pandas
+
     d = datasets.load_boston()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", NothingSelectedWarning)

@@ -14,14 +14,8 @@ import warnings
 from typing import Any, Callable, ClassVar
 
 import numpy as np
-import pandas as pd
-from sklearn.base import BaseEstimator
-from sklearn.feature_selection import SelectorMixin
-from sklearn.metrics import log_loss, mean_poisson_deviance, r2_score
-from sklearn.utils.metaestimators import available_if
-from sklearn.utils.validation import check_is_fitted
 
-from ..engines.stepwise.categorical import TreatmentEncoder, non_numeric_columns
+from .._estimator import Estimator, Selector, available_if, check_is_fitted, is_dataframe
 from .._magnitude import check_magnitudes
 from .._glmnet.families import ALL_FAMILIES
 from .._glmnet.folds import draw_foldid
@@ -47,8 +41,13 @@ from .result import CVGlmnetOutput, LassoResult, _fmt
 __all__ = ["GlmnetCV"]
 
 
-class GlmnetCV(SelectorMixin, BaseEstimator):
+class GlmnetCV(Selector, Estimator):
     """Cross-validated Lasso / elastic net selector backed by R's ``cv.glmnet``.
+
+    A scikit-learn selector (``clone``, ``Pipeline``, ``GridSearchCV``, ``transform``,
+    ``get_feature_names_out``, ``set_output``) on :mod:`statprune._estimator`'s base, so
+    that fitting numpy arrays with ``engine="gram"`` imports neither scikit-learn, scipy
+    nor pandas.
 
     Parameters
     ----------
@@ -402,7 +401,7 @@ class GlmnetCV(SelectorMixin, BaseEstimator):
         table = []
         for k in range(int(np.max(foldid)) + 1):
             rows = np.arange(n) if k == 0 else np.flatnonzero(foldid != k)
-            got = self.exclude(X[rows], y[rows] if not isinstance(y, pd.Categorical) else y[rows], wts[rows])
+            got = self.exclude(X[rows], y[rows], wts[rows])
             idx = names_arg([] if got is None else list(np.atleast_1d(got)), "exclude (function)", names)
             table.append(np.asarray(sorted({names.index(v) + 1 for v in idx}), dtype=np.int64))
         return table
@@ -434,10 +433,13 @@ class GlmnetCV(SelectorMixin, BaseEstimator):
 
     def _encode(self, X: Any, *, reset: bool) -> Any:
         """Text / categorical columns of a DataFrame: refused, or R's treatment dummies (``categorical``)."""
-        if hasattr(X, "to_pandas") and not isinstance(X, pd.DataFrame):  # polars, pyarrow
+        if hasattr(X, "to_pandas") and not is_dataframe(X):  # polars, pyarrow
             X = X.to_pandas()
-        if not isinstance(X, pd.DataFrame):
+        if not is_dataframe(X):
             return X
+        # deferred: pandas' column types, for a DataFrame X only (pandas is loaded: X is one of its frames)
+        from ..engines.stepwise.categorical import TreatmentEncoder, non_numeric_columns  # noqa: PLC0415
+
         if reset:
             self.encoder_ = None
             cats = non_numeric_columns(X)
@@ -482,6 +484,10 @@ class GlmnetCV(SelectorMixin, BaseEstimator):
         >>> d = datasets.load_boston()
         >>> scores = cross_val_score(GlmnetCV(seed=1), d.drop(columns="medv"), d["medv"], cv=3)  # doctest: +SKIP
         """
+        # deferred: scikit-learn's metrics; score() is what its model selection (cross_val_score,
+        # GridSearchCV) calls, so scikit-learn is loaded by then
+        from sklearn.metrics import log_loss, mean_poisson_deviance, r2_score  # noqa: PLC0415
+
         fam = self.result_.family if hasattr(self, "result_") else self.family
         y_arr = np.asarray(y)
         w = None if sample_weight is None else np.asarray(sample_weight, dtype=float)

@@ -13,10 +13,9 @@ import copy
 import html
 import math
 from collections.abc import Mapping, Sequence
-from typing import Any, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict
 
 import numpy as np
-import pandas as pd
 
 from .._glmnet.families import GLM_FAMILIES, LINKS, linkinv
 from .._glmnet.rules import interpolate
@@ -25,6 +24,9 @@ from ..errors import DataError, ParameterError
 from ..results import Result
 from . import _backend_r
 from ._inputs import as_x, y_for_r
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["CVGlmnetOutput", "LassoResult"]
 
@@ -320,6 +322,8 @@ class LassoResult(Result):
         ``gamma`` may be ``"gamma.min"``, ``"gamma.1se"`` or a number in [0, 1].
         As R's ``predict.relaxed``, ``exact`` is ignored for relaxed fits.
         """
+        import pandas as pd  # noqa: PLC0415 - deferred: frames are built on request; a fit needs no pandas
+
         lam, g = self._resolve(s, gamma)
         if exact and not self.relaxed:
             cf = self._r_coef(lam, exact=True)
@@ -411,6 +415,8 @@ class LassoResult(Result):
 
     def assess_frame(self, X: Any, y: Any, s: str | float | None = None, sample_weight: Any = None, offset: Any = None) -> pd.DataFrame:
         """:meth:`assess` as a table with R's measure names."""
+        import pandas as pd  # noqa: PLC0415 - deferred: frames are built on request; a fit needs no pandas
+
         raw = self._assess_raw(X, y, s, sample_weight, offset)
         return pd.DataFrame({"measure": list(raw), "name": [v["name"] for v in raw.values()],
                              "value": [v["value"] for v in raw.values()]})
@@ -430,6 +436,8 @@ class LassoResult(Result):
         (``"lambda.min"``/``"lambda.1se"``: R's ``fit$index``). With ``X``: on new
         data at ``s`` (R's ``roc.glmnet(fit, newx, newy, s)``).
         """
+        import pandas as pd  # noqa: PLC0415 - deferred: frames are built on request; a fit needs no pandas
+
         self._need_fit("roc")
         if self.family != "binomial":
             raise ParameterError(f"roc() needs a binomial fit, not {self.family} (R's roc.glmnet)")
@@ -455,6 +463,8 @@ class LassoResult(Result):
 
     def confusion(self, X: Any, y: Any, s: str | float | None = None, offset: Any = None) -> pd.DataFrame:
         """R's ``confusion.glmnet``: confusion table (rows Predicted, columns True) at ``s``."""
+        import pandas as pd  # noqa: PLC0415 - deferred: frames are built on request; a fit needs no pandas
+
         self._need_fit("confusion")
         if self.family not in ("binomial", "multinomial"):
             raise ParameterError(f"confusion() needs a binomial or multinomial fit, not {self.family}")
@@ -481,6 +491,8 @@ class LassoResult(Result):
     # ----------------------------------------------------------------- tables & text
     def to_frame(self) -> pd.DataFrame:
         """One row per feature: coefficient at lambda.min and lambda.1se, selected at ``s``, penalty factor, note."""
+        import pandas as pd  # noqa: PLC0415 - deferred: frames are built on request; a fit needs no pandas
+
         rows = []
         has_cv = not math.isnan(self.lambda_min)
         cmin = self._coef_array(*self._resolve("lambda.min")) if has_cv else None
@@ -514,12 +526,16 @@ class LassoResult(Result):
 
     def path_frame(self) -> pd.DataFrame:
         """The CV curve as a table: lambda, cvm, cvsd, cvup, cvlo, nzero, dev_ratio."""
+        import pandas as pd  # noqa: PLC0415 - deferred: frames are built on request; a fit needs no pandas
+
         return pd.DataFrame({"lambda": self.lambdas, "cvm": self.cvm, "cvsd": self.cvsd, "cvup": self.cvup,
                              "cvlo": self.cvlo, "nzero": self.nzero, "dev_ratio": self.dev_ratio})
 
     def coefficients_at_s(self) -> dict[str, Any]:
         """``{name: value}`` at ``s`` incl. "(Intercept)", zero for pruned features;
         ``{class: {name: value}}`` for multinomial/mgaussian."""
+        import pandas as pd  # noqa: PLC0415 - deferred: frames are built on request; a fit needs no pandas
+
         cf = self.coef(self.s, gamma=self.s_gamma)
         if isinstance(cf, pd.DataFrame):
             return {str(c): {k: float(v) for k, v in cf[c].items()} for c in cf.columns}

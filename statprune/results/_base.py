@@ -49,11 +49,12 @@ from __future__ import annotations
 import abc
 import html
 import os
-from typing import Any, Callable
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any, Callable
 
 from .._json import dumps_to, to_jsonable
+
+if TYPE_CHECKING:  # results build their frames; this base only names the type
+    import pandas as pd
 
 __all__ = ["Result", "SelectionResult", "Summary", "TableResult"]
 

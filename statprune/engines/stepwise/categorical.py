@@ -25,7 +25,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from formulaic import model_matrix
 
 from ...errors import DataError
 
@@ -61,6 +60,9 @@ class TreatmentEncoder:
         terms = [(f"C({self._safe[c]}, contr.treatment, levels={self.levels_[c]!r})" if c in self.categorical_
                   else self._safe[c]) for c in self.columns_]
         self.formula_ = " + ".join(terms)
+        # deferred: formulaic (~1.2 s with scipy) only when there are columns to expand; checking for them needs none
+        from formulaic import model_matrix  # noqa: PLC0415
+
         mm = model_matrix(self.formula_, self._as_text(frame), na_action="raise")
         self.spec_ = mm.model_spec
         #: the dummies of each text/categorical column, R's ``<column><level>`` for every level but the first
