@@ -1,8 +1,9 @@
 """The fast multinomial engine (statprune.engines.multinomial) against R's cv.glmnet, live.
 
-At ``thresh=1e-14`` (both converged) the lambda sequence (1e-10), path length, cvm (1e-8),
-cvsd, coefficients and intercepts (1e-8 of their scale), deviance ratios, null deviance,
-nzero and lambda.min/lambda.1se agree (in practice to ~1e-14).  At the default
+At ``thresh=1e-14`` (both converged) the lambda sequence, cvm and cvsd (1e-12), path
+length, coefficients (1e-11 of their scale) and intercepts (1e-12), deviance ratios, null
+deviance, nzero and lambda.min/lambda.1se agree (measured: ~1e-15, coefficients ~3e-13), for
+``type.multinomial = "ungrouped"`` and ``"grouped"``.  At the default
 ``thresh=1e-7`` the engine follows glmnet's own iterations, so it agrees to rounding too
 (checked at 1e-6).  R's answers come from tests/r/multinom.R on the same data and folds.
 """
@@ -69,6 +70,29 @@ CASES = {
     "mse": dict(n=300, p=8, K=4, kw={"type.measure": "mse"}),
     "mae": dict(n=300, p=8, K=3, kw={"type.measure": "mae"}),
     "deviance": dict(n=300, p=8, K=3, kw={"type.measure": "deviance"}),
+    # type.multinomial = "grouped": the group lasso over the classes
+    "grouped": dict(n=400, p=10, K=3, kw={"type.multinomial": "grouped"}),
+    "grouped4_enet": dict(n=500, p=12, K=4, kw={"type.multinomial": "grouped", "alpha": 0.5}, seed=8),
+    "grouped_weights_offset": dict(n=400, p=10, K=3, kw={"type.multinomial": "grouped"}, weights="zeros",
+                                   offset=True),
+    "grouped_penalty_factor": dict(n=400, p=8, K=3, kw={"type.multinomial": "grouped",
+                                                        "penalty.factor": [0, 0.5, 1, 2, 1, 1, 3, np.inf]}),
+    "grouped_exclude_no_standardize": dict(n=300, p=8, K=3, kw={"type.multinomial": "grouped", "exclude": [2, 5],
+                                                                "standardize": False}),
+    "grouped_no_intercept": dict(n=300, p=8, K=3, kw={"type.multinomial": "grouped", "intercept": False}),
+    "grouped_limits": dict(n=300, p=8, K=3, kw={"type.multinomial": "grouped", "lower.limits": -0.15,
+                                                "upper.limits": 0.3}),
+    "grouped4_limits_enet": dict(n=300, p=8, K=4, kw={"type.multinomial": "grouped", "alpha": 0.7,
+                                                      "lower.limits": [-0.3, -np.inf, 0, -0.1, -1, -0.2, -0.05, -0.5],
+                                                      "upper.limits": 0.4, "lambda.min.ratio": 0.03}),
+    "grouped_class": dict(n=300, p=8, K=3, kw={"type.multinomial": "grouped", "type.measure": "class"}),
+    "grouped_mae": dict(n=300, p=8, K=3, kw={"type.multinomial": "grouped", "type.measure": "mae"}),
+    "grouped4_deviance_weights": dict(n=400, p=8, K=4, kw={"type.multinomial": "grouped", "type.measure": "deviance",
+                                                            "lambda.min.ratio": 0.1}, weights=True),
+    # (the grouped path at thresh=1e-14 reaches maxit near lambda.min.ratio = 0.01 on most n < p data, in R
+    # as in the engine, which then leaves the fit to R: the path is stopped earlier)
+    "grouped_mse_n_less_than_p": dict(n=80, p=100, K=3, kw={"type.multinomial": "grouped", "type.measure": "mse",
+                                                           "nlambda": 30, "lambda.min.ratio": 0.1}),
 }
 
 
@@ -89,6 +113,13 @@ def test_equals_cv_glmnet_tight(r, case):
     out = cv_glmnet_multinomial(X, codes, n_classes=K, weights=w, offset=off, foldid=foldid, thresh=TIGHT,
                                 **py_kwargs(case["kw"]))
     compare_cv(out, ref, tol=1e-8)
+    # both converged at thresh=1e-14: agreement to rounding (measured: lambda 1e-15, cvm 1e-15,
+    # cvsd 2e-14, coefficients 3e-13 of their scale, grouped or not)
+    np.testing.assert_allclose(out["lambda"], ref["lambda"], rtol=1e-12)
+    np.testing.assert_allclose(out["cvm"], ref["cvm"], rtol=1e-12)
+    np.testing.assert_allclose(out["cvsd"], ref["cvsd"], rtol=1e-12)
+    assert rel(out["beta"], np.asarray(ref["beta"]).reshape(out["beta"].shape)) < 1e-11
+    assert rel(out["a0"], ref["a0"]) < 1e-12
 
 
 @pytest.mark.against_r
@@ -171,7 +202,9 @@ def test_offset_and_weights_through_glmnetcv(r):
 
 
 @pytest.mark.against_r
-@pytest.mark.parametrize("option", [{"type_multinomial": "grouped"}, {"type_logistic": "modified.Newton"}])
+@pytest.mark.parametrize("option", [{"type_logistic": "modified.Newton"},
+                                    {"type_multinomial": "grouped", "type_logistic": "modified.Newton"},
+                                    {"type_multinomial": "grouped", "relax": True}])
 def test_uncovered_options_fall_back_to_r_silently(r, option):
     from statprune.lasso import GlmnetCV
 
@@ -183,8 +216,28 @@ def test_uncovered_options_fall_back_to_r_silently(r, option):
     assert est.coef_.shape == (3, 5)
 
 
+@pytest.mark.against_r
+def test_grouped_path_at_maxit_is_left_to_r(r):
+    """A grouped path that reaches maxit (glmnet's jerr < 0, as R's own path does on these data at
+    thresh=1e-14): the engine leaves the fit to R, which returns its truncated path and its warning."""
+    from statprune.lasso import GlmnetCV
+
+    X, codes, foldid = _data(500, 12, 4, seed=0)
+    with pytest.raises(GlmNotSupported, match="maxit"):
+        cv_glmnet_multinomial(X, codes, foldid=foldid, thresh=TIGHT, type_multinomial="grouped", alpha=0.5)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*maxit.*")
+        est = GlmnetCV(family="multinomial", engine="gram", foldid=foldid, thresh=TIGHT, alpha=0.5,
+                       type_multinomial="grouped").fit(X, codes)
+    assert est.result_.provenance["engine"] == "r"
+    ref = _r(X, codes, foldid, thresh=TIGHT, alpha=0.5, **{"type.multinomial": "grouped"})
+    np.testing.assert_allclose(est.lambdas_, ref["lambda"], rtol=1e-12)
+    np.testing.assert_allclose(est.cv_results_["mean_score"], ref["cvm"], rtol=1e-12)
+
+
 def test_not_covered_is_reported():
-    assert multinomial_unsupported_reason(type_multinomial="grouped") is not None
+    assert multinomial_unsupported_reason(type_multinomial="grouped") is None
+    assert multinomial_unsupported_reason(type_multinomial="both") is not None
     assert multinomial_unsupported_reason(type_measure="auc") is not None
     assert multinomial_unsupported_reason(type_logistic="modified.Newton") is not None
     assert multinomial_unsupported_reason(n=20, nfolds=10) is not None
@@ -206,6 +259,18 @@ def test_threads_do_not_change_the_answer():
     b = cv_glmnet_multinomial(X, codes, foldid=foldid, n_jobs=4)
     np.testing.assert_array_equal(a["cvm"], b["cvm"])
     np.testing.assert_array_equal(a["beta"], b["beta"])
+
+
+@pytest.mark.against_r
+def test_grouped_through_glmnetcv(r):
+    from statprune.lasso import GlmnetCV
+
+    X, codes, foldid = _data(300, 6, 3, seed=8)
+    kw = dict(family="multinomial", foldid=foldid, thresh=TIGHT, type_multinomial="grouped")
+    fast = GlmnetCV(engine="gram", **kw).fit(X, codes)
+    slow = GlmnetCV(engine="r", **kw).fit(X, codes)
+    assert fast.result_.provenance["engine"] == "multinomial"
+    _same_fit(fast, slow, X)
 
 
 def test_nzero_is_the_ceiling_of_the_median_over_classes():

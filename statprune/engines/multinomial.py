@@ -1,9 +1,13 @@
 """Exact fast ``cv.glmnet(family = "multinomial")`` without R.
 
-glmnet 4.1's own algorithm (``glmnetpp``'s dense multi-class path, ``type.multinomial =
-"ungrouped"``, Newton) in C (``statprune/engines/_native/multinet.c``): class by class a
-quadratic approximation solved by naive coordinate descent, the coefficients centred across
-classes after each sweep (``elc``), strong rules with KKT checks, warm starts along lambda.
+glmnet 4.1's own algorithms in C (``statprune/engines/_native/multinet.c``), for both
+``type.multinomial`` choices: ``"ungrouped"`` (``glmnetpp``'s dense multi-class path, Newton):
+class by class a quadratic approximation solved by naive coordinate descent, the
+coefficients centred across classes after each sweep (``elc``); ``"grouped"`` (its
+``MultiClassGroup`` path, ``kopt = 2``): the group lasso over the classes, one quadratic
+bound ``2 max p (1 - p)`` for every class, each variable's K coefficients updated together
+(block soft-thresholding, limits by ``chkbnds``/``bnorm``), the columns' weighted mean
+squares of ``MultLStandardize1``.  Both: strong rules with KKT checks, warm starts along lambda.
 Around it, R's semantics:
 
 * ``glmnet()`` / ``lognet``: ``y`` a factor (classes in R's level order,
@@ -21,12 +25,13 @@ Around it, R's semantics:
   added); ``cv.multnet``'s per-row measures (deviance with probabilities clipped to
   ``[1e-5, 1 - 1e-5]``, class with the first largest probability, mse and mae summed over
   the classes), grouped by fold (``cvcompute``), ``cvstats`` and ``getOptcv.glmnet``; ``nzero``
-  the ceiling of the median over the classes of each class's non-zero count.
+  as R counts it (:func:`multinomial_nzero`).
 
 What it does not cover (:class:`~statprune.errors.GlmNotSupported`; the caller runs R
-instead): ``type.multinomial = "grouped"``, ``type.logistic = "modified.Newton"``, ungrouped
+instead): ``type.logistic = "modified.Newton"`` (:func:`multinomial_unsupported_reason`), ungrouped
 CV (fewer than 3 rows per fold), a class with fewer than 8 observations (R warns or stops), a
-path that hits ``maxit`` or a null probability below ``pmin`` (R's error), relaxed fits.
+path that hits ``maxit``, a null probability below ``pmin``, a grouped variance bound below
+``eps`` or ``bnorm`` at ``mxit`` (R's errors and warnings), relaxed fits.
 
 Examples
 --------
@@ -65,15 +70,15 @@ def multinomial_unsupported_reason(*, type_measure: str = DEFAULTS.type_measure,
 
     Examples
     --------
-    >>> multinomial_unsupported_reason(type_multinomial="grouped")
-    "type_multinomial='grouped' (the group lasso over the classes) is left to R"
+    >>> multinomial_unsupported_reason(type_logistic="modified.Newton")
+    "type_logistic='modified.Newton' is left to R"
     >>> multinomial_unsupported_reason(type_measure="auc")
     "type_measure='auc' is not a multinomial measure"
     """
     if type_measure not in params.MEASURES_BY_FAMILY["multinomial"]:
         return f"type_measure={type_measure!r} is not a multinomial measure"
-    if type_multinomial != "ungrouped":
-        return f"type_multinomial={type_multinomial!r} (the group lasso over the classes) is left to R"
+    if type_multinomial not in ("ungrouped", "grouped"):
+        return f"type_multinomial={type_multinomial!r}: glmnet has 'ungrouped' and 'grouped'"
     if type_logistic != DEFAULTS.type_logistic:
         return f"type_logistic={type_logistic!r} is left to R"
     if relax:
@@ -83,16 +88,29 @@ def multinomial_unsupported_reason(*, type_measure: str = DEFAULTS.type_measure,
     return None
 
 
-def _kernel() -> Any:
-    fn = _native.multnet_kernel()
+def _kernel(grouped: bool) -> Any:
+    fn = _native.multnet_kernel(grouped)
     if fn is None:
         raise GlmNotSupported("the C kernels are not built (no C compiler); the fast multinomial engine needs them")
     return fn
 
 
+def _group_xv(X: np.ndarray, ww: np.ndarray, ju: np.ndarray, xm: np.ndarray, s: PathSettings) -> np.ndarray:
+    """``MultLStandardize1``'s ``xv``: each column's weighted mean square on the scale the kernel
+    sees (centred with an intercept; 1, or ``1 + mean^2 / var`` without one, when standardized)."""
+    if s.standardize and s.fit_intercept:
+        return np.ones(X.shape[1])
+    if s.standardize:
+        msq = (ww @ X) ** 2
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(ju, 1.0 + msq / (ww @ (X * X) - msq), 1.0)
+    xc = X - xm
+    return ww @ (xc * xc)
+
+
 def glmnet_multinomial_path(X: np.ndarray, codes: np.ndarray, n_classes: int, *, weights: np.ndarray | None = None,
                             offset: np.ndarray | None = None, settings: PathSettings,
-                            dfmax: int | None = None) -> dict:
+                            dfmax: int | None = None, grouped: bool = False) -> dict:
     """One ``glmnet(x, y, family = "multinomial")`` path; ``codes`` are 0-based class indices.
 
     Returns ``lambda``, ``a0`` (K, L; centred over the classes as R returns it), ``beta``
@@ -116,11 +134,12 @@ def glmnet_multinomial_path(X: np.ndarray, codes: np.ndarray, n_classes: int, *,
     Y = np.zeros((K, n))
     Y[codes, np.arange(n)] = 1.0
     cl = s.cl * xs[None, :] if s.standardize else s.cl.copy()
+    extra = {"xv": _group_xv(X, ww, ju, xm, s), "prec": CONTROL.prec, "mxit": CONTROL.mxit} if grouped else {}
     flmin, ulam, nlam = s.lambda_args(nobs_lmr)
     ne = params.dfmax_default(p) if dfmax is None else int(dfmax)
-    res = _kernel()(Xt, Y, ww, None if g is None else g.T, ju, s.vp, np.ascontiguousarray(cl), s.alpha, flmin, ulam,
-                    nlam, s.thresh, s.maxit, s.fit_intercept, CONTROL.pmin, CONTROL.exmx, s.sml, CONTROL.devmax,
-                    CONTROL.mnlam, CONTROL.eps, CONTROL.big, ne)
+    res = _kernel(grouped)(Xt, Y, ww, None if g is None else g.T, ju, s.vp, np.ascontiguousarray(cl), s.alpha, flmin,
+                           ulam, nlam, s.thresh, s.maxit, s.fit_intercept, CONTROL.pmin, CONTROL.exmx, s.sml,
+                           CONTROL.devmax, CONTROL.mnlam, CONTROL.eps, CONTROL.big, ne, **extra)
     lmu, a0, ao, almo, devo, dev0, nlp, jerr = res
     if jerr != 0:
         raise GlmNotSupported(f"glmnet error code {jerr} (maxit reached or a null probability below pmin): left to R")
@@ -163,16 +182,25 @@ def _cvraw(measure: str, Y: np.ndarray, eta: np.ndarray) -> np.ndarray:
     raise AssertionError(measure)
 
 
-def multinomial_nzero(beta: np.ndarray) -> np.ndarray:
-    """cv.glmnet's ``nzero`` of an ungrouped multinomial fit: per lambda, the ceiling of the
-    median over the classes of each class's count of non-zero coefficients.
+def multinomial_nzero(beta: np.ndarray, a0_grouped: np.ndarray | None = None) -> np.ndarray:
+    """cv.glmnet's ``nzero`` of a multinomial fit.
+
+    Ungrouped: per lambda, the ceiling of the median over the classes of each class's count
+    of non-zero coefficients.  Grouped (``a0_grouped``: the fit's (K, L) intercepts): R counts
+    the non-zero rows of the first class's coefficient matrix *with its intercept row*
+    (``predict(type = "nonzero")`` of a grouped fit), so the centred intercept adds one when
+    it is not zero.
 
     Examples
     --------
     >>> b = np.zeros((3, 4, 2)); b[0, :2, 1] = 1; b[1, :3, 1] = 1
     >>> multinomial_nzero(b).tolist()
     [0, 2]
+    >>> multinomial_nzero(b, a0_grouped=np.array([[0.5, 0.0], [0.1, 0.2], [0.0, 0.0]])).tolist()
+    [1, 2]
     """
+    if a0_grouped is not None:
+        return ((np.asarray(beta)[0] != 0).sum(axis=0) + (np.asarray(a0_grouped)[0] != 0)).astype(np.int64)
     counts = (np.asarray(beta) != 0).sum(axis=1)  # (K, L)
     return np.ceil(np.median(counts, axis=0)).astype(np.int64)
 
@@ -235,7 +263,8 @@ def cv_glmnet_multinomial(
         if key in glmnet_args:
             raise TypeError(f"cv_glmnet_multinomial() got an unexpected keyword argument {key!r}")
     settings = path_settings(p, **glmnet_args)
-    full = glmnet_multinomial_path(X, codes, K, weights=w, offset=off, settings=settings)
+    grouped = type_multinomial == "grouped"
+    full = glmnet_multinomial_path(X, codes, K, weights=w, offset=off, settings=settings, grouped=grouped)
     lam = full["lambda"]
     L = lam.shape[0]
 
@@ -243,7 +272,7 @@ def cv_glmnet_multinomial(
         tr = foldid != k
         te = ~tr
         fit = glmnet_multinomial_path(X[tr], codes[tr], K, weights=w[tr], offset=None if off is None else off[tr],
-                                      settings=settings)
+                                      settings=settings, grouped=grouped)
         b = rules.interpolate(fit["beta"], fit["lambda"], lam)  # (K, p, L): the fold's path at lam
         a0 = rules.interpolate(fit["a0"], fit["lambda"], lam)  # (K, L)
         eta = np.einsum("np,kpl->nkl", X[te], b) + a0[None, :, :]
@@ -267,7 +296,7 @@ def cv_glmnet_multinomial(
     if cv["lambda"].shape[0] != L:  # R drops them from the CV curve but keeps them in the path
         raise GlmNotSupported("some lambdas have no CV error (every held-out loss infinite): left to R")
     return {
-        **cv, "nzero": multinomial_nzero(full["beta"]), "name": params.measure_name("multinomial", measure),
+        **cv, "nzero": multinomial_nzero(full["beta"], full["a0"] if grouped else None), "name": params.measure_name("multinomial", measure),
         "type_measure": measure, "a0": full["a0"], "beta": full["beta"], "dev_ratio": full["dev_ratio"],
         "nulldev": full["nulldev"], "df": full["df"], "foldid": foldid, "fit": None, "cvraw": cvraw,
         "fold_weights": fold_w, "engine": "multinomial",

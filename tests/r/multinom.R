@@ -3,7 +3,8 @@
 
 # cv.glmnet(family = "multinomial") on the same data and folds. `y` is numeric or character: R makes
 # the factor itself (its level order is the one under test). `offset` is an n x K matrix or NULL;
-# `args` a named list of extra arguments (alpha, thresh, type.measure, penalty.factor, exclude ...).
+# `args` a named list of extra arguments (alpha, thresh, type.measure, type.multinomial = "grouped",
+# penalty.factor, exclude, lower.limits ...).
 multinom_cv_reference <- function(x, y, foldid, weights = NULL, args = list(), offset = NULL) {
   suppressPackageStartupMessages(library(glmnet))
   base <- list(x = x, y = y, weights = weights, foldid = foldid, family = "multinomial")

@@ -134,14 +134,16 @@ def _load() -> Any:
                     ctypes.c_int, ctypes.c_double, ctypes.c_double, ctypes.c_long, dp, dp, dp, dp, dp,
                     ctypes.POINTER(ctypes.c_long),
                 ]
-                lib.multnet_path.restype = ctypes.c_int
-                lib.multnet_path.argtypes = [
-                    ctypes.c_long, ctypes.c_long, ctypes.c_int, dp, dp, dp, dp, ctypes.c_int,
-                    ctypes.POINTER(ctypes.c_ubyte), dp, dp, ctypes.c_double, ctypes.c_double, dp, ctypes.c_int,
-                    ctypes.c_double, ctypes.c_long, ctypes.c_int, ctypes.c_double, ctypes.c_double, ctypes.c_double,
-                    ctypes.c_double, ctypes.c_int, ctypes.c_double, ctypes.c_double, ctypes.c_long, dp, dp, dp, dp, dp,
-                    ctypes.POINTER(ctypes.c_long),
-                ]
+                head = [ctypes.c_long, ctypes.c_long, ctypes.c_int, dp, dp, dp, dp, ctypes.c_int,
+                        ctypes.POINTER(ctypes.c_ubyte), dp, dp]  # ... vp, cl
+                tail = [ctypes.c_double, ctypes.c_double, dp, ctypes.c_int, ctypes.c_double, ctypes.c_long,
+                        ctypes.c_int, ctypes.c_double, ctypes.c_double, ctypes.c_double, ctypes.c_double, ctypes.c_int,
+                        ctypes.c_double, ctypes.c_double, ctypes.c_long, dp, dp, dp, dp, dp,
+                        ctypes.POINTER(ctypes.c_long)]  # alpha ... res
+                lib.multnet_path.argtypes = head + tail
+                lib.multnet_group_path.argtypes = head + [dp, ctypes.c_double, ctypes.c_long] + tail  # xv, prec, mxit
+                for fn in (lib.multnet_path, lib.multnet_group_path):
+                    fn.restype = ctypes.c_int
             except (OSError, AttributeError):
                 lib = None
     _LIB.append(lib)
@@ -229,23 +231,28 @@ def glm_kernel() -> Callable | None:
     return kernel
 
 
-def multnet_kernel() -> Callable | None:
+def multnet_kernel(grouped: bool = False) -> Callable | None:
     """The multinomial path kernel of ``multinet.c``, or ``None`` without a C compiler.
 
     Called as ``kernel(Xt, Y, w, offset, ju, vp, cl, alpha, flmin, ulam, nlam, thresh, maxit,
     intercept, pmin, exmx, fdev, devmax, mnlam, eps, big, ne)`` with ``Xt`` the (p, n)
     standardized design, ``Y`` and ``offset`` (K, n); returns
-    ``(lmu, a0 (nlam, K), ao (nlam, K, p), almo, dev, dev0, npasses, jerr)``.
+    ``(lmu, a0 (nlam, K), ao (nlam, K, p), almo, dev, dev0, npasses, jerr)``; ``cl`` the (2, p)
+    limits on the standardized scale.  ``grouped`` (``type.multinomial = "grouped"``) takes
+    three more keywords: ``xv`` (p,) the columns' weighted mean squares, ``prec`` and ``mxit``
+    (glmnet.control's bounds-adjustment threshold and iterations).
     """
     lib = _load()
     if lib is None:
         return None
-    fn = lib.multnet_path
+    fn = lib.multnet_group_path if grouped else lib.multnet_path
 
     def kernel(Xt, Y, w, offset, ju, vp, cl, alpha, flmin, ulam, nlam, thr, maxit, intr, pmin, exmx, sml,  # noqa: ANN001, ANN202
-               devmax, mnlam, eps, big, ne):
+               devmax, mnlam, eps, big, ne, xv=None, prec=None, mxit=None):
         p, n = (int(d) for d in Xt.shape)
         nc = int(Y.shape[0])
+        if grouped == (xv is None or prec is None or mxit is None):
+            raise TypeError("xv, prec and mxit are the grouped kernel's arguments (and only its)")
         nlam = int(nlam)
         Xt = np.ascontiguousarray(Xt, dtype=np.float64)
         Y = np.ascontiguousarray(Y, dtype=np.float64)
@@ -255,6 +262,7 @@ def multnet_kernel() -> Callable | None:
         ju = np.ascontiguousarray(ju, dtype=np.uint8)
         vp = np.ascontiguousarray(vp, dtype=np.float64)
         cl = np.ascontiguousarray(cl, dtype=np.float64).reshape(2, p)
+        xv = None if xv is None else np.ascontiguousarray(xv, dtype=np.float64).reshape(p)
         ulam = np.ascontiguousarray(ulam, dtype=np.float64)
         a0 = np.zeros((nlam, nc))
         ao = np.zeros((nlam, nc, p))
@@ -263,8 +271,9 @@ def multnet_kernel() -> Callable | None:
         dev0 = np.zeros(1)
         res = np.zeros(3, dtype=np.int_)
         dp = ctypes.c_double
+        extra = () if xv is None else (_ptr(xv, dp), float(prec), int(mxit))
         fn(n, p, nc, _ptr(Xt, dp), _ptr(Y, dp), _ptr(w, dp), _ptr(g, dp), int(has_off), _ptr(ju, ctypes.c_ubyte),
-           _ptr(vp, dp), _ptr(cl, dp), float(alpha), float(flmin), _ptr(ulam, dp), nlam, float(thr), int(maxit),
+           _ptr(vp, dp), _ptr(cl, dp), *extra, float(alpha), float(flmin), _ptr(ulam, dp), nlam, float(thr), int(maxit),
            int(bool(intr)), float(pmin), float(exmx), float(sml), float(devmax), int(mnlam), float(eps), float(big),
            int(ne), _ptr(a0, dp), _ptr(ao, dp), _ptr(almo, dp), _ptr(devo, dp), _ptr(dev0, dp), _ptr(res, ctypes.c_long))
         if int(res[2]) == 10000:

@@ -181,6 +181,171 @@ static int mn_kazero(long n, int nc, const double *y, const double *g, const dou
     return 0;
 }
 
+/* the null model (ElnetPointInternalBinomialMultiBase::construct): intercepts b0[ic * stride],
+ * probabilities q (nc rows of n, unnormalized) and their row sums sxp, the offset's rows centred,
+ * the null log-likelihood part dev1 and the null deviance dev0; returns jerr (0 when fine).
+ * buf: n doubles of work space, az: nc doubles. */
+static long mn_null(long n, int nc, const double *y, const double *w, double *g, int has_offset, int intr,
+                    double pmin, double *b, long stride, double *q, double *sxp, double *buf, double *az,
+                    double *dev1_out, double *dev0_out) {
+    double dev1 = 0.0, dev0 = 0.0;
+    for (int ic = 0; ic < nc; ic++) {
+        double q0 = mn_dot(w, y + ic * n, n);
+        if (q0 <= pmin) return 8000 + ic + 1;
+        if (q0 >= 1.0 - pmin) return 9000 + ic + 1;
+        if (!intr) { b[ic * stride] = 0.0; }
+        else { b[ic * stride] = log(q0); dev1 -= q0 * b[ic * stride]; }
+    }
+    if (!intr) dev1 = log((double)nc);
+    int gzero = 1;
+    if (has_offset) for (long t = 0; t < (long)nc * n; t++) if (g[t] != 0.0) { gzero = 0; break; }
+    if (gzero) {
+        double sb = 0.0;
+        for (int ic = 0; ic < nc; ic++) sb += b[ic * stride];
+        sb /= nc;
+        for (int ic = 0; ic < nc; ic++) b[ic * stride] -= sb;
+        for (int ic = 0; ic < nc; ic++) {
+            double e = exp(b[ic * stride]);
+            for (long i = 0; i < n; i++) { q[ic * n + i] = e; sxp[i] += e; }
+        }
+    } else {
+        for (long i = 0; i < n; i++) {
+            double sg = 0.0;
+            for (int ic = 0; ic < nc; ic++) sg += g[ic * n + i];
+            sg /= nc;
+            for (int ic = 0; ic < nc; ic++) g[ic * n + i] -= sg;
+        }
+        if (intr) {
+            if (mn_kazero(n, nc, y, g, w, az)) return 10000;
+            for (int ic = 0; ic < nc; ic++) b[ic * stride] = az[ic];
+        }
+        dev1 = 0.0;
+        for (int ic = 0; ic < nc; ic++) {
+            double *qc = q + ic * n;
+            const double *yc = y + ic * n;
+            for (long i = 0; i < n; i++) qc[i] = b[ic * stride] + g[ic * n + i];
+            double t = 0.0;
+            for (long i = 0; i < n; i++) t += w[i] * (yc[i] * qc[i]);
+            dev1 -= t;
+            for (long i = 0; i < n; i++) { qc[i] = exp(qc[i]); sxp[i] += qc[i]; }
+        }
+        for (long i = 0; i < n; i++) buf[i] = w[i] * log(sxp[i]);
+        for (int ic = 0; ic < nc; ic++) dev1 += mn_dot(y + ic * n, buf, n);
+    }
+    for (int ic = 0; ic < nc; ic++)
+        for (long i = 0; i < n; i++) {
+            double yi = y[ic * n + i];
+            if (yi > 0) dev0 += w[i] * yi * log(yi);
+        }
+    dev0 += dev1;
+    *dev1_out = dev1;
+    *dev0_out = dev0;
+    return 0;
+}
+
+/* the gradient norms ga of the variables in ju (outside the strong set when strong is given): over
+ * the classes, the largest |x_j' r_c| (ungrouped) or the 2-norm of the x_j' r_c (grouped), with
+ * r_c = w (y_c - q_c / sxp) computed class by class in r (n doubles) */
+static void mn_abs_grad(long n, long p, int nc, const double *X, const double *y, const double *w, const double *q,
+                        const double *sxp, const unsigned char *ju, const unsigned char *strong, int grouped,
+                        double *r, double *ga) {
+    for (long j = 0; j < p; j++) if (ju[j] && !(strong && strong[j])) ga[j] = 0.0;
+    for (int ic = 0; ic < nc; ic++) {
+        for (long i = 0; i < n; i++) r[i] = w[i] * (y[ic * n + i] - q[ic * n + i] / sxp[i]);
+        for (long j = 0; j < p; j++) {
+            if (!ju[j] || (strong && strong[j])) continue;
+            double t = mn_dot(r, X + j * n, n);
+            ga[j] = grouped ? ga[j] + t * t : mn_max(ga[j], fabs(t));
+        }
+    }
+    if (grouped) for (long j = 0; j < p; j++) if (ju[j] && !(strong && strong[j])) ga[j] = sqrt(ga[j]);
+}
+
+/* the KKT check: the variables outside the strong set whose gradient norm exceeds ab * vp join it;
+ * returns 1 when one did */
+static int mn_kkt(long p, const unsigned char *ju, const double *ga, const double *vp, double ab,
+                  unsigned char *strong) {
+    int added = 0;
+    for (long k = 0; k < p; k++)
+        if (!strong[k] && ju[k] && ga[k] > ab * vp[k]) { strong[k] = 1; added = 1; }
+    return added;
+}
+
+/* the ratio of successive computed lambdas */
+static double mn_alf(double flmin, double eps, int nlam) {
+    return flmin < 1.0 ? pow(mn_max(eps, flmin), 1.0 / (nlam - 1.0)) : 1.0;
+}
+
+/* the next lambda of the path (elnet_path/base.hpp initialize_point): the user's, big at the
+ * first point, lambda_max * alf at the second (lambda_max from the gradient norms ga), then
+ * times alf; the variables passing the sequential strong rule (against the previous lambda)
+ * join the strong set */
+static double mn_lambda(int m, double flmin, const double *ulam, double alm, double alf, double big,
+                        const double *ga, const double *vp, const unsigned char *ju, long p, double alpha,
+                        unsigned char *strong) {
+    double prev = alm, next;
+    if (flmin >= 1.0) next = ulam[m];
+    else if (m > 1) next = alm * alf;
+    else if (m == 0) next = big;
+    else {
+        double alm0 = 0.0;
+        for (long j = 0; j < p; j++) if (ju[j] && vp[j] > 0.0) alm0 = mn_max(alm0, ga[j] / vp[j]);
+        alm0 = alm0 / mn_max(alpha, 1e-3);
+        prev = alm0;
+        next = alm0 * alf;
+    }
+    double tlam = alpha * (2.0 * next - prev);
+    for (long j = 0; j < p; j++)
+        if (ju[j] && !strong[j] && ga[j] > tlam * vp[j]) strong[j] = 1;
+    return next;
+}
+
+/* process_point_fit: point m's coefficients (class ic, variable k at cb[ic * cs + k * ks], the
+ * intercepts at ib[ic * is]) stored in a0o / ao, its deviance ratio in devo, and the path's stop
+ * rules (after mnlam points; never with user lambdas): returns 1 when the path stops here, 0 when
+ * it goes on, -1 when the rules were not checked.  me: the number of non-zero variables. */
+static int mn_point_done(int m, long n, long p, int nc, const long *ia, long nin, const double *cb, long cs, long ks,
+                         const double *ib, long is, const double *y, const double *w, const double *q,
+                         const double *sxp, double dev1, double dev0, double alm, long me, long ne, int mnlam,
+                         int nlam, double flmin, double sml, double devmax, double *a0o, double *ao, double *almo,
+                         double *devo) {
+    double devi = 0.0;
+    for (int ic = 0; ic < nc; ic++) {
+        double *dst = ao + ((long)m * nc + ic) * p;
+        for (long l = 0; l < nin; l++) dst[ia[l]] = cb[ic * cs + ia[l] * ks];
+        a0o[(long)m * nc + ic] = ib[ic * is];
+        for (long i = 0; i < n; i++) {
+            double yi = y[ic * n + i];
+            if (yi <= 0) continue;
+            devi -= w[i] * yi * log(q[ic * n + i] / sxp[i]);
+        }
+    }
+    devo[m] = (dev1 - devi) / dev0;
+    almo[m] = alm;
+    if (m + 1 < (mnlam < nlam ? mnlam : nlam) || flmin >= 1.0) return -1;
+    double prev_dev = m == 0 ? 0.0 : devo[m - 1];
+    return me > ne || devo[m] - prev_dev < sml || devo[m] > devmax;
+}
+
+/* the point's class probabilities after a class's coefficients changed (update_irls_class) */
+static void mn_update_q(long n, const double *X, const long *ia, long nin, const double *bk_of, long bstride,
+                        double b0, const double *gc, double exmx, double emin, double emax, double *qc, double *sxp,
+                        double *di) {
+    for (long i = 0; i < n; i++) di[i] = b0 + gc[i];
+    for (long l = 0; l < nin; l++) {
+        long k = ia[l];
+        double bk = bk_of[k * bstride];
+        const double *xk = X + k * n;
+        for (long i = 0; i < n; i++) di[i] += bk * xk[i];
+    }
+    for (long i = 0; i < n; i++) {
+        double f = mn_min(mn_max(di[i], -exmx), exmx);
+        sxp[i] -= qc[i];
+        qc[i] = mn_min(mn_max(emin * sxp[i], exp(f)), emax * sxp[i]);
+        sxp[i] += qc[i];
+    }
+}
+
 int multnet_path(long n, long p, int nc, const double *X, const double *y, const double *w, double *g,
                  int has_offset, const unsigned char *ju, const double *vp, const double *cl, double alpha,
                  double flmin, const double *ulam, int nlam, double thr, long maxit, int intr, double pmin,
@@ -203,85 +368,19 @@ int multnet_path(long n, long p, int nc, const double *X, const double *y, const
     const double pmax = 1.0 - pmin, emin = pmin / pmax, emax = 1.0 / emin;
     const double pfm = (1.0 + pmin) * pmin, pfx = (1.0 - pmin) * pmax, vmin = pfm * pmax;
 
-    /* ---- null model (ElnetPointInternalBinomialMultiBase::construct) */
+    /* ---- null model */
     double dev1 = 0.0, dev0 = 0.0;
-    for (int ic = 0; ic < nc; ic++) {
-        double q0 = mn_dot(w, y + ic * n, n);
-        if (q0 <= pmin) { jerr = 8000 + ic + 1; goto done; }
-        if (q0 >= 1.0 - pmin) { jerr = 9000 + ic + 1; goto done; }
-        if (!intr) { b[ic * P1] = 0.0; }
-        else { b[ic * P1] = log(q0); dev1 -= q0 * b[ic * P1]; }
-    }
-    if (!intr) dev1 = log((double)nc);
-    int gzero = 1;
-    if (has_offset) for (long t = 0; t < (long)nc * n; t++) if (g[t] != 0.0) { gzero = 0; break; }
-    if (gzero) {
-        double sb = 0.0;
-        for (int ic = 0; ic < nc; ic++) sb += b[ic * P1];
-        sb /= nc;
-        for (int ic = 0; ic < nc; ic++) b[ic * P1] -= sb;
-        for (int ic = 0; ic < nc; ic++) {
-            double e = exp(b[ic * P1]);
-            for (long i = 0; i < n; i++) { q[ic * n + i] = e; sxp[i] += e; }
-        }
-    } else {
-        for (long i = 0; i < n; i++) {
-            double sg = 0.0;
-            for (int ic = 0; ic < nc; ic++) sg += g[ic * n + i];
-            sg /= nc;
-            for (int ic = 0; ic < nc; ic++) g[ic * n + i] -= sg;
-        }
-        if (intr) {
-            if (mn_kazero(n, nc, y, g, w, row)) { jerr = 10000; goto done; }
-            for (int ic = 0; ic < nc; ic++) b[ic * P1] = row[ic];
-        }
-        dev1 = 0.0;
-        for (int ic = 0; ic < nc; ic++) {
-            double *qc = q + ic * n;
-            const double *yc = y + ic * n;
-            for (long i = 0; i < n; i++) qc[i] = b[ic * P1] + g[ic * n + i];
-            double t = 0.0;
-            for (long i = 0; i < n; i++) t += w[i] * (yc[i] * qc[i]);
-            dev1 -= t;
-            for (long i = 0; i < n; i++) { qc[i] = exp(qc[i]); sxp[i] += qc[i]; }
-        }
-        for (long i = 0; i < n; i++) di[i] = w[i] * log(sxp[i]);
-        for (int ic = 0; ic < nc; ic++) dev1 += mn_dot(y + ic * n, di, n);
-    }
-    for (int ic = 0; ic < nc; ic++)
-        for (long i = 0; i < n; i++) {
-            double yi = y[ic * n + i];
-            if (yi > 0) dev0 += w[i] * yi * log(yi);
-        }
-    dev0 += dev1;
+    jerr = mn_null(n, nc, y, w, g, has_offset, intr, pmin, b, P1, q, sxp, di, row, &dev1, &dev0);
+    if (jerr) goto done;
     *dev0_out = dev0;
     thr *= dev0;
-    for (int ic = 0; ic < nc; ic++) {
-        for (long i = 0; i < n; i++) r[i] = w[i] * (y[ic * n + i] - q[ic * n + i] / sxp[i]);
-        for (long j = 0; j < p; j++) if (ju[j]) ga[j] = mn_max(ga[j], fabs(mn_dot(r, X + j * n, n)));
-    }
+    mn_abs_grad(n, p, nc, X, y, w, q, sxp, ju, NULL, 0, r, ga);
 
     /* ---- path */
-    double omb = 1.0 - alpha, alf = 1.0;
-    if (flmin < 1.0) alf = pow(mn_max(eps, flmin), 1.0 / (nlam - 1.0));
-    int mnl = mnlam < nlam ? mnlam : nlam;
-    double alm = 0.0;
+    double alf = mn_alf(flmin, eps, nlam), alm = 0.0;
     for (int m = 0; m < nlam; m++) {
-        double prev = alm;
-        if (flmin >= 1.0) alm = ulam[m];
-        else if (m > 1) alm = alm * alf;
-        else if (m == 0) alm = big;
-        else {
-            double alm0 = 0.0;
-            for (long j = 0; j < p; j++) if (ju[j] && vp[j] > 0.0) alm0 = mn_max(alm0, ga[j] / vp[j]);
-            alm0 = alm0 / mn_max(alpha, 1e-3);
-            prev = alm0;
-            alm = alm0 * alf;
-        }
-        double dem = alm * omb, ab = alm * alpha;
-        double tlam = alpha * (2.0 * alm - prev);
-        for (long j = 0; j < p; j++)
-            if (ju[j] && !strong[j] && ga[j] > tlam * vp[j]) strong[j] = 1;
+        alm = mn_lambda(m, flmin, ulam, alm, alf, big, ga, vp, ju, p, alpha, strong);
+        double dem = alm * (1.0 - alpha), ab = alm * alpha;
         int ig = 0;
         for (;;) {  /* IRLS */
             int ix = 0;
@@ -334,19 +433,7 @@ int multnet_path(long n, long p, int nc, const double *X, const double *y, const
                     ix = !conv;
                 }
                 /* update_irls_class: the class's linear predictor and probability */
-                for (long i = 0; i < n; i++) di[i] = bc[0] + gc[i];
-                for (long l = 0; l < nin; l++) {
-                    long k = ia[l];
-                    double bk = bc[k + 1];
-                    const double *xk = X + k * n;
-                    for (long i = 0; i < n; i++) di[i] += bk * xk[i];
-                }
-                for (long i = 0; i < n; i++) {
-                    double f = mn_min(mn_max(di[i], -exmx), exmx);
-                    sxp[i] -= qc[i];
-                    qc[i] = mn_min(mn_max(emin * sxp[i], exp(f)), emax * sxp[i]);
-                    sxp[i] += qc[i];
-                }
+                mn_update_q(n, X, ia, nin, bc + 1, 1, bc[0], gc, exmx, emin, emax, qc, sxp, di);
             }
             /* update_irls: centre intercepts and coefficients across classes, rescale */
             double s = 0.0;
@@ -375,27 +462,9 @@ int multnet_path(long n, long p, int nc, const double *X, const double *y, const
             if (!ig) break;
             if (!ix) {
                 /* KKT check of the variables outside the strong set */
-                for (long k = 0; k < p; k++) if (!strong[k] && ju[k]) ga[k] = 0.0;
-                for (int ic = 0; ic < nc; ic++) {
-                    for (long i = 0; i < n; i++) r[i] = w[i] * (y[ic * n + i] - q[ic * n + i] / sxp[i]);
-                    for (long k = 0; k < p; k++)
-                        if (!strong[k] && ju[k]) ga[k] = mn_max(ga[k], fabs(mn_dot(r, X + k * n, n)));
-                }
-                for (long k = 0; k < p; k++)
-                    if (!strong[k] && ju[k] && ga[k] > ab * vp[k]) { strong[k] = 1; ix = 1; }
+                mn_abs_grad(n, p, nc, X, y, w, q, sxp, ju, strong, 0, r, ga);
+                ix = mn_kkt(p, ju, ga, vp, ab, strong);
                 if (!ix) break;
-            }
-        }
-        /* process_point_fit */
-        double devi = 0.0;
-        for (int ic = 0; ic < nc; ic++) {
-            double *dst = ao + ((long)m * nc + ic) * p;
-            for (long l = 0; l < nin; l++) dst[ia[l]] = b[ic * P1 + ia[l] + 1];
-            a0o[(long)m * nc + ic] = b[ic * P1];
-            for (long i = 0; i < n; i++) {
-                double yi = y[ic * n + i];
-                if (yi <= 0) continue;
-                devi -= w[i] * yi * log(q[ic * n + i] / sxp[i]);
             }
         }
         long me = 0;
@@ -403,17 +472,227 @@ int multnet_path(long n, long p, int nc, const double *X, const double *y, const
             long k = ia[l];
             for (int ic = 0; ic < nc; ic++) if (b[ic * P1 + k + 1] != 0.0) { me++; break; }
         }
-        devo[m] = (dev1 - devi) / dev0;
-        almo[m] = alm;
         lmu = m + 1;
-        if (lmu < mnl || flmin >= 1.0) continue;
-        double prev_dev = m == 0 ? 0.0 : devo[m - 1];
-        if (me > ne || devo[m] - prev_dev < sml || devo[m] > devmax) break;
-        if (!ig) break;
+        int stop = mn_point_done(m, n, p, nc, ia, nin, b + 1, P1, 1, b, P1, y, w, q, sxp, dev1, dev0, alm, me, ne,
+                                 mnlam, nlam, flmin, sml, devmax, a0o, ao, almo, devo);
+        if (stop > 0 || (stop == 0 && !ig)) break;  /* !ig: every class's weights vanished */
     }
 done:
     res[0] = lmu; res[1] = nlp; res[2] = jerr;
     free(b); free(bs); free(q); free(sxp); free(xv); free(ga); free(r); free(v); free(di); free(row);
     free(ia); free(sidx); free(is); free(active); free(strong);
+    return 0;
+}
+
+/* gaussian_base.hpp bnorm: the norm b of the free part of a group whose bounded part has squared norm
+ * usq (Newton on b (al1p + al2p / sqrt(b^2 + usq)) = g); returns 1 when mxit is reached */
+static int mn_bnorm(double b0, double al1p, double al2p, double g, double usq, double thr, long mxit, double *out) {
+    double b = b0, zsq = b * b + usq;
+    *out = 0.0;
+    if (zsq <= 0.0) return 0;
+    double z = sqrt(zsq), f = b * (al1p + al2p / z) - g;
+    long it = 0;
+    for (; it < mxit; it++) {
+        b -= f / (al1p + al2p * usq / (z * zsq));
+        zsq = b * b + usq;
+        if (zsq <= 0.0) return 0;
+        z = sqrt(zsq);
+        f = b * (al1p + al2p / z) - g;
+        if (fabs(f) <= thr) break;
+        if (b <= 0.0) { b = 0.0; break; }
+    }
+    if (it >= mxit) return 1;
+    *out = b;
+    return 0;
+}
+
+/* gaussian_base.hpp chkbnds: the group update a (nc values, gradient gk of norm gkn) with the
+ * coefficients outside [lo, hi] moved to the bound one at a time (al1 = l2 penalty, al2 = l1
+ * penalty, as glmnet names them); isc: nc ints of work space; returns 1 when bnorm fails */
+static int mn_chkbnds(int nc, const double *gk, double gkn, double xv, double lo, double hi, double al1,
+                      double al2, double *a, int *isc, double thr, long mxit) {
+    double al1p = 1.0 + al1 / xv, al2p = al2 / xv;
+    double gsq = gkn * gkn, asq = 0.0, usq = 0.0, u = 0.0;
+    for (int k = 0; k < nc; k++) { isc[k] = 0; asq += a[k] * a[k]; }
+    int kn = -1;
+    for (;;) {
+        double vmx = 0.0;
+        for (int k = 0; k < nc; k++) {
+            double v = mn_max(a[k] - hi, lo - a[k]);
+            if (v > vmx) { vmx = v; kn = k; }
+        }
+        if (vmx <= 0.0 || isc[kn]) break;
+        gsq -= gk[kn] * gk[kn];
+        double gg = sqrt(fabs(gsq)) / xv, b = 0.0;
+        if (a[kn] < lo) u = lo;
+        if (a[kn] > hi) u = hi;
+        usq += u * u;
+        if (usq == 0.0) b = mn_max(0.0, (gg - al2p) / al1p);
+        else if (mn_bnorm(sqrt(fabs(asq - a[kn] * a[kn])), al1p, al2p, gg, usq, thr, mxit, &b)) return 1;
+        asq = usq + b * b;
+        if (asq <= 0.0) { for (int k = 0; k < nc; k++) a[k] = 0.0; break; }
+        a[kn] = u;
+        isc[kn] = 1;
+        double f = 1.0 / (xv * (al1p + al2p / sqrt(asq)));
+        for (int j = 0; j < nc; j++) if (!isc[j]) a[j] = f * gk[j];
+    }
+    return 0;
+}
+
+/* type.multinomial = "grouped" (kopt = 2): the group lasso over the classes, each variable's K
+ * coefficients updated together (ElnetPointInternalBinomialMultiClassGroupBase, binomial_multi_class_group.hpp,
+ * gaussian_base.hpp update_beta; ElnetPathBinomialMultiClassGroupBase).  The quadratic approximation uses
+ * one bound t = 2 max q (1 - p) / sxp for every class; xv is MultLStandardize1's weighted mean square of
+ * each column; cl (2 rows of p) the limits of every class's coefficient of a variable (gaussian_base.hpp
+ * chkbnds / bnorm, with glmnet.control's prec and mxit).  Same layouts and outputs as multnet_path;
+ * jerr 20000 + m: the variance bound fell below eps at lambda m (glmnet's below_min_variance); 90000:
+ * bnorm reached mxit. */
+int multnet_group_path(long n, long p, int nc, const double *X, const double *y, const double *w, double *g,
+                       int has_offset, const unsigned char *ju, const double *vp, const double *cl,
+                       const double *xv, double prec, long mxit, double alpha,
+                       double flmin, const double *ulam, int nlam, double thr, long maxit, int intr, double pmin,
+                       double exmx, double sml, double devmax, int mnlam, double eps, double big, long ne,
+                       double *a0o, double *ao, double *almo, double *devo, double *dev0_out, long *res) {
+    /* B[k * nc + ic]: variable k's coefficient of class ic; b0[ic] the intercepts */
+    double *B = calloc((size_t)nc * p, sizeof(double)), *Bs = calloc((size_t)nc * p, sizeof(double));
+    double *b0 = calloc(nc, sizeof(double)), *b0s = calloc(nc, sizeof(double));
+    double *q = malloc((size_t)nc * n * sizeof(double)), *sxp = calloc(n, sizeof(double));
+    double *R = malloc((size_t)nc * n * sizeof(double)), *ga = calloc(p, sizeof(double));
+    double *xw = malloc(n * sizeof(double)), *di = malloc(n * sizeof(double));
+    double *gk = malloc(nc * sizeof(double)), *az = malloc(nc * sizeof(double)), *del = malloc(nc * sizeof(double));
+    double *an = malloc(nc * sizeof(double));
+    int *isc = malloc(nc * sizeof(int));
+    long *ia = calloc(p, sizeof(long)), *sidx = calloc(p, sizeof(long));
+    unsigned char *active = calloc(p, 1), *strong = calloc(p, 1);
+    long lmu = 0, nlp = 0, jerr = 0, nin = 0;
+    if (!B || !Bs || !b0 || !b0s || !q || !sxp || !R || !ga || !xw || !di || !gk || !az || !del || !an || !isc ||
+        !ia || !sidx || !active || !strong) {
+        jerr = 10000;
+        goto done;
+    }
+    const double pmax = 1.0 - pmin, emin = pmin / pmax, emax = 1.0 / emin;
+    double dev1 = 0.0, dev0 = 0.0;
+    jerr = mn_null(n, nc, y, w, g, has_offset, intr, pmin, b0, 1, q, sxp, di, az, &dev1, &dev0);
+    if (jerr) goto done;
+    *dev0_out = dev0;
+    thr *= dev0;
+    mn_abs_grad(n, p, nc, X, y, w, q, sxp, ju, NULL, 1, R, ga);  /* construct: ga = || r^T x_j || */
+
+    double alf = mn_alf(flmin, eps, nlam), alm = 0.0;
+    for (int m = 0; m < nlam; m++) {
+        alm = mn_lambda(m, flmin, ulam, alm, alf, big, ga, vp, ju, p, alpha, strong);
+        double dem = alm * (1.0 - alpha), ab = alm * alpha;
+        int below = 0;
+        for (;;) {  /* IRLS */
+            if (nlp > maxit) { jerr = -(m + 1); goto done; }
+            /* setup_wls */
+            double t = 0.0;
+            for (int ic = 0; ic < nc; ic++)
+                for (long i = 0; i < n; i++) {
+                    double qi = q[ic * n + i];
+                    t = mn_max(t, qi * (1.0 - qi / sxp[i]) / sxp[i]);
+                }
+            if (t < eps) { below = 1; break; }
+            t *= 2.0;
+            double l1s = ab / t, l2s = dem / t;
+            for (int ic = 0; ic < nc; ic++) b0s[ic] = b0[ic];
+            for (long l = 0; l < nin; l++)
+                for (int ic = 0; ic < nc; ic++) Bs[ia[l] * nc + ic] = B[ia[l] * nc + ic];
+            for (int ic = 0; ic < nc; ic++)
+                for (long i = 0; i < n; i++) R[ic * n + i] = w[i] * (y[ic * n + i] - q[ic * n + i] / sxp[i]) / t;
+            for (int ic = 0; ic < nc; ic++) {
+                if (!intr) continue;
+                double d = 0.0;
+                for (long i = 0; i < n; i++) d += R[ic * n + i];
+                if (d != 0.0) {
+                    b0[ic] += d;
+                    for (long i = 0; i < n; i++) R[ic * n + i] -= d * w[i];
+                }
+            }
+            long ns = 0;
+            for (long j = 0; j < p; j++) if (strong[j]) sidx[ns++] = j;
+            /* wls: full passes over the strong set, active-set passes until converged */
+            int full = 1;
+            for (;;) {
+                nlp += nc;
+                double dlx = 0.0;
+                const long *idx = full ? sidx : ia;
+                long mm = full ? ns : nin;
+                for (long tt = 0; tt < mm; tt++) {
+                    long k = idx[tt];
+                    const double *xk = X + k * n;
+                    double *bk = B + k * nc;
+                    double gkn2 = 0.0;
+                    for (int ic = 0; ic < nc; ic++) {
+                        gk[ic] = mn_dot(R + ic * n, xk, n) + xv[k] * bk[ic];
+                        gkn2 += gk[ic] * gk[ic];
+                    }
+                    double gkn = sqrt(gkn2);
+                    double u = 1.0 - l1s * vp[k] / gkn;
+                    for (int ic = 0; ic < nc; ic++) an[ic] = u <= 0.0 ? 0.0 : (u / (xv[k] + l2s * vp[k])) * gk[ic];
+                    if (u > 0.0 && mn_chkbnds(nc, gk, gkn, xv[k], cl[k], cl[p + k], l2s * vp[k], l1s * vp[k], an,
+                                              isc, prec, mxit)) {
+                        jerr = 90000;
+                        goto done;
+                    }
+                    int same = 1;
+                    for (int ic = 0; ic < nc; ic++) {
+                        del[ic] = an[ic] - bk[ic];
+                        if (an[ic] != bk[ic]) same = 0;
+                        bk[ic] = an[ic];
+                    }
+                    if (same) continue;
+                    if (full && !active[k]) { active[k] = 1; ia[nin++] = k; }
+                    double dm = 0.0;
+                    for (int ic = 0; ic < nc; ic++) dm = mn_max(dm, fabs(del[ic]));
+                    dlx = mn_max(dlx, xv[k] * dm * dm);
+                    for (long i = 0; i < n; i++) xw[i] = xk[i] * w[i];
+                    for (int ic = 0; ic < nc; ic++) {
+                        double d = del[ic];
+                        double *rc = R + ic * n;
+                        for (long i = 0; i < n; i++) rc[i] -= d * xw[i];
+                    }
+                }
+                if (dlx < thr) {
+                    if (full) break;
+                    full = 1;  /* the active set converged: back to a full pass */
+                    continue;
+                }
+                if (nlp > maxit) { jerr = -(m + 1); goto done; }
+                full = 0;
+            }
+            /* update_irls */
+            double idm = 0.0;
+            for (int ic = 0; ic < nc; ic++) idm = mn_max(idm, fabs(b0[ic] - b0s[ic]));
+            int conv = !(idm * idm > thr);
+            for (long l = 0; conv && l < nin; l++) {
+                long k = ia[l];
+                double dm = 0.0;
+                for (int ic = 0; ic < nc; ic++) dm = mn_max(dm, fabs(B[k * nc + ic] - Bs[k * nc + ic]));
+                if (dm * dm * xv[k] > thr) conv = 0;
+            }
+            for (int ic = 0; ic < nc; ic++)
+                mn_update_q(n, X, ia, nin, B + ic, nc, b0[ic], g + ic * n, exmx, emin, emax, q + ic * n, sxp, di);
+            double sb = 0.0;
+            for (int ic = 0; ic < nc; ic++) sb += b0[ic];
+            sb /= nc;
+            for (int ic = 0; ic < nc; ic++) b0[ic] -= sb;
+            if (conv) {  /* KKT check of the variables outside the strong set */
+                mn_abs_grad(n, p, nc, X, y, w, q, sxp, ju, strong, 1, R, ga);
+                if (!mn_kkt(p, ju, ga, vp, ab, strong)) break;
+            }
+        }
+        if (below) { jerr = 20000 + m + 1; break; }
+        long me = 0;
+        for (long l = 0; l < nin; l++) if (B[ia[l] * nc] != 0.0) me++;
+        lmu = m + 1;
+        if (mn_point_done(m, n, p, nc, ia, nin, B, 1, nc, b0, 1, y, w, q, sxp, dev1, dev0, alm, me, ne, mnlam, nlam,
+                          flmin, sml, devmax, a0o, ao, almo, devo) > 0)
+            break;
+    }
+done:
+    res[0] = lmu; res[1] = nlp; res[2] = jerr;
+    free(B); free(Bs); free(b0); free(b0s); free(q); free(sxp); free(R); free(ga); free(xw); free(di); free(gk);
+    free(az); free(del); free(an); free(isc); free(ia); free(sidx); free(active); free(strong);
     return 0;
 }
