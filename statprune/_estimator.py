@@ -13,6 +13,12 @@ arrays needs neither scikit-learn, scipy nor pandas:
 * ``__sklearn_tags__``, ``_repr_html_``, ``transform``, ``inverse_transform`` and
   ``fit_transform``: scikit-learn's own code, imported inside them (only scikit-learn, a
   notebook or a transform call them: scikit-learn is loaded by then, or the call pays it once);
+* metadata routing (``sklearn.set_config(enable_metadata_routing=True)``): the
+  ``set_{method}_request`` methods ``BaseEstimator`` would generate from the signatures of
+  ``fit``, ``score``, ``predict``... (decided when the class is defined, by the rule of
+  scikit-learn's ``_MetadataRequester.__init_subclass__``) are descriptors that build
+  scikit-learn's own ``RequestMethod`` when first looked up; ``get_metadata_routing`` is
+  ``_MetadataRequester``'s code, imported when called;
 * :func:`is_sparse`, :func:`is_dataframe`: what an input is, without importing scipy or
   pandas (an X of theirs means they are loaded); :func:`statprune._validation.validate_data`
   takes plain numpy arrays itself on this basis.
@@ -44,8 +50,8 @@ from typing import Any, Callable
 
 import numpy as np
 
-__all__ = ["Estimator", "Interval", "Selector", "StrOptions", "available_if", "check_is_fitted", "is_dataframe",
-           "is_sparse", "make_constraint"]
+__all__ = ["SIMPLE_METHODS", "Estimator", "Interval", "Selector", "StrOptions", "available_if", "check_is_fitted",
+           "is_dataframe", "is_sparse", "make_constraint"]
 
 
 # --------------------------------------------------------------------------- what an input is, importing nothing
@@ -180,9 +186,83 @@ def available_if(check: Callable[[Any], bool]) -> Callable[[Callable[..., Any]],
     return lambda fn: _AvailableIf(fn, check)
 
 
+# --------------------------------------------------------------------------- metadata routing
+#: scikit-learn's ``SIMPLE_METHODS`` (sklearn.utils._metadata_requests): the methods a
+#: ``set_{method}_request`` can exist for (tests/test_lasso_sklearn.py compares the two lists)
+SIMPLE_METHODS = ("fit", "partial_fit", "predict", "predict_proba", "predict_log_proba", "decision_function", "score",
+                  "split", "transform", "inverse_transform")
+_NOT_METADATA = frozenset({"X", "y", "Y", "Xt", "yt"})  # what scikit-learn never treats as metadata
+_UNUSED = "$UNUSED$"  # scikit-learn's metadata_routing.UNUSED
+
+
+def _requests_metadata(cls: type, method: str) -> bool:
+    """Whether scikit-learn's ``_get_class_level_metadata_request_values(method)`` is non-empty for ``cls``
+    (the signature's parameters but X, y, ``*args``, ``**kwargs``; then ``__metadata_request__{method}``
+    class attributes along the MRO, ``UNUSED`` removing one), without importing scikit-learn."""
+    fn = getattr(cls, method, None)
+    if not inspect.isfunction(fn):
+        return False
+    names = {name for name, p in list(inspect.signature(fn).parameters.items())[1:]
+             if name not in _NOT_METADATA and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)}
+    for base in reversed(inspect.getmro(cls)):
+        for attr, value in vars(base).copy().items():
+            if f"__metadata_request__{method}" in attr:
+                for prop, alias in value.items():
+                    if alias == _UNUSED:
+                        names.discard(prop)
+                    else:
+                        names.add(prop)
+    return bool(names)
+
+
+class _RequestMethod:
+    """``set_{method}_request``: scikit-learn's ``RequestMethod`` for ``method``, built when first looked up
+    (its keys from scikit-learn's ``_get_class_level_metadata_request_values`` of the class it is looked up on)."""
+
+    def __init__(self, method: str) -> None:
+        self.method = method
+
+    def __get__(self, instance: Any, owner: type | None = None) -> Callable[..., Any]:
+        # deferred: only a user routing metadata (scikit-learn's set_config) calls set_{method}_request
+        from sklearn.utils._metadata_requests import RequestMethod  # noqa: PLC0415
+
+        owner = type(instance) if owner is None else owner
+        keys = sorted(owner._get_class_level_metadata_request_values(self.method))
+        return RequestMethod(self.method, keys).__get__(instance, owner)
+
+
 # --------------------------------------------------------------------------- the estimator
 class Estimator:
-    """scikit-learn's ``BaseEstimator`` protocol: parameters from ``__init__``, tags, repr, pickling."""
+    """scikit-learn's ``BaseEstimator`` protocol: parameters from ``__init__``, tags, repr, pickling,
+    metadata routing."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        # scikit-learn's _MetadataRequester.__init_subclass__: a set_{method}_request where the method
+        # takes metadata or a parent hands one down, unless the class defines its own
+        super().__init_subclass__(**kwargs)
+        for method in SIMPLE_METHODS:
+            name = f"set_{method}_request"
+            static = inspect.getattr_static(cls, name, None)
+            if static is None and _requests_metadata(cls, method):
+                setattr(cls, name, _RequestMethod(method))
+
+    @classmethod
+    def _get_class_level_metadata_request_values(cls, method_name: str, method: Callable[..., Any] | None = None,
+                                                 ignore_params: Any = None) -> dict[str, Any]:
+        from sklearn.utils._metadata_requests import _MetadataRequester  # noqa: PLC0415 - deferred: routing only
+
+        impl = _MetadataRequester._get_class_level_metadata_request_values.__func__
+        return impl(cls, method_name, method=method, ignore_params=ignore_params)
+
+    def _get_metadata_request(self) -> Any:
+        from sklearn.utils._metadata_requests import _MetadataRequester  # noqa: PLC0415 - deferred: routing only
+
+        return _MetadataRequester._get_metadata_request(self)
+
+    def get_metadata_routing(self) -> Any:
+        """scikit-learn's ``MetadataRequest`` of this estimator: what ``fit``, ``score``, ``predict``...
+        take as metadata, with what ``set_{method}_request`` stored (see scikit-learn's metadata routing)."""
+        return self._get_metadata_request()
 
     @classmethod
     def _get_param_names(cls) -> list[str]:
@@ -356,8 +436,11 @@ class Selector:
         return SelectorMixin.inverse_transform(self, X)
 
     def fit_transform(self, X: Any, y: Any = None, **fit_params: Any) -> Any:
-        """``fit(X, y, **fit_params).transform(X)``."""
-        return self.fit(X, **fit_params).transform(X) if y is None else self.fit(X, y, **fit_params).transform(X)
+        """``fit(X, y, **fit_params).transform(X)`` (scikit-learn's ``TransformerMixin.fit_transform``,
+        with its metadata-routing warning)."""
+        from sklearn.base import TransformerMixin  # noqa: PLC0415 - deferred: it ends in transform (above)
+
+        return TransformerMixin.fit_transform(self, X, y, **fit_params)
 
     def __sklearn_tags__(self) -> Any:
         from sklearn.utils import TransformerTags  # noqa: PLC0415 - deferred: only scikit-learn asks for tags
