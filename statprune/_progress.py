@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import sys
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
-__all__ = ["progress", "ticking"]
+__all__ = ["Steps", "bar_callback", "progress", "ticking"]
 
 
 def progress(
@@ -77,3 +77,59 @@ class ticking:  # noqa: N801 - a context manager, like contextlib helpers
             self._stop.set()
             self._thread.join()
             self._bar.close()
+
+
+def bar_callback(bar: Any) -> Callable[[int, int], None]:
+    """A ``progress(done, total)`` callback that moves a tqdm bar (the total may grow as work is found).
+
+    Examples
+    --------
+    >>> import io
+    >>> from tqdm import tqdm
+    >>> bar = tqdm(total=None, file=io.StringIO())
+    >>> bar_callback(bar)(2, 5)
+    >>> bar.n, bar.total
+    (2, 5)
+    """
+
+    def update(done: int, total: int) -> None:
+        bar.total = total
+        bar.update(done - bar.n)
+
+    return update
+
+
+class Steps:
+    """Counts the steps of a computation for a ``progress(done, total)`` callback (None: nothing is reported).
+
+    ``tick(k)`` marks ``k`` steps done; ``grow(k)`` adds ``k`` steps found on the way (the
+    cross-check's stronger reference solvers, tried when fewer than two are certified).
+
+    Examples
+    --------
+    >>> seen = []
+    >>> s = Steps(lambda done, total: seen.append((done, total)), 2)
+    >>> s.tick(); s.grow(1); s.tick(2)
+    >>> seen
+    [(0, 2), (1, 2), (1, 3), (3, 3)]
+    """
+
+    def __init__(self, progress: Callable[[int, int], None] | None, total: int) -> None:
+        self.progress, self.done, self.total = progress, 0, int(total)
+        self._report()
+
+    def _report(self) -> None:
+        if self.progress is not None:
+            self.progress(self.done, self.total)
+
+    def tick(self, k: int = 1) -> None:
+        """``k`` more steps done."""
+        if k > 0:
+            self.done += int(k)
+            self._report()
+
+    def grow(self, k: int = 1) -> None:
+        """``k`` more steps to do."""
+        if k > 0:
+            self.total += int(k)
+            self._report()

@@ -38,6 +38,9 @@ Pruning rule for impurity / permutation scores (give at most one):
 none              impurity: score ``>=`` mean score (``SelectFromModel``'s
                   default); permutation: ``mean - 2 sd > 0`` over the repeats.
 
+The model, R's ``mtry``, the shuffles, the rows scored and the workers default to ``"auto"``:
+sized to the data by :func:`importance_sizing` (:mod:`statprune._importance_sizing`).
+
 A feature with a score ``<= 0`` is never kept.
 """
 
@@ -53,14 +56,8 @@ import pandas as pd
 from joblib import effective_n_jobs, parallel_config
 from scipy.stats import binom
 from sklearn.base import BaseEstimator, clone, is_classifier
-from sklearn.ensemble import (
-    GradientBoostingClassifier,
-    GradientBoostingRegressor,
-    HistGradientBoostingClassifier,
-    HistGradientBoostingRegressor,
-    RandomForestClassifier,
-    RandomForestRegressor,
-)
+from sklearn.ensemble import (GradientBoostingClassifier, GradientBoostingRegressor, HistGradientBoostingClassifier,
+                              HistGradientBoostingRegressor, RandomForestClassifier, RandomForestRegressor)
 from sklearn.feature_selection import SelectorMixin
 from sklearn.inspection import permutation_importance
 from sklearn.metrics import check_scoring
@@ -69,6 +66,7 @@ from sklearn.utils.validation import check_is_fitted
 from threadpoolctl import threadpool_limits
 
 from ._data import check_target, prepare_xy
+from ._importance_sizing import AUTO_PARAMS, importance_sizing, is_auto, r_mtry, sizing_note
 from ._progress import progress
 from ._provenance import provenance
 from ._validation import validate_data
@@ -76,14 +74,12 @@ from .errors import DataError, NothingSelectedWarning, ParameterError, Selection
 from .plotting import ImportanceDisplay  # the display lives with every Display; importable from here too
 from .results import SelectionResult
 
-__all__ = ["ImportanceDisplay", "ImportancePruner", "ImportanceResult", "importance_table"]
+__all__ = ["ImportanceDisplay", "ImportancePruner", "ImportanceResult", "importance_sizing", "importance_table", "r_mtry", "sizing_note"]
 
 _METHODS = ("impurity", "permutation", "shadow")
 _MODELS = ("rf", "gbm", "hgb")
 #: fewest rows accepted (a held-out split and repeated shuffles must make sense)
 MIN_ROWS = 10
-
-
 def _is_classification_target(y: Any) -> bool:
     s = pd.Series(np.asarray(y) if not isinstance(y, pd.Series) else y)
     if isinstance(s.dtype, pd.CategoricalDtype) or pd.api.types.is_bool_dtype(s.dtype):
@@ -149,9 +145,11 @@ class ImportancePruner(SelectorMixin, BaseEstimator):
 
     Parameters
     ----------
-    model : {"rf", "gbm", "hgb"} or estimator, default "rf"
+    model : {"auto", "rf", "gbm", "hgb"} or estimator, default "auto"
         random forest, gradient boosting, histogram gradient boosting (scikit-learn), or
         any scikit-learn estimator (``feature_importances_`` needed for impurity/shadow).
+        ``"auto"``: sized to the data (:func:`importance_sizing`): ``rf`` up to 50,000 cells
+        and for impurity/shadow, ``hgb`` above.
     method : {"permutation", "impurity", "shadow"}, default "permutation"
     task : {"auto", "regression", "classification"}, default "auto"
         auto: classification when ``y`` is non-numeric, boolean, categorical or has
@@ -159,16 +157,19 @@ class ImportancePruner(SelectorMixin, BaseEstimator):
     threshold, top_k, cumulative : pruning rule (at most one; see the module docstring)
     n_estimators : int, optional
         trees (``rf``: 500 as R's ``ntree``; ``gbm``/``hgb``: 100 boosting iterations).
-    max_features : passed to the forest / boosting model (None: scikit-learn's default;
-        R's ``randomForest`` uses ``p/3`` for regression, ``sqrt(p)`` for classification).
-    n_repeats : int, default 10
-        shuffles per feature for permutation importance.
-    max_samples : int or float, optional
+    max_features : default "auto"
+        passed to the forest / boosting model. ``"auto"``: R's ``randomForest`` ``mtry``
+        for the forest (``max(floor(p/3), 1)`` for regression, ``floor(sqrt(p))`` for
+        classification, :func:`r_mtry`), scikit-learn's default (every feature) otherwise.
+    n_repeats : int or "auto", default "auto"
+        shuffles per feature for permutation importance (``"auto"``: 10 up to 50,000
+        cells, 3 to 10 above, :func:`importance_sizing`).
+    max_samples : int, float, None or "auto", default "auto"
         permutation importance: rows of the held-out split scored in each repeat, a fresh
-        random subsample per repeat (sklearn's ``permutation_importance(max_samples=)``;
-        an int is a count, a float in (0, 1] a share; None: every held-out row). The
-        spread over the repeats then includes the subsampling, so the default rule
-        (``mean - 2 sd > 0``) is no less strict. Recorded as ``n_scored``.
+        random subsample per repeat (sklearn's ``permutation_importance(max_samples=)``; an int is a
+        count, a float in (0, 1] a share; None: every row; ``"auto"``: every row up to 50,000 cells,
+        at most 5,000 above). The spread over the repeats includes the subsampling, so the default
+        rule (``mean - 2 sd > 0``) is no less strict. Recorded as ``n_scored``.
     test_size : float, default 0.25
         held-out share for permutation importance.
     scoring : str, optional
@@ -179,8 +180,12 @@ class ImportancePruner(SelectorMixin, BaseEstimator):
         family-wise level of the shadow test (Bonferroni over features).
     random_state : int, optional
         seeds the split, the model and the shuffles (None: a seed is drawn and recorded).
-    n_jobs : int, optional
-        passed to the forest and to ``permutation_importance``.
+    n_jobs : int, None or "auto", default "auto"
+        passed to the forest and to ``permutation_importance`` (``"auto"``: -1, every core;
+        None: one). The numbers do not depend on it.
+
+    Parameters left at ``"auto"`` are sized by :func:`importance_sizing`; ``result_.extra["sizing"]``
+    records them (``auto``: parameter -> value; ``n``, ``p``; ``note``, printed by the summary).
     progress : bool, default False
         show a tqdm progress bar on stderr over the permutation scores or the shadow rounds.
 
@@ -206,7 +211,7 @@ class ImportancePruner(SelectorMixin, BaseEstimator):
 
     def __init__(
         self,
-        model: Any = "rf",
+        model: Any = "auto",
         method: str = "permutation",
         *,
         task: str = "auto",
@@ -214,15 +219,15 @@ class ImportancePruner(SelectorMixin, BaseEstimator):
         top_k: int | None = None,
         cumulative: float | None = None,
         n_estimators: int | None = None,
-        max_features: Any = None,
-        n_repeats: int = 10,
-        max_samples: int | float | None = None,
+        max_features: Any = "auto",
+        n_repeats: int | str = "auto",
+        max_samples: int | float | str | None = "auto",
         test_size: float = 0.25,
         scoring: str | None = None,
         n_shadow: int = 20,
         alpha: float = 0.05,
         random_state: int | None = None,
-        n_jobs: int | None = None,
+        n_jobs: int | str | None = "auto",
         progress: bool = False,
     ):
         self.model = model
@@ -247,8 +252,9 @@ class ImportancePruner(SelectorMixin, BaseEstimator):
     def _check_params(self) -> None:
         if self.method not in _METHODS:
             raise ParameterError(f"method={self.method!r}; use one of {', '.join(_METHODS)}")
-        if isinstance(self.model, str) and self.model not in _MODELS:
-            raise ParameterError(f"model={self.model!r}; use 'rf' (random forest), 'gbm' (gradient boosting), 'hgb' (histogram GBM) or an estimator")
+        if isinstance(self.model, str) and self.model not in (*_MODELS, "auto"):
+            raise ParameterError(f"model={self.model!r}; use 'auto' (sized to the data), 'rf' (random forest), 'gbm' (gradient boosting), "
+                                 "'hgb' (histogram GBM) or an estimator")
         if self.task not in ("auto", "regression", "classification"):
             raise ParameterError(f"task={self.task!r}; use 'auto', 'regression' or 'classification'")
         rules = [r for r in ("threshold", "top_k", "cumulative") if getattr(self, r) is not None]
@@ -262,15 +268,19 @@ class ImportancePruner(SelectorMixin, BaseEstimator):
             raise ParameterError(f"cumulative={self.cumulative} must be a share in (0, 1]")
         if self.threshold is not None and not math.isfinite(float(self.threshold)):
             raise ParameterError(f"threshold={self.threshold} must be a finite number")
-        if not isinstance(self.n_repeats, (int, np.integer)) or self.n_repeats < 1:
-            raise ParameterError(f"n_repeats={self.n_repeats!r} must be an integer >= 1")
+        nr = self.n_repeats
+        if not is_auto(nr) and (isinstance(nr, bool) or not isinstance(nr, (int, np.integer)) or nr < 1):
+            raise ParameterError(f"n_repeats={self.n_repeats!r} must be an integer >= 1 or 'auto'")
+        jobs = self.n_jobs
+        if not (is_auto(jobs) or jobs is None or (isinstance(jobs, (int, np.integer)) and not isinstance(jobs, bool) and jobs != 0)):
+            raise ParameterError(f"n_jobs={self.n_jobs!r} must be a non-zero integer (-1: every core), None (one) or 'auto'")
         if not isinstance(self.n_shadow, (int, np.integer)) or self.n_shadow < 1:
             raise ParameterError(f"n_shadow={self.n_shadow!r} must be an integer >= 1")
         ms = self.max_samples
-        if ms is not None and (isinstance(ms, bool) or not isinstance(ms, (int, np.integer, float, np.floating))
+        if ms is not None and not is_auto(ms) and (isinstance(ms, bool) or not isinstance(ms, (int, np.integer, float, np.floating))
                                or (isinstance(ms, (float, np.floating)) and not 0 < ms <= 1)
                                or (isinstance(ms, (int, np.integer)) and ms < 2)):
-            raise ParameterError(f"max_samples={ms!r} must be an integer >= 2 (rows) or a share in (0, 1]")
+            raise ParameterError(f"max_samples={ms!r} must be an integer >= 2 (rows), a share in (0, 1], None (every row) or 'auto'")
         if not (0 < float(self.test_size) < 1):
             raise ParameterError(f"test_size={self.test_size} must be in (0, 1)")
         if not (0 < float(self.alpha) < 1):
@@ -293,7 +303,6 @@ class ImportancePruner(SelectorMixin, BaseEstimator):
         if y is None:
             raise ParameterError("ImportancePruner requires y to be passed, but the target y is None")
         classification = self.task == "classification" or (self.task == "auto" and _is_classification_target(y))
-        y_in = y
         try:
             Xa, ya = validate_data(self, X, y, dtype=np.float64, y_numeric=False, ensure_all_finite=True, ensure_min_samples=1)
         except DataError:
@@ -320,9 +329,13 @@ class ImportancePruner(SelectorMixin, BaseEstimator):
             if np.ptp(ya) == 0:
                 raise DataError("the target is constant; there is nothing to explain")
         seed = int(self.random_state) if self.random_state is not None else int(np.random.default_rng().integers(2**31 - 1))
-        est = _make_model(self.model, classification, self.n_estimators, self.max_features, seed)
-        if "n_jobs" in est.get_params() and self.n_jobs is not None:
-            est.set_params(n_jobs=self.n_jobs)
+        sized = importance_sizing(n, p, classification=classification, method=self.method, model=self.model,
+                                  test_size=float(self.test_size))
+        auto = {k: sized[k] for k in AUTO_PARAMS if is_auto(getattr(self, k))}
+        model, max_features, n_repeats, max_samples, n_jobs = (auto.get(k, getattr(self, k)) for k in AUTO_PARAMS)
+        est = _make_model(model, classification, self.n_estimators, max_features, seed)
+        if "n_jobs" in est.get_params() and n_jobs is not None:
+            est.set_params(n_jobs=n_jobs)
         if not isinstance(self.model, str) and is_classifier(est) != classification:
             raise ParameterError(f"the estimator is a {'classifier' if is_classifier(est) else 'regressor'} but the task is {'classification' if classification else 'regression'}")
         warns: list[str] = []
@@ -345,13 +358,17 @@ class ImportancePruner(SelectorMixin, BaseEstimator):
             )
             if Xte.shape[0] < 2 or Xtr.shape[0] < 2:
                 raise DataError(f"the held-out split has {Xte.shape[0]} rows; use more data or a larger test_size")
-            n_scored = _scored_rows(self.max_samples, Xte.shape[0])
-            jobs = int(effective_n_jobs(self.n_jobs))
-            with progress(total=2 + p * int(self.n_repeats), desc=f"importance: fitting {type(est).__name__}",
+            n_scored = _scored_rows(max_samples, Xte.shape[0])
+            jobs = int(effective_n_jobs(n_jobs))
+            with progress(total=2 + p * int(n_repeats), desc=f"importance: fitting {type(est).__name__}",
                           unit="score", disable=not self.progress) as bar:
                 est.fit(Xtr, ytr)
+                if "n_jobs" in est.get_params():
+                    # threads for the fit only (seeded trees: the same forest); threaded predictions sum the trees in
+                    # thread order (last digits vary by run): the shuffles run on the threads, each predicting sequentially
+                    est.set_params(n_jobs=None)
                 bar.update(1)
-                bar.set_description(f"importance: {p} features x {int(self.n_repeats)} shuffles")
+                bar.set_description(f"importance: {p} features x {int(n_repeats)} shuffles")
                 scorer = check_scoring(est, scoring=self.scoring)
 
                 def counted(model: Any, X_: Any, y_: Any) -> Any:  # same scorer; ticks once per shuffle
@@ -363,8 +380,8 @@ class ImportancePruner(SelectorMixin, BaseEstimator):
                 # OpenMP thread per worker so that the workers do not oversubscribe the cores
                 with parallel_config(backend="threading"), threadpool_limits(1 if jobs > 1 else None):
                     pi = permutation_importance(
-                        est, Xte, yte, n_repeats=int(self.n_repeats), random_state=seed,
-                        scoring=counted if self.progress else self.scoring, n_jobs=self.n_jobs,
+                        est, Xte, yte, n_repeats=int(n_repeats), random_state=seed,
+                        scoring=counted if self.progress else self.scoring, n_jobs=n_jobs,
                         max_samples=n_scored,
                     )
             scores = np.asarray(pi.importances_mean, float)
@@ -374,13 +391,15 @@ class ImportancePruner(SelectorMixin, BaseEstimator):
                 n_train=int(Xtr.shape[0]),
                 n_test=int(Xte.shape[0]),
                 n_scored=n_scored,
-                n_repeats=int(self.n_repeats),
+                n_repeats=int(n_repeats),
                 test_score=float(check_scoring(est, scoring=self.scoring)(est, Xte, yte)),
                 scoring=self.scoring or ("accuracy" if classification else "r2"),
             )
         else:
             scores, sds, raw, extra = self._shadow(est, Xa, ya, seed, names)
-        extra["n_jobs"] = int(effective_n_jobs(self.n_jobs))  # as resolved on this machine (-1: every core)
+        extra["n_jobs"] = int(effective_n_jobs(n_jobs))  # as resolved on this machine (-1: every core)
+        extra["sizing"] = {"n": int(n), "p": int(p), "auto": {k: _plain(v) for k, v in auto.items()}}
+        extra["sizing"]["note"] = sizing_note(extra["sizing"])
         extra["model_params"] = {k: _plain(v) for k, v in est.get_params().items()
                                  if k in ("n_estimators", "max_iter", "max_features", "min_samples_leaf", "max_samples",
                                           "max_depth", "max_leaf_nodes", "early_stopping", "learning_rate")}
@@ -393,7 +412,7 @@ class ImportancePruner(SelectorMixin, BaseEstimator):
         self.seed_ = seed
         self.result_ = ImportanceResult(
             method=self.method,
-            model=self.model if isinstance(self.model, str) else type(self.model).__name__,
+            model=model if isinstance(model, str) else type(model).__name__,
             estimator_name=type(est).__name__,
             task="classification" if classification else "regression",
             feature_names=list(names),
@@ -411,7 +430,6 @@ class ImportancePruner(SelectorMixin, BaseEstimator):
             msg = f"no feature passes the rule ({rule}); every feature is pruned"
             self.result_.warnings.append(msg)  # in the result too: the CLI reports warnings from there
             warnings.warn(msg, NothingSelectedWarning, stacklevel=2)
-        del y_in
         return self
 
     def _shadow(self, est: Any, X: np.ndarray, y: np.ndarray, seed: int, names: list[str]):
@@ -541,7 +559,8 @@ class ImportanceResult(SelectionResult):
     rule : str, the pruning rule in words
     seed : int
     warnings : list of str
-    extra : dict: ``n_jobs`` (resolved), ``model_params`` (the model's size: trees / iterations, leaves, ...);
+    extra : dict: ``n_jobs`` (resolved), ``model_params`` (the model's size: trees / iterations, leaves, ...),
+        ``sizing`` (``n``, ``p``, ``auto``: each parameter left at "auto" and what it became, ``note``);
         permutation ``n_train``, ``n_test``, ``n_scored``, ``n_repeats``, ``test_score``, ``scoring``; shadow ``hits``,
         ``p_confirm``, ``p_reject``, ``decision``, ``shadow_max``, ``n_shadow``, ``alpha``
     provenance : dict
@@ -630,6 +649,8 @@ class ImportanceResult(SelectionResult):
                 + (f", each scoring {e['n_scored']} random held-out rows" if e.get("n_scored", e["n_test"]) < e["n_test"] else "")
             )
         lines.append(f"Rule: {self.rule}")
+        if "sizing" in self.extra:
+            lines.append(f"Sizing: {self.extra['sizing']['note']}")
         lines.append("")
         lines.append(self.to_frame().to_string(float_format=lambda v: f"{v:.5g}"))
         lines.append("")
@@ -646,7 +667,6 @@ class ImportanceResult(SelectionResult):
         head = html.escape(f"{self.estimator_name}: {self.method} importance; rule: {self.rule}")
         warn = "".join(f"<p><i>{html.escape(w)}</i></p>" for w in self.warnings)
         return f"<div><p><b>{head}</b></p>{self.to_frame().to_html(float_format=lambda v: f'{v:.5g}')}{warn}</div>"
-
 
 
 def importance_table(

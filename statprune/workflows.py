@@ -33,14 +33,14 @@ Examples
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import pandas as pd
 
 from ._data import CSV_DIALECT, NA_VALUES_DEFAULT, Prepared, _na_counts, _na_list, prepare_xy, read_table
+from ._progress import bar_callback
 from ._progress import progress as progress_bar
-from ._progress import ticking
 from .errors import DataError, GlmNotSupported, GramNotSupported
 
 __all__ = [
@@ -143,16 +143,6 @@ def load(data: Any, target: str | Sequence[str] | None, **options: Any) -> Prepa
     return prepare_xy(read(data), target, **options)
 
 
-def _progress_of(bar: Any) -> Callable[[int, int], None]:
-    """A ``progress(done, total)`` callback that moves a tqdm bar."""
-
-    def update(done: int, total: int) -> None:
-        bar.total = total
-        bar.update(done - bar.n)
-
-    return update
-
-
 # --------------------------------------------------------------------------- the lasso
 def lasso(data: Any, target: str | Sequence[str], *, progress: bool = False, **params: Any) -> Any:
     """``statprune lasso``: cross-validated glmnet on a table (:func:`statprune.lasso.cv_glmnet_table`).
@@ -169,7 +159,7 @@ def lasso(data: Any, target: str | Sequence[str], *, progress: bool = False, **p
         on_fit = None
         if progress:
             desc = "cv.glmnet (gram engine)" if params.get("engine", "r") == "gram" else "cv.glmnet in R"
-            on_fit = _progress_of(stack.enter_context(progress_bar(total=None, desc=desc, unit="fit")))
+            on_fit = bar_callback(stack.enter_context(progress_bar(total=None, desc=desc, unit="fit")))
         res = cv_glmnet_table(df, target, progress=on_fit, **params)
     return _with_missing(res, df)
 
@@ -217,8 +207,9 @@ def validate(data: Any, target: str, *, progress: bool = False, **params: Any) -
     from .crosscheck import validate as _validate  # noqa: PLC0415 - deferred (module docstring)
 
     df = read(data)
-    with ticking("validate: glmnet in R, scikit-learn, statsmodels", disable=not progress):
-        rep = _validate(df, target, **params)
+    with progress_bar(total=None, desc="validate: cv.glmnet in R, then each check and reference solver", unit="step",
+                      disable=not progress) as bar:
+        rep = _validate(df, target, progress=bar_callback(bar) if progress else None, **params)
     return _with_missing(rep, df)
 
 

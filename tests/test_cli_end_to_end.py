@@ -311,6 +311,30 @@ def test_permutation_importance_progress_counts_every_score_and_keeps_numbers(ca
     assert "importance: 13 features x 3 shuffles" in err.err and f"/{2 + 13 * 3}" in err.err and err.out == ""
 
 
+@pytest.mark.against_r
+def test_crosscheck_progress_ticks_once_per_solver_and_check_and_keeps_numbers(capsys):
+    from statprune import workflows
+    from statprune.crosscheck import _refsolvers, validate
+
+    seen: list[tuple[int, int]] = []
+    quiet = validate(datasets.load_boston(), "medv", seed=1, progress=lambda done, total: seen.append((done, total)))
+    fit, stage = _refsolvers.REFERENCE_ENGINES["gaussian"], _refsolvers.STAGE_ENGINES["gaussian"]
+    # R's tight refit, each fit engine, R's path + each path engine, R's CV + each CV engine, LassoCV, the lm refit
+    planned = 1 + len(fit) + 2 * (1 + len(stage)) + 1 + 1
+    assert seen[0] == (0, 1) and seen[1][1] == planned and seen[-1][0] == seen[-1][1] >= planned
+    # one tick per solver; the stage engines not needed once two are certified are counted at once
+    assert all(0 <= b[0] - a[0] < len(stage) and b[1] >= a[1] for a, b in zip(seen, seen[1:])), seen
+    assert sum(b[0] - a[0] == 1 for a, b in zip(seen, seen[1:])) >= 1 + len(fit) + 2 * 3 + 2, seen
+    ticks = sum(b[0] - a[0] for a, b in zip(seen, seen[1:]))
+    assert ticks == seen[-1][1]  # every planned step ticked, none twice
+    capsys.readouterr()
+    loud = workflows.validate(BOSTON, "medv", seed=1, progress=True)
+    err = capsys.readouterr()
+    assert loud.to_frame().equals(quiet.to_frame())  # the callback changes nothing
+    # the bar on stderr counts to the steps' total (which draws are shown depends on tqdm's redraw interval)
+    assert "validate: cv.glmnet in R" in err.err and f"/{seen[-1][1]}" in err.err and err.out == ""
+
+
 def test_prune_nn_and_stability_progress_go_to_stderr(capsys):
     from statprune.nn import prune_nn
     from statprune.stability import stabsel

@@ -63,7 +63,7 @@ def test_permutation_equals_sklearn_permutation_importance(boston, model) -> Non
     X, y = boston
     sel = ImportancePruner(model, method="permutation", n_estimators=30, n_repeats=4, random_state=7).fit(X, y)
     Xtr, Xte, ytr, yte = train_test_split(X.to_numpy(), y.to_numpy(), test_size=0.25, random_state=7)
-    est = (RandomForestRegressor(n_estimators=30, random_state=7) if model == "rf"
+    est = (RandomForestRegressor(n_estimators=30, max_features=4, random_state=7) if model == "rf"  # R's mtry, 13 // 3
            else HistGradientBoostingRegressor(max_iter=30, random_state=7)).fit(Xtr, ytr)
     pi = permutation_importance(est, Xte, yte, n_repeats=4, random_state=7)
     np.testing.assert_array_equal(sel.scores_, pi.importances_mean)
@@ -81,7 +81,7 @@ def test_permutation_subsample_equals_sklearn_max_samples(boston) -> None:
     X, y = boston
     sel = ImportancePruner(method="permutation", n_estimators=20, n_repeats=3, max_samples=60, random_state=5).fit(X, y)
     Xtr, Xte, ytr, yte = train_test_split(X.to_numpy(), y.to_numpy(), test_size=0.25, random_state=5)
-    est = RandomForestRegressor(n_estimators=20, random_state=5).fit(Xtr, ytr)
+    est = RandomForestRegressor(n_estimators=20, max_features=4, random_state=5).fit(Xtr, ytr)
     pi = permutation_importance(est, Xte, yte, n_repeats=3, random_state=5, max_samples=60)
     np.testing.assert_array_equal(sel.result_.raw, pi.importances)
     full = permutation_importance(est, Xte, yte, n_repeats=3, random_state=5)
@@ -103,7 +103,7 @@ def test_permutation_classification_is_stratified_and_equal(pima) -> None:
     sel = ImportancePruner(method="permutation", n_estimators=30, n_repeats=3, random_state=2).fit(X, y)
     assert sel.result_.task == "classification"
     Xtr, Xte, ytr, yte = train_test_split(X.to_numpy(), y.to_numpy(), test_size=0.25, random_state=2, stratify=y.to_numpy())
-    est = RandomForestClassifier(n_estimators=30, random_state=2).fit(Xtr, ytr)
+    est = RandomForestClassifier(n_estimators=30, max_features=2, random_state=2).fit(Xtr, ytr)  # R's mtry, floor(sqrt(8))
     pi = permutation_importance(est, Xte, yte, n_repeats=3, random_state=2)
     np.testing.assert_array_equal(sel.scores_, pi.importances_mean)
     np.testing.assert_array_equal(sel.scores_std_, pi.importances_std)
@@ -327,3 +327,61 @@ def test_custom_estimator(boston) -> None:
     assert sel.result_.estimator_name == "ExtraTreesRegressor"
     with pytest.raises(ParameterError, match="classifier"):
         ImportancePruner(RandomForestClassifier(n_estimators=5), method="impurity").fit(X, y)
+
+
+# ----------------------------------------------------------------------------- defaults sized to the data (issue 15)
+def test_auto_defaults_are_sized_and_recorded(boston) -> None:
+    from statprune.importance import importance_sizing
+
+    X, y = boston
+    sel = ImportancePruner(n_estimators=20, random_state=1).fit(X, y)  # every sizing parameter left at "auto"
+    e = sel.result_.extra
+    assert e["sizing"]["auto"] == importance_sizing(506, 13) == {
+        "model": "rf", "max_features": 4, "n_repeats": 10, "max_samples": None, "n_jobs": -1}
+    assert (e["sizing"]["n"], e["sizing"]["p"]) == (506, 13)
+    assert e["model_params"]["max_features"] == 4 and e["n_repeats"] == 10 and e["n_scored"] == e["n_test"] == 127
+    assert sel.result_.model == "rf" and sel.get_params()["model"] == "auto"  # the parameter stays as given (sklearn)
+    assert f"Sizing: {e['sizing']['note']}" in sel.result_.summary().__str__()
+    assert json.loads(sel.result_.to_json())["sizing"]["auto"]["max_features"] == 4
+    # above 50,000 cells: hgb, at most 5,000 held-out rows per shuffle, 3-10 shuffles
+    rng = np.random.default_rng(0)
+    Xb = rng.standard_normal((2_000, 30))
+    yb = Xb[:, 0] + rng.standard_normal(2_000)
+    big = ImportancePruner(random_state=0).fit(Xb, yb).result_
+    assert big.estimator_name == "HistGradientBoostingRegressor" and big.extra["sizing"]["auto"]["model"] == "hgb"
+    assert big.extra["n_repeats"] == importance_sizing(2_000, 30)["n_repeats"] == 10
+    assert "above 50,000" in big.extra["sizing"]["note"] and "x0" in big.selected
+
+
+def test_explicit_options_override_the_sizing(boston, pima) -> None:
+    X, y = boston
+    sel = ImportancePruner("gbm", max_features=None, n_estimators=10, n_repeats=2, max_samples=50, n_jobs=1,
+                           random_state=1).fit(X, y)
+    e = sel.result_.extra
+    assert e["sizing"]["auto"] == {} and "nothing sized automatically" in e["sizing"]["note"]
+    assert (sel.result_.estimator_name, e["n_repeats"], e["n_scored"], e["n_jobs"]) == ("GradientBoostingRegressor", 2, 50, 1)
+    part = ImportancePruner(n_estimators=10, n_repeats=3, random_state=1).fit(*pima).result_.extra
+    assert set(part["sizing"]["auto"]) == {"model", "max_features", "max_samples", "n_jobs"} and part["n_repeats"] == 3
+    assert part["model_params"]["max_features"] == 2  # classification: R's floor(sqrt(8))
+    for bad in ({"n_repeats": "many"}, {"n_jobs": 0}, {"model": "forest"}):
+        with pytest.raises(ParameterError, match=next(iter(bad))):
+            ImportancePruner(**bad).fit(X, y)
+
+
+def test_cli_prints_and_records_the_sizing_and_takes_overrides() -> None:
+    from typer.testing import CliRunner
+
+    from statprune.cli import app
+
+    run = CliRunner().invoke
+    r = run(app, ["importance", datasets.path("boston"), "-y", "medv", "--trees", "10", "--seed", "1"])
+    assert r.exit_code == 0, r.output
+    assert "Sizing: sized to the data (506 rows x 13 features" in r.stdout and "max_features=4 (R's mtry)" in r.stdout
+    r = run(app, ["importance", datasets.path("boston"), "-y", "medv", "--trees", "10", "--seed", "1", "--model", "rf",
+                  "--max-features", "0.5", "--repeats", "2", "--max-samples", "40", "--n-jobs", "1", "--json", "-"])
+    assert r.exit_code == 0, r.output
+    d = json.loads(r.stdout)
+    assert d["sizing"]["auto"] == {} and d["model_params"]["max_features"] == 0.5
+    assert (d["n_repeats"], d["n_scored"], d["n_jobs"]) == (2, 40, 1)
+    r = run(app, ["importance", datasets.path("boston"), "-y", "medv", "--max-features", "many"])
+    assert r.exit_code == 2 and "--max-features" in r.stderr

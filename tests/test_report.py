@@ -359,14 +359,17 @@ def test_lasso_path_labels_do_not_overlap(boston_report):
 
 
 def test_importance_is_sized_to_the_data():
-    from statprune.report import importance_params
+    # one sizing rule, in statprune.importance, for the report, the CLI and the API
+    from statprune.importance import importance_sizing
 
-    assert importance_params(506, 13) == {"n_jobs": -1}  # small data: randomForest's 500 trees, 10 shuffles
-    big = importance_params(50_000, 100)
-    assert big == {"model": "hgb", "max_samples": 5000, "n_repeats": 5, "n_jobs": -1}
-    assert importance_params(50_000, 10)["n_repeats"] == 10  # few features: the full 10 shuffles fit the budget
-    assert importance_params(50_000, 5_000)["n_repeats"] == 3  # many: never fewer than 3
-    assert importance_params(1_000, 100)["max_samples"] == 250  # the whole held-out quarter when it is small
+    assert importance_sizing(506, 13) == {"model": "rf", "max_features": 4, "n_repeats": 10, "max_samples": None, "n_jobs": -1}
+    big = importance_sizing(50_000, 100)
+    assert big == {"model": "hgb", "max_features": None, "n_repeats": 5, "max_samples": 5000, "n_jobs": -1}
+    assert importance_sizing(50_000, 10)["n_repeats"] == 10  # few features: the full 10 shuffles fit the budget
+    assert importance_sizing(50_000, 5_000)["n_repeats"] == 3  # many: never fewer than 3
+    assert importance_sizing(1_000, 100)["max_samples"] is None  # the whole held-out quarter (250 rows) when it is small
+    assert importance_sizing(50_000, 100, method="impurity")["model"] == "rf"  # impurity needs the forest
+    assert importance_sizing(768, 8, classification=True)["max_features"] == 2  # R's mtry floor(sqrt(p))
 
 
 def test_importance_section_records_its_sizing():
@@ -376,10 +379,13 @@ def test_importance_section_records_its_sizing():
     rep = build_report(df, "y", methods=["importance"], crosscheck=False, seed=4, timestamp=False)
     sec = next(s for s in rep.sections if s.key == "importance")
     sizing = sec.details["sizing"]
-    assert sizing["params"] == {"model": "hgb", "max_samples": 175, "n_repeats": 10, "n_jobs": -1}  # 700 x 80 > 50,000 cells
+    # 700 x 80 > 50,000 cells: hgb; the held-out 175 rows are all scored (fewer than 5,000)
+    assert sizing["auto"] == {"model": "hgb", "max_features": None, "n_repeats": 10, "max_samples": None, "n_jobs": -1}
+    assert (sizing["n"], sizing["p"]) == (700, 80)
     assert sec.details["n_scored"] == 175 and sec.details["n_repeats"] == 10 and sec.details["seed"] == 4
+    assert sec.notes[0].startswith("importance sized to the data (700 rows x 80 features") and "model='hgb'" in sec.notes[0]
     assert sec.details["model_params"]["max_iter"] == 100
-    assert sizing["note"] == sec.notes[0] and "100 boosting iterations" in sec.notes[0] and "seed 4" in sec.notes[0]
+    assert sizing["note"] in sec.notes[0] and "100 boosting iterations" in sec.notes[0] and "seed 4" in sec.notes[0]
     assert {"x0", "x1"} <= set(sec.selected)  # the two signal columns
 
 
@@ -433,27 +439,43 @@ def test_lasso_progress_per_fold_from_r_changes_no_number():
     assert with_bar.result_.r_call == plain.result_.r_call and "trace.it" not in with_bar.result_.r_call
 
 
+class _FakeBar:
+    """A stand-in for a tqdm bar that records its updates (the progress tests' sink)."""
+
+    def __init__(self, **kw):
+        self.kw, self.n, self.total, self.updates = kw, 0, kw.get("total"), []
+
+    def update(self, k):
+        self.n += k
+        self.updates.append((self.n, self.total))
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+
 @pytest.mark.against_r  # cv.glmnet in R
 def test_lasso_section_progress_reaches_a_bar(monkeypatch):
     """workflows.lasso turns the per-fold callback into statprune's one progress bar (a fake sink here)."""
     from statprune import workflows
 
-    class Bar:
-        def __init__(self, **kw):
-            self.kw, self.n, self.total, self.updates = kw, 0, kw.get("total"), []
-
-        def update(self, k):
-            self.n += k
-            self.updates.append((self.n, self.total))
-
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc):
-            return False
-
-    bars: list[Bar] = []
-    monkeypatch.setattr(workflows, "progress_bar", lambda **kw: bars.append(Bar(**kw)) or bars[-1])
+    bars: list[_FakeBar] = []
+    monkeypatch.setattr(workflows, "progress_bar", lambda **kw: bars.append(_FakeBar(**kw)) or bars[-1])
     workflows.lasso(dataset_path("boston"), ["medv"], seed=1, nfolds=4, progress=True)
     assert bars[0].kw["desc"] == "cv.glmnet in R"
     assert [n for n, _ in bars[0].updates] == [0, 1, 2, 3, 4, 5] and bars[0].updates[-1] == (5, 5)
+
+
+@pytest.mark.against_r
+def test_crosscheck_section_progress_reaches_a_bar(monkeypatch):
+    """The report's cross-check moves its own bar, one tick per solver and check, to its total (a fake sink here)."""
+    from statprune.report import _sections
+
+    bars: list[_FakeBar] = []
+    monkeypatch.setattr(_sections, "progress_bar", lambda **kw: bars.append(_FakeBar(**kw)) or bars[-1])
+    rep = build_report(dataset_path("boston"), "medv", methods=["lasso"], seed=1, timestamp=False, progress=True)
+    assert rep.crosscheck is not None and [b.kw["desc"] for b in bars] == ["crosscheck: R and the reference solvers"]
+    ups = bars[0].updates
+    assert ups[-1][0] == ups[-1][1] >= 10 and len({n for n, _ in ups}) >= 8  # R's refit ... the lm refit

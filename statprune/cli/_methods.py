@@ -56,13 +56,16 @@ def importance(
     target: str = target_opt("Target column (numeric: regression; classes: classification)."),
     kind: Optional[str] = typer.Option(None, "--kind", help="impurity | permutation (held-out; the default) | shadow (Boruta-style)."),
     method_old: Optional[str] = deprecated_opt("--method"),
-    model: str = typer.Option("rf", "--model", help="rf (random forest) | gbm (gradient boosting) | hgb (histogram GBM)."),
+    model: str = typer.Option("auto", "--model", help="auto (sized to the data: rf up to 50,000 cells, hgb above) | rf (random forest) | gbm (gradient boosting) | hgb (histogram GBM)."),
     threshold: Optional[float] = typer.Option(None, "--threshold", help="Keep features with importance >= T."),
     top: Optional[int] = typer.Option(None, "--top", help="Keep the K most important features."),
     cumulative: Optional[float] = typer.Option(None, "--cumulative", help="Keep the fewest top features reaching this share of total importance."),
     seed: int = seed_opt("Seed of the split, the model and the shuffles."),
     trees: Optional[int] = typer.Option(None, "--trees", help="Trees / boosting iterations (rf 500, gbm/hgb 100)."),
-    repeats: int = typer.Option(10, "--repeats", help="Shuffles per feature (permutation)."),
+    repeats: Optional[int] = typer.Option(None, "--repeats", help="Shuffles per feature (permutation; default sized to the data: 10, or 3-10 above 50,000 cells)."),
+    max_features: Optional[str] = typer.Option(None, "--max-features", help="Features tried per split (R's mtry): an integer, a share, sqrt or log2 (default: R's mtry, p/3 or sqrt(p))."),
+    max_samples: Optional[float] = typer.Option(None, "--max-samples", help="Held-out rows scored per shuffle: a count, or a share <= 1 (1: every row; default: every row, at most 5,000 above 50,000 cells)."),
+    n_jobs: Optional[int] = typer.Option(None, "--n-jobs", help="Worker threads (-1: every core, the default; the numbers do not depend on it)."),
     test_size: float = typer.Option(0.25, "--test-size", help="Held-out share (permutation)."),
     rounds: int = typer.Option(20, "--rounds", help="Shadow rounds (shadow)."),
     alpha: float = typer.Option(0.05, "--alpha", help="Family-wise level of the shadow test."),
@@ -78,10 +81,29 @@ def importance(
         res = workflows.importance(
             data, target, exclude=exclude, drop_missing=drop_missing, method=method, model=model,
             threshold=threshold, top_k=top, cumulative=cumulative, random_state=seed, n_estimators=trees,
-            n_repeats=repeats, test_size=test_size, n_shadow=rounds, alpha=alpha,
+            n_repeats="auto" if repeats is None else repeats, max_features=_max_features(max_features),
+            max_samples="auto" if max_samples is None else (int(max_samples) if max_samples > 1 else max_samples),
+            n_jobs="auto" if n_jobs is None else n_jobs, test_size=test_size, n_shadow=rounds, alpha=alpha,
             categorical="encode" if encode_categoricals else "error", progress=not quiet_progress(json_out),
         )
     show(res, json_out)
+
+
+def _max_features(text: Optional[str]) -> Any:
+    """``--max-features``: an integer count, a share in (0, 1], sqrt or log2; absent: "auto" (R's mtry)."""
+    if text is None:
+        return "auto"
+    if text in ("sqrt", "log2"):
+        return text
+    try:
+        v = float(text)
+    except ValueError:
+        raise ParameterError(f"--max-features {text!r}: give an integer, a share in (0, 1], sqrt or log2") from None
+    if v.is_integer() and v >= 1 and "." not in text:
+        return int(v)
+    if 0 < v <= 1:
+        return v
+    raise ParameterError(f"--max-features {text!r}: give an integer >= 1, a share in (0, 1], sqrt or log2")
 
 
 # --- pca (issue 7)

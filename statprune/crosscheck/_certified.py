@@ -14,6 +14,7 @@ than two engines are certified the stronger references (``glum``, ``skglm``,
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -140,7 +141,8 @@ def _worst(certs: list[_certify.Certificate], lambdas: np.ndarray, engine: str) 
 
 def path_stage(X: np.ndarray, y_py: np.ndarray, family: str, alpha: float, lambdas: np.ndarray, engines: list[str], r_path: tuple[np.ndarray, np.ndarray],
                *, weights: Any, pf: Any, standardize: bool, intercept: bool, classes: list[str] | None, coef_tol: float,
-               options: dict[str, dict[str, Any]], offset: Any = None) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+               options: dict[str, dict[str, Any]], offset: Any = None,
+               tick: Callable[[int], None] | None = None) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """R's path (tight thresh) against each engine at every lambda: coefficient, intercept and objective curves, certified."""
     rb, ra = r_path  # (p, L) / (K, p, L); (L,) / (K, L)
     L = rb.shape[-1]
@@ -155,9 +157,12 @@ def path_stage(X: np.ndarray, y_py: np.ndarray, family: str, alpha: float, lambd
     std_r = rb * (sd[:, None] if rb.ndim == 2 else sd[None, :, None])
     pscale = max(float(np.max(np.abs(std_r))), 1e-300)
     used = 0
-    for eng in engines:
+    tick = tick or (lambda k=1: None)
+    for i, eng in enumerate(engines):  # progress: one step per engine, those not needed counted at once
         if used == 2:
+            tick(len(engines) - i)
             break
+        tick(1)
         try:
             sols, e_certs = _certified_path(eng, prob, lambdas, gps, classes, options, offset)
         except _refsolvers.Unsupported:
@@ -240,7 +245,8 @@ def cv_curve(raw: np.ndarray, w: np.ndarray, foldid: np.ndarray) -> tuple[np.nda
 
 def cv_stage(X: np.ndarray, y_py: np.ndarray, family: str, alpha: float, lambdas: np.ndarray, foldid: np.ndarray, engines: list[str],
              r_cv: dict[str, Any], *, weights: Any, pf: Any, standardize: bool, intercept: bool, classes: list[str] | None, coef_tol: float,
-             options: dict[str, dict[str, Any]], offset: Any = None) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+             options: dict[str, dict[str, Any]], offset: Any = None,
+             tick: Callable[[int], None] | None = None) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """cv.glmnet at fixed lambdas with these folds (R) against each engine fitted per fold: predictions, cvm, cvsd, lambda.min."""
     n, p = X.shape
     lambdas = np.asarray(lambdas, dtype=float)
@@ -258,9 +264,12 @@ def cv_stage(X: np.ndarray, y_py: np.ndarray, family: str, alpha: float, lambdas
     rows.append(curve_row("cvm (glmnet's rules on R's predictions)", "r", "statprune", r_cvm, py_cvm_r, 1e-10, lambdas,
                            note="glmnet:::cvcompute/cvstats re-implemented, applied to cv.glmnet's fit.preval"))
     used = 0
-    for eng in engines:
+    tick = tick or (lambda k=1: None)
+    for i, eng in enumerate(engines):  # progress: one step per engine, those not needed counted at once
         if used == 2:
+            tick(len(engines) - i)
             break
+        tick(1)
         pre = np.empty_like(r_pre)
         certs: list[_certify.Certificate] = []
         ok = True

@@ -20,7 +20,7 @@ cv.glmnet as a user runs it (with its folds) through :class:`~statprune.lasso.Gl
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -29,6 +29,7 @@ import pandas as pd
 from .. import _provenance
 from .._data import prepare_xy
 from .._glmnet.params import DEFAULTS
+from .._progress import Steps
 from .._validation import check_foldid, check_offset, check_target
 from ..errors import DataError, ParameterError
 from ..lasso import _backend_r as glmnet_r
@@ -66,6 +67,7 @@ def crosscheck(
     engine_options: dict[str, dict[str, Any]] | None = None,
     stronger: bool = True,
     offset: Any = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> CrosscheckReport:
     """Fit the same penalised model in R (glmnet), scikit-learn and statsmodels and tabulate the differences.
 
@@ -117,6 +119,11 @@ def crosscheck(
     offset : array-like of shape (n,), optional
         glmnet's ``offset`` (binomial and poisson): passed to R, glum and scipy;
         engines without offsets (scikit-learn, skglm, statsmodels) are skipped.
+    progress : callable, optional
+        ``progress(done, total)``, called with one step per solver and check: cv.glmnet when it
+        is run here, R's tight refit, each engine of the fit stage (the total grows when stronger
+        references are tried), R's path and each path engine, R's CV and each CV engine,
+        scikit-learn's ``LassoCV`` and the lm/glm refit (a skipped one counts as done).
 
     Returns
     -------
@@ -162,8 +169,11 @@ def crosscheck(
     if X is None or y is None:
         raise ParameterError("crosscheck needs the data: X and y")
     res, params = as_result(result_or_estimator)
+    steps = Steps(progress, 1)
     if res is None and lambda_ is None:
+        steps.grow(1)
         res = run_cv(X, y, family or "gaussian", 1.0 if alpha is None else float(alpha), foldid, nfolds, seed, sample_weight, feature_names)
+        steps.tick()  # cv.glmnet in R
 
     family = family or getattr(res, "family", None) or params.get("family") or "gaussian"
     if alpha is None:
@@ -264,6 +274,13 @@ def crosscheck(
         fit_engines = list(_refsolvers.REFERENCE_ENGINES[family])
     certificates: list[dict[str, Any]] = []
     info["certificates"] = certificates
+    allowed = [e for e in engines if e != "r"] if explicit else list(_refsolvers.STAGE_ENGINES[family])
+    stage_engines = [e for e in _refsolvers.STAGE_ENGINES[family] if e in allowed]
+    fid_all = foldid if foldid is not None else getattr(res, "foldid", None)
+    steps.grow(("fit" in checks) * len(fit_engines) + ("path" in checks) * (1 + len(stage_engines))
+               + ("cv" in checks and fid_all is not None) * (1 + len(stage_engines))
+               + ("cv" in checks and family == "gaussian" and "sklearn" in engines) + ("refit" in checks))
+    steps.tick()  # R's tight refit
 
     if "fit" in checks:
         # ---- the result as reported vs the tight refit
@@ -281,17 +298,16 @@ def crosscheck(
             notes.append("scikit-learn's PoissonRegressor has only an L2 penalty: the poisson L1/elastic net is checked against "
                          + ("statsmodels fit_regularized" if explicit and "statsmodels" in engines else "glum and skglm"))
         rows += _fit_stage(prob, gp, lam, fit_engines, levels, engine_options, stronger, r_cert, r_beta, r_a0, r_dev, std, coef_scale, terms, names,
-                           r_support, coef_tolerance, sample_weight, notes, info, explicit, offset)
+                           r_support, coef_tolerance, sample_weight, notes, info, explicit, offset, steps)
 
     # ---- the whole path, every family: R (tight) against the certified engines at each lambda
     # the path and CV stages refit many times: the engines with fast warm-started paths first; the first two that can express
     # the problem are used (each solution is certified at every lambda, whatever the fit stage found)
-    allowed = [e for e in engines if e != "r"] if explicit else list(_refsolvers.STAGE_ENGINES[family])
-    stage_engines = [e for e in _refsolvers.STAGE_ENGINES[family] if e in allowed]
     path_lambdas = np.asarray(getattr(res, "lambdas", None) if res is not None else _default_path(prob, lam), dtype=float)
     if "path" in checks:
         rp = glmnet_r.crosscheck_glmnet_fit(Xa, y_r, family, alpha, path_lambdas, weights=sample_weight, pf=penalty_factor, standardize=standardize,
                                    fit_intercept=fit_intercept, thresh=thresh, offset=offset)
+        steps.tick()  # R's path
         rb = np.asarray(rp["beta"], dtype=float)
         ra0 = np.asarray(rp["a0"], dtype=float)
         if family == "multinomial":
@@ -300,10 +316,9 @@ def crosscheck(
             rb, ra0 = rb.reshape(p, -1), ra0.reshape(-1)
         new_rows, cert_rows = _certified.path_stage(
             Xa, y_py, family, alpha, path_lambdas, stage_engines, (rb, ra0), weights=sample_weight, pf=penalty_factor, standardize=standardize,
-            intercept=fit_intercept, classes=levels, coef_tol=coef_tolerance, options=engine_options, offset=offset)
+            intercept=fit_intercept, classes=levels, coef_tol=coef_tolerance, options=engine_options, offset=offset, tick=steps.tick)
         rows += new_rows
         certificates += cert_rows
-    fid_all = foldid if foldid is not None else getattr(res, "foldid", None)
     if "cv" in checks and fid_all is not None:
         fid_all = np.asarray(fid_all, dtype=np.int64)
         cv_lambdas = _certified.cv_grid(path_lambdas, lam)
@@ -313,9 +328,11 @@ def crosscheck(
 
         rcv = glmnet_r.crosscheck_cv_fixed(Xa, y_r, family, alpha, cv_lambdas, fid_all, weights=sample_weight, pf=penalty_factor, standardize=standardize,
                                   fit_intercept=fit_intercept, thresh=thresh, offset=offset)
+        steps.tick()  # R's CV
         new_rows, cert_rows = _certified.cv_stage(
             Xa, y_py, family, alpha, cv_lambdas, fid_all, stage_engines, rcv, weights=sample_weight, pf=penalty_factor,
-            standardize=standardize, intercept=fit_intercept, classes=levels, coef_tol=coef_tolerance, options=engine_options, offset=offset)
+            standardize=standardize, intercept=fit_intercept, classes=levels, coef_tol=coef_tolerance, options=engine_options, offset=offset,
+            tick=steps.tick)
         rows += new_rows
         certificates += cert_rows
     elif "cv" in checks:
@@ -333,6 +350,8 @@ def crosscheck(
             notes.append(f"CV crosscheck skipped: it compares mean squared errors, the result's measure is {measure!r}")
         else:
             rows += cv_rows(res, prob, Xa, y_py, np.asarray(fid, dtype=np.int64), sample_weight, standardize, fit_intercept, thresh, tol, coef_tolerance, notes)
+    if "cv" in checks and family == "gaussian" and "sklearn" in engines:
+        steps.tick()  # scikit-learn's LassoCV (run or skipped)
 
     # ---- unpenalised refit on the selected support: statsmodels vs R lm/glm
     if "refit" in checks and offset is not None:
@@ -342,6 +361,8 @@ def crosscheck(
         rep = crosscheck_glm(Xa[:, sel], y_py, family=family, feature_names=[names[j] for j in sel], sample_weight=sample_weight)
         rows += rep.rows
         notes += rep.info.get("notes", [])
+    if "refit" in checks:
+        steps.tick()  # the lm/glm refit (run or skipped)
 
     info["notes"] = list(dict.fromkeys(notes))
     prov = _provenance.provenance(seed=getattr(res, "seed", None))
@@ -350,14 +371,17 @@ def crosscheck(
 
 def _fit_stage(prob: mapping.GlmnetProblem, gp: Any, lam: float, fit_engines: list[str], levels: list[str] | None, engine_options: dict[str, Any],
                stronger: bool, r_cert: Any, r_beta: np.ndarray, r_a0: np.ndarray, r_dev: float, std: np.ndarray, coef_scale: float, terms: list[str], names: list[str], r_support: list[str],
-               coef_tolerance: float, sample_weight: Any, notes: list[str], info: dict[str, Any], explicit: bool, offset: Any = None) -> list[dict[str, Any]]:
+               coef_tolerance: float, sample_weight: Any, notes: list[str], info: dict[str, Any], explicit: bool, offset: Any = None,
+               steps: Steps | None = None) -> list[dict[str, Any]]:
     """The fit at s: every engine's solution certified, compared with R's tight refit (see :mod:`statprune.crosscheck._certified`)."""
     family = prob.family
     sols: dict[str, tuple[Any, Any]] = {}
     queue, done = list(fit_engines), set()
+    steps = steps or Steps(None, 0)
     while queue:
         eng = queue.pop(0)
         done.add(eng)
+        steps.tick()
         if eng == "statsmodels" and not ((family == "poisson" and prob.alpha > 0) or (family == "binomial" and not prob.sklearn_ok)):
             continue  # statsmodels only where scikit-learn cannot express the problem (and only when asked for)
         sol, cert, why = _certified.run_engine(eng, prob, gp, lam, levels, offset, engine_options)
@@ -368,7 +392,9 @@ def _fit_stage(prob: mapping.GlmnetProblem, gp: Any, lam: float, fit_engines: li
             sols[eng] = (sol, cert)
         if not queue and stronger:
             certified = [e for e, (_, c) in sols.items() if c.converged and c.optimal]
-            queue += _certified.choose_engines(fit_engines, family, certified, done)
+            more = _certified.choose_engines(fit_engines, family, certified, done)
+            steps.grow(len(more))
+            queue += more
     certs = [r_cert, *(c for _, c in sols.values())]
     _certify.set_gaps(certs)
     rows: list[dict[str, Any]] = []
@@ -489,6 +515,7 @@ def validate(
     exclude: Sequence[str] = (),
     engines: Sequence[str] | None = None,
     drop_missing: bool = False,
+    progress: Callable[[int, int], None] | None = None,
 ) -> CrosscheckReport:
     """What ``statprune validate`` runs: cv.glmnet in R, then :func:`crosscheck` at lambda.min.
 
@@ -520,7 +547,7 @@ def validate(
     y = prep.y
     check_target(y, family, name=target)  # the family's rule, before R is started
     res = run_cv(prep.X, y, family, alpha, foldid, nfolds, seed, None, None)
-    rep = crosscheck(res, prep.X, y, engines, foldid=foldid)
+    rep = crosscheck(res, prep.X, y, engines, foldid=foldid, progress=progress)
     rep.info["target"] = target
     rep.info["seed"] = seed
     rep.provenance = {**rep.provenance, "seed": seed}

@@ -31,6 +31,6 @@ from __future__ import annotations
 
 from ._build import Report, build_report, session_info
 from ._document import EXTRA_METHODS, METHODS, Plot, Section, Table, data_summary, svg_of
-from ._sections import _inference_xy, importance_params
+from ._sections import _inference_xy
 
 __all__ = ["Report", "Section", "Table", "Plot", "build_report", "METHODS", "svg_of"]

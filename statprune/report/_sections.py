@@ -10,7 +10,8 @@ import pandas as pd
 
 from .. import workflows
 from .._doctor import PIP_R_LINE
-from .._progress import ticking
+from .._progress import bar_callback
+from .._progress import progress as progress_bar
 from .._rcode import r_name
 from .._rcode import r_string as _lit
 from .._validation import check_target
@@ -173,68 +174,30 @@ def _r_string(s: str) -> str:
     return _lit(s)
 
 
-#: the report's permutation budget: held-out rows scored x shuffles x features (about 30 s of CPU at 50,000 x 100)
-PERMUTATION_BUDGET = 2_500_000
-#: held-out rows scored per shuffle, at most (a fresh random subsample each shuffle)
-SCORED_ROWS = 5_000
-#: up to this many cells (n x p), randomForest's defaults (500 trees, 10 shuffles on every held-out row)
-SMALL_CELLS = 50_000
-
-
-def importance_params(n: int, p: int) -> dict[str, Any]:
-    """The report's importance, sized to the data so that the report finishes on large tables.
-
-    Up to ``SMALL_CELLS`` (n x p, e.g. Boston's 506 x 13): a random forest of 500 trees
-    (randomForest's default) and 10 shuffles per feature on every row of the held-out
-    quarter. Above: histogram gradient boosting (``hgb``, 100 iterations; its fit grows
-    linearly in n, a deep forest's as n log n times its trees), each shuffle scored on a
-    fresh random subsample of at most ``SCORED_ROWS`` held-out rows, and as many shuffles
-    (3 to 10) as keep rows x shuffles x features within ``PERMUTATION_BUDGET``. Always held-out
-    permutation importance, every core (``n_jobs=-1``). The section and its JSON record the
-    choices (``sizing``).
-
-    Examples
-    --------
-    >>> importance_params(506, 13)
-    {'n_jobs': -1}
-    >>> importance_params(50_000, 100)
-    {'model': 'hgb', 'max_samples': 5000, 'n_repeats': 5, 'n_jobs': -1}
-    """
-    if n * p <= SMALL_CELLS:
-        return {"n_jobs": -1}
-    scored = min(SCORED_ROWS, max(2, n // 4))
-    repeats = int(max(3, min(10, PERMUTATION_BUDGET // (scored * max(1, p)))))
-    return {"model": "hgb", "max_samples": scored, "n_repeats": repeats, "n_jobs": -1}
-
-
-def _sizing_note(res: Any, params: dict[str, Any]) -> str:
-    """The importance section's sizing in words: model size, rows fitted and scored, shuffles, seed, cores."""
+def _sizing_note(res: Any) -> str:
+    """The importance section's sizing in words: the automatic choices (:func:`statprune.importance.sizing_note`), model size, rows fitted and scored, shuffles, seed, cores."""
     e, mp = res.extra, res.extra.get("model_params", {})
     size = (f"{mp['n_estimators']} trees" if "n_estimators" in mp else f"{mp.get('max_iter')} boosting iterations")
     scored = (f"every one of the {e['n_test']} held-out rows" if e["n_scored"] >= e["n_test"]
               else f"a fresh random subsample of {e['n_scored']} of the {e['n_test']} held-out rows")
-    why = ("randomForest's defaults (small data)" if "model" not in params
-           else f"sized to the data: {res.n_obs} rows x {len(res.feature_names)} features (statprune.report.importance_params)")
-    return (f"importance {why}: {res.estimator_name} with {size} fitted on {e['n_train']} training rows; each of the "
-            f"{e['n_repeats']} shuffles per feature scored on {scored}; seed {res.seed}; {e['n_jobs']} worker(s)")
+    return (f"importance {e['sizing']['note']} (statprune.importance.importance_sizing). {res.estimator_name} with {size} "
+            f"fitted on {e['n_train']} training rows; each of the {e['n_repeats']} shuffles per feature scored on {scored}; "
+            f"seed {res.seed}; {e['n_jobs']} worker(s)")
 
 
 def _run_importance(ctx: dict[str, Any]) -> Section:
     from ..importance import ImportanceDisplay  # noqa: PLC0415 - deferred: the section's method loads only when it runs
 
-    prep = ctx["prepared"]
-    params = importance_params(*prep.X.shape)
     res = workflows.importance(ctx["frame"], ctx["target"], categorical="encode", random_state=ctx["seed"],
-                               progress=ctx.get("progress", False), **params)
+                               progress=ctx.get("progress", False))  # the defaults are sized to the data
     tables = [Table.from_frame(res.to_frame(), f"Importance ({res.method}, {res.estimator_name})",
                                row_class=lambda r: "kept" if r.get("selected", True) else "pruned")]
     fig, ax = _figure()
     ImportanceDisplay.from_result(res).plot(ax=ax)
     plots = [Plot(f"{res.method.capitalize()} importance", svg_of(fig), alt="importance")]
     headline = f"{len(res.selected)} of {len(res.feature_names)} features kept; rule: {res.rule}"
-    notes = [_sizing_note(res, params), *res.warnings]
-    data = res.to_dict()
-    data["sizing"] = {"params": params, "note": notes[0]}
+    notes = [_sizing_note(res), *res.warnings]
+    data = res.to_dict()  # its "sizing": the automatic choices
     return Section("importance", "Tree-ensemble importance", headline, list(res.selected), list(res.pruned), tables,
                    plots, notes, None, data)
 
@@ -385,8 +348,9 @@ def _crosscheck(ctx: dict[str, Any]) -> Table | None:
         return None
     prep = ctx["prepared"]
     try:
-        with ticking("crosscheck: R and the reference solvers", disable=not ctx.get("progress", False)):
-            cc = crosscheck(res, prep.X, prep.y)
+        with progress_bar(total=None, desc="crosscheck: R and the reference solvers", unit="step",
+                          disable=not ctx.get("progress", False)) as bar:
+            cc = crosscheck(res, prep.X, prep.y, progress=bar_callback(bar) if ctx.get("progress", False) else None)
     except (ParameterError, DataError) as exc:  # a configuration the cross-check does not cover
         ctx["crosscheck_note"] = f"not run: {exc}"
         return None
