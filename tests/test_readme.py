@@ -113,3 +113,16 @@ def test_every_doc_block_runs_on_its_own(name, index, lang, code, expected, doc_
     if expected is not None:
         assert _norm(out) == _norm(expected), f"{name} block {index}: printed output differs"
     sys.modules.pop("__doc_block__", None)
+
+
+def test_readme_shows_the_without_r_install_line_beside_the_set_up_commands():
+    # issue 15, "Done when": the first code block holds the two set-up commands and the install line without R,
+    # and pyproject keeps rpy2 out of the core dependencies (the [r] extra) so that line installs without R
+    import tomllib
+
+    first = re.search(r"```\w*\n(.*?)```", (ROOT / "README.md").read_text(), re.S).group(1).splitlines()
+    assert [ln.split()[:2] for ln in first] == [["make", "demo"], ["make", "test"], ["pip", "install"]]
+    assert first[2].split()[2] == "statprune" and "without R" in first[2]
+    meta = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    assert not any(d.lower().startswith("rpy2") for d in meta["dependencies"])
+    assert any(d.lower().startswith("rpy2") for d in meta["optional-dependencies"]["r"])
