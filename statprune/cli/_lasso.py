@@ -190,7 +190,7 @@ def compare(
     seed: int = seed_opt("Seeds the split, R's set.seed before cv.glmnet, the forest."),
     test_size: float = typer.Option(0.25, "--test-size", help="Held-out share."),
     method: list[str] = method_opt(("lasso", "stepwise", "importance", "pca", "subsets", "vif", "selective", "knockoff")),
-    trees: Optional[int] = typer.Option(None, "--trees", help="Trees of the importance forest (default 500)."),
+    trees: Optional[int] = typer.Option(None, "--trees", help="Trees / boosting iterations of the importance model (default: sized to the data, statprune.importance.importance_sizing; 500 trees for the forest)."),
     exclude: list[str] = typer.Option([], "--exclude", help="Column to leave out (repeatable)."),
     drop_missing: bool = typer.Option(False, "--drop-missing", help="Drop rows with NaN/inf instead of failing."),
     encode_categoricals: bool = typer.Option(False, "--encode-categoricals", help="Expand non-numeric columns into R's treatment dummies."),
