@@ -40,11 +40,12 @@ __all__ = ["build", "elnet_kernel", "glm_kernel", "library_path", "multnet_kerne
 
 _SRC = Path(__file__).with_name("elnet.c")
 _SOURCES = [_SRC, Path(__file__).with_name("glmpath.c"), Path(__file__).with_name("multinet.c")]
+_HEADERS = [Path(__file__).with_name("glmnet_path.h")]  # included by the sources: part of the tag
 _LIB: list[Any] = []  # [CDLL or None] once looked up
 
 
 def _tag() -> str:
-    h = hashlib.sha256(b"".join(src.read_bytes() for src in _SOURCES))
+    h = hashlib.sha256(b"".join(src.read_bytes() for src in _SOURCES + _HEADERS))
     h.update(sys.platform.encode() + b"-O3")
     return h.hexdigest()[:16]
 

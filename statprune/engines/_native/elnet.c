@@ -2,23 +2,13 @@
  * precomputed p x p Gram matrix: the same iterations as statprune/_gram.py's numba
  * kernels (_elnet_cov_path, _elnet_naive_path), in C so that a fresh process needs
  * neither numba nor a JIT.  Loaded with ctypes by statprune/_native/__init__.py.
- * Build: cc -O3 -fPIC -shared -o libelnet.so elnet.c glmpath.c -lm   (no -ffast-math: IEEE order kept)
+ * Build: statprune/engines/_native/__init__.py (cc -O3, no -ffast-math: IEEE order kept).
  */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-static double dmax(double a, double b) { return a > b ? a : b; }
-static double dmin(double a, double b) { return a < b ? a : b; }
-
-
-static double soft(double gk, double ak, double xvk, double vpk, double ab, double dem, double lo, double hi) {
-    double u = gk + ak * xvk;
-    double v = fabs(u) - vpk * ab;
-    double anew = 0.0;
-    if (v > 0.0) anew = dmax(lo, dmin(hi, copysign(v, u) / (xvk + vpk * dem)));
-    return anew;
-}
+#include "glmnet_path.h"
 
 /* store the solution at lambda m; 1 when glmnet's path stops there */
 static int record_lambda(int m, const double *a, const long *ia, long nin, double rsq, double rsq0, double alm,
@@ -86,15 +76,6 @@ static int partial_fit(const double *G, double *Ga, double *g, double *a, const 
     return 0;
 }
 
-static double lambda_start(long ni, const unsigned char *ju, const double *vp, const double *gabs, double beta) {
-    double alm0 = 0.0;
-    for (long j = 0; j < ni; j++) {
-        if (!ju[j] || vp[j] <= 0.0) continue;
-        alm0 = dmax(alm0, gabs[j] / vp[j]);
-    }
-    return alm0 / dmax(beta, 1e-3);
-}
-
 int elnet_cov_path(long ni, const double *G, const double *g_in, const double *xv, const double *vp,
                    const double *cl, const unsigned char *ju, double beta, double flmin, const double *ulam,
                    int nlam, double thr, long maxit, double sml, double rsqmax, int mnlam, double eps, double big,
@@ -112,18 +93,12 @@ int elnet_cov_path(long ni, const double *G, const double *g_in, const double *x
     long nin = 0, nlp = 0, jerr = 0, lmu = 0;
     double rsq = 0.0;
     int iz = 0;
-    double omb = 1.0 - beta, alf = 1.0;
-    if (flmin < 1.0) alf = pow(dmax(eps, flmin), 1.0 / (nlam - 1.0));
+    double omb = 1.0 - beta, alf = lambda_ratio(flmin, eps, nlam), prev;
     int mnl = mnlam < nlam ? mnlam : nlam;
     double alm = 0.0;
     for (int m = 0; m < nlam; m++) {
-        if (flmin >= 1.0) alm = ulam[m];
-        else if (m > 1) alm = alm * alf;
-        else if (m == 0) alm = big;
-        else {
-            for (long j = 0; j < ni; j++) gabs[j] = fabs(g[j]);
-            alm = lambda_start(ni, ju, vp, gabs, beta) * alf;
-        }
+        if (m == 1 && flmin < 1.0) for (long j = 0; j < ni; j++) gabs[j] = fabs(g[j]);
+        alm = lambda_next(m, alm, flmin, ulam, alf, big, ni, ju, vp, gabs, beta, &prev);
         double dem = alm * omb, ab = alm * beta, rsq0 = rsq;
         int failed = 0;
         if (iz) failed = partial_fit(G, Ga, g, a, xv, vp, cl, ia, nin, active, ju, da, ga, aa, tmp, ab, dem, thr,
@@ -224,24 +199,14 @@ int elnet_naive_path(long ni, const double *G, const double *g_in, const double 
     long nin = 0, nlp = 0, jerr = 0, lmu = 0;
     double rsq = 0.0;
     int iz = 0;
-    double omb = 1.0 - beta, alf = 1.0;
-    if (flmin < 1.0) alf = pow(dmax(eps, flmin), 1.0 / (nlam - 1.0));
+    double omb = 1.0 - beta, alf = lambda_ratio(flmin, eps, nlam);
     int mnl = mnlam < nlam ? mnlam : nlam;
     double alm = 0.0;
     for (int m = 0; m < nlam; m++) {
-        double prev = alm;
-        if (flmin >= 1.0) alm = ulam[m];
-        else if (m > 1) alm = alm * alf;
-        else if (m == 0) alm = big;
-        else {
-            double alm0 = lambda_start(ni, ju, vp, gabs, beta);
-            prev = alm0;
-            alm = alm0 * alf;
-        }
+        double prev;
+        alm = lambda_next(m, alm, flmin, ulam, alf, big, ni, ju, vp, gabs, beta, &prev);
         double dem = alm * omb, ab = alm * beta, rsq0 = rsq;
-        double tlam = beta * (2.0 * alm - prev);
-        for (long j = 0; j < ni; j++)
-            if (ju[j] && !strong[j] && gabs[j] > tlam * vp[j]) strong[j] = 1;
+        strong_rule(ni, ju, vp, gabs, beta, alm, prev, strong);
         int failed = 0;
         if (iz) {
             for (;;) {

@@ -16,8 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static double dmax(double a, double b) { return a > b ? a : b; }
-static double dmin(double a, double b) { return a < b ? a : b; }
+#include "glmnet_path.h"
 
 /* reductions with four independent partial sums (the order is fixed, so results do not
  * depend on the machine; it is not glmnet's order, which only matters at rounding level) */
@@ -56,29 +55,16 @@ static double dot_wsq(const double *restrict r, const double *restrict v, const 
 }
 
 /* r -= d * v .* x, then the gradient of the next coordinate from the updated r in the same sweep
- * (and its v'x^2 when xvnext is not NULL); no next coordinate when xnext is NULL */
+ * (and its v'x^2 into *xvnext when xvnext is not NULL: the sweep computes it anyway, the data being
+ * in registers); no next coordinate when xnext is NULL */
 static double update_and_dot(double *restrict r, const double *restrict v, const double *restrict x, double d,
                              const double *restrict xnext, double *xvnext, long n) {
-    double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0, q0 = 0.0, q1 = 0.0, q2 = 0.0, q3 = 0.0;
     long i = 0;
     if (!xnext) {
         for (; i < n; i++) r[i] -= d * v[i] * x[i];
         return 0.0;
     }
-    if (!xvnext) {
-        for (; i + 4 <= n; i += 4) {
-            r[i] -= d * v[i] * x[i];
-            r[i + 1] -= d * v[i + 1] * x[i + 1];
-            r[i + 2] -= d * v[i + 2] * x[i + 2];
-            r[i + 3] -= d * v[i + 3] * x[i + 3];
-            s0 += r[i] * xnext[i];
-            s1 += r[i + 1] * xnext[i + 1];
-            s2 += r[i + 2] * xnext[i + 2];
-            s3 += r[i + 3] * xnext[i + 3];
-        }
-        for (; i < n; i++) { r[i] -= d * v[i] * x[i]; s0 += r[i] * xnext[i]; }
-        return (s0 + s1) + (s2 + s3);
-    }
+    double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0, q0 = 0.0, q1 = 0.0, q2 = 0.0, q3 = 0.0;
     for (; i + 4 <= n; i += 4) {
         r[i] -= d * v[i] * x[i];
         r[i + 1] -= d * v[i + 1] * x[i + 1];
@@ -94,7 +80,7 @@ static double update_and_dot(double *restrict r, const double *restrict v, const
         q3 += v[i + 3] * xnext[i + 3] * xnext[i + 3];
     }
     for (; i < n; i++) { r[i] -= d * v[i] * x[i]; s0 += r[i] * xnext[i]; q0 += v[i] * xnext[i] * xnext[i]; }
-    *xvnext = (q0 + q1) + (q2 + q3);
+    if (xvnext) *xvnext = (q0 + q1) + (q2 + q3);
     return (s0 + s1) + (s2 + s3);
 }
 
@@ -114,10 +100,7 @@ static double cd_pass(const long *idx, long m, int full, int fresh_xv, const dou
         double ak = a[k];
         double gk = have ? gnext : dot_wsq(r, v, xk, fresh_xv ? &xv[k] : NULL, n);
         have = 0;
-        double u = gk + ak * xv[k];
-        double vv = fabs(u) - vp[k] * ab;
-        double anew = 0.0;
-        if (vv > 0.0) anew = dmax(cl[k], dmin(cl[p + k], copysign(vv, u) / (xv[k] + vp[k] * dem)));
+        double anew = soft(gk, ak, xv[k], vp[k], ab, dem, cl[k], cl[p + k]);
         a[k] = anew;
         if (anew == ak) continue;
         if (full && !active[k]) { active[k] = 1; ia[(*nin)++] = k; as[k] = 0.0; }
@@ -278,26 +261,14 @@ int glm_path(int family, long n, long p, const double *X, const double *y, const
     for (long j = 0; j < p; j++) if (ju[j]) ga[j] = fabs(dot(s.r, X + j * n, n));
 
     /* ---- path */
-    double omb = 1.0 - alpha, alf = 1.0;
-    if (flmin < 1.0) alf = pow(dmax(eps, flmin), 1.0 / (nlam - 1.0));
+    double omb = 1.0 - alpha, alf = lambda_ratio(flmin, eps, nlam);
     int mnl = mnlam < nlam ? mnlam : nlam;
     double alm = 0.0;
     for (int m = 0; m < nlam; m++) {
-        double prev = alm;
-        if (flmin >= 1.0) alm = ulam[m];
-        else if (m > 1) alm = alm * alf;
-        else if (m == 0) alm = big;
-        else {
-            double alm0 = 0.0;
-            for (long j = 0; j < p; j++) if (ju[j] && vp[j] > 0.0) alm0 = dmax(alm0, ga[j] / vp[j]);
-            alm0 = alm0 / dmax(alpha, 1e-3);
-            prev = alm0;
-            alm = alm0 * alf;
-        }
+        double prev;
+        alm = lambda_next(m, alm, flmin, ulam, alf, big, p, ju, vp, ga, alpha, &prev);
         double dem = alm * omb, ab = alm * alpha;
-        double tlam = alpha * (2.0 * alm - prev);
-        for (long j = 0; j < p; j++)
-            if (ju[j] && !strong[j] && ga[j] > tlam * vp[j]) strong[j] = 1;
+        strong_rule(p, ju, vp, ga, alpha, alm, prev, strong);
         int too_small = 0;
         /* IRLS */
         for (;;) {

@@ -1,0 +1,61 @@
+/* Pieces of glmnet's path loop shared by the C kernels (elnet.c, glmpath.c): the coordinate
+ * update, the lambda sequence and the sequential strong rule, as glmnetpp 4.1 writes them
+ * (elnet_path/base.hpp, elnet_point/internal/base.hpp).  Included, not compiled on its own;
+ * statprune/engines/_native/__init__.py hashes it with the sources. */
+#ifndef STATPRUNE_GLMNET_PATH_H
+#define STATPRUNE_GLMNET_PATH_H
+#include <math.h>
+
+static inline double dmax(double a, double b) { return a > b ? a : b; }
+static inline double dmin(double a, double b) { return a < b ? a : b; }
+
+/* glmnet's coordinate update: soft-threshold gk + ak * xvk at vpk * ab, scale, clip to [lo, hi] */
+static inline double soft(double gk, double ak, double xvk, double vpk, double ab, double dem, double lo, double hi) {
+    double u = gk + ak * xvk;
+    double v = fabs(u) - vpk * ab;
+    double anew = 0.0;
+    if (v > 0.0) anew = dmax(lo, dmin(hi, copysign(v, u) / (xvk + vpk * dem)));
+    return anew;
+}
+
+/* lambda_max from the absolute gradients at the null fit: max |g_j| / vp_j over the penalized
+ * variables in the fit, over max(alpha, 1e-3) */
+static inline double lambda_start(long p, const unsigned char *ju, const double *vp, const double *gabs,
+                                  double alpha) {
+    double alm0 = 0.0;
+    for (long j = 0; j < p; j++) {
+        if (!ju[j] || vp[j] <= 0.0) continue;
+        alm0 = dmax(alm0, gabs[j] / vp[j]);
+    }
+    return alm0 / dmax(alpha, 1e-3);
+}
+
+/* the ratio of successive lambdas of glmnet's own sequence (1 with the user's lambdas) */
+static inline double lambda_ratio(double flmin, double eps, int nlam) {
+    return flmin < 1.0 ? pow(dmax(eps, flmin), 1.0 / (nlam - 1.0)) : 1.0;
+}
+
+/* the m-th lambda after alm (the (m-1)-th): the user's (flmin >= 1), else `big` at m = 0 (nothing
+ * enters), lambda_max * alf at m = 1, alm * alf after.  *prev gets the lambda the strong rule
+ * compares with: the previous one, lambda_max at m = 1. */
+static inline double lambda_next(int m, double alm, double flmin, const double *ulam, double alf, double big,
+                                 long p, const unsigned char *ju, const double *vp, const double *gabs, double alpha,
+                                 double *prev) {
+    *prev = alm;
+    if (flmin >= 1.0) return ulam[m];
+    if (m > 1) return alm * alf;
+    if (m == 0) return big;
+    double alm0 = lambda_start(p, ju, vp, gabs, alpha);
+    *prev = alm0;
+    return alm0 * alf;
+}
+
+/* the sequential strong rule: j enters the strong set when |g_j| > alpha (2 lambda - lambda_prev) vp_j */
+static inline void strong_rule(long p, const unsigned char *ju, const double *vp, const double *gabs, double alpha,
+                               double alm, double prev, unsigned char *strong) {
+    double tlam = alpha * (2.0 * alm - prev);
+    for (long j = 0; j < p; j++)
+        if (ju[j] && !strong[j] && gabs[j] > tlam * vp[j]) strong[j] = 1;
+}
+
+#endif
