@@ -38,6 +38,33 @@ def _path_arrays(nlam, ni):  # pragma: no cover - compiled
 
 
 @_njit(cache=True, nogil=True, inline="always")
+def _take_step(G, g, k, d, gk, xvk, dlx, rsq):  # pragma: no cover - compiled
+    """Apply coefficient ``k``'s change ``d`` (gradient ``gk`` before it): glmnet's convergence
+    measure ``max(xv_k d^2)``, the R^2 gain and the gradient update through row ``k`` of ``G``."""
+    dlx = max(xvk * d * d, dlx)
+    rsq += d * (2.0 * gk - d * xvk)
+    row = G[k]
+    for j in range(G.shape[0]):  # rows of excluded variables are zero: g[j] unchanged
+        g[j] -= row[j] * d
+    return dlx, rsq
+
+
+@_njit(cache=True, nogil=True, inline="always")
+def _path_constants(beta, flmin, eps, nlam, mnlam):  # pragma: no cover - compiled
+    """``1 - alpha``, the ratio of consecutive lambdas and the fewest lambdas before a path may stop."""
+    return 1.0 - beta, _lambda_ratio(flmin, eps, nlam), min(mnlam, nlam)
+
+
+@_njit(cache=True, nogil=True, inline="always")
+def _strong_rule(strong, gabs, ju, vp, beta, alm, prev):  # pragma: no cover - compiled
+    """The sequential strong rule: ``j`` enters when ``|g_j| > alpha (2 lambda - lambda_prev) vp_j``."""
+    tlam = beta * (2.0 * alm - prev)
+    for j in range(gabs.shape[0]):
+        if ju[j] and not strong[j] and gabs[j] > tlam * vp[j]:
+            strong[j] = True
+
+
+@_njit(cache=True, nogil=True, inline="always")
 def _lambda_ratio(flmin, eps, nlam):  # pragma: no cover - compiled
     """The ratio of consecutive lambdas of a computed sequence (1 for a user sequence)."""
     if flmin < 1.0:
@@ -144,6 +171,15 @@ def _record_lambda(m, a, ia, nin, rsq, rsq0, alm, ao, rsqo, almo, mnl, flmin, ne
     return me > ne or prop < sml or rsq > rsqmax
 
 
+@_njit(cache=True, nogil=True, inline="always")
+def _close_lambda(m, failed, a, ia, nin, rsq, rsq0, alm, ao, rsqo, almo, mnl, flmin, ne, sml, rsqmax):  # pragma: no cover - compiled
+    """``(stop, lmu, jerr)`` after the ``m``-th lambda: a failed fit stops the path with ``m`` lambdas
+    done and glmnet's ``jerr = -(m + 1)``; else the solution is stored (:func:`_record_lambda`)."""
+    if failed:
+        return True, m, -(m + 1)
+    return _record_lambda(m, a, ia, nin, rsq, rsq0, alm, ao, rsqo, almo, mnl, flmin, ne, sml, rsqmax), m + 1, 0
+
+
 @_njit(cache=True, nogil=True)
 def _elnet_cov_path(G, g_in, xv, vp, cl, ju, beta, flmin, ulam, nlam, thr, maxit, sml, rsqmax, mnlam, eps, big, ne):  # pragma: no cover - compiled
     """glmnetpp's dense Gaussian covariance path (ElnetPath<gaussian, cov>), on a precomputed Gram matrix.
@@ -158,21 +194,12 @@ def _elnet_cov_path(G, g_in, xv, vp, cl, ju, beta, flmin, ulam, nlam, thr, maxit
     ga = np.zeros(ni)
     aa = np.zeros(ni)
     tmp = np.zeros(ni)
-    nin = 0
-    nlp = 0
-    jerr = 0
-    lmu = 0
-    rsq = 0.0
-    iz = False
-    omb = 1.0 - beta
-    alf = _lambda_ratio(flmin, eps, nlam)
-    mnl = min(mnlam, nlam)
+    nin, nlp, jerr, lmu, rsq, iz = 0, 0, 0, 0, 0.0, False  # active, passes, error, lambdas done, R^2, warm
+    omb, alf, mnl = _path_constants(beta, flmin, eps, nlam, mnlam)
     alm = 0.0
     for m in range(nlam):
         alm, _ = _lambda_value(m, alm, alf, flmin, ulam, big, beta, g, ju, vp)
-        dem = alm * omb
-        ab = alm * beta
-        rsq0 = rsq
+        dem, ab, rsq0 = alm * omb, alm * beta, rsq
         failed = False
         if iz:
             nlp, rsq, failed = _partial_fit(G, Ga, g, a, xv, vp, cl, ia, nin, active, ju, da, ga, aa, tmp, ab, dem,
@@ -199,12 +226,7 @@ def _elnet_cov_path(G, g_in, xv, vp, cl, ju, beta, flmin, ulam, nlam, thr, maxit
                     ia[nin] = k
                     nin += 1
                     active[k] = True
-                d = anew - ak
-                dlx = max(xv[k] * d * d, dlx)
-                rsq += d * (2.0 * g[k] - d * xv[k])
-                row = G[k]
-                for j in range(ni):  # rows of excluded variables are zero: g[j] unchanged
-                    g[j] -= row[j] * d
+                dlx, rsq = _take_step(G, g, k, anew - ak, g[k], xv[k], dlx, rsq)
             if dlx < thr:
                 break
             if nlp > maxit:
@@ -213,11 +235,9 @@ def _elnet_cov_path(G, g_in, xv, vp, cl, ju, beta, flmin, ulam, nlam, thr, maxit
             iz = True
             nlp, rsq, failed = _partial_fit(G, Ga, g, a, xv, vp, cl, ia, nin, active, ju, da, ga, aa, tmp, ab, dem,
                                             thr, maxit, nlp, rsq)
-        if failed:
-            jerr = -(m + 1)
-            break
-        lmu = m + 1
-        if _record_lambda(m, a, ia, nin, rsq, rsq0, alm, ao, rsqo, almo, mnl, flmin, ne, sml, rsqmax):
+        stop, lmu, jerr = _close_lambda(m, failed, a, ia, nin, rsq, rsq0, alm, ao, rsqo, almo, mnl, flmin, ne, sml,
+                                        rsqmax)
+        if stop:
             break
     return lmu, ao, almo, rsqo, nlp, jerr
 
@@ -240,19 +260,13 @@ def _naive_pass(G, g, a, xv, vp, cl, sel, ia, nin, active, ab, dem, rsq):  # pra
             ia[nin] = k
             nin += 1
             active[k] = True
-        d = anew - ak
-        dlx = max(xv[k] * d * d, dlx)
-        rsq += d * (2.0 * gk - d * xv[k])
-        row = G[k]
-        for j in range(ni):
-            g[j] -= row[j] * d
+        dlx, rsq = _take_step(G, g, k, anew - ak, gk, xv[k], dlx, rsq)
     return dlx, nin, rsq
 
 
 @_njit(cache=True, nogil=True)
 def _naive_active_pass(G, g, a, xv, vp, cl, ia, nin, ab, dem, rsq):  # pragma: no cover - compiled
     """One pass over the active set in order of entry (naive mode)."""
-    ni = G.shape[0]
     dlx = 0.0
     for l in range(nin):
         k = ia[l]
@@ -262,12 +276,7 @@ def _naive_active_pass(G, g, a, xv, vp, cl, ia, nin, ab, dem, rsq):  # pragma: n
         a[k] = anew
         if anew == ak:
             continue
-        d = anew - ak
-        dlx = max(xv[k] * d * d, dlx)
-        rsq += d * (2.0 * gk - d * xv[k])
-        row = G[k]
-        for j in range(ni):
-            g[j] -= row[j] * d
+        dlx, rsq = _take_step(G, g, k, anew - ak, gk, xv[k], dlx, rsq)
     return dlx, rsq
 
 
@@ -300,25 +309,13 @@ def _elnet_naive_path(G, g_in, xv, vp, cl, ju, beta, flmin, ulam, nlam, thr, max
             gabs[j] = abs(g[j])
     a, ao, almo, rsqo, ia, active = _path_arrays(nlam, ni)
     strong = np.zeros(ni, dtype=np.bool_)
-    nin = 0
-    nlp = 0
-    jerr = 0
-    lmu = 0
-    rsq = 0.0
-    iz = False
-    omb = 1.0 - beta
-    alf = _lambda_ratio(flmin, eps, nlam)
-    mnl = min(mnlam, nlam)
+    nin, nlp, jerr, lmu, rsq, iz = 0, 0, 0, 0, 0.0, False  # active, passes, error, lambdas done, R^2, warm
+    omb, alf, mnl = _path_constants(beta, flmin, eps, nlam, mnlam)
     alm = 0.0
     for m in range(nlam):
         alm, prev = _lambda_value(m, alm, alf, flmin, ulam, big, beta, gabs, ju, vp)
-        dem = alm * omb
-        ab = alm * beta
-        rsq0 = rsq
-        tlam = beta * (2.0 * alm - prev)
-        for j in range(ni):
-            if ju[j] and not strong[j] and gabs[j] > tlam * vp[j]:
-                strong[j] = True
+        dem, ab, rsq0 = alm * omb, alm * beta, rsq
+        _strong_rule(strong, gabs, ju, vp, beta, alm, prev)
         failed = False
         if iz:  # warm start: active-set passes first
             nlp, rsq, failed = _naive_active_loop(G, g, a, xv, vp, cl, ia, nin, ab, dem, rsq, thr, maxit, nlp)
@@ -350,11 +347,9 @@ def _elnet_naive_path(G, g_in, xv, vp, cl, ju, beta, flmin, ulam, nlam, thr, max
                 break
             iz = True
             nlp, rsq, failed = _naive_active_loop(G, g, a, xv, vp, cl, ia, nin, ab, dem, rsq, thr, maxit, nlp)
-        if failed:
-            jerr = -(m + 1)
-            break
-        lmu = m + 1
-        if _record_lambda(m, a, ia, nin, rsq, rsq0, alm, ao, rsqo, almo, mnl, flmin, ne, sml, rsqmax):
+        stop, lmu, jerr = _close_lambda(m, failed, a, ia, nin, rsq, rsq0, alm, ao, rsqo, almo, mnl, flmin, ne, sml,
+                                        rsqmax)
+        if stop:
             break
     return lmu, ao, almo, rsqo, nlp, jerr
 

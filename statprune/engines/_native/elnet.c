@@ -10,15 +10,20 @@
 
 #include "glmnet_path.h"
 
+/* coefficient k moved by d (gk: its gradient before the move): glmnet's convergence measure
+ * max(xv_k d^2, dlx) is returned, the R^2 gain added to *rsq, g -= d * row over len entries */
+static double take_step(double d, double gk, double xvk, double dlx, double *rsq, const double *row, double *g,
+                        long len) {
+    *rsq += d * (2.0 * gk - d * xvk);
+    for (long j = 0; j < len; j++) g[j] -= row[j] * d;
+    return dmax(xvk * d * d, dlx);
+}
+
 /* store the solution at lambda m; 1 when glmnet's path stops there */
 static int record_lambda(int m, const double *a, const long *ia, long nin, double rsq, double rsq0, double alm,
                          double *ao, double *rsqo, double *almo, int mnl, double flmin, long ne, double sml,
                          double rsqmax, long ni) {
-    long me = 0;
-    for (long l = 0; l < nin; l++) {
-        ao[(long)m * ni + ia[l]] = a[ia[l]];
-        if (a[ia[l]] != 0.0) me++;
-    }
+    long me = store_coefs(m, a, ia, nin, ao, ni);
     rsqo[m] = rsq;
     almo[m] = alm;
     if (m + 1 < mnl || flmin >= 1.0) return 0;
@@ -47,11 +52,7 @@ static int partial_fit(const double *G, double *Ga, double *g, double *a, const 
             double anew = soft(ga[l], ak, xv[k], vp[k], ab, dem, cl[k], cl[ni + k]);
             aa[l] = anew;
             if (anew == ak) continue;
-            double d = anew - ak;
-            dlx = dmax(xv[k] * d * d, dlx);
-            *rsq += d * (2.0 * ga[l] - d * xv[k]);
-            const double *row = Ga + l * ni;
-            for (long jj = 0; jj < nin; jj++) ga[jj] -= row[jj] * d;
+            dlx = take_step(anew - ak, ga[l], xv[k], dlx, rsq, Ga + l * ni, ga, nin);
         }
         if (dlx < thr) break;
         if (*nlp > maxit) { failed = 1; break; }
@@ -124,10 +125,7 @@ int elnet_cov_path(long ni, const double *G, const double *g_in, const double *x
                     nin++;
                     active[k] = 1;
                 }
-                double d = anew - ak;
-                dlx = dmax(xv[k] * d * d, dlx);
-                rsq += d * (2.0 * g[k] - d * xv[k]);
-                for (long j = 0; j < ni; j++) g[j] -= row[j] * d;
+                dlx = take_step(anew - ak, g[k], xv[k], dlx, &rsq, row, g, ni);
             }
             if (dlx < thr) break;
             if (nlp > maxit) { failed = 1; break; }
@@ -155,11 +153,7 @@ static double naive_pass(const double *G, double *g, double *a, const double *xv
         a[k] = anew;
         if (anew == ak) continue;
         if (!active[k]) { ia[*nin] = k; (*nin)++; active[k] = 1; }
-        double d = anew - ak;
-        dlx = dmax(xv[k] * d * d, dlx);
-        *rsq += d * (2.0 * gk - d * xv[k]);
-        const double *row = G + k * ni;
-        for (long j = 0; j < ni; j++) g[j] -= row[j] * d;
+        dlx = take_step(anew - ak, gk, xv[k], dlx, rsq, G + k * ni, g, ni);
     }
     return dlx;
 }
@@ -174,11 +168,7 @@ static double naive_active_pass(const double *G, double *g, double *a, const dou
         double anew = soft(gk, ak, xv[k], vp[k], ab, dem, cl[k], cl[ni + k]);
         a[k] = anew;
         if (anew == ak) continue;
-        double d = anew - ak;
-        dlx = dmax(xv[k] * d * d, dlx);
-        *rsq += d * (2.0 * gk - d * xv[k]);
-        const double *row = G + k * ni;
-        for (long j = 0; j < ni; j++) g[j] -= row[j] * d;
+        dlx = take_step(anew - ak, gk, xv[k], dlx, rsq, G + k * ni, g, ni);
     }
     return dlx;
 }

@@ -1,5 +1,5 @@
 /* Pieces of glmnet's path loop shared by the C kernels (elnet.c, glmpath.c): the coordinate
- * update, the lambda sequence and the sequential strong rule, as glmnetpp 4.1 writes them
+ * update, the lambda sequence, the sequential strong rule and the storing of a solution, as glmnetpp 4.1 writes them
  * (elnet_path/base.hpp, elnet_point/internal/base.hpp).  Included, not compiled on its own;
  * statprune/engines/_native/__init__.py hashes it with the sources. */
 #ifndef STATPRUNE_GLMNET_PATH_H
@@ -56,6 +56,17 @@ static inline void strong_rule(long p, const unsigned char *ju, const double *vp
     double tlam = alpha * (2.0 * alm - prev);
     for (long j = 0; j < p; j++)
         if (ju[j] && !strong[j] && gabs[j] > tlam * vp[j]) strong[j] = 1;
+}
+
+/* the solution at the m-th lambda into row m of ao (p columns): the active coefficients a[ia[0..nin)];
+ * returns how many are nonzero (glmnet's path stops when more than ne are) */
+static inline long store_coefs(int m, const double *a, const long *ia, long nin, double *ao, long p) {
+    long me = 0;
+    for (long l = 0; l < nin; l++) {
+        ao[(long)m * p + ia[l]] = a[ia[l]];
+        if (a[ia[l]] != 0.0) me++;
+    }
+    return me;
 }
 
 #endif

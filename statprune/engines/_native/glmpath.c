@@ -328,11 +328,7 @@ int glm_path(int family, long n, long p, const double *X, const double *y, const
             }
         }
         /* store the point */
-        long me = 0;
-        for (long l = 0; l < nin; l++) {
-            ao[(long)m * p + ia[l]] = a[ia[l]];
-            if (a[ia[l]] != 0.0) me++;
-        }
+        long me = store_coefs(m, a, ia, nin, ao, p);
         a0o[m] = b0;
         almo[m] = alm;
         double dm;
