@@ -409,12 +409,7 @@ def _glum_path(prob: mapping.GlmnetProblem, lambdas: np.ndarray, offset: Any = N
 def _sklearn_enet_path(prob: mapping.GlmnetProblem, lambdas: np.ndarray) -> list[Solution]:
     """scikit-learn's ``enet_path`` (warm-started coordinate descent) on glmnet's lambdas, gaussian."""
     a0, beta = mapping.sklearn_path(prob, lambdas, tol=1e-14)
-    wn = prob.w / prob.w.sum()
-    xm = wn @ prob.X if prob.fit_intercept else np.zeros(prob.X.shape[1])
-    ym = float(wn @ prob.y) if prob.fit_intercept else 0.0
-    sq = np.sqrt(prob.w)[:, None]
-    Zc = (prob.X - xm) / prob.col_scale * sq
-    yc = (prob.y - ym) / prob.s_y * sq[:, 0]
+    _, _, Zc, yc = prob.sklearn_design()
     n, p = prob.X.shape
     out = []
     for j, lam in enumerate(lambdas):

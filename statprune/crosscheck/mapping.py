@@ -251,6 +251,15 @@ class GlmnetProblem:
     def n(self) -> int:
         return self.X.shape[0]
 
+    def sklearn_design(self) -> tuple[np.ndarray, float, np.ndarray, np.ndarray]:
+        """``(xm, ym, Z, yy)``: the weighted means and the centred, ``sqrt(w)``-weighted design and response
+        on which scikit-learn's plain penalty is glmnet's (columns over :attr:`col_scale`, ``y`` over ``s_y``)."""
+        wn = self.w / self.w.sum()
+        xm = wn @ self.X if self.fit_intercept else np.zeros(self.X.shape[1])
+        ym = float(wn @ self.y) if self.fit_intercept else 0.0
+        sq = np.sqrt(self.w)[:, None]
+        return xm, ym, (self.X - xm) / self.col_scale * sq, (self.y - ym) / self.s_y * sq[:, 0]
+
 
 # --------------------------------------------------------------------------- refits
 @dataclass
@@ -394,12 +403,7 @@ def sklearn_path(prob: GlmnetProblem, lambdas: np.ndarray, *, tol: float = 1e-14
     if prob.family != "gaussian":
         raise ParameterError("the path crosscheck uses enet_path and is for the gaussian family")
 
-    wn = prob.w / prob.w.sum()
-    xm = wn @ prob.X if prob.fit_intercept else np.zeros(prob.X.shape[1])
-    ym = float(wn @ prob.y) if prob.fit_intercept else 0.0
-    sq = np.sqrt(prob.w)[:, None]
-    Z = (prob.X - xm) / prob.col_scale * sq
-    yy = (prob.y - ym) / prob.s_y * sq[:, 0]
+    xm, ym, Z, yy = prob.sklearn_design()
     alphas = np.asarray(lambdas, dtype=float) / prob.s_y
     _, coefs, _ = enet_path(Z, yy, l1_ratio=prob.alpha, alphas=alphas, tol=tol, max_iter=max_iter)
     beta = coefs * prob.s_y / prob.col_scale[:, None]

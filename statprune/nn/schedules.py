@@ -28,11 +28,11 @@ class PruningSchedule:
     end_step: int
     frequency: int
 
-    def _validate_step(self, allow_negative_1: bool) -> None:
+    def _set_steps(self, begin_step: int, end_step: int, frequency: int, *, allow_negative_1: bool) -> None:
         # TF-MOT's PruningSchedule._validate_step, with messages that say what to do
-        self.begin_step = check_int(self.begin_step, "begin_step")
-        self.end_step = check_int(self.end_step, "end_step")
-        self.frequency = check_int(self.frequency, "frequency")
+        self.begin_step = check_int(begin_step, "begin_step")
+        self.end_step = check_int(end_step, "end_step")
+        self.frequency = check_int(frequency, "frequency")
         if self.begin_step < 0:
             raise ParameterError(f"begin_step must be >= 0 (got {self.begin_step})")
         if not allow_negative_1 and self.end_step == -1:
@@ -110,10 +110,7 @@ class ConstantSparsity(PruningSchedule):
 
     def __init__(self, target_sparsity: float, begin_step: int, end_step: int = -1, frequency: int = 100) -> None:
         self.target_sparsity = target_sparsity
-        self.begin_step = begin_step
-        self.end_step = end_step
-        self.frequency = frequency
-        self._validate_step(allow_negative_1=True)
+        self._set_steps(begin_step, end_step, frequency, allow_negative_1=True)
         check_sparsity(target_sparsity, "target_sparsity")
 
     def sparsity(self, step: int) -> float:
@@ -168,10 +165,7 @@ class PolynomialDecay(PruningSchedule):
         self.initial_sparsity = initial_sparsity
         self.final_sparsity = final_sparsity
         self.power = power
-        self.begin_step = begin_step
-        self.end_step = end_step
-        self.frequency = frequency
-        self._validate_step(allow_negative_1=False)
+        self._set_steps(begin_step, end_step, frequency, allow_negative_1=False)
         check_sparsity(initial_sparsity, "initial_sparsity")
         check_sparsity(final_sparsity, "final_sparsity")
         if isinstance(power, (bool, np.bool_)) or not isinstance(power, numbers.Real) or not math.isfinite(power):

@@ -15,6 +15,7 @@ statsmodels (``statsmodels.api.GLM``) for the user-facing results object.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -299,6 +300,27 @@ class GLMFit:
         return float(np.sum((w * self.residuals**2)[good]) / self.df_residual)
 
 
+def _halve_step(start: np.ndarray, coefold: np.ndarray | None, X: np.ndarray, off: np.ndarray, family: Family,
+                maxit: int, loop: int, ok: Callable[[np.ndarray, np.ndarray], bool]) -> tuple:
+    """R's ``glm.fit`` step halving ("inner loop 1": divergence, "inner loop 2": out of bounds).
+
+    ``start`` moves half-way back to the previous coefficients ``coefold`` until ``ok(eta, mu)``,
+    at most ``maxit`` times; returns ``(start, eta, mu)``.
+    """
+    if coefold is None:
+        raise FloatingPointError("no valid set of coefficients has been found: please supply starting values")
+    ii = 1
+    while True:
+        if ii > maxit:
+            raise FloatingPointError(f"inner loop {loop}; cannot correct step size")
+        ii += 1
+        start = (start + coefold) / 2
+        eta = X @ start + off
+        mu = family.linkinv(eta)
+        if ok(eta, mu):
+            return start, eta, mu
+
+
 def glm_fit(
     X: np.ndarray,
     y: np.ndarray,
@@ -380,31 +402,15 @@ def glm_fit(
             dev = float(np.sum(family.dev_resids(y, mu, wt)))
             boundary = False
             if not np.isfinite(dev):
-                if coefold is None:
-                    raise FloatingPointError("no valid set of coefficients has been found: please supply starting values")
                 msgs.append("step size truncated due to divergence")
-                ii = 1
-                while not np.isfinite(dev):
-                    if ii > maxit:
-                        raise FloatingPointError("inner loop 1; cannot correct step size")
-                    ii += 1
-                    start = (start + coefold) / 2
-                    eta = X @ start + off
-                    mu = family.linkinv(eta)
-                    dev = float(np.sum(family.dev_resids(y, mu, wt)))
+                start, eta, mu = _halve_step(start, coefold, X, off, family, maxit, 1,
+                                             lambda eta, mu: np.isfinite(np.sum(family.dev_resids(y, mu, wt))))
+                dev = float(np.sum(family.dev_resids(y, mu, wt)))
                 boundary = True
             if not (family.valideta(eta) and family.validmu(mu)):
-                if coefold is None:
-                    raise FloatingPointError("no valid set of coefficients has been found: please supply starting values")
                 msgs.append("step size truncated: out of bounds")
-                ii = 1
-                while not (family.valideta(eta) and family.validmu(mu)):
-                    if ii > maxit:
-                        raise FloatingPointError("inner loop 2; cannot correct step size")
-                    ii += 1
-                    start = (start + coefold) / 2
-                    eta = X @ start + off
-                    mu = family.linkinv(eta)
+                start, eta, mu = _halve_step(start, coefold, X, off, family, maxit, 2,
+                                             lambda eta, mu: family.valideta(eta) and family.validmu(mu))
                 boundary = True
                 dev = float(np.sum(family.dev_resids(y, mu, wt)))
             coef = np.where(np.isnan(fit.coef), np.nan, start)
