@@ -20,8 +20,11 @@ Examples
 
 from __future__ import annotations
 
+import os
+import tempfile
 from importlib import resources
 
+import numpy as np
 import pandas as pd
 
 from .errors import UnknownDatasetError
@@ -36,6 +39,7 @@ __all__ = [
     "load_quine",
     "load_swiss",
     "load_warpbreaks",
+    "make_partitioned",
     "path",
 ]
 
@@ -119,3 +123,32 @@ def load_mtcars() -> pd.DataFrame:
 def load_warpbreaks() -> pd.DataFrame:
     """``datasets::warpbreaks``: 54 looms, count target ``breaks``, factors ``wool`` and ``tension``."""
     return load("warpbreaks")
+
+
+def make_partitioned(directory: str | None = None, *, family: str = "gaussian", n_partitions: int = 3,
+                     rows: int = 200, seed: int = 0) -> str:
+    """Write a small partitioned Parquet data set to try the out-of-core engines on; its glob pattern.
+
+    Each partition holds ``rows`` rows of four standard-normal predictors ``a``-``d`` and
+    ``y = a - c + noise`` (``family="binomial"``: ``y = 1`` where that is positive), drawn in
+    order from ``numpy.random.default_rng(seed)``.  ``directory`` defaults to a new
+    temporary directory.  Needs pyarrow.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> pattern = make_partitioned(family="binomial")
+    >>> pattern.endswith("*.parquet"), pd.read_parquet(pattern.replace("*", "part0")).shape
+    (True, (200, 5))
+    """
+    if family not in ("gaussian", "binomial"):
+        raise ValueError(f"family must be 'gaussian' or 'binomial' (got {family!r})")
+    d = tempfile.mkdtemp() if directory is None else directory
+    rng = np.random.default_rng(seed)
+    for i in range(n_partitions):
+        X = rng.standard_normal((rows, 4))
+        y = X[:, 0] - X[:, 2] + rng.standard_normal(rows)
+        if family == "binomial":
+            y = (y > 0).astype(float)
+        pd.DataFrame(X, columns=list("abcd")).assign(y=y).to_parquet(os.path.join(d, f"part{i}.parquet"))
+    return os.path.join(d, "*.parquet")

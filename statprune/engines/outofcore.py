@@ -37,14 +37,8 @@ only need statprune, numpy, pandas and pyarrow (no R).
 
 Examples
 --------
->>> import numpy as np, pandas as pd, tempfile, os
->>> d = tempfile.mkdtemp()
->>> rng = np.random.default_rng(0)
->>> for i in range(3):
-...     X = rng.standard_normal((200, 4))
-...     df = pd.DataFrame(X, columns=list("abcd")).assign(y=X[:, 0] - X[:, 2] + rng.standard_normal(200))
-...     df.to_parquet(os.path.join(d, f"part{i}.parquet"))
->>> gs = gram_stats_dask(os.path.join(d, "*.parquet"), "y", nfolds=5, seed=1, scheduler="synchronous")
+>>> from statprune.datasets import make_partitioned
+>>> gs = gram_stats_dask(make_partitioned(), "y", nfolds=5, seed=1, scheduler="synchronous")
 >>> gs.n_rows, gs.n_partitions, gs.stats.xx.shape
 (600, 3, (5, 4, 4))
 """

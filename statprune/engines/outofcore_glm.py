@@ -29,14 +29,8 @@ no row is collected).  ``type_measure="auc"`` needs the rows and is refused.
 
 Examples
 --------
->>> import numpy as np, pandas as pd, tempfile, os
->>> d = tempfile.mkdtemp()
->>> rng = np.random.default_rng(0)
->>> for i in range(3):
-...     X = rng.standard_normal((200, 4))
-...     y = (X[:, 0] - X[:, 2] + rng.standard_normal(200) > 0).astype(float)
-...     pd.DataFrame(X, columns=list("abcd")).assign(y=y).to_parquet(os.path.join(d, f"part{i}.parquet"))
->>> out, info = cv_glm_dask(os.path.join(d, "*.parquet"), "y", family="binomial", nfolds=5, seed=1,
+>>> from statprune.datasets import make_partitioned
+>>> out, info = cv_glm_dask(make_partitioned(family="binomial"), "y", family="binomial", nfolds=5, seed=1,
 ...                         scheduler="synchronous")
 >>> out["name"], info.n_rows, info.passes > 3
 ('Binomial Deviance', 600, True)

@@ -12,15 +12,9 @@ its ``to_dict``, ``to_json`` and ``summary``).
 
 Examples
 --------
->>> import numpy as np, pandas as pd, tempfile, os
 >>> from statprune import cv_glmnet_ooc
->>> d = tempfile.mkdtemp()
->>> rng = np.random.default_rng(0)
->>> for i in range(3):
-...     X = rng.standard_normal((200, 4))
-...     df = pd.DataFrame(X, columns=list("abcd")).assign(y=X[:, 0] - X[:, 2] + rng.standard_normal(200))
-...     df.to_parquet(os.path.join(d, f"part{i}.parquet"))
->>> res = cv_glmnet_ooc(os.path.join(d, "*.parquet"), "y", nfolds=5, seed=1, scheduler="synchronous")
+>>> from statprune.datasets import make_partitioned
+>>> res = cv_glmnet_ooc(make_partitioned(), "y", nfolds=5, seed=1, scheduler="synchronous")
 >>> {"a", "c"} <= set(res.selected), res.n_rows, res.n_partitions, res.to_dict()["fold_method"]
 (True, 600, 3, 'hash')
 """
