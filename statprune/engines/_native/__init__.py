@@ -155,6 +155,18 @@ def _ptr(a: np.ndarray, ctype: Any) -> Any:
     return a.ctypes.data_as(ctypes.POINTER(ctype))
 
 
+def _penalty_args(ju: Any, vp: Any, cl: Any, ulam: Any, p: int) -> tuple[np.ndarray, ...]:
+    """``ju``, ``vp``, ``cl`` (2, p) and ``ulam`` as every path kernel takes them: contiguous uint8/float64."""
+    return (np.ascontiguousarray(ju, dtype=np.uint8), np.ascontiguousarray(vp, dtype=np.float64),
+            np.ascontiguousarray(cl, dtype=np.float64).reshape(2, p), np.ascontiguousarray(ulam, dtype=np.float64))
+
+
+def _glm_outputs(nlam: int, a0_shape: tuple, ao_shape: tuple) -> tuple[np.ndarray, ...]:
+    """The GLM kernels' output buffers: ``a0``, ``ao``, ``almo``, ``devo``, ``dev0``, ``res`` (lmu, passes, jerr)."""
+    return (np.zeros(a0_shape), np.zeros(ao_shape), np.zeros(nlam), np.zeros(nlam), np.zeros(1),
+            np.zeros(3, dtype=np.int_))
+
+
 def elnet_kernel(naive: bool) -> Callable | None:
     """The C path kernel with the numba kernels' signature and returns, or ``None``."""
     lib = _load()
@@ -168,10 +180,7 @@ def elnet_kernel(naive: bool) -> Callable | None:
         G = np.ascontiguousarray(G, dtype=np.float64)
         g_in = np.ascontiguousarray(g_in, dtype=np.float64)
         xv = np.ascontiguousarray(xv, dtype=np.float64)
-        vp = np.ascontiguousarray(vp, dtype=np.float64)
-        cl = np.ascontiguousarray(cl, dtype=np.float64).reshape(2, ni)
-        ju = np.ascontiguousarray(ju, dtype=np.uint8)
-        ulam = np.ascontiguousarray(ulam, dtype=np.float64)
+        ju, vp, cl, ulam = _penalty_args(ju, vp, cl, ulam, ni)
         ao = np.zeros((nlam, ni))
         almo = np.zeros(nlam)
         rsqo = np.zeros(nlam)
@@ -209,16 +218,8 @@ def glm_kernel() -> Callable | None:
         w = np.ascontiguousarray(w, dtype=np.float64)
         has_off = offset is not None
         g = np.ascontiguousarray(offset if has_off else np.zeros(n), dtype=np.float64)
-        ju = np.ascontiguousarray(ju, dtype=np.uint8)
-        vp = np.ascontiguousarray(vp, dtype=np.float64)
-        cl = np.ascontiguousarray(cl, dtype=np.float64).reshape(2, p)
-        ulam = np.ascontiguousarray(ulam, dtype=np.float64)
-        a0 = np.zeros(nlam)
-        ao = np.zeros((nlam, p))
-        almo = np.zeros(nlam)
-        devo = np.zeros(nlam)
-        dev0 = np.zeros(1)
-        res = np.zeros(3, dtype=np.int_)
+        ju, vp, cl, ulam = _penalty_args(ju, vp, cl, ulam, p)
+        a0, ao, almo, devo, dev0, res = _glm_outputs(nlam, nlam, (nlam, p))
         dp = ctypes.c_double
         fn(int(family), n, p, _ptr(Xt, dp), _ptr(y, dp), _ptr(w, dp), _ptr(g, dp), int(has_off),
            _ptr(ju, ctypes.c_ubyte), _ptr(vp, dp), _ptr(cl, dp), float(alpha), float(flmin), _ptr(ulam, dp), nlam,
