@@ -155,6 +155,12 @@ def _ptr(a: np.ndarray, ctype: Any) -> Any:
     return a.ctypes.data_as(ctypes.POINTER(ctype))
 
 
+def _symbol(name: str) -> Any:
+    """The library's function ``name``, or ``None`` without the library."""
+    lib = _load()
+    return None if lib is None else getattr(lib, name)
+
+
 def _penalty_args(ju: Any, vp: Any, cl: Any, ulam: Any, p: int) -> tuple[np.ndarray, ...]:
     """``ju``, ``vp``, ``cl`` (2, p) and ``ulam`` as every path kernel takes them: contiguous uint8/float64."""
     return (np.ascontiguousarray(ju, dtype=np.uint8), np.ascontiguousarray(vp, dtype=np.float64),
@@ -169,10 +175,9 @@ def _glm_outputs(nlam: int, a0_shape: tuple, ao_shape: tuple) -> tuple[np.ndarra
 
 def elnet_kernel(naive: bool) -> Callable | None:
     """The C path kernel with the numba kernels' signature and returns, or ``None``."""
-    lib = _load()
-    if lib is None:
+    fn = _symbol("elnet_naive_path" if naive else "elnet_cov_path")
+    if fn is None:
         return None
-    fn = lib.elnet_naive_path if naive else lib.elnet_cov_path
 
     def kernel(G, g_in, xv, vp, cl, ju, beta, flmin, ulam, nlam, thr, maxit, sml, rsqmax, mnlam, eps, big, ne):  # noqa: ANN001, ANN202
         ni = int(G.shape[0])
@@ -204,10 +209,9 @@ def glm_kernel() -> Callable | None:
     maxit, intercept, pmin, fdev, devmax, mnlam, eps, big, ne)`` with ``Xt`` the (p, n)
     standardized design; returns ``(lmu, a0, ao, almo, dev, dev0, npasses, jerr)``.
     """
-    lib = _load()
-    if lib is None:
+    fn = _symbol("glm_path")
+    if fn is None:
         return None
-    fn = lib.glm_path
 
     def kernel(family, Xt, y, w, offset, ju, vp, cl, alpha, flmin, ulam, nlam, thr, maxit, intr, pmin, sml,  # noqa: ANN001, ANN202
                devmax, mnlam, eps, big, ne):
