@@ -51,8 +51,9 @@ def _take_step(G, g, k, d, gk, xvk, dlx, rsq):  # pragma: no cover - compiled
 
 @_njit(cache=True, nogil=True, inline="always")
 def _path_constants(beta, flmin, eps, nlam, mnlam):  # pragma: no cover - compiled
-    """``1 - alpha``, the ratio of consecutive lambdas and the fewest lambdas before a path may stop."""
-    return 1.0 - beta, _lambda_ratio(flmin, eps, nlam), min(mnlam, nlam)
+    """``1 - alpha``, the ratio of consecutive lambdas, the fewest lambdas before a path may stop and
+    the lambda before the first (0: :func:`_lambda_value` starts from it)."""
+    return 1.0 - beta, _lambda_ratio(flmin, eps, nlam), min(mnlam, nlam), 0.0
 
 
 @_njit(cache=True, nogil=True, inline="always")
@@ -195,8 +196,7 @@ def _elnet_cov_path(G, g_in, xv, vp, cl, ju, beta, flmin, ulam, nlam, thr, maxit
     aa = np.zeros(ni)
     tmp = np.zeros(ni)
     nin, nlp, jerr, lmu, rsq, iz = 0, 0, 0, 0, 0.0, False  # active, passes, error, lambdas done, R^2, warm
-    omb, alf, mnl = _path_constants(beta, flmin, eps, nlam, mnlam)
-    alm = 0.0
+    omb, alf, mnl, alm = _path_constants(beta, flmin, eps, nlam, mnlam)
     for m in range(nlam):
         alm, _ = _lambda_value(m, alm, alf, flmin, ulam, big, beta, g, ju, vp)
         dem, ab, rsq0 = alm * omb, alm * beta, rsq
@@ -242,6 +242,20 @@ def _elnet_cov_path(G, g_in, xv, vp, cl, ju, beta, flmin, ulam, nlam, thr, maxit
     return lmu, ao, almo, rsqo, nlp, jerr
 
 
+@_njit(cache=True, nogil=True, inline="always")
+def _naive_update(G, g, a, xv, vp, cl, k, ab, dem, dlx, rsq):  # pragma: no cover - compiled
+    """glmnet's update of coefficient ``k`` in place (naive mode): ``(moved, dlx, rsq)``; when it
+    moves, :func:`_take_step` updates the convergence measure, R^2 and the gradients."""
+    ak = a[k]
+    gk = g[k]
+    anew = _coordinate(gk, ak, xv[k], vp[k], cl[0, k], cl[1, k], ab, dem)
+    a[k] = anew
+    if anew == ak:
+        return False, dlx, rsq
+    dlx, rsq = _take_step(G, g, k, anew - ak, gk, xv[k], dlx, rsq)
+    return True, dlx, rsq
+
+
 @_njit(cache=True, nogil=True)
 def _naive_pass(G, g, a, xv, vp, cl, sel, ia, nin, active, ab, dem, rsq):  # pragma: no cover - compiled
     """One coordinate-descent pass over the variables flagged in ``sel`` (naive-mode order)."""
@@ -250,17 +264,11 @@ def _naive_pass(G, g, a, xv, vp, cl, sel, ia, nin, active, ab, dem, rsq):  # pra
     for k in range(ni):
         if not sel[k]:
             continue
-        ak = a[k]
-        gk = g[k]
-        anew = _coordinate(gk, ak, xv[k], vp[k], cl[0, k], cl[1, k], ab, dem)
-        a[k] = anew
-        if anew == ak:
-            continue
-        if not active[k]:
+        moved, dlx, rsq = _naive_update(G, g, a, xv, vp, cl, k, ab, dem, dlx, rsq)
+        if moved and not active[k]:
             ia[nin] = k
             nin += 1
             active[k] = True
-        dlx, rsq = _take_step(G, g, k, anew - ak, gk, xv[k], dlx, rsq)
     return dlx, nin, rsq
 
 
@@ -270,13 +278,7 @@ def _naive_active_pass(G, g, a, xv, vp, cl, ia, nin, ab, dem, rsq):  # pragma: n
     dlx = 0.0
     for l in range(nin):
         k = ia[l]
-        ak = a[k]
-        gk = g[k]
-        anew = _coordinate(gk, ak, xv[k], vp[k], cl[0, k], cl[1, k], ab, dem)
-        a[k] = anew
-        if anew == ak:
-            continue
-        dlx, rsq = _take_step(G, g, k, anew - ak, gk, xv[k], dlx, rsq)
+        _, dlx, rsq = _naive_update(G, g, a, xv, vp, cl, k, ab, dem, dlx, rsq)
     return dlx, rsq
 
 
@@ -310,8 +312,7 @@ def _elnet_naive_path(G, g_in, xv, vp, cl, ju, beta, flmin, ulam, nlam, thr, max
     a, ao, almo, rsqo, ia, active = _path_arrays(nlam, ni)
     strong = np.zeros(ni, dtype=np.bool_)
     nin, nlp, jerr, lmu, rsq, iz = 0, 0, 0, 0, 0.0, False  # active, passes, error, lambdas done, R^2, warm
-    omb, alf, mnl = _path_constants(beta, flmin, eps, nlam, mnlam)
-    alm = 0.0
+    omb, alf, mnl, alm = _path_constants(beta, flmin, eps, nlam, mnlam)
     for m in range(nlam):
         alm, prev = _lambda_value(m, alm, alf, flmin, ulam, big, beta, gabs, ju, vp)
         dem, ab, rsq0 = alm * omb, alm * beta, rsq

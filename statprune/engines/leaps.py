@@ -112,6 +112,15 @@ def reduce(X_in: np.ndarray, X_free: np.ndarray, y: np.ndarray) -> tuple[np.ndar
 
 # =========================================================================== exhaustive search
 @_njit(cache=True)
+def _can_improve(bound, best, lo, hi):  # pragma: no cover - compiled
+    """Whether an RSS ``bound`` beats the best RSS found for some size in ``lo..hi`` (else the branch is cut)."""
+    for s in range(lo, hi + 1):
+        if bound < best[s]:
+            return True
+    return False
+
+
+@_njit(cache=True)
 def _bnb(R: np.ndarray, z: np.ndarray, base: float, nv: int, sort_k: int):  # pragma: no cover - compiled
     q = R.shape[1]
     best = np.full(nv + 1, np.inf)
@@ -146,12 +155,7 @@ def _bnb(R: np.ndarray, z: np.ndarray, base: float, nv: int, sort_k: int):  # pr
         hi = min(m, nv)
         if lo > hi:
             continue
-        useful = False
-        for s in range(lo, hi + 1):
-            if res < best[s]:
-                useful = True
-                break
-        if not useful:
+        if not _can_improve(res, best, lo, hi):
             continue
         nodes += 1
         for i in range(m):
@@ -252,12 +256,7 @@ def _bnb(R: np.ndarray, z: np.ndarray, base: float, nv: int, sort_k: int):  # pr
                     cz[i + 1] = -sn * t1 + cs * t2
                 C[i + 1, i] = 0.0
             bound = res + cz[m - 1] * cz[m - 1]
-            useful = False
-            for s in range(clo, chi + 1):
-                if bound < best[s]:
-                    useful = True
-                    break
-            if not useful:
+            if not _can_improve(bound, best, clo, chi):
                 continue
             sm[c] = m - 1
             sk[c] = j

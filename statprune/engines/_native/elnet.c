@@ -189,14 +189,11 @@ int elnet_naive_path(long ni, const double *G, const double *g_in, const double 
     long nin = 0, nlp = 0, jerr = 0, lmu = 0;
     double rsq = 0.0;
     int iz = 0;
-    double omb = 1.0 - beta, alf = lambda_ratio(flmin, eps, nlam);
+    double omb = 1.0 - beta, alf = lambda_ratio(flmin, eps, nlam), alm = 0.0;
     int mnl = mnlam < nlam ? mnlam : nlam;
-    double alm = 0.0;
     for (int m = 0; m < nlam; m++) {
-        double prev;
-        alm = lambda_next(m, alm, flmin, ulam, alf, big, ni, ju, vp, gabs, beta, &prev);
+        alm = lambda_strong(m, alm, flmin, ulam, alf, big, ni, ju, vp, gabs, beta, strong);
         double dem = alm * omb, ab = alm * beta, rsq0 = rsq;
-        strong_rule(ni, ju, vp, gabs, beta, alm, prev, strong);
         int failed = 0;
         if (iz) {
             for (;;) {

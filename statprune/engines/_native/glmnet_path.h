@@ -69,4 +69,14 @@ static inline long store_coefs(int m, const double *a, const long *ia, long nin,
     return me;
 }
 
+/* the m-th lambda (lambda_next) and the strong set grown by the sequential strong rule at it */
+static inline double lambda_strong(int m, double alm, double flmin, const double *ulam, double alf, double big,
+                                   long p, const unsigned char *ju, const double *vp, const double *gabs,
+                                   double alpha, unsigned char *strong) {
+    double prev;
+    double next = lambda_next(m, alm, flmin, ulam, alf, big, p, ju, vp, gabs, alpha, &prev);
+    strong_rule(p, ju, vp, gabs, alpha, next, prev, strong);
+    return next;
+}
+
 #endif

@@ -261,14 +261,11 @@ int glm_path(int family, long n, long p, const double *X, const double *y, const
     for (long j = 0; j < p; j++) if (ju[j]) ga[j] = fabs(dot(s.r, X + j * n, n));
 
     /* ---- path */
-    double omb = 1.0 - alpha, alf = lambda_ratio(flmin, eps, nlam);
+    double omb = 1.0 - alpha, alf = lambda_ratio(flmin, eps, nlam), alm = 0.0;
     int mnl = mnlam < nlam ? mnlam : nlam;
-    double alm = 0.0;
     for (int m = 0; m < nlam; m++) {
-        double prev;
-        alm = lambda_next(m, alm, flmin, ulam, alf, big, p, ju, vp, ga, alpha, &prev);
+        alm = lambda_strong(m, alm, flmin, ulam, alf, big, p, ju, vp, ga, alpha, strong);
         double dem = alm * omb, ab = alm * alpha;
-        strong_rule(p, ju, vp, ga, alpha, alm, prev, strong);
         int too_small = 0;
         /* IRLS */
         for (;;) {
