@@ -67,6 +67,29 @@ def _rao_score(X: np.ndarray, r: np.ndarray, w: np.ndarray, offset: np.ndarray |
     return null - fit.rss
 
 
+def _lm_table(rss0: float, rank0: int, cand: list, n: int, k: float, rows: list[str],
+              *, drop: bool) -> tuple[np.ndarray, pd.DataFrame, np.ndarray]:
+    """``drop1.lm``/``add1.lm``'s table before the test columns, from the current model's RSS and
+    rank and each candidate's ``(rss, rank)``: ``(rss, table, Df)`` (row ``<none>`` first)."""
+    rss = np.array([rss0] + [c[0] for c in cand])
+    dfs = np.array([rank0] + [c[1] for c in cand], float)
+    with np.errstate(divide="ignore"):
+        aic = n * np.log(rss / n) + k * dfs
+    ddf = dfs[0] - dfs if drop else dfs - dfs[0]
+    ddf[0] = np.nan
+    ss = rss[1:] - rss[0] if drop else rss[0] - rss[1:]
+    return rss, pd.DataFrame({"Df": ddf, "Sum of Sq": np.r_[np.nan, ss], "RSS": rss, "AIC": aic}, index=rows), ddf
+
+
+def _lm_chisq(rss: np.ndarray, n: int, ddf: np.ndarray, *, drop: bool) -> np.ndarray:
+    """``drop1.lm``/``add1.lm``'s ``test = "Chisq"``: the change of ``n log(RSS/n)`` against chi^2(Df)."""
+    with np.errstate(divide="ignore"):
+        dev = n * np.log(rss / n)
+    dev = dev - dev[0] if drop else dev[0] - dev
+    dev[0] = np.nan
+    return _pchisq_upper(dev, ddf)
+
+
 class Engine:
     """Fits and single-term tables for one response, design and family."""
 
@@ -236,16 +259,8 @@ class Engine:
             idx = self._pool(keys)
             cols = [c for blk in idx for c in blk]
             rss0, rank0, cand = self._gram.drop_candidates(cols, [idx[i] for i in pos])  # type: ignore[union-attr]
-            rss = np.array([rss0] + [c[0] for c in cand])
-            dfs = np.array([rank0] + [c[1] for c in cand], float)
             n = self.n
-            with np.errstate(divide="ignore"):
-                aic = n * np.log(rss / n) + k * dfs
-            ddf = dfs[0] - dfs
-            ddf[0] = np.nan
-            out = pd.DataFrame(
-                {"Df": ddf, "Sum of Sq": np.r_[np.nan, rss[1:] - rss[0]], "RSS": rss, "AIC": aic}, index=rows
-            )
+            rss, out, ddf = _lm_table(rss0, rank0, cand, n, k, rows, drop=True)
             rdf = n - rank0
             if test == "F":
                 rms = rss[0] / rdf
@@ -255,11 +270,7 @@ class Engine:
                 out["F value"] = Fs
                 out["Pr(>F)"] = _pf_upper(Fs, ddf, rdf)
             elif test == "Chisq":
-                with np.errstate(divide="ignore"):
-                    dev = n * np.log(rss / n)
-                dev = dev - dev[0]
-                dev[0] = np.nan
-                out["Pr(>Chi)"] = _pchisq_upper(dev, ddf)
+                out["Pr(>Chi)"] = _lm_chisq(rss, n, ddf, drop=True)
             elif test == "Wald":
                 self._wald(out, terms, scope, keys)
             return out
@@ -410,16 +421,8 @@ class Engine:
             base_cols = [c for t, blk in zip(combined, idx_all) if t in terms for c in blk]
             cand = [idx_all[combined.index(t)] for t in scope]
             rss0, rank0, res = self._gram.add_candidates(base_cols, cand)  # type: ignore[union-attr]
-            rss = np.array([rss0] + [r[0] for r in res])
-            dfs = np.array([rank0] + [r[1] for r in res], float)
             n = self.n
-            with np.errstate(divide="ignore"):
-                aic = n * np.log(rss / n) + k * dfs
-            ddf = dfs - dfs[0]
-            ddf[0] = np.nan
-            out = pd.DataFrame(
-                {"Df": ddf, "Sum of Sq": np.r_[np.nan, rss[0] - rss[1:]], "RSS": rss, "AIC": aic}, index=rows
-            )
+            rss, out, ddf = _lm_table(rss0, rank0, res, n, k, rows, drop=False)
             rdf = self.info(terms, k).df_resid
             if test == "F":
                 dev = out["Sum of Sq"].to_numpy()
@@ -430,11 +433,7 @@ class Engine:
                 out["F value"] = Fs
                 out["Pr(>F)"] = _pf_upper(Fs, ddf, rdf - ddf)
             elif test == "Chisq":
-                with np.errstate(divide="ignore"):
-                    dev = n * np.log(rss / n)
-                dev = dev[0] - dev
-                dev[0] = np.nan
-                out["Pr(>Chi)"] = _pchisq_upper(dev, ddf)
+                out["Pr(>Chi)"] = _lm_chisq(rss, n, ddf, drop=False)
             return out
         obj_keys = self.blocks(terms)
         adds = [[ckeys[j] for j, u in enumerate(combined) if u in terms or u == t] for t in scope]
