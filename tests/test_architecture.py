@@ -256,3 +256,16 @@ def test_stepwise_commands_declare_the_model_options_once():
                 for a in node.args if isinstance(a, ast.Constant) and isinstance(a.value, str) and a.value.startswith("--")]
     for opt in ("--family", "--link", "--weights-column", "--offset-column", "--collation"):
         assert declared.count(opt) == 1, (opt, declared.count(opt))
+
+
+def test_cli_shows_glmnet_defaults():
+    # the CLI's copies of glmnet's alpha and nfolds (it imports no method at start-up) are DEFAULTS'
+    from statprune._glmnet.params import DEFAULTS
+    from statprune.cli._common import GLMNET_ALPHA, GLMNET_NFOLDS
+
+    assert (GLMNET_ALPHA, GLMNET_NFOLDS) == (DEFAULTS.alpha, DEFAULTS.nfolds)
+    for m in ("statprune.cli._lasso", "statprune.cli._methods"):
+        literal = [n.lineno for n in ast.walk(TREES[m]) if isinstance(n, ast.Call) and getattr(n.func, "attr", "") == "Option"
+                   and any(isinstance(a, ast.Constant) and a.value in ("--alpha", "--nfolds") for a in n.args)
+                   and n.args and isinstance(n.args[0], ast.Constant) and n.args[0].value in (1.0, 10)]
+        assert literal == [], (m, literal)

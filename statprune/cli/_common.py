@@ -82,6 +82,22 @@ def seed_opt(help: str = "Seed of the random steps.") -> Any:  # noqa: A002
     return typer.Option(SEED, "--seed", help=f"{help} The same default for every command.")
 
 
+#: glmnet's ``alpha`` and ``nfolds`` defaults as the CLI shows them: copies of
+#: ``statprune._glmnet.params.DEFAULTS`` (the CLI imports no method at start-up), written only here;
+#: tests/test_architecture.py checks that they equal DEFAULTS
+GLMNET_ALPHA, GLMNET_NFOLDS = 1.0, 10
+
+
+def alpha_opt(help: str = "Elastic-net mixing (1 = Lasso).") -> Any:  # noqa: A002
+    """``--alpha`` with glmnet's default."""
+    return typer.Option(GLMNET_ALPHA, "--alpha", help=help)
+
+
+def nfolds_opt(help: str = "Number of CV folds.") -> Any:  # noqa: A002
+    """``--nfolds`` with cv.glmnet's default."""
+    return typer.Option(GLMNET_NFOLDS, "--nfolds", help=help)
+
+
 def fold_column_opt() -> Any:
     return typer.Option(None, "--fold-column", help="Column of fold ids 1..K (not a predictor).")
 

@@ -8,7 +8,7 @@ import typer
 
 from .._text import fits, frame_text, table_text, terminal_width
 from ..errors import ParameterError
-from ._common import JsonOpt, app, core_json, deprecated_opt, echo, emit_json, fold_column_opt, handle_errors, method_opt, quiet_progress, renamed, seed_opt, show, split_methods, target_opt, weights_column_opt, workflows
+from ._common import JsonOpt, alpha_opt, app, core_json, deprecated_opt, echo, emit_json, fold_column_opt, handle_errors, method_opt, nfolds_opt, quiet_progress, renamed, seed_opt, show, split_methods, target_opt, weights_column_opt, workflows
 
 
 @app.command()
@@ -17,8 +17,8 @@ def lasso(
     data: str = typer.Argument(..., help="CSV or Parquet file; every column except target/fold/weights is a predictor."),
     target: str = target_opt("Target column ('time,status' for --family cox)."),
     family: str = typer.Option("gaussian", "--family", help="gaussian, binomial, poisson, multinomial, mgaussian, cox; quasipoisson, quasibinomial, Gamma, inverse.gaussian, negative.binomial (R family objects)."),
-    alpha: float = typer.Option(1.0, "--alpha", help="Elastic-net mixing: 1 lasso, 0 ridge."),
-    nfolds: int = typer.Option(10, "--nfolds", help="Number of CV folds."),
+    alpha: float = alpha_opt("Elastic-net mixing: 1 lasso, 0 ridge."),
+    nfolds: int = nfolds_opt("Number of CV folds."),
     fold_column: Optional[str] = fold_column_opt(),
     foldid_column: Optional[str] = deprecated_opt("--foldid-column"),
     seed: int = seed_opt("set.seed(SEED) in R right before cv.glmnet draws the folds."),
@@ -136,11 +136,11 @@ def validate(
     data: str = typer.Argument(..., help="CSV or Parquet file."),
     target: str = target_opt("Target column; every other column is a predictor."),
     family: str = typer.Option("gaussian", "--family", help="gaussian | binomial | multinomial | poisson"),
-    alpha: float = typer.Option(1.0, "--alpha", help="Elastic-net mixing (1 = Lasso)."),
+    alpha: float = alpha_opt("Elastic-net mixing (1 = Lasso)."),
     seed: int = seed_opt("R's set.seed() before cv.glmnet draws the folds."),
     fold_column: Optional[str] = fold_column_opt(),
     foldid_column: Optional[str] = deprecated_opt("--foldid-column"),
-    nfolds: int = typer.Option(10, "--nfolds", help="Number of folds when no fold-id column is given."),
+    nfolds: int = nfolds_opt("Number of folds when no fold-id column is given."),
     exclude: list[str] = typer.Option([], "--exclude", help="Columns that are not predictors."),
     drop_missing: bool = typer.Option(False, "--drop-missing", help="Drop rows with NaN/inf instead of failing."),
     json_out: Optional[str] = JsonOpt,
@@ -214,13 +214,13 @@ def lasso_ooc(
     weights_column: Optional[str] = weights_column_opt(),
     weights_old: Optional[str] = deprecated_opt("--weights"),
     fold_column: Optional[str] = fold_column_opt(),
-    nfolds: int = typer.Option(10, "--nfolds", help="Number of CV folds K."),
+    nfolds: int = nfolds_opt("Number of CV folds K."),
     seed: int = seed_opt("Seed of the fold assignment (--folds r: R's set.seed)."),
     folds: str = typer.Option("hash", "--folds", help="hash (row-number hash, default) | r (cv.glmnet's folds for set.seed(seed))."),
     family: str = typer.Option("gaussian", "--family", help="gaussian | binomial (0/1 target) | poisson."),
     offset: Optional[str] = typer.Option(None, "--offset", help="Offset column (binomial, poisson)."),
     type_measure: str = typer.Option("default", "--type-measure", help="default | deviance | class | mse | mae."),
-    alpha: float = typer.Option(1.0, "--alpha", help="Elastic-net mixing (1 = Lasso)."),
+    alpha: float = alpha_opt("Elastic-net mixing (1 = Lasso)."),
     s: str = typer.Option("lambda.min", "--s", help="lambda.min | lambda.1se | a number."),
     scheduler: str = typer.Option("threads", "--scheduler", help="Local Dask scheduler: threads | processes | synchronous."),
     address: Optional[str] = typer.Option(None, "--address", help="Address of a Dask distributed scheduler (tcp://host:8786)."),

@@ -11,7 +11,7 @@ import typer
 
 from .._text import table_text
 from ..errors import ParameterError, SelectionWarning
-from ._common import JsonOpt, app, deprecated_opt, emit_json, handle_errors, method_opt, quiet_progress, renamed, seed_opt, show, split_methods, target_opt, workflows
+from ._common import JsonOpt, alpha_opt, app, deprecated_opt, emit_json, handle_errors, method_opt, nfolds_opt, quiet_progress, renamed, seed_opt, show, split_methods, target_opt, workflows
 
 
 @app.command()
@@ -183,7 +183,7 @@ def stability(
     sampling_type: str = typer.Option("SS", "--sampling-type", help="SS (complementary pairs) | MB"),
     B: Optional[int] = typer.Option(None, "--B", help="Subsamples (MB, default 100) or pairs (SS, default 50)."),
     family: str = typer.Option("gaussian", "--family", help="gaussian | binomial | poisson"),
-    alpha: float = typer.Option(1.0, "--alpha", help="Elastic-net mixing (1 = Lasso)."),
+    alpha: float = alpha_opt("Elastic-net mixing (1 = Lasso)."),
     engine: str = typer.Option("glmnet", "--engine", help="glmnet (R) | sklearn (gaussian, no R)"),
     exclude: list[str] = typer.Option([], "--exclude", help="Columns that are not predictors."),
     seed: int = seed_opt("Seed of the subsampling."),
@@ -303,7 +303,7 @@ def knockoff(
     statistic: str = typer.Option("coefdiff", "--statistic", help="coefdiff (cv.glmnet coefficient difference) | lambdasmax | lambdadiff."),
     offset: int = typer.Option(1, "--offset", help="1: knockoff+ (controls the FDR); 0: knockoff."),
     family: str = typer.Option("gaussian", "--family", help="gaussian | binomial"),
-    nfolds: int = typer.Option(10, "--nfolds", help="CV folds of the coefdiff statistic."),
+    nfolds: int = nfolds_opt("CV folds of the coefdiff statistic."),
     seed: int = seed_opt("Seed of the knockoff draw, column swap and folds (numpy)."),
     exclude: list[str] = typer.Option([], "--exclude", help="Columns that are not predictors."),
     drop_missing: bool = typer.Option(False, "--drop-missing", help="Drop rows with NaN/inf instead of failing."),
