@@ -1,4 +1,4 @@
-/* Pieces of glmnet's path loop shared by the C kernels (elnet.c, glmpath.c): the coordinate
+/* Pieces of glmnet's path loop shared by the C kernels (elnet.c, glmpath.c, multinet.c): the coordinate
  * update, the lambda sequence, the sequential strong rule and the storing of a solution, as glmnetpp 4.1 writes them
  * (elnet_path/base.hpp, elnet_point/internal/base.hpp).  Included, not compiled on its own;
  * statprune/engines/_native/__init__.py hashes it with the sources. */
@@ -8,6 +8,21 @@
 
 static inline double dmax(double a, double b) { return a > b ? a : b; }
 static inline double dmin(double a, double b) { return a < b ? a : b; }
+
+/* reductions with four independent partial sums (the order is fixed, so results do not
+ * depend on the machine; it is not glmnet's order, which only matters at rounding level) */
+static inline double dot(const double *a, const double *b, long n) {
+    double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+    long i = 0;
+    for (; i + 4 <= n; i += 4) {
+        s0 += a[i] * b[i];
+        s1 += a[i + 1] * b[i + 1];
+        s2 += a[i + 2] * b[i + 2];
+        s3 += a[i + 3] * b[i + 3];
+    }
+    for (; i < n; i++) s0 += a[i] * b[i];
+    return (s0 + s1) + (s2 + s3);
+}
 
 /* glmnet's coordinate update: soft-threshold gk + ak * xvk at vpk * ab, scale, clip to [lo, hi] */
 static inline double soft(double gk, double ak, double xvk, double vpk, double ab, double dem, double lo, double hi) {

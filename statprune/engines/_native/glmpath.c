@@ -18,21 +18,6 @@
 
 #include "glmnet_path.h"
 
-/* reductions with four independent partial sums (the order is fixed, so results do not
- * depend on the machine; it is not glmnet's order, which only matters at rounding level) */
-static double dot(const double *a, const double *b, long n) {
-    double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
-    long i = 0;
-    for (; i + 4 <= n; i += 4) {
-        s0 += a[i] * b[i];
-        s1 += a[i + 1] * b[i + 1];
-        s2 += a[i + 2] * b[i + 2];
-        s3 += a[i + 3] * b[i + 3];
-    }
-    for (; i < n; i++) s0 += a[i] * b[i];
-    return (s0 + s1) + (s2 + s3);
-}
-
 /* the gradient r'x and, when xv is not NULL, the weighted square v'x^2 in one sweep */
 static double dot_wsq(const double *restrict r, const double *restrict v, const double *restrict x, double *xv,
                       long n) {

@@ -22,22 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static double mn_max(double a, double b) { return a > b ? a : b; }
-static double mn_min(double a, double b) { return a < b ? a : b; }
-
-/* dot product with four partial sums (a fixed order; glmnet's Eigen order differs at rounding level) */
-static double mn_dot(const double *a, const double *b, long n) {
-    double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
-    long i = 0;
-    for (; i + 4 <= n; i += 4) {
-        s0 += a[i] * b[i];
-        s1 += a[i + 1] * b[i + 1];
-        s2 += a[i + 2] * b[i + 2];
-        s3 += a[i + 3] * b[i + 3];
-    }
-    for (; i < n; i++) s0 += a[i] * b[i];
-    return (s0 + s1) + (s2 + s3);
-}
+#include "glmnet_path.h"
 
 /* sum of w * x^2 */
 static double mn_wsq(const double *w, const double *x, long n) {
@@ -72,7 +57,7 @@ static double mn_elc(double parm, double cl0, double cl1, const double *a, int n
             if (parm == 1.0) {
                 out = ad;
             } else {
-                double b1 = mn_min(am, ad), b2 = mn_max(am, ad);
+                double b1 = dmin(am, ad), b2 = dmax(am, ad);
                 int k2 = 1;
                 while (a[is[k2 - 1]] <= b1) k2++;
                 int k1 = k2 - 1;
@@ -108,8 +93,8 @@ static double mn_elc(double parm, double cl0, double cl1, const double *a, int n
         }
     }
     double hi = -INFINITY, lo = INFINITY;
-    for (int k = 0; k < n; k++) { hi = mn_max(hi, a[k] - cl1); lo = mn_min(lo, a[k] - cl0); }
-    return mn_max(hi, mn_min(lo, out));
+    for (int k = 0; k < n; k++) { hi = dmax(hi, a[k] - cl1); lo = dmin(lo, a[k] - cl0); }
+    return dmax(hi, dmin(lo, out));
 }
 
 /* one coordinate-descent pass of class ic over idx[0..m) then its intercept; returns dlx */
@@ -121,14 +106,11 @@ static double mn_pass(const long *idx, long m, int full, const double *X, long n
         long k = idx[t];
         const double *xk = X + k * n;
         double bk = b[k + 1];
-        double u = mn_dot(r, xk, n) + xv[k] * bk;
-        double au = fabs(u) - vp[k] * ab;
-        double bn = 0.0;
-        if (au > 0.0) bn = mn_max(cl[k], mn_min(cl[p + k], copysign(au, u) / (xv[k] + vp[k] * dem)));
+        double bn = soft(dot(r, xk, n), bk, xv[k], vp[k], ab, dem, cl[k], cl[p + k]);
         b[k + 1] = bn;
         if (bn == bk) continue;
         double d = bn - bk;
-        dlx = mn_max(dlx, xv[k] * d * d);
+        dlx = dmax(dlx, xv[k] * d * d);
         for (long i = 0; i < n; i++) r[i] -= d * v[i] * xk[i];
         if (full && !active[k]) { active[k] = 1; ia[(*nin)++] = k; }
     }
@@ -138,7 +120,7 @@ static double mn_pass(const long *idx, long m, int full, const double *X, long n
         double d = rs / xmz;
         if (d != 0.0) {
             b[0] += d;
-            dlx = mn_max(dlx, xmz * d * d);
+            dlx = dmax(dlx, xmz * d * d);
             for (long i = 0; i < n; i++) r[i] -= d * v[i];
         }
     }
@@ -166,7 +148,7 @@ static int mn_kazero(long n, int nc, const double *y, const double *g, const dou
             double d = t / u;
             az[k] += d;
             double ed = exp(d);
-            dm = mn_max(dm, fabs(d));
+            dm = dmax(dm, fabs(d));
             for (long i = 0; i < n; i++) {
                 double z = e[k * n + i];
                 e[k * n + i] = z * ed;
@@ -190,7 +172,7 @@ static long mn_null(long n, int nc, const double *y, const double *w, double *g,
                     double *dev1_out, double *dev0_out) {
     double dev1 = 0.0, dev0 = 0.0;
     for (int ic = 0; ic < nc; ic++) {
-        double q0 = mn_dot(w, y + ic * n, n);
+        double q0 = dot(w, y + ic * n, n);
         if (q0 <= pmin) return 8000 + ic + 1;
         if (q0 >= 1.0 - pmin) return 9000 + ic + 1;
         if (!intr) { b[ic * stride] = 0.0; }
@@ -230,7 +212,7 @@ static long mn_null(long n, int nc, const double *y, const double *w, double *g,
             for (long i = 0; i < n; i++) { qc[i] = exp(qc[i]); sxp[i] += qc[i]; }
         }
         for (long i = 0; i < n; i++) buf[i] = w[i] * log(sxp[i]);
-        for (int ic = 0; ic < nc; ic++) dev1 += mn_dot(y + ic * n, buf, n);
+        for (int ic = 0; ic < nc; ic++) dev1 += dot(y + ic * n, buf, n);
     }
     for (int ic = 0; ic < nc; ic++)
         for (long i = 0; i < n; i++) {
@@ -254,8 +236,8 @@ static void mn_abs_grad(long n, long p, int nc, const double *X, const double *y
         for (long i = 0; i < n; i++) r[i] = w[i] * (y[ic * n + i] - q[ic * n + i] / sxp[i]);
         for (long j = 0; j < p; j++) {
             if (!ju[j] || (strong && strong[j])) continue;
-            double t = mn_dot(r, X + j * n, n);
-            ga[j] = grouped ? ga[j] + t * t : mn_max(ga[j], fabs(t));
+            double t = dot(r, X + j * n, n);
+            ga[j] = grouped ? ga[j] + t * t : dmax(ga[j], fabs(t));
         }
     }
     if (grouped) for (long j = 0; j < p; j++) if (ju[j] && !(strong && strong[j])) ga[j] = sqrt(ga[j]);
@@ -269,35 +251,6 @@ static int mn_kkt(long p, const unsigned char *ju, const double *ga, const doubl
     for (long k = 0; k < p; k++)
         if (!strong[k] && ju[k] && ga[k] > ab * vp[k]) { strong[k] = 1; added = 1; }
     return added;
-}
-
-/* the ratio of successive computed lambdas */
-static double mn_alf(double flmin, double eps, int nlam) {
-    return flmin < 1.0 ? pow(mn_max(eps, flmin), 1.0 / (nlam - 1.0)) : 1.0;
-}
-
-/* the next lambda of the path (elnet_path/base.hpp initialize_point): the user's, big at the
- * first point, lambda_max * alf at the second (lambda_max from the gradient norms ga), then
- * times alf; the variables passing the sequential strong rule (against the previous lambda)
- * join the strong set */
-static double mn_lambda(int m, double flmin, const double *ulam, double alm, double alf, double big,
-                        const double *ga, const double *vp, const unsigned char *ju, long p, double alpha,
-                        unsigned char *strong) {
-    double prev = alm, next;
-    if (flmin >= 1.0) next = ulam[m];
-    else if (m > 1) next = alm * alf;
-    else if (m == 0) next = big;
-    else {
-        double alm0 = 0.0;
-        for (long j = 0; j < p; j++) if (ju[j] && vp[j] > 0.0) alm0 = mn_max(alm0, ga[j] / vp[j]);
-        alm0 = alm0 / mn_max(alpha, 1e-3);
-        prev = alm0;
-        next = alm0 * alf;
-    }
-    double tlam = alpha * (2.0 * next - prev);
-    for (long j = 0; j < p; j++)
-        if (ju[j] && !strong[j] && ga[j] > tlam * vp[j]) strong[j] = 1;
-    return next;
 }
 
 /* process_point_fit: point m's coefficients (class ic, variable k at cb[ic * cs + k * ks], the
@@ -339,9 +292,9 @@ static void mn_update_q(long n, const double *X, const long *ia, long nin, const
         for (long i = 0; i < n; i++) di[i] += bk * xk[i];
     }
     for (long i = 0; i < n; i++) {
-        double f = mn_min(mn_max(di[i], -exmx), exmx);
+        double f = dmin(dmax(di[i], -exmx), exmx);
         sxp[i] -= qc[i];
-        qc[i] = mn_min(mn_max(emin * sxp[i], exp(f)), emax * sxp[i]);
+        qc[i] = dmin(dmax(emin * sxp[i], exp(f)), emax * sxp[i]);
         sxp[i] += qc[i];
     }
 }
@@ -377,9 +330,9 @@ int multnet_path(long n, long p, int nc, const double *X, const double *y, const
     mn_abs_grad(n, p, nc, X, y, w, q, sxp, ju, NULL, 0, r, ga);
 
     /* ---- path */
-    double alf = mn_alf(flmin, eps, nlam), alm = 0.0;
+    double alf = lambda_ratio(flmin, eps, nlam), alm = 0.0;
     for (int m = 0; m < nlam; m++) {
-        alm = mn_lambda(m, flmin, ulam, alm, alf, big, ga, vp, ju, p, alpha, strong);
+        alm = lambda_strong(m, alm, flmin, ulam, alf, big, p, ju, vp, ga, alpha, strong);
         double dem = alm * (1.0 - alpha), ab = alm * alpha;
         int ig = 0;
         for (;;) {  /* IRLS */
@@ -518,7 +471,7 @@ static int mn_chkbnds(int nc, const double *gk, double gkn, double xv, double lo
     for (;;) {
         double vmx = 0.0;
         for (int k = 0; k < nc; k++) {
-            double v = mn_max(a[k] - hi, lo - a[k]);
+            double v = dmax(a[k] - hi, lo - a[k]);
             if (v > vmx) { vmx = v; kn = k; }
         }
         if (vmx <= 0.0 || isc[kn]) break;
@@ -527,7 +480,7 @@ static int mn_chkbnds(int nc, const double *gk, double gkn, double xv, double lo
         if (a[kn] < lo) u = lo;
         if (a[kn] > hi) u = hi;
         usq += u * u;
-        if (usq == 0.0) b = mn_max(0.0, (gg - al2p) / al1p);
+        if (usq == 0.0) b = dmax(0.0, (gg - al2p) / al1p);
         else if (mn_bnorm(sqrt(fabs(asq - a[kn] * a[kn])), al1p, al2p, gg, usq, thr, mxit, &b)) return 1;
         asq = usq + b * b;
         if (asq <= 0.0) { for (int k = 0; k < nc; k++) a[k] = 0.0; break; }
@@ -578,9 +531,9 @@ int multnet_group_path(long n, long p, int nc, const double *X, const double *y,
     thr *= dev0;
     mn_abs_grad(n, p, nc, X, y, w, q, sxp, ju, NULL, 1, R, ga);  /* construct: ga = || r^T x_j || */
 
-    double alf = mn_alf(flmin, eps, nlam), alm = 0.0;
+    double alf = lambda_ratio(flmin, eps, nlam), alm = 0.0;
     for (int m = 0; m < nlam; m++) {
-        alm = mn_lambda(m, flmin, ulam, alm, alf, big, ga, vp, ju, p, alpha, strong);
+        alm = lambda_strong(m, alm, flmin, ulam, alf, big, p, ju, vp, ga, alpha, strong);
         double dem = alm * (1.0 - alpha), ab = alm * alpha;
         int below = 0;
         for (;;) {  /* IRLS */
@@ -590,7 +543,7 @@ int multnet_group_path(long n, long p, int nc, const double *X, const double *y,
             for (int ic = 0; ic < nc; ic++)
                 for (long i = 0; i < n; i++) {
                     double qi = q[ic * n + i];
-                    t = mn_max(t, qi * (1.0 - qi / sxp[i]) / sxp[i]);
+                    t = dmax(t, qi * (1.0 - qi / sxp[i]) / sxp[i]);
                 }
             if (t < eps) { below = 1; break; }
             t *= 2.0;
@@ -624,7 +577,7 @@ int multnet_group_path(long n, long p, int nc, const double *X, const double *y,
                     double *bk = B + k * nc;
                     double gkn2 = 0.0;
                     for (int ic = 0; ic < nc; ic++) {
-                        gk[ic] = mn_dot(R + ic * n, xk, n) + xv[k] * bk[ic];
+                        gk[ic] = dot(R + ic * n, xk, n) + xv[k] * bk[ic];
                         gkn2 += gk[ic] * gk[ic];
                     }
                     double gkn = sqrt(gkn2);
@@ -644,8 +597,8 @@ int multnet_group_path(long n, long p, int nc, const double *X, const double *y,
                     if (same) continue;
                     if (full && !active[k]) { active[k] = 1; ia[nin++] = k; }
                     double dm = 0.0;
-                    for (int ic = 0; ic < nc; ic++) dm = mn_max(dm, fabs(del[ic]));
-                    dlx = mn_max(dlx, xv[k] * dm * dm);
+                    for (int ic = 0; ic < nc; ic++) dm = dmax(dm, fabs(del[ic]));
+                    dlx = dmax(dlx, xv[k] * dm * dm);
                     for (long i = 0; i < n; i++) xw[i] = xk[i] * w[i];
                     for (int ic = 0; ic < nc; ic++) {
                         double d = del[ic];
@@ -663,12 +616,12 @@ int multnet_group_path(long n, long p, int nc, const double *X, const double *y,
             }
             /* update_irls */
             double idm = 0.0;
-            for (int ic = 0; ic < nc; ic++) idm = mn_max(idm, fabs(b0[ic] - b0s[ic]));
+            for (int ic = 0; ic < nc; ic++) idm = dmax(idm, fabs(b0[ic] - b0s[ic]));
             int conv = !(idm * idm > thr);
             for (long l = 0; conv && l < nin; l++) {
                 long k = ia[l];
                 double dm = 0.0;
-                for (int ic = 0; ic < nc; ic++) dm = mn_max(dm, fabs(B[k * nc + ic] - Bs[k * nc + ic]));
+                for (int ic = 0; ic < nc; ic++) dm = dmax(dm, fabs(B[k * nc + ic] - Bs[k * nc + ic]));
                 if (dm * dm * xv[k] > thr) conv = 0;
             }
             for (int ic = 0; ic < nc; ic++)
