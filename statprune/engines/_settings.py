@@ -161,3 +161,28 @@ def path_design(X: np.ndarray, w: np.ndarray, settings: PathSettings) -> tuple[n
     xs = np.where(ju, xs, 1.0)
     Xt = np.ascontiguousarray(((X - xm) / xs).T)
     return Xt, ww, sw, ju, xm, xs
+
+
+def without_zero_weights(w: np.ndarray, *arrays: np.ndarray | None) -> tuple:
+    """``(w, *arrays)`` without the rows of zero weight, as lognet and multnet drop them (``None`` stays)."""
+    keep = w > 0
+    if keep.all():
+        return (w, *arrays)
+    return (w[keep], *(None if a is None else a[keep] for a in arrays))
+
+
+def kernel_args(X: np.ndarray, w: np.ndarray, settings: PathSettings, *, nobs: int,
+                dfmax: int | None) -> tuple:
+    """:func:`path_design` and what every GLM path kernel takes with it.
+
+    Returns ``(Xt, ww, sw, ju, xm, xs, cl, flmin, ulam, nlam, ne)``: the design, the
+    limits on the standardized scale (contiguous), glmnet's lambda arguments
+    (``lambda.min.ratio`` from ``nobs``, R's ``nrow(x)`` before zero-weight rows are
+    dropped) and ``ne`` (``dfmax``, glmnet's default ``p + 1``).
+    """
+    s = settings
+    Xt, ww, sw, ju, xm, xs = path_design(X, w, s)
+    cl = np.ascontiguousarray(s.cl * xs[None, :] if s.standardize else s.cl.copy())
+    flmin, ulam, nlam = s.lambda_args(nobs)
+    ne = glmnet_params.dfmax_default(X.shape[1]) if dfmax is None else int(dfmax)
+    return Xt, ww, sw, ju, xm, xs, cl, flmin, ulam, nlam, ne

@@ -47,7 +47,7 @@ import numpy as np
 from statprune._glmnet import folds, params, rules
 from statprune._glmnet.params import CONTROL, DEFAULTS
 from statprune.engines import _native
-from statprune.engines._settings import PathSettings, path_design, path_settings
+from statprune.engines._settings import PathSettings, kernel_args, path_settings, without_zero_weights
 from statprune.errors import DataError, GlmNotSupported
 
 __all__ = ["GlmNotSupported", "cv_glmnet_glm", "glm_unsupported_reason", "glmnet_glm_path"]
@@ -96,23 +96,16 @@ def glmnet_glm_path(X: np.ndarray, y: np.ndarray, *, family: str, weights: np.nd
     ``nulldev``, ``df``, ``npasses``.
     """
     X = np.asarray(X, dtype=float)
-    n, p = X.shape
+    n = X.shape[0]
     nobs_lmr = n  # lambda.min.ratio looks at nrow(x) before lognet drops zero-weight rows
     w = np.ones(n) if weights is None else np.asarray(weights, dtype=float).reshape(-1)
     y = np.asarray(y, dtype=float).reshape(-1)
     g = None if offset is None else np.asarray(offset, dtype=float).reshape(-1)
     if family == "binomial":
-        keep = w > 0
-        if not keep.all():
-            X, y, w = X[keep], y[keep], w[keep]
-            g = None if g is None else g[keep]
-            n = X.shape[0]
+        w, X, y, g = without_zero_weights(w, X, y, g)
     s = settings
-    Xt, ww, sw, ju, xm, xs = path_design(X, w, s)
-    cl = s.cl * xs[None, :] if s.standardize else s.cl.copy()
-    flmin, ulam, nlam = s.lambda_args(nobs_lmr)
-    ne = params.dfmax_default(p) if dfmax is None else int(dfmax)
-    res = _kernel()(_FAMILY_CODE[family], Xt, y, ww, g, ju, s.vp, np.ascontiguousarray(cl), s.alpha,
+    Xt, ww, sw, ju, xm, xs, cl, flmin, ulam, nlam, ne = kernel_args(X, w, s, nobs=nobs_lmr, dfmax=dfmax)
+    res = _kernel()(_FAMILY_CODE[family], Xt, y, ww, g, ju, s.vp, cl, s.alpha,
                     flmin, ulam, nlam, s.thresh, s.maxit, s.fit_intercept, CONTROL.pmin, s.sml, CONTROL.devmax,
                     CONTROL.mnlam, CONTROL.eps, CONTROL.big, ne)
     lmu, a0, ao, almo, devo, dev0, nlp, jerr = res

@@ -53,7 +53,7 @@ import numpy as np
 from statprune._glmnet import folds, params, rules
 from statprune._glmnet.params import CONTROL, DEFAULTS
 from statprune.engines import _native
-from statprune.engines._settings import PathSettings, path_design, path_settings
+from statprune.engines._settings import PathSettings, kernel_args, path_settings, without_zero_weights
 from statprune.engines.glmpath import _workers
 from statprune.errors import DataError, GlmNotSupported
 
@@ -124,20 +124,14 @@ def glmnet_multinomial_path(X: np.ndarray, codes: np.ndarray, n_classes: int, *,
     w = np.ones(n) if weights is None else np.asarray(weights, dtype=float).reshape(-1)
     codes = np.asarray(codes, dtype=np.int64).reshape(-1)
     g = None if offset is None else np.asarray(offset, dtype=float).reshape(n, K)
-    keep = w > 0
-    if not keep.all():
-        X, codes, w = X[keep], codes[keep], w[keep]
-        g = None if g is None else g[keep]
-        n = X.shape[0]
+    w, X, codes, g = without_zero_weights(w, X, codes, g)
+    n = X.shape[0]
     s = settings
-    Xt, ww, sw, ju, xm, xs = path_design(X, w, s)
+    Xt, ww, sw, ju, xm, xs, cl, flmin, ulam, nlam, ne = kernel_args(X, w, s, nobs=nobs_lmr, dfmax=dfmax)
     Y = np.zeros((K, n))
     Y[codes, np.arange(n)] = 1.0
-    cl = s.cl * xs[None, :] if s.standardize else s.cl.copy()
     extra = {"xv": _group_xv(X, ww, ju, xm, s), "prec": CONTROL.prec, "mxit": CONTROL.mxit} if grouped else {}
-    flmin, ulam, nlam = s.lambda_args(nobs_lmr)
-    ne = params.dfmax_default(p) if dfmax is None else int(dfmax)
-    res = _kernel(grouped)(Xt, Y, ww, None if g is None else g.T, ju, s.vp, np.ascontiguousarray(cl), s.alpha, flmin,
+    res = _kernel(grouped)(Xt, Y, ww, None if g is None else g.T, ju, s.vp, cl, s.alpha, flmin,
                            ulam, nlam, s.thresh, s.maxit, s.fit_intercept, CONTROL.pmin, CONTROL.exmx, s.sml,
                            CONTROL.devmax, CONTROL.mnlam, CONTROL.eps, CONTROL.big, ne, **extra)
     lmu, a0, ao, almo, devo, dev0, nlp, jerr = res
