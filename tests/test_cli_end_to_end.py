@@ -419,22 +419,6 @@ def test_importance_everything_pruned_is_said(bad):
                                             "--trees", "20", "--repeats", "2", "--seed", "1").stdout
 
 
-def test_ticking_timer_redraws_on_stderr_and_stops(capsys):
-    import threading
-    import time
-
-    from statprune._progress import ticking
-
-    with ticking("cv.glmnet in R", interval=0.01):
-        time.sleep(0.3)  # about 30 redraws; 3 is enough even on a loaded machine
-    err = capsys.readouterr()
-    assert err.out == "" and err.err.count("cv.glmnet in R: 00:0") >= 3  # redrawn while the call runs
-    assert not any(t.name == "statprune-ticking" for t in threading.enumerate())
-    with ticking("quiet", disable=True):
-        pass
-    assert capsys.readouterr().err == ""
-
-
 # --------------------------------------------------------------------------- one vocabulary (issue 15)
 DATA_COMMANDS = ["lasso", "lasso-ooc", "stepwise", "importance", "pca", "prune-nn", "stability", "compare",
                  "validate", "report"]
