@@ -644,3 +644,19 @@ def test_raw_vectors_round_trip_through_r(r):
     payload = bytes(range(256)) * 4000 + b"\x00end"
     assert r.from_r(r.to_r(payload)) == payload
     assert r.from_r(r.to_r(b"")) == b""
+
+
+def test_extreme_columns_rule_per_column():
+    """max|x| > 1e140 (a large negative counts), 0 < max - min < 1e-140; NaN ignored, inf is big, constant is not small."""
+    from statprune._magnitude import extreme_columns
+
+    a = np.array([[1.0, -2e140, 1e140, 5.0, 0.0, np.nan, -np.inf, 3e-141, np.nan],
+                  [2.0, 0.0, -1e140, 5.0, 1e-141, 1.0, 0.0, 0.0, np.nan],
+                  [3.0, 1.0, 0.0, 5.0, 5e-141, 2e141, 1.0, 1.0e-141, np.nan]])
+    big, small = extreme_columns(a)
+    assert big.tolist() == [False, True, False, False, False, True, True, False, False]
+    assert small.tolist() == [False, False, False, False, True, False, False, True, False]
+    big1, small1 = extreme_columns(np.array([1.0, 3e150]))  # a 1-D array is one column
+    assert big1.tolist() == [True] and small1.tolist() == [False]
+    big0, small0 = extreme_columns(np.empty((0, 3)))
+    assert big0.tolist() == small0.tolist() == [False] * 3
