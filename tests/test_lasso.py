@@ -420,9 +420,19 @@ def test_engine_gram_same_numbers_and_fallback(boston):
     assert c.result_.provenance["engine"] == "glm" and cr.result_.provenance["engine"] == "r"
     assert_allclose(c.result_.cvm, cr.result_.cvm, rtol=1e-6)
     assert c.lambda_min_ == pytest.approx(cr.lambda_min_, rel=1e-10)
-    # multinomial (ungrouped) has its own fast engine; what no fast engine covers (grouped) silently runs in R
+    # multinomial (ungrouped and grouped) has its own fast engine; what no fast engine covers
+    # (type.logistic = "modified.Newton") silently runs in R
     m = GlmnetCV(family="multinomial", seed=1, engine="gram", nfolds=3, nlambda=10).fit(Xp, yp)
     assert m.result_.provenance["engine"] == "multinomial"
     m = GlmnetCV(family="multinomial", type_multinomial="grouped", seed=1, engine="gram", nfolds=3,
                  nlambda=10).fit(Xp, yp)
+    assert m.result_.provenance["engine"] == "multinomial"
+    mr = GlmnetCV(family="multinomial", type_multinomial="grouped", seed=1, engine="r", nfolds=3,
+                  nlambda=10).fit(Xp, yp)
+    assert_allclose(m.result_.cvm, mr.result_.cvm, rtol=1e-6)
+    assert m.lambda_min_ == pytest.approx(mr.lambda_min_, rel=1e-10)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the fallback is silent
+        m = GlmnetCV(family="multinomial", type_logistic="modified.Newton", seed=1, engine="gram", nfolds=3,
+                     nlambda=10).fit(Xp, yp)
     assert m.result_.provenance["engine"] == "r"
