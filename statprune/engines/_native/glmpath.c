@@ -39,22 +39,46 @@ static double dot_wsq(const double *restrict r, const double *restrict v, const 
     return (s0 + s1) + (s2 + s3);
 }
 
-/* r -= d * v .* x, then the gradient of the next coordinate from the updated r in the same sweep
- * (and its v'x^2 into *xvnext when xvnext is not NULL: the sweep computes it anyway, the data being
- * in registers); no next coordinate when xnext is NULL */
-static double update_and_dot(double *restrict r, const double *restrict v, const double *restrict x, double d,
-                             const double *restrict xnext, double *xvnext, long n) {
+/* r -= d * v .* x and eta += d * x (the linear predictor follows the coefficients), then the gradient of
+ * the next coordinate from the updated r in the same sweep (and its v'x^2 into *xvnext when xvnext is not
+ * NULL: the sweep computes it anyway, the data being in registers); no next coordinate when xnext is NULL */
+static double update_and_dot(double *restrict r, double *restrict eta, const double *restrict v,
+                             const double *restrict x, double d, const double *restrict xnext, double *xvnext,
+                             long n) {
     long i = 0;
     if (!xnext) {
-        for (; i < n; i++) r[i] -= d * v[i] * x[i];
+        for (; i < n; i++) { r[i] -= d * v[i] * x[i]; eta[i] += d * x[i]; }
         return 0.0;
     }
-    double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0, q0 = 0.0, q1 = 0.0, q2 = 0.0, q3 = 0.0;
+    double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
+    if (!xvnext) {
+        for (; i + 4 <= n; i += 4) {
+            r[i] -= d * v[i] * x[i];
+            r[i + 1] -= d * v[i + 1] * x[i + 1];
+            r[i + 2] -= d * v[i + 2] * x[i + 2];
+            r[i + 3] -= d * v[i + 3] * x[i + 3];
+            eta[i] += d * x[i];
+            eta[i + 1] += d * x[i + 1];
+            eta[i + 2] += d * x[i + 2];
+            eta[i + 3] += d * x[i + 3];
+            s0 += r[i] * xnext[i];
+            s1 += r[i + 1] * xnext[i + 1];
+            s2 += r[i + 2] * xnext[i + 2];
+            s3 += r[i + 3] * xnext[i + 3];
+        }
+        for (; i < n; i++) { r[i] -= d * v[i] * x[i]; eta[i] += d * x[i]; s0 += r[i] * xnext[i]; }
+        return (s0 + s1) + (s2 + s3);
+    }
+    double q0 = 0.0, q1 = 0.0, q2 = 0.0, q3 = 0.0;
     for (; i + 4 <= n; i += 4) {
         r[i] -= d * v[i] * x[i];
         r[i + 1] -= d * v[i + 1] * x[i + 1];
         r[i + 2] -= d * v[i + 2] * x[i + 2];
         r[i + 3] -= d * v[i + 3] * x[i + 3];
+        eta[i] += d * x[i];
+        eta[i + 1] += d * x[i + 1];
+        eta[i + 2] += d * x[i + 2];
+        eta[i + 3] += d * x[i + 3];
         s0 += r[i] * xnext[i];
         s1 += r[i + 1] * xnext[i + 1];
         s2 += r[i + 2] * xnext[i + 2];
@@ -64,8 +88,13 @@ static double update_and_dot(double *restrict r, const double *restrict v, const
         q2 += v[i + 2] * xnext[i + 2] * xnext[i + 2];
         q3 += v[i + 3] * xnext[i + 3] * xnext[i + 3];
     }
-    for (; i < n; i++) { r[i] -= d * v[i] * x[i]; s0 += r[i] * xnext[i]; q0 += v[i] * xnext[i] * xnext[i]; }
-    if (xvnext) *xvnext = (q0 + q1) + (q2 + q3);
+    for (; i < n; i++) {
+        r[i] -= d * v[i] * x[i];
+        eta[i] += d * x[i];
+        s0 += r[i] * xnext[i];
+        q0 += v[i] * xnext[i] * xnext[i];
+    }
+    *xvnext = (q0 + q1) + (q2 + q3);
     return (s0 + s1) + (s2 + s3);
 }
 
@@ -73,7 +102,7 @@ static double update_and_dot(double *restrict r, const double *restrict v, const
  * fresh_xv the pass also computes xv[k] = v'x_k^2 of each coordinate as it reaches it (glmnet computes
  * them for the strong set at the start of each IRLS step: the same numbers without a separate sweep) */
 static double cd_pass(const long *idx, long m, int full, int fresh_xv, const double *X, long n, long p, double *r,
-                      const double *v, double *a, double *xv, const double *vp, const double *cl,
+                      double *eta, const double *v, double *a, double *xv, const double *vp, const double *cl,
                       double ab, double dem, unsigned char *active, long *ia, long *nin, double *as, int intr,
                       double *b0, double vsum) {
     double dlx = 0.0;
@@ -92,10 +121,10 @@ static double cd_pass(const long *idx, long m, int full, int fresh_xv, const dou
         double d = anew - ak;
         dlx = dmax(xv[k] * d * d, dlx);
         if (t + 1 < m) {
-            gnext = update_and_dot(r, v, xk, d, X + idx[t + 1] * n, fresh_xv ? &xv[idx[t + 1]] : NULL, n);
+            gnext = update_and_dot(r, eta, v, xk, d, X + idx[t + 1] * n, fresh_xv ? &xv[idx[t + 1]] : NULL, n);
             have = 1;
         } else {
-            update_and_dot(r, v, xk, d, NULL, NULL, n);
+            update_and_dot(r, eta, v, xk, d, NULL, NULL, n);
         }
     }
     if (intr) {
@@ -105,7 +134,7 @@ static double cd_pass(const long *idx, long m, int full, int fresh_xv, const dou
         if (d != 0.0) {
             *b0 += d;
             dlx = dmax(vsum * d * d, dlx);
-            for (long i = 0; i < n; i++) { r[i] -= d * v[i]; }
+            for (long i = 0; i < n; i++) { r[i] -= d * v[i]; eta[i] += d; }
         }
     }
     return dlx;
@@ -263,28 +292,20 @@ int glm_path(int family, long n, long p, const double *X, const double *y, const
             int fresh_xv = 1;
             for (;;) {
                 nlp++;
-                double dlx = cd_pass(sidx, ns, 1, fresh_xv, X, n, p, s.r, s.v, a, xv, vp, cl, ab, dem, active,
+                double dlx = cd_pass(sidx, ns, 1, fresh_xv, X, n, p, s.r, s.eta, s.v, a, xv, vp, cl, ab, dem, active,
                                      ia, &nin, as, intr, &b0, s.vsum);
                 fresh_xv = 0;
                 if (dlx < thr) break;
                 if (nlp > maxit) { jerr = -(m + 1); goto done; }
                 for (;;) {
                     nlp++;
-                    dlx = cd_pass(ia, nin, 0, 0, X, n, p, s.r, s.v, a, xv, vp, cl, ab, dem, active, ia, &nin, as,
+                    dlx = cd_pass(ia, nin, 0, 0, X, n, p, s.r, s.eta, s.v, a, xv, vp, cl, ab, dem, active, ia, &nin, as,
                                   intr, &b0, s.vsum);
                     if (dlx < thr) break;
                     if (nlp > maxit) { jerr = -(m + 1); goto done; }
                 }
             }
-            /* IRLS update: new predictor, mean, weights, residual */
-            for (long i = 0; i < n; i++) s.eta[i] = b0 + (has_offset ? g[i] : 0.0);
-            for (long l = 0; l < nin; l++) {
-                long k = ia[l];
-                double ak = a[k];
-                if (ak == 0.0) continue;
-                const double *xk = X + k * n;
-                for (long i = 0; i < n; i++) s.eta[i] += ak * xk[i];
-            }
+            /* IRLS update: the predictor eta followed the coordinate updates; new mean, weights, residual */
             glm_update(&s);
             if (family == 1 && s.vsum <= (1.0 + pmin) * pmin * (1.0 - pmin)) { too_small = 1; break; }
             double d0 = b0 - bs0;
