@@ -22,21 +22,16 @@
 static double dot_wsq(const double *restrict r, const double *restrict v, const double *restrict x, double *xv,
                       long n) {
     if (!xv) return dot(r, x, n);
-    double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0, q0 = 0.0, q1 = 0.0, q2 = 0.0, q3 = 0.0;
+    v4d s = splat4(0.0), q = splat4(0.0);
     long i = 0;
     for (; i + 4 <= n; i += 4) {
-        s0 += r[i] * x[i];
-        s1 += r[i + 1] * x[i + 1];
-        s2 += r[i + 2] * x[i + 2];
-        s3 += r[i + 3] * x[i + 3];
-        q0 += v[i] * x[i] * x[i];
-        q1 += v[i + 1] * x[i + 1] * x[i + 1];
-        q2 += v[i + 2] * x[i + 2] * x[i + 2];
-        q3 += v[i + 3] * x[i + 3] * x[i + 3];
+        v4d xi = ld4(x + i);
+        s += ld4(r + i) * xi;
+        q += ld4(v + i) * xi * xi;
     }
-    for (; i < n; i++) { s0 += r[i] * x[i]; q0 += v[i] * x[i] * x[i]; }
-    *xv = (q0 + q1) + (q2 + q3);
-    return (s0 + s1) + (s2 + s3);
+    for (; i < n; i++) { s[0] += r[i] * x[i]; q[0] += v[i] * x[i] * x[i]; }
+    *xv = hsum4(q);
+    return hsum4(s);
 }
 
 /* r -= d * v .* x and eta += d * x (the linear predictor follows the coefficients), then the gradient of
@@ -46,56 +41,42 @@ static double update_and_dot(double *restrict r, double *restrict eta, const dou
                              const double *restrict x, double d, const double *restrict xnext, double *xvnext,
                              long n) {
     long i = 0;
+    v4d dv = splat4(d), s = splat4(0.0), q = splat4(0.0);
     if (!xnext) {
+        for (; i + 4 <= n; i += 4) {
+            v4d xi = ld4(x + i);
+            st4(r + i, ld4(r + i) - dv * ld4(v + i) * xi);
+            st4(eta + i, ld4(eta + i) + dv * xi);
+        }
         for (; i < n; i++) { r[i] -= d * v[i] * x[i]; eta[i] += d * x[i]; }
         return 0.0;
     }
-    double s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0;
     if (!xvnext) {
         for (; i + 4 <= n; i += 4) {
-            r[i] -= d * v[i] * x[i];
-            r[i + 1] -= d * v[i + 1] * x[i + 1];
-            r[i + 2] -= d * v[i + 2] * x[i + 2];
-            r[i + 3] -= d * v[i + 3] * x[i + 3];
-            eta[i] += d * x[i];
-            eta[i + 1] += d * x[i + 1];
-            eta[i + 2] += d * x[i + 2];
-            eta[i + 3] += d * x[i + 3];
-            s0 += r[i] * xnext[i];
-            s1 += r[i + 1] * xnext[i + 1];
-            s2 += r[i + 2] * xnext[i + 2];
-            s3 += r[i + 3] * xnext[i + 3];
+            v4d xi = ld4(x + i);
+            v4d ri = ld4(r + i) - dv * ld4(v + i) * xi;
+            st4(r + i, ri);
+            st4(eta + i, ld4(eta + i) + dv * xi);
+            s += ri * ld4(xnext + i);
         }
-        for (; i < n; i++) { r[i] -= d * v[i] * x[i]; eta[i] += d * x[i]; s0 += r[i] * xnext[i]; }
-        return (s0 + s1) + (s2 + s3);
-    }
-    double q0 = 0.0, q1 = 0.0, q2 = 0.0, q3 = 0.0;
-    for (; i + 4 <= n; i += 4) {
-        r[i] -= d * v[i] * x[i];
-        r[i + 1] -= d * v[i + 1] * x[i + 1];
-        r[i + 2] -= d * v[i + 2] * x[i + 2];
-        r[i + 3] -= d * v[i + 3] * x[i + 3];
-        eta[i] += d * x[i];
-        eta[i + 1] += d * x[i + 1];
-        eta[i + 2] += d * x[i + 2];
-        eta[i + 3] += d * x[i + 3];
-        s0 += r[i] * xnext[i];
-        s1 += r[i + 1] * xnext[i + 1];
-        s2 += r[i + 2] * xnext[i + 2];
-        s3 += r[i + 3] * xnext[i + 3];
-        q0 += v[i] * xnext[i] * xnext[i];
-        q1 += v[i + 1] * xnext[i + 1] * xnext[i + 1];
-        q2 += v[i + 2] * xnext[i + 2] * xnext[i + 2];
-        q3 += v[i + 3] * xnext[i + 3] * xnext[i + 3];
+    } else {
+        for (; i + 4 <= n; i += 4) {
+            v4d xi = ld4(x + i), vi = ld4(v + i), xn = ld4(xnext + i);
+            v4d ri = ld4(r + i) - dv * vi * xi;
+            st4(r + i, ri);
+            st4(eta + i, ld4(eta + i) + dv * xi);
+            s += ri * xn;
+            q += vi * xn * xn;
+        }
     }
     for (; i < n; i++) {
         r[i] -= d * v[i] * x[i];
         eta[i] += d * x[i];
-        s0 += r[i] * xnext[i];
-        q0 += v[i] * xnext[i] * xnext[i];
+        s[0] += r[i] * xnext[i];
+        q[0] += v[i] * xnext[i] * xnext[i];
     }
-    *xvnext = (q0 + q1) + (q2 + q3);
-    return (s0 + s1) + (s2 + s3);
+    if (xvnext) *xvnext = hsum4(q);
+    return hsum4(s);
 }
 
 /* one coordinate-descent pass over idx[0..m) (glmnet's update, in order), then the intercept; with
