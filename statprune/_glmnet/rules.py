@@ -334,7 +334,9 @@ def glmnet_scale(x: np.ndarray, weights: np.ndarray | None = None, *, intercept:
     mean = w @ a
     xm = mean if intercept else np.zeros(a.shape[1])
     if standardize:
-        var = w @ (a - mean) ** 2
+        d = a - mean
+        np.square(d, out=d)  # one n x p temporary, not two
+        var = w @ d
         xs = np.sqrt(var)
         xs[~(xs > 0)] = 1.0
     else:

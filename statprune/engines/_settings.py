@@ -159,7 +159,9 @@ def path_design(X: np.ndarray, w: np.ndarray, settings: PathSettings) -> tuple[n
         raise ParameterError("all variables are constant or excluded: nothing to fit")
     xm, xs = glmnet_scale(X, ww, intercept=settings.fit_intercept, standardize=settings.standardize)
     xs = np.where(ju, xs, 1.0)
-    Xt = np.ascontiguousarray(((X - xm) / xs).T)
+    Xt = np.empty((X.shape[1], X.shape[0]))  # ((X - xm) / xs).T, written once, variable by variable
+    np.subtract(X.T, xm[:, None], out=Xt)
+    np.divide(Xt, xs[:, None], out=Xt)
     return Xt, ww, sw, ju, xm, xs
 
 

@@ -31,6 +31,36 @@ static inline double dot(const double *a, const double *b, long n) {
     return hsum4(s);
 }
 
+/* |r'x_k| into ga[k] for every k in idx[0..m): four columns per sweep of r (four independent sums, r read
+ * once); each column's sum is dot()'s, in dot()'s order, so the numbers are dot()'s */
+static inline void abs_dots(const double *r, const double *X, long n, const long *idx, long m, double *ga) {
+    long t = 0;
+    for (; t + 4 <= m; t += 4) {
+        const double *x0 = X + idx[t] * n, *x1 = X + idx[t + 1] * n, *x2 = X + idx[t + 2] * n,
+                     *x3 = X + idx[t + 3] * n;
+        v4d s0 = splat4(0.0), s1 = splat4(0.0), s2 = splat4(0.0), s3 = splat4(0.0);
+        long i = 0;
+        for (; i + 4 <= n; i += 4) {
+            v4d ri = ld4(r + i);
+            s0 += ri * ld4(x0 + i);
+            s1 += ri * ld4(x1 + i);
+            s2 += ri * ld4(x2 + i);
+            s3 += ri * ld4(x3 + i);
+        }
+        for (; i < n; i++) {
+            s0[0] += r[i] * x0[i];
+            s1[0] += r[i] * x1[i];
+            s2[0] += r[i] * x2[i];
+            s3[0] += r[i] * x3[i];
+        }
+        ga[idx[t]] = fabs(hsum4(s0));
+        ga[idx[t + 1]] = fabs(hsum4(s1));
+        ga[idx[t + 2]] = fabs(hsum4(s2));
+        ga[idx[t + 3]] = fabs(hsum4(s3));
+    }
+    for (; t < m; t++) ga[idx[t]] = fabs(dot(r, X + idx[t] * n, n));
+}
+
 /* glmnet's coordinate update: soft-threshold gk + ak * xvk at vpk * ab, scale, clip to [lo, hi] */
 static inline double soft(double gk, double ak, double xvk, double vpk, double ab, double dem, double lo, double hi) {
     double u = gk + ak * xvk;

@@ -300,10 +300,9 @@ int glm_path(int family, long n, long p, const double *X, const double *y, const
             }
             if (conv) {
                 int kkt_ok = 1;
-                for (long k = 0; k < p; k++) {
-                    if (strong[k] || !ju[k]) continue;
-                    ga[k] = fabs(dot(s.r, X + k * n, n));
-                }
+                long nk = 0;
+                for (long k = 0; k < p; k++) if (!strong[k] && ju[k]) sidx[nk++] = k;
+                abs_dots(s.r, X, n, sidx, nk, ga);
                 for (long k = 0; k < p; k++) {
                     if (strong[k] || !ju[k]) continue;
                     if (ga[k] > ab * vp[k]) { strong[k] = 1; kkt_ok = 0; }
