@@ -199,9 +199,10 @@ def _irls_part(kind: str, src: Any, offset: int, fold_slice: Any, plan: _Plan, p
             if buf.shape[0] < m:
                 buf = np.empty((m, ns))
             Uv = buf[:m]
+            sV = np.sqrt(V)  # X'VX = (sqrt(V) X)'(sqrt(V) X): numpy hands Z.T @ Z to syrk, half gemm's work
             for i in range(M):
-                np.multiply(US, V[:, i : i + 1], out=Uv)
-                out["A"][i] += Uv.T @ US
+                np.multiply(US, sV[:, i : i + 1], out=Uv)
+                out["A"][i] += Uv.T @ Uv
     return out
 
 
