@@ -114,3 +114,49 @@ def test_not_covered_is_reported():
     X, y, _ = _data("binomial", 40, 4)
     with pytest.raises(GlmNotSupported, match="10 rows per fold"):
         cv_glmnet_glm(X, y, family="binomial", foldid=np.arange(40) % 10 + 1, type_measure="auc")
+
+
+def test_native_build_for_this_cpu_gives_the_portable_builds_numbers(tmp_path, monkeypatch):
+    """The kernels built with -march=native -ffp-contract=off give bit-identical paths to the portable
+    -O3 build (the one a compiler refusing those flags gets): wider vectors, the same arithmetic."""
+    from statprune.engines import _native, gram, multinomial
+
+    if _native._compiler() is None or _native._load() is None:
+        pytest.skip("no C compiler: the numba kernels run instead")
+
+    def fits() -> list[np.ndarray]:
+        out = []
+        for family in ("binomial", "poisson"):
+            X, y, foldid = _data(family, 300, 12, seed=3)
+            w = np.random.default_rng(6).uniform(0.5, 2.0, 300)
+            r = cv_glmnet_glm(X, y, family=family, weights=w, foldid=foldid, thresh=1e-10)
+            out += [r["beta"], r["a0"], r["cvm"], r["lambda"]]
+        X, _, _ = _data("binomial", 300, 12, seed=4)
+        cls = np.random.default_rng(5).integers(0, 3, 300)
+        for kind in ("ungrouped", "grouped"):
+            r = multinomial.cv_glmnet_multinomial(X, cls, foldid=np.arange(300) % 5 + 1, type_multinomial=kind)
+            out += [r["beta"], r["cvm"]]
+        g = gram.cv_glmnet_gram(X, X[:, 0] + X[:, 1], foldid=np.arange(300) % 5 + 1, thresh=1e-12)
+        return out + [g["beta"], g["cvm"]]
+
+    native = fits()
+    assert _native.library_path() is not None
+    monkeypatch.setattr(_native, "_NATIVE_FLAGS", ["-mno-such-option-statprune"])  # refused: the portable build
+    monkeypatch.setattr(_native, "_cache_dirs", lambda: [tmp_path])
+    monkeypatch.setattr(_native, "_LIB", [])
+    portable_path = _native.build()
+    assert portable_path is not None and portable_path.parent == tmp_path
+    assert _native._load() is not None
+    portable = fits()
+    assert len(native) == len(portable)
+    for a, b in zip(native, portable):
+        assert np.array_equal(a, b)
+
+
+def test_native_library_name_holds_the_cpu(monkeypatch):
+    """A cache shared between machines never loads a library built for another CPU."""
+    from statprune.engines import _native
+
+    here = _native._tag()
+    monkeypatch.setattr(_native, "_cpu", lambda: b"model name : another cpu\nflags : sse2")
+    assert _native._tag() != here
