@@ -5,13 +5,13 @@
 #ifndef STATPRUNE_GLMNET_PATH_H
 #define STATPRUNE_GLMNET_PATH_H
 #include <math.h>
+#include <string.h>
 
 static inline double dmax(double a, double b) { return a > b ? a : b; }
 static inline double dmin(double a, double b) { return a < b ? a : b; }
 
 /* four doubles in one vector (GCC/Clang vector extensions: one AVX register with -march=native, two SSE2
  * registers without); loads and stores through memcpy, so any alignment is fine */
-#include <string.h>
 typedef double v4d __attribute__((vector_size(32)));
 static inline v4d ld4(const double *p) { v4d v; memcpy(&v, p, sizeof v); return v; }
 static inline void st4(double *p, v4d v) { memcpy(p, &v, sizeof v); }

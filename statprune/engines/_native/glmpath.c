@@ -9,7 +9,8 @@
  * indicator) or counts (poisson), g the offset.  Outputs are on the standardized scale.
  * family: 1 binomial, 2 poisson.  res = {lmu, nlp, jerr}; jerr != 0 is an error code
  * (negative: maxit reached at lambda -jerr; 8001 / 9001: null probability too small / large).
- * Build: cc -O3 -fPIC -shared (no fast-math).  Loaded by statprune/_native/__init__.py.
+ * Build: statprune/engines/_native/__init__.py (cc -O3 -march=native -ffp-contract=off, no fast-math: IEEE order
+ * kept).  Loaded by statprune/engines/_native/__init__.py.
  */
 #include <math.h>
 #include <float.h>
@@ -300,11 +301,11 @@ int glm_path(int family, long n, long p, const double *X, const double *y, const
             }
             if (conv) {
                 int kkt_ok = 1;
-                long nk = 0;
+                long nk = 0;  /* sidx now lists the variables outside the strong set */
                 for (long k = 0; k < p; k++) if (!strong[k] && ju[k]) sidx[nk++] = k;
                 abs_dots(s.r, X, n, sidx, nk, ga);
-                for (long k = 0; k < p; k++) {
-                    if (strong[k] || !ju[k]) continue;
+                for (long t = 0; t < nk; t++) {
+                    long k = sidx[t];
                     if (ga[k] > ab * vp[k]) { strong[k] = 1; kkt_ok = 0; }
                 }
                 if (kkt_ok) break;
