@@ -88,6 +88,65 @@ def test_default_thresh_follows_glmnet_iterations(r, family):
 
 
 @pytest.mark.against_r
+@pytest.mark.parametrize("family", ["binomial", "poisson"])
+def test_large_fits_update_the_predictor_once_per_irls_step(r, family):
+    """Above 40,000 rows (glmpath.c's FUSED_ETA_MAX_N) the kernel brings the linear predictor up to date
+    once per IRLS step instead of with every coordinate update: the same answer as R's."""
+    X, y, foldid = _data(family, 46_000, 5, seed=21)  # training sets of 41,400 rows
+    rng = np.random.default_rng(8)
+    w = rng.uniform(0.5, 2.0, X.shape[0]) if family == "binomial" else None
+    off = rng.normal(0, 0.2, X.shape[0]) if family == "poisson" else None
+    ref = r_cv_reference(X, y, foldid, weights=w, offset=off, family=family, thresh=TIGHT)
+    out = cv_glmnet_glm(X, y, family=family, weights=w, offset=off, foldid=foldid, thresh=TIGHT)
+    compare_cv(out, ref, tol=1e-8)
+
+
+@pytest.mark.parametrize(("intercept", "standardize"), [(True, True), (False, True), (True, False), (False, False)])
+def test_design_is_glmnet_scale_on_the_fits_rows(intercept, standardize):
+    """design.c's standardization of a fit's rows equals rules.glmnet_scale on those rows, gathered from a
+    design stored by rows or by columns (bit-identical between the two)."""
+    from statprune._glmnet.rules import glmnet_scale
+    from statprune.engines import _native
+
+    design = _native.design_kernel()
+    if design is None:
+        pytest.skip("no C compiler: the fast GLM engines leave the fits to R")
+    rng = np.random.default_rng(4)
+    X = rng.standard_normal((203, 7)) * rng.uniform(0.1, 50, 7) + rng.uniform(-1e3, 1e3, 7)
+    X[:, 3] = 2.5  # constant
+    X[::2, 5] = 1.0  # constant on the even rows
+    rows = np.arange(0, 203, 2)
+    w = rng.uniform(0.2, 3.0, rows.size)
+    w /= w.sum()
+    Xt, xm, xs, varies = design(X, rows, w, intercept, standardize)
+    Xt_f, xm_f, xs_f, varies_f = design(np.asfortranarray(X), rows, w, intercept, standardize)
+    for a, b in ((Xt, Xt_f), (xm, xm_f), (xs, xs_f), (varies, varies_f)):
+        assert np.array_equal(a, b)
+    sub = X[rows]
+    xm_r, xs_r = glmnet_scale(sub, w, intercept=intercept, standardize=standardize)
+    np.testing.assert_allclose(xm, xm_r, rtol=1e-14, atol=0)
+    np.testing.assert_allclose(xs, xs_r, rtol=1e-12, atol=0)
+    np.testing.assert_allclose(Xt, ((sub - xm_r) / xs_r).T, rtol=1e-10, atol=1e-12)
+    assert varies.tolist() == (sub.min(axis=0) < sub.max(axis=0)).tolist() == [True] * 3 + [False] + [True, False, True]
+    full, *_ = design(X, None, np.full(203, 1 / 203), intercept, standardize)
+    assert full.shape == (7, 203)
+    with pytest.raises(IndexError):
+        design(X, np.array([0, 203]), np.array([0.5, 0.5]), intercept, standardize)
+
+
+def test_design_layout_does_not_change_the_answer():
+    """The training sets are gathered from X itself: C-order, Fortran-order and strided X give the same paths."""
+    X, y, foldid = _data("binomial", 300, 6, seed=9)
+    a = cv_glmnet_glm(X, y, family="binomial", foldid=foldid)
+    b = cv_glmnet_glm(np.asfortranarray(X), y, family="binomial", foldid=foldid)
+    wide = np.zeros((300, 12))
+    wide[:, ::2] = X
+    c = cv_glmnet_glm(wide[:, ::2], y, family="binomial", foldid=foldid)
+    for key in ("beta", "a0", "cvm", "lambda"):
+        assert np.array_equal(a[key], b[key]) and np.array_equal(a[key], c[key])
+
+
+@pytest.mark.against_r
 def test_seed_gives_r_folds_and_same_answer(r):
     from statprune.lasso import GlmnetCV
 

@@ -17,8 +17,9 @@ import numpy as np
 
 from statprune._glmnet import params as glmnet_params
 from statprune._glmnet.params import CONTROL, DEFAULTS, GlmnetParams
-from statprune._glmnet.rules import fix_lambda, glmnet_scale
-from statprune.errors import DataError, ParameterError
+from statprune._glmnet.rules import fix_lambda
+from statprune.engines import _native
+from statprune.errors import DataError, GlmNotSupported, ParameterError
 
 __all__ = ["PathSettings", "path_design", "path_settings"]
 
@@ -136,17 +137,23 @@ def path_settings(p: int, params: GlmnetParams | None = None, **fields: Any) -> 
 
 
 
-def path_design(X: np.ndarray, w: np.ndarray, settings: PathSettings) -> tuple[np.ndarray, ...]:
-    """The design a GLM path kernel takes, as glmnet prepares it (rows with positive weight).
+def path_design(X: np.ndarray, w: np.ndarray, settings: PathSettings,
+                rows: np.ndarray | None = None) -> tuple[np.ndarray, ...]:
+    """The design a GLM path kernel takes, as glmnet prepares it.
 
-    Returns ``(Xt, ww, sw, ju, xm, xs)``: the standardized design stored variable by
-    variable (``p`` rows of ``n``), the weights normalized to sum 1 and their sum, the
-    variables in the fit (not constant, not excluded: glmnet's ``ju``), and the centres
-    and scales (``glmnet_scale``; 1 for a variable out of the fit).
+    ``X`` is the whole design (stored by rows or by columns), ``rows`` the fit's rows
+    (``None``: all of them; a cross-validation's training sets are gathered from ``X``
+    with no copy of their own) and ``w`` their weights.  Returns
+    ``(Xt, ww, sw, ju, xm, xs)``: the standardized design of those rows stored variable
+    by variable (``p`` rows of ``n``), the weights normalized to sum 1 and their sum,
+    the variables in the fit (not constant on the rows, not excluded: glmnet's ``ju``),
+    and the centres and scales of :func:`~statprune._glmnet.rules.glmnet_scale` (1 for a
+    variable out of the fit), computed by ``design.c`` as the rows are gathered.
 
     Examples
     --------
-    >>> Xt, ww, sw, ju, xm, xs = path_design(np.array([[1.0, 2.0], [3.0, 2.0]]), np.ones(2), path_settings(2))
+    >>> X = np.array([[1.0, 2.0], [3.0, 2.0], [5.0, 7.0]])
+    >>> Xt, ww, sw, ju, xm, xs = path_design(X, np.ones(2), path_settings(2), rows=np.array([0, 1]))
     >>> Xt.tolist(), ju.tolist(), sw
     ([[-1.0, 1.0], [0.0, 0.0]], [True, False], 2.0)
     """
@@ -154,27 +161,38 @@ def path_design(X: np.ndarray, w: np.ndarray, settings: PathSettings) -> tuple[n
     if sw <= 0:
         raise DataError("the weights sum to zero: nothing to fit")
     ww = w / sw
-    ju = (X.min(axis=0) < X.max(axis=0)) & ~settings.exclude
+    design = _native.design_kernel()
+    if design is None:
+        raise GlmNotSupported("the C kernels are not built (no C compiler); the fast GLM engines need them")
+    Xt, xm, xs, varies = design(X, rows, ww, settings.fit_intercept, settings.standardize)
+    ju = varies & ~settings.exclude
     if not ju.any():
         raise ParameterError("all variables are constant or excluded: nothing to fit")
-    xm, xs = glmnet_scale(X, ww, intercept=settings.fit_intercept, standardize=settings.standardize)
     xs = np.where(ju, xs, 1.0)
-    Xt = np.empty((X.shape[1], X.shape[0]))  # ((X - xm) / xs).T, written once, variable by variable
-    np.subtract(X.T, xm[:, None], out=Xt)
-    np.divide(Xt, xs[:, None], out=Xt)
     return Xt, ww, sw, ju, xm, xs
 
 
-def without_zero_weights(w: np.ndarray, *arrays: np.ndarray | None) -> tuple:
-    """``(w, *arrays)`` without the rows of zero weight, as lognet and multnet drop them (``None`` stays)."""
+def without_zero_weights(w: np.ndarray, rows: np.ndarray | None, *arrays: np.ndarray | None) -> tuple:
+    """``(w, rows, *arrays)`` without the rows of zero weight, as lognet and multnet drop them.
+
+    ``rows`` are the fit's rows of the design (``None``: all, then the indices of the kept
+    ones when some are dropped); an array that is ``None`` stays ``None``.
+
+    Examples
+    --------
+    >>> w, rows, y = without_zero_weights(np.array([1.0, 0.0, 2.0]), None, np.array([5.0, 6.0, 7.0]))
+    >>> w.tolist(), rows.tolist(), y.tolist()
+    ([1.0, 2.0], [0, 2], [5.0, 7.0])
+    """
     keep = w > 0
     if keep.all():
-        return (w, *arrays)
-    return (w[keep], *(None if a is None else a[keep] for a in arrays))
+        return (w, rows, *arrays)
+    rows = np.flatnonzero(keep) if rows is None else rows[keep]
+    return (w[keep], rows, *(None if a is None else a[keep] for a in arrays))
 
 
 def kernel_args(X: np.ndarray, w: np.ndarray, settings: PathSettings, *, nobs: int,
-                dfmax: int | None) -> tuple:
+                dfmax: int | None, rows: np.ndarray | None = None) -> tuple:
     """:func:`path_design` and what every GLM path kernel takes with it.
 
     Returns ``(Xt, ww, sw, ju, xm, xs, cl, flmin, ulam, nlam, ne)``: the design, the
@@ -183,7 +201,7 @@ def kernel_args(X: np.ndarray, w: np.ndarray, settings: PathSettings, *, nobs: i
     dropped) and ``ne`` (``dfmax``, glmnet's default ``p + 1``).
     """
     s = settings
-    Xt, ww, sw, ju, xm, xs = path_design(X, w, s)
+    Xt, ww, sw, ju, xm, xs = path_design(X, w, s, rows)
     cl = np.ascontiguousarray(s.cl * xs[None, :] if s.standardize else s.cl.copy())
     flmin, ulam, nlam = s.lambda_args(nobs)
     ne = glmnet_params.dfmax_default(X.shape[1]) if dfmax is None else int(dfmax)

@@ -95,16 +95,23 @@ def glmnet_glm_path(X: np.ndarray, y: np.ndarray, *, family: str, weights: np.nd
     Returns ``lambda``, ``a0``, ``beta`` (p, L) on the original scale, ``dev_ratio``,
     ``nulldev``, ``df``, ``npasses``.
     """
-    X = np.asarray(X, dtype=float)
-    n = X.shape[0]
+    return _glm_path(np.asarray(X, dtype=float), None, y, family=family, weights=weights, offset=offset,
+                     settings=settings, dfmax=dfmax)
+
+
+def _glm_path(X: np.ndarray, rows: np.ndarray | None, y: np.ndarray, *, family: str, weights: np.ndarray | None,
+              offset: np.ndarray | None, settings: PathSettings, dfmax: int | None = None) -> dict:
+    """:func:`glmnet_glm_path` on the rows ``rows`` (``None``: all) of ``X``; ``y``, ``weights`` and
+    ``offset`` are those rows'."""
+    n = X.shape[0] if rows is None else rows.shape[0]
     nobs_lmr = n  # lambda.min.ratio looks at nrow(x) before lognet drops zero-weight rows
     w = np.ones(n) if weights is None else np.asarray(weights, dtype=float).reshape(-1)
     y = np.asarray(y, dtype=float).reshape(-1)
     g = None if offset is None else np.asarray(offset, dtype=float).reshape(-1)
     if family == "binomial":
-        w, X, y, g = without_zero_weights(w, X, y, g)
+        w, rows, y, g = without_zero_weights(w, rows, y, g)
     s = settings
-    Xt, ww, sw, ju, xm, xs, cl, flmin, ulam, nlam, ne = kernel_args(X, w, s, nobs=nobs_lmr, dfmax=dfmax)
+    Xt, ww, sw, ju, xm, xs, cl, flmin, ulam, nlam, ne = kernel_args(X, w, s, nobs=nobs_lmr, dfmax=dfmax, rows=rows)
     res = _kernel()(_FAMILY_CODE[family], Xt, y, ww, g, ju, s.vp, cl, s.alpha,
                     flmin, ulam, nlam, s.thresh, s.maxit, s.fit_intercept, CONTROL.pmin, s.sml, CONTROL.devmax,
                     CONTROL.mnlam, CONTROL.eps, CONTROL.big, ne)
@@ -198,6 +205,8 @@ def cv_glmnet_glm(
         For what only R computes (see the module docstring).
     """
     X = np.asarray(X, dtype=float)
+    if not (X.flags.c_contiguous or X.flags.f_contiguous):  # the fits gather their rows from X
+        X = np.ascontiguousarray(X)
     n, p = X.shape
     y = np.asarray(y, dtype=float).reshape(-1)
     reason = glm_unsupported_reason(family=family, type_measure=type_measure)
@@ -225,12 +234,13 @@ def cv_glmnet_glm(
         raise TypeError("cv_glmnet_glm() got an unexpected keyword argument 'type_gaussian'")
     settings = path_settings(p, **glmnet_args)
 
+
     def path(k: int) -> dict:  # k = 0: the full data; else fold k's training rows
         if k == 0:
-            return glmnet_glm_path(X, y, family=family, weights=w, offset=off, settings=settings)
-        tr = foldid != k
-        return glmnet_glm_path(X[tr], y[tr], family=family, weights=w[tr], offset=None if off is None else off[tr],
-                               settings=settings)
+            return _glm_path(X, None, y, family=family, weights=w, offset=off, settings=settings)
+        tr = np.flatnonzero(foldid != k)
+        return _glm_path(X, tr, y[tr], family=family, weights=w[tr], offset=None if off is None else off[tr],
+                         settings=settings)
 
     # the K + 1 paths are independent (only the predictions need the full data's lambdas): all of them
     # run in the pool, the full one first (the largest); the C kernel releases the GIL

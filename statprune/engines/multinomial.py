@@ -117,20 +117,28 @@ def glmnet_multinomial_path(X: np.ndarray, codes: np.ndarray, n_classes: int, *,
     (K, p, L) on the original scale, ``dev_ratio``, ``nulldev``, ``df`` (variables non-zero
     in some class), ``npasses``.
     """
-    X = np.asarray(X, dtype=float)
-    n, p = X.shape
+    return _multinomial_path(np.asarray(X, dtype=float), None, codes, n_classes, weights=weights, offset=offset,
+                             settings=settings, dfmax=dfmax, grouped=grouped)
+
+
+def _multinomial_path(X: np.ndarray, rows: np.ndarray | None, codes: np.ndarray, n_classes: int, *,
+                      weights: np.ndarray | None, offset: np.ndarray | None, settings: PathSettings,
+                      dfmax: int | None = None, grouped: bool = False) -> dict:
+    """:func:`glmnet_multinomial_path` on the rows ``rows`` (``None``: all) of ``X``; ``codes``, ``weights``
+    and ``offset`` are those rows'."""
+    n = X.shape[0] if rows is None else rows.shape[0]
     nobs_lmr = n  # lambda.min.ratio looks at nrow(x) before lognet drops zero-weight rows
     K = int(n_classes)
     w = np.ones(n) if weights is None else np.asarray(weights, dtype=float).reshape(-1)
     codes = np.asarray(codes, dtype=np.int64).reshape(-1)
     g = None if offset is None else np.asarray(offset, dtype=float).reshape(n, K)
-    w, X, codes, g = without_zero_weights(w, X, codes, g)
-    n = X.shape[0]
+    w, rows, codes, g = without_zero_weights(w, rows, codes, g)
+    n = codes.shape[0]
     s = settings
-    Xt, ww, sw, ju, xm, xs, cl, flmin, ulam, nlam, ne = kernel_args(X, w, s, nobs=nobs_lmr, dfmax=dfmax)
+    Xt, ww, sw, ju, xm, xs, cl, flmin, ulam, nlam, ne = kernel_args(X, w, s, nobs=nobs_lmr, dfmax=dfmax, rows=rows)
     Y = np.zeros((K, n))
     Y[codes, np.arange(n)] = 1.0
-    extra = {"xv": _group_xv(X, ww, ju, xm, s), "prec": CONTROL.prec, "mxit": CONTROL.mxit} if grouped else {}
+    extra = {"xv": _group_xv(X if rows is None else X[rows], ww, ju, xm, s), "prec": CONTROL.prec, "mxit": CONTROL.mxit} if grouped else {}
     res = _kernel(grouped)(Xt, Y, ww, None if g is None else g.T, ju, s.vp, cl, s.alpha, flmin,
                            ulam, nlam, s.thresh, s.maxit, s.fit_intercept, CONTROL.pmin, CONTROL.exmx, s.sml,
                            CONTROL.devmax, CONTROL.mnlam, CONTROL.eps, CONTROL.big, ne, **extra)
@@ -231,6 +239,8 @@ def cv_glmnet_multinomial(
         For what only R computes (see the module docstring).
     """
     X = np.asarray(X, dtype=float)
+    if not (X.flags.c_contiguous or X.flags.f_contiguous):  # the fits gather their rows from X
+        X = np.ascontiguousarray(X)
     n, p = X.shape
     codes = np.asarray(codes).reshape(-1)
     if codes.shape[0] != n or not np.issubdtype(codes.dtype, np.integer) or codes.min() < 0:
@@ -258,15 +268,15 @@ def cv_glmnet_multinomial(
             raise TypeError(f"cv_glmnet_multinomial() got an unexpected keyword argument {key!r}")
     settings = path_settings(p, **glmnet_args)
     grouped = type_multinomial == "grouped"
-    full = glmnet_multinomial_path(X, codes, K, weights=w, offset=off, settings=settings, grouped=grouped)
+    full = _multinomial_path(X, None, codes, K, weights=w, offset=off, settings=settings, grouped=grouped)
     lam = full["lambda"]
     L = lam.shape[0]
 
     def fold_fit(k: int) -> np.ndarray:
-        tr = foldid != k
-        te = ~tr
-        fit = glmnet_multinomial_path(X[tr], codes[tr], K, weights=w[tr], offset=None if off is None else off[tr],
-                                      settings=settings, grouped=grouped)
+        tr = np.flatnonzero(foldid != k)
+        te = foldid == k
+        fit = _multinomial_path(X, tr, codes[tr], K, weights=w[tr], offset=None if off is None else off[tr],
+                                settings=settings, grouped=grouped)
         b = rules.interpolate(fit["beta"], fit["lambda"], lam)  # (K, p, L): the fold's path at lam
         a0 = rules.interpolate(fit["a0"], fit["lambda"], lam)  # (K, L)
         eta = np.einsum("np,kpl->nkl", X[te], b) + a0[None, :, :]

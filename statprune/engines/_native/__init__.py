@@ -3,7 +3,8 @@
 ``elnet.c`` holds glmnet's Gaussian covariance and naive paths on a Gram matrix
 (the same iterations as the numba kernels of :mod:`statprune.engines._numba`),
 ``glmpath.c`` the binomial and poisson IRLS paths (:mod:`statprune.engines.glmpath`), ``multinet.c``
-the multinomial path (:mod:`statprune.engines.multinomial`).  The
+the multinomial path (:mod:`statprune.engines.multinomial`), ``design.c`` the standardized design
+those two take (:func:`statprune.engines._settings.path_design`).  The
 shared library is named after a hash of the source and looked up, in order, next
 to the source (where ``scripts/setup.sh`` / ``python -m statprune.engines._native`` build
 it at set-up time) and in the user cache (``$STATPRUNE_CACHE_DIR``, else
@@ -40,10 +41,11 @@ from typing import Any, Callable
 
 import numpy as np
 
-__all__ = ["build", "elnet_kernel", "glm_kernel", "library_path", "multnet_kernel"]
+__all__ = ["build", "design_kernel", "elnet_kernel", "glm_kernel", "library_path", "multnet_kernel"]
 
 _SRC = Path(__file__).with_name("elnet.c")
-_SOURCES = [_SRC, Path(__file__).with_name("glmpath.c"), Path(__file__).with_name("multinet.c")]
+_SOURCES = [_SRC, Path(__file__).with_name("glmpath.c"), Path(__file__).with_name("multinet.c"),
+            Path(__file__).with_name("design.c")]
 _HEADERS = [Path(__file__).with_name("glmnet_path.h")]  # included by the sources: part of the tag
 _LIB: list[Any] = []  # [CDLL or None] once looked up
 
@@ -167,6 +169,10 @@ def _load() -> Any:
                 lib.multnet_group_path.argtypes = head + [dp, ctypes.c_double, ctypes.c_long] + tail  # xv, prec, mxit
                 for fn in (lib.multnet_path, lib.multnet_group_path):
                     fn.restype = ctypes.c_int
+                lib.glm_design.restype = None
+                lib.glm_design.argtypes = [dp, ctypes.c_int, ctypes.c_long, ctypes.c_long, ctypes.POINTER(ctypes.c_long),
+                                           ctypes.c_long, dp, ctypes.c_int, ctypes.c_int, dp, dp, dp,
+                                           ctypes.POINTER(ctypes.c_ubyte)]
             except (OSError, AttributeError):
                 lib = None
     _LIB.append(lib)
@@ -222,6 +228,40 @@ def elnet_kernel(naive: bool) -> Callable | None:
         return int(res[0]), ao, almo, rsqo, int(res[1]), int(res[2])
 
     return kernel
+
+
+def design_kernel() -> Callable | None:
+    """The standardization of ``design.c``, or ``None`` without a C compiler.
+
+    Called as ``design(X, rows, w, intercept, standardize)`` with ``X`` the whole (N, p) design,
+    ``rows`` the fit's row indices (``None``: all N) and ``w`` their weights summing to 1; returns
+    ``(Xt (p, n), xm, xs, varies)``: the standardized design of those rows stored variable by
+    variable, glmnet's centres and scales, and whether each variable takes two values on them.
+    """
+    fn = _symbol("glm_design")
+    if fn is None:
+        return None
+
+    def design(X, rows, w, intercept, standardize):  # noqa: ANN001, ANN202
+        X = np.asarray(X, dtype=np.float64)
+        N, p = (int(d) for d in X.shape)
+        cols = not X.flags.c_contiguous and X.flags.f_contiguous  # X.T is then (p, N) by rows: no copy
+        if not cols:
+            X = np.ascontiguousarray(X)
+        idx = None if rows is None else np.ascontiguousarray(rows, dtype=np.int_)
+        n = N if idx is None else int(idx.shape[0])
+        if idx is not None and n and (idx.min() < 0 or idx.max() >= N):
+            raise IndexError("design rows out of range")
+        w = np.ascontiguousarray(w, dtype=np.float64).reshape(n)
+        Xt = np.empty((p, n))
+        xm, xs, varies = np.empty(p), np.empty(p), np.empty(p, dtype=np.uint8)
+        dp = ctypes.c_double
+        fn(_ptr(X, dp), int(cols), N, p, None if idx is None else _ptr(idx, ctypes.c_long), n, _ptr(w, dp),
+           int(bool(intercept)), int(bool(standardize)), _ptr(Xt, dp), _ptr(xm, dp), _ptr(xs, dp),
+           _ptr(varies, ctypes.c_ubyte))
+        return Xt, xm, xs, varies.astype(bool)
+
+    return design
 
 
 def glm_kernel() -> Callable | None:

@@ -35,21 +35,25 @@ static double dot_wsq(const double *restrict r, const double *restrict v, const 
     return hsum4(s);
 }
 
-/* r -= d * v .* x and eta += d * x (the linear predictor follows the coefficients), then the gradient of
- * the next coordinate from the updated r in the same sweep (and its v'x^2 into *xvnext when xvnext is not
- * NULL: the sweep computes it anyway, the data being in registers); no next coordinate when xnext is NULL */
-static double update_and_dot(double *restrict r, double *restrict eta, const double *restrict v,
-                             const double *restrict x, double d, const double *restrict xnext, double *xvnext,
-                             long n) {
+/* r -= d * v .* x (and, with_eta, eta += d * x: the linear predictor follows the coefficients), then the
+ * gradient of the next coordinate from the updated r in the same sweep (and its v'x^2 into *xvnext when
+ * xvnext is not NULL: the sweep computes it anyway, the data being in registers); no next coordinate when
+ * xnext is NULL.  Without with_eta, sync_eta brings the predictor up to date once per IRLS step. */
+static inline __attribute__((always_inline)) double update_and_dot(
+    int with_eta, double *restrict r, double *restrict eta, const double *restrict v, const double *restrict x,
+    double d, const double *restrict xnext, double *xvnext, long n) {
     long i = 0;
     v4d dv = splat4(d), s = splat4(0.0), q = splat4(0.0);
     if (!xnext) {
         for (; i + 4 <= n; i += 4) {
             v4d xi = ld4(x + i);
             st4(r + i, ld4(r + i) - dv * ld4(v + i) * xi);
-            st4(eta + i, ld4(eta + i) + dv * xi);
+            if (with_eta) st4(eta + i, ld4(eta + i) + dv * xi);
         }
-        for (; i < n; i++) { r[i] -= d * v[i] * x[i]; eta[i] += d * x[i]; }
+        for (; i < n; i++) {
+            r[i] -= d * v[i] * x[i];
+            if (with_eta) eta[i] += d * x[i];
+        }
         return 0.0;
     }
     if (!xvnext) {
@@ -57,7 +61,7 @@ static double update_and_dot(double *restrict r, double *restrict eta, const dou
             v4d xi = ld4(x + i);
             v4d ri = ld4(r + i) - dv * ld4(v + i) * xi;
             st4(r + i, ri);
-            st4(eta + i, ld4(eta + i) + dv * xi);
+            if (with_eta) st4(eta + i, ld4(eta + i) + dv * xi);
             s += ri * ld4(xnext + i);
         }
     } else {
@@ -65,14 +69,14 @@ static double update_and_dot(double *restrict r, double *restrict eta, const dou
             v4d xi = ld4(x + i), vi = ld4(v + i), xn = ld4(xnext + i);
             v4d ri = ld4(r + i) - dv * vi * xi;
             st4(r + i, ri);
-            st4(eta + i, ld4(eta + i) + dv * xi);
+            if (with_eta) st4(eta + i, ld4(eta + i) + dv * xi);
             s += ri * xn;
             q += vi * xn * xn;
         }
     }
     for (; i < n; i++) {
         r[i] -= d * v[i] * x[i];
-        eta[i] += d * x[i];
+        if (with_eta) eta[i] += d * x[i];
         s[0] += r[i] * xnext[i];
         q[0] += v[i] * xnext[i] * xnext[i];
     }
@@ -80,13 +84,58 @@ static double update_and_dot(double *restrict r, double *restrict eta, const dou
     return hsum4(s);
 }
 
+/* Up to this many rows the predictor is updated with the residual (with_eta): its vector stays in cache
+ * beside r, v and the two columns; above it, one sync_eta per IRLS step costs less than the extra stream
+ * in every update (measured: 7% less time at 18,000 rows fused, 9% less at 90,000 rows deferred).  The
+ * choice depends on n only, so the numbers do not depend on the machine. */
+#define FUSED_ETA_MAX_N 40000
+
+/* eta += d0 + sum_l (a - as)[ia[l]] * x_ia[l]: the linear predictor after an IRLS step's coordinate updates
+ * (as = the coefficients when eta was last brought up to date, 0 for a variable that entered since), the
+ * changes added to each element in the order of ia, four columns per sweep of eta */
+static void sync_eta(double *restrict eta, const double *X, long n, const double *a, const double *as,
+                     const long *ia, long nin, double d0) {
+    long idx[4];
+    double dl[4];
+    int m = 0;
+    if (d0 != 0.0) for (long i = 0; i < n; i++) eta[i] += d0;
+    for (long l = 0; l <= nin; l++) {
+        if (l < nin) {
+            long k = ia[l];
+            double d = a[k] - as[k];
+            if (d == 0.0) continue;
+            idx[m] = k; dl[m] = d; m++;
+            if (m < 4) continue;
+        }
+        if (m == 0) break;
+        const double *x0 = X + idx[0] * n, *x1 = X + idx[m > 1 ? 1 : 0] * n, *x2 = X + idx[m > 2 ? 2 : 0] * n,
+                     *x3 = X + idx[m > 3 ? 3 : 0] * n;
+        double e0 = dl[0], e1 = m > 1 ? dl[1] : 0.0, e2 = m > 2 ? dl[2] : 0.0, e3 = m > 3 ? dl[3] : 0.0;
+        if (m == 4) {
+            v4d c0 = splat4(e0), c1 = splat4(e1), c2 = splat4(e2), c3 = splat4(e3);
+            long i = 0;
+            for (; i + 4 <= n; i += 4)
+                st4(eta + i, (((ld4(eta + i) + c0 * ld4(x0 + i)) + c1 * ld4(x1 + i)) + c2 * ld4(x2 + i)) +
+                                 c3 * ld4(x3 + i));
+            for (; i < n; i++) eta[i] = (((eta[i] + e0 * x0[i]) + e1 * x1[i]) + e2 * x2[i]) + e3 * x3[i];
+        } else {
+            for (int t = 0; t < m; t++) {
+                const double *xt = X + idx[t] * n;
+                double et = dl[t];
+                for (long i = 0; i < n; i++) eta[i] += et * xt[i];
+            }
+        }
+        m = 0;
+    }
+}
+
 /* one coordinate-descent pass over idx[0..m) (glmnet's update, in order), then the intercept; with
  * fresh_xv the pass also computes xv[k] = v'x_k^2 of each coordinate as it reaches it (glmnet computes
  * them for the strong set at the start of each IRLS step: the same numbers without a separate sweep) */
-static double cd_pass(const long *idx, long m, int full, int fresh_xv, const double *X, long n, long p, double *r,
-                      double *eta, const double *v, double *a, double *xv, const double *vp, const double *cl,
-                      double ab, double dem, unsigned char *active, long *ia, long *nin, double *as, int intr,
-                      double *b0, double vsum) {
+static inline __attribute__((always_inline)) double cd_pass_impl(
+    int with_eta, const long *idx, long m, int full, int fresh_xv, const double *X, long n, long p, double *r,
+    double *eta, const double *v, double *a, double *xv, const double *vp, const double *cl, double ab, double dem,
+    unsigned char *active, long *ia, long *nin, double *as, int intr, double *b0, double vsum) {
     double dlx = 0.0;
     double gnext = 0.0;
     int have = 0;
@@ -103,10 +152,11 @@ static double cd_pass(const long *idx, long m, int full, int fresh_xv, const dou
         double d = anew - ak;
         dlx = dmax(xv[k] * d * d, dlx);
         if (t + 1 < m) {
-            gnext = update_and_dot(r, eta, v, xk, d, X + idx[t + 1] * n, fresh_xv ? &xv[idx[t + 1]] : NULL, n);
+            gnext = update_and_dot(with_eta, r, eta, v, xk, d, X + idx[t + 1] * n, fresh_xv ? &xv[idx[t + 1]] : NULL,
+                                   n);
             have = 1;
         } else {
-            update_and_dot(r, eta, v, xk, d, NULL, NULL, n);
+            update_and_dot(with_eta, r, eta, v, xk, d, NULL, NULL, n);
         }
     }
     if (intr) {
@@ -116,10 +166,23 @@ static double cd_pass(const long *idx, long m, int full, int fresh_xv, const dou
         if (d != 0.0) {
             *b0 += d;
             dlx = dmax(vsum * d * d, dlx);
-            for (long i = 0; i < n; i++) { r[i] -= d * v[i]; eta[i] += d; }
+            if (with_eta) for (long i = 0; i < n; i++) { r[i] -= d * v[i]; eta[i] += d; }
+            else for (long i = 0; i < n; i++) r[i] -= d * v[i];
         }
     }
     return dlx;
+}
+
+/* cd_pass_impl with the predictor fused into the updates (with_eta) or not, each specialized */
+static double cd_pass(int with_eta, const long *idx, long m, int full, int fresh_xv, const double *X, long n, long p,
+                      double *r, double *eta, const double *v, double *a, double *xv, const double *vp,
+                      const double *cl, double ab, double dem, unsigned char *active, long *ia, long *nin, double *as,
+                      int intr, double *b0, double vsum) {
+    if (with_eta)
+        return cd_pass_impl(1, idx, m, full, fresh_xv, X, n, p, r, eta, v, a, xv, vp, cl, ab, dem, active, ia, nin, as,
+                            intr, b0, vsum);
+    return cd_pass_impl(0, idx, m, full, fresh_xv, X, n, p, r, eta, v, a, xv, vp, cl, ab, dem, active, ia, nin, as,
+                        intr, b0, vsum);
 }
 
 typedef struct {
@@ -171,6 +234,7 @@ int glm_path(int family, long n, long p, const double *X, const double *y, const
     long *ia = calloc(p, sizeof(long)), *sidx = calloc(p, sizeof(long));
     unsigned char *active = calloc(p, 1), *strong = calloc(p, 1);
     long lmu = 0, nlp = 0, jerr = 0, nin = 0;
+    int fused = n <= FUSED_ETA_MAX_N;  /* the predictor updated with the residual, or once per IRLS step */
     if (!s.q || !s.v || !s.r || !s.eta || !a || !as || !xv || !ga || !ia || !sidx || !active || !strong) { jerr = 10000; goto done; }
 
     double b0 = 0.0, dev1 = 0.0, dev0 = 0.0;
@@ -274,20 +338,22 @@ int glm_path(int family, long n, long p, const double *X, const double *y, const
             int fresh_xv = 1;
             for (;;) {
                 nlp++;
-                double dlx = cd_pass(sidx, ns, 1, fresh_xv, X, n, p, s.r, s.eta, s.v, a, xv, vp, cl, ab, dem, active,
-                                     ia, &nin, as, intr, &b0, s.vsum);
+                double dlx = cd_pass(fused, sidx, ns, 1, fresh_xv, X, n, p, s.r, s.eta, s.v, a, xv, vp, cl, ab, dem,
+                                     active, ia, &nin, as, intr, &b0, s.vsum);
                 fresh_xv = 0;
                 if (dlx < thr) break;
                 if (nlp > maxit) { jerr = -(m + 1); goto done; }
                 for (;;) {
                     nlp++;
-                    dlx = cd_pass(ia, nin, 0, 0, X, n, p, s.r, s.eta, s.v, a, xv, vp, cl, ab, dem, active, ia, &nin, as,
-                                  intr, &b0, s.vsum);
+                    dlx = cd_pass(fused, ia, nin, 0, 0, X, n, p, s.r, s.eta, s.v, a, xv, vp, cl, ab, dem, active, ia,
+                                  &nin, as, intr, &b0, s.vsum);
                     if (dlx < thr) break;
                     if (nlp > maxit) { jerr = -(m + 1); goto done; }
                 }
             }
-            /* IRLS update: the predictor eta followed the coordinate updates; new mean, weights, residual */
+            /* IRLS update: the predictor (fused: it followed the updates; else from the coefficients' changes);
+             * new mean, weights, residual */
+            if (!fused) sync_eta(s.eta, X, n, a, as, ia, nin, b0 - bs0);
             glm_update(&s);
             if (family == 1 && s.vsum <= (1.0 + pmin) * pmin * (1.0 - pmin)) { too_small = 1; break; }
             double d0 = b0 - bs0;
